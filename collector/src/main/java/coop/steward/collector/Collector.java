@@ -1,0 +1,65 @@
+package coop.steward.collector;
+
+import coop.steward.collector.http.HttpApi;
+import coop.steward.collector.ingest.MqttIngest;
+import coop.steward.collector.ingest.RejectionLog;
+import coop.steward.collector.store.ReadingStore;
+import coop.steward.collector.store.SqliteReadingStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import java.time.Clock;
+
+/** The collector as one unit: store, ingest and HTTP API, started in that order. Tests start exactly this. */
+public final class Collector {
+    private final Vertx vertx;
+    private final ReadingStore store;
+    private final MqttIngest ingest;
+    private final HttpServer http;
+
+    private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, HttpServer http) {
+        this.vertx = vertx;
+        this.store = store;
+        this.ingest = ingest;
+        this.http = http;
+    }
+
+    public static Future<Collector> start(Vertx vertx, CollectorSettings settings) {
+        return start(vertx, settings, Clock.systemUTC());
+    }
+
+    public static Future<Collector> start(Vertx vertx, CollectorSettings settings, Clock clock) {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        RejectionLog rejections = new RejectionLog(metrics);
+        return vertx.executeBlocking(() -> SqliteReadingStore.open(settings.dataDir()))
+                .compose(store -> {
+                    MqttIngest ingest = new MqttIngest(vertx, settings.ingest(), store, metrics, rejections, clock);
+                    HttpApi api = new HttpApi(vertx, store, ingest, rejections, metrics, clock);
+                    return vertx.createHttpServer()
+                            .requestHandler(api.router())
+                            .listen(settings.httpPort(), settings.httpHost())
+                            .recover(e -> {
+                                store.close();
+                                return Future.failedFuture(new IllegalStateException("cannot serve HTTP on "
+                                        + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage()
+                                        + "): choose another port with --http", e));
+                            })
+                            .compose(http -> ingest.start().map(v -> new Collector(vertx, store, ingest, http)));
+                });
+    }
+
+    public int httpPort() {
+        return http.actualPort();
+    }
+
+    public Future<Void> stop() {
+        return http.close()
+                .compose(v -> ingest.stop())
+                .compose(v -> vertx.executeBlocking(() -> {
+                    store.close();
+                    return null;
+                }));
+    }
+}

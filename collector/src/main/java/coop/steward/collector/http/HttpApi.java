@@ -1,0 +1,197 @@
+package coop.steward.collector.http;
+
+import coop.steward.collector.ingest.MqttIngest;
+import coop.steward.collector.ingest.RejectionLog;
+import coop.steward.collector.store.DeviceStatus;
+import coop.steward.collector.store.ReadingStore;
+import coop.steward.collector.store.SensorSummary;
+import coop.steward.collector.store.SeriesData;
+import coop.steward.collector.store.SeriesQuery;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The collector's HTTP API and the dashboard, as the contract lists them. Store work runs on workers. */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private final Vertx vertx;
+    private final ReadingStore store;
+    private final MqttIngest ingest;
+    private final RejectionLog rejections;
+    private final PrometheusMeterRegistry metrics;
+    private final Clock clock;
+
+    public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections,
+                   PrometheusMeterRegistry metrics, Clock clock) {
+        this.vertx = vertx;
+        this.store = store;
+        this.ingest = ingest;
+        this.rejections = rejections;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public Router router() {
+        Router router = Router.router(vertx);
+        router.get("/health").handler(this::health);
+        router.get("/metrics").handler(this::metrics);
+        router.get("/api/v1/devices").handler(ctx -> json(ctx, this::devices));
+        router.get("/api/v1/series").handler(this::series);
+        router.get("/api/v1/rejected").handler(ctx -> json(ctx, this::rejected));
+        router.get("/api/v1/stream").handler(new EventStream(vertx, MqttIngest.READING_EVENTS, "reading")::handle);
+        router.route("/api/*").handler(ctx -> fail(ctx, new ApiError(404, "no such API: " + ctx.request().path()
+                + "; see docs/protocol.md for the endpoints")));
+        router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
+        router.route().failureHandler(this::failure);
+        return router;
+    }
+
+    private void health(RoutingContext ctx) {
+        blocking(() -> {
+            store.ping();
+            return null;
+        }).onComplete(ar -> {
+            String problem = null;
+            if (!ingest.isConnected()) {
+                problem = "not connected to the MQTT broker at " + ingest.brokerUrl() + "; check that it is running";
+            } else if (ar.failed()) {
+                problem = "the store cannot be read: " + ar.cause().getMessage();
+            } else if (ingest.storeError() != null) {
+                problem = "the store refuses writes (retrying): " + ingest.storeError();
+            }
+            JsonObject body = new JsonObject()
+                    .put("status", problem == null ? "UP" : "DOWN")
+                    .put("broker", ingest.isConnected() ? "connected" : "disconnected")
+                    .put("store", ar.succeeded() && ingest.storeError() == null ? "ok" : "failing");
+            if (problem != null) {
+                body.put("error", problem);
+            }
+            ctx.response().setStatusCode(problem == null ? 200 : 503)
+                    .putHeader("Content-Type", "application/json").end(body.encode());
+        });
+    }
+
+    private void metrics(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
+    }
+
+    private Object devices() {
+        List<DeviceStatus> devices = store.devices();
+        List<SensorSummary> sensors = store.sensors();
+        Map<String, JsonObject> byDevice = new LinkedHashMap<>();
+        for (DeviceStatus d : devices) {
+            byDevice.put(d.site() + "/" + d.device(), new JsonObject()
+                    .put("site", d.site()).put("device", d.device()).put("state", d.state())
+                    .put("lastSeen", d.lastSeen()).put("sensors", new JsonArray()));
+        }
+        for (SensorSummary s : sensors) {
+            JsonObject device = byDevice.computeIfAbsent(s.key().site() + "/" + s.key().device(), k -> new JsonObject()
+                    .put("site", s.key().site()).put("device", s.key().device()).put("state", DeviceStatus.UNKNOWN)
+                    .putNull("lastSeen").put("sensors", new JsonArray()));
+            JsonObject last = s.last() == null ? null
+                    : new JsonObject().put("t", s.last().t()).put("value", s.last().value());
+            device.getJsonArray("sensors").add(new JsonObject().put("sensor", s.key().sensor()).put("kind", s.kind())
+                    .put("unit", s.unit()).put("last", last));
+        }
+        return new JsonArray(List.copyOf(byDevice.values()));
+    }
+
+    private void series(RoutingContext ctx) {
+        SeriesQuery query;
+        try {
+            query = SeriesRequest.parse(ctx.queryParams(), clock.millis());
+        } catch (ApiError e) {
+            fail(ctx, e);
+            return;
+        }
+        json(ctx, () -> seriesJson(query, store.query(query)));
+    }
+
+    private static JsonObject seriesJson(SeriesQuery query, SeriesData data) {
+        JsonArray t = new JsonArray();
+        JsonArray value = new JsonArray();
+        for (int i = 0; i < data.t().length; i++) {
+            t.add(data.t()[i]);
+            value.add(data.value()[i]);
+        }
+        JsonObject body = new JsonObject()
+                .put("site", query.key().site()).put("device", query.key().device()).put("sensor", query.key().sensor())
+                .put("kind", data.kind()).put("unit", data.unit())
+                .put("from", query.from()).put("to", query.to());
+        if (!query.isRaw()) {
+            body.put("step", query.stepMillis()).put("agg", query.aggregation().code());
+        }
+        body.put("t", t).put("value", value);
+        if (data.truncated()) {
+            body.put("truncated", true);
+        }
+        return body;
+    }
+
+    private Object rejected() {
+        JsonArray list = new JsonArray();
+        for (RejectionLog.Entry e : rejections.latest()) {
+            list.add(new JsonObject().put("t", e.t()).put("topic", e.topic()).put("reason", e.reason())
+                    .put("detail", e.detail()));
+        }
+        return list;
+    }
+
+    private void json(RoutingContext ctx, Callable<Object> work) {
+        blocking(work).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(ctx, ar.cause());
+                return;
+            }
+            Object body = ar.result();
+            String encoded = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
+            ctx.response().putHeader("Content-Type", "application/json").end(encoded);
+        });
+    }
+
+    private <T> Future<T> blocking(Callable<T> work) {
+        return vertx.executeBlocking(work, false);
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable cause = ctx.failure();
+        if (cause == null) {
+            int status = ctx.statusCode();
+            fail(ctx, new ApiError(status, status == 404 ? "nothing here: " + ctx.request().path()
+                    : "request failed with status " + status));
+            return;
+        }
+        fail(ctx, cause);
+    }
+
+    private static void fail(RoutingContext ctx, Throwable cause) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        int status;
+        String message;
+        if (cause instanceof ApiError e) {
+            status = e.status();
+            message = e.getMessage();
+        } else {
+            status = 500;
+            message = "the collector could not answer: " + cause.getMessage() + " (see its log)";
+            LOG.error("{} {} failed", ctx.request().method(), ctx.request().path(), cause);
+        }
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                .end(new JsonObject().put("error", message).encode());
+    }
+}

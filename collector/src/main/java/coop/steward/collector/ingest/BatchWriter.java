@@ -1,0 +1,163 @@
+package coop.steward.collector.ingest;
+
+import coop.steward.collector.store.DeviceReadings;
+import coop.steward.collector.store.DeviceStatus;
+import coop.steward.collector.store.ReadingStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: deliveries queue up while one transaction commits, and the next transaction takes all of
+ * them. Writes run on a single worker thread (SQLite has one writer). When the store fails, the same batch is
+ * retried with back-off and nothing is acknowledged; the bounded queue then blocks the MQTT client's thread,
+ * so the broker keeps what the collector cannot take yet.
+ */
+final class BatchWriter {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
+    private static final long MAX_BACKOFF_MS = 5_000;
+
+    private final Vertx vertx;
+    private final ReadingStore store;
+    private final WorkerExecutor worker;
+    private final Consumer<List<Delivery>> onCommitted;
+    private final int maxReadingsPerTransaction;
+    private final Semaphore room;
+    private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final Counter stored;
+    private final Counter duplicates;
+    private final Counter failures;
+    private final Timer commitTime;
+    private volatile List<Delivery> retrying = List.of();
+    private volatile String lastError;
+    private long backoffMs;
+
+    BatchWriter(Vertx vertx, ReadingStore store, MeterRegistry registry, int maxPendingMessages,
+                int maxReadingsPerTransaction, Consumer<List<Delivery>> onCommitted) {
+        this.vertx = vertx;
+        this.store = store;
+        this.worker = vertx.createSharedWorkerExecutor("steward-store-writer", 1, 60, TimeUnit.SECONDS);
+        this.onCommitted = onCommitted;
+        this.maxReadingsPerTransaction = maxReadingsPerTransaction;
+        this.room = new Semaphore(maxPendingMessages);
+        this.stored = Counter.builder("steward.readings.stored").description("Readings newly stored")
+                .register(registry);
+        this.duplicates = Counter.builder("steward.readings.duplicate")
+                .description("Readings whose identity was already stored (replays), kept once").register(registry);
+        this.failures = Counter.builder("steward.store.write.failures")
+                .description("Failed store transactions, retried with back-off").register(registry);
+        this.commitTime = Timer.builder("steward.store.commit").description("Time to commit one batch")
+                .register(registry);
+        Gauge.builder("steward.ingest.pending.messages", () -> maxPendingMessages - room.availablePermits())
+                .description("MQTT messages received but not yet committed").register(registry);
+    }
+
+    /** Blocks the caller (the MQTT client's thread, never an event loop) while the queue is full. */
+    void submit(Delivery delivery) throws InterruptedException {
+        room.acquire();
+        queue.add(delivery);
+        schedule();
+    }
+
+    /** The reason the last write failed, or null while writes succeed. */
+    String lastError() {
+        return lastError;
+    }
+
+    private void schedule() {
+        if (!writing.compareAndSet(false, true)) {
+            return;
+        }
+        List<Delivery> batch = retrying.isEmpty() ? drain() : retrying;
+        if (batch.isEmpty()) {
+            writing.set(false);
+            if (!queue.isEmpty()) {
+                schedule();
+            }
+            return;
+        }
+        worker.executeBlocking(() -> commit(batch), true).onComplete(result -> {
+            if (result.succeeded()) {
+                retrying = List.of();
+                backoffMs = 0;
+                lastError = null;
+                room.release(batch.size());
+                try {
+                    onCommitted.accept(batch);
+                } catch (RuntimeException e) {
+                    LOG.error("Handling {} committed messages failed; they are stored, and their senders will resend "
+                            + "what was not acknowledged", batch.size(), e);
+                }
+                writing.set(false);
+                schedule();
+            } else {
+                retrying = batch;
+                backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+                failures.increment();
+                String error = result.cause().getMessage();
+                if (!error.equals(lastError)) {
+                    LOG.error("Store write failed, retrying in {} ms; nothing is acknowledged until it succeeds: {}",
+                            backoffMs, error);
+                }
+                lastError = error;
+                vertx.setTimer(backoffMs, id -> {
+                    writing.set(false);
+                    schedule();
+                });
+            }
+        });
+    }
+
+    private List<Delivery> drain() {
+        List<Delivery> batch = new ArrayList<>();
+        int readings = 0;
+        Delivery next;
+        while (readings < maxReadingsPerTransaction && (next = queue.poll()) != null) {
+            batch.add(next);
+            readings += next.readingCount();
+        }
+        return batch;
+    }
+
+    private Void commit(List<Delivery> batch) {
+        List<DeviceReadings> readings = new ArrayList<>();
+        List<DeviceStatus> statuses = new ArrayList<>();
+        int total = 0;
+        for (Delivery d : batch) {
+            if (d.readings() != null && !d.readings().readings().isEmpty()) {
+                readings.add(new DeviceReadings(d.readings().site(), d.readings().device(), d.readings().readings(),
+                        d.receivedAt()));
+                total += d.readingCount();
+            }
+            if (d.status() != null) {
+                statuses.add(d.status());
+            }
+        }
+        if (readings.isEmpty() && statuses.isEmpty()) {
+            return null;
+        }
+        long start = System.nanoTime();
+        long inserted = store.write(readings, statuses);
+        commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+        stored.increment(inserted);
+        duplicates.increment(total - inserted);
+        return null;
+    }
+
+    void close() {
+        worker.close();
+    }
+}

@@ -1,0 +1,304 @@
+package coop.steward.collector.ingest;
+
+import coop.steward.collector.store.DeviceStatus;
+import coop.steward.collector.store.ReadingStore;
+import coop.steward.protocol.Channel;
+import coop.steward.protocol.DecodedReadings;
+import coop.steward.protocol.DeviceTopic;
+import coop.steward.protocol.ProtocolJson;
+import coop.steward.protocol.Reading;
+import coop.steward.protocol.ReadingsDecoder;
+import coop.steward.protocol.Reason;
+import coop.steward.protocol.Rejection;
+import coop.steward.protocol.SeqRange;
+import coop.steward.protocol.StatusMessage;
+import coop.steward.protocol.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes readings and status messages from the broker, validates them, hands them to the store, and
+ * acknowledges each MQTT message only after its readings are committed. Confirms handled messages to their
+ * agents on {@code readings/ack}. The MQTT session is persistent, so the broker keeps what arrives while the
+ * collector is down or slow.
+ */
+public final class MqttIngest {
+    /** Event-bus address of one event per stored message, for the SSE stream. */
+    public static final String READING_EVENTS = "steward.reading";
+    private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
+    private static final long ACK_INTERVAL_MS = 200;
+
+    private final Vertx vertx;
+    private final IngestSettings settings;
+    private final Clock clock;
+    private final ReadingsDecoder decoder;
+    private final RejectionLog rejections;
+    private final BatchWriter writer;
+    private final AckCoalescer acks = new AckCoalescer();
+    private final AtomicLong session = new AtomicLong();
+    private final Counter received;
+    private final Counter gaps;
+    private final Map<AckCoalescer.Device, Long> lastSeq = new java.util.concurrent.ConcurrentHashMap<>();
+    private MqttAsyncClient client;
+    private long ackTimer = -1;
+    private long reconnectDelayMs = 500;
+    private volatile boolean stopped;
+
+    public MqttIngest(Vertx vertx, IngestSettings settings, ReadingStore store, MeterRegistry registry,
+                      RejectionLog rejections, Clock clock) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.clock = clock;
+        this.decoder = new ReadingsDecoder(clock);
+        this.rejections = rejections;
+        this.writer = new BatchWriter(vertx, store, registry, settings.maxPendingMessages(),
+                settings.maxReadingsPerTransaction(), this::committed);
+        this.received = Counter.builder("steward.messages.received").description("MQTT messages received")
+                .register(registry);
+        this.gaps = Counter.builder("steward.seq.gaps")
+                .description("Messages missing between two seq numbers of a device (lost or not yet resent)")
+                .register(registry);
+    }
+
+    /** Connects in the background: a broker that is not up yet is retried with back-off, never fatal. */
+    public Future<Void> start() {
+        try {
+            client = new MqttAsyncClient(settings.brokerUrl(), settings.clientId(), new MemoryPersistence());
+        } catch (MqttException e) {
+            return Future.failedFuture(new IllegalArgumentException("cannot use MQTT broker URL '"
+                    + settings.brokerUrl() + "': " + e.getMessage(), e));
+        }
+        client.setManualAcks(true);
+        client.setCallback(new Callback());
+        ackTimer = vertx.setPeriodic(ACK_INTERVAL_MS, id -> publishAcks());
+        connect();
+        return Future.succeededFuture();
+    }
+
+    public boolean isConnected() {
+        return client != null && client.isConnected();
+    }
+
+    public String brokerUrl() {
+        return settings.brokerUrl();
+    }
+
+    /** Why the store is refusing writes right now, or null. */
+    public String storeError() {
+        return writer.lastError();
+    }
+
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(false);
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay(10_000);
+        options.setKeepAliveInterval(30);
+        options.setConnectionTimeout(10);
+        options.setMaxInflight(1_000);
+        if (settings.username() != null) {
+            options.setUserName(settings.username());
+        }
+        if (settings.password() != null) {
+            options.setPassword(settings.password().toCharArray());
+        }
+        try {
+            client.connect(options, null, new org.eclipse.paho.client.mqttv3.IMqttActionListener() {
+                @Override
+                public void onSuccess(org.eclipse.paho.client.mqttv3.IMqttToken token) {
+                    reconnectDelayMs = 500;
+                }
+
+                @Override
+                public void onFailure(org.eclipse.paho.client.mqttv3.IMqttToken token, Throwable e) {
+                    retryConnect(e);
+                }
+            });
+        } catch (MqttException e) {
+            retryConnect(e);
+        }
+    }
+
+    private void retryConnect(Throwable e) {
+        if (stopped) {
+            return;
+        }
+        LOG.warn("Cannot connect to the MQTT broker at {} ({}); retrying in {} ms", settings.brokerUrl(),
+                e.getMessage(), reconnectDelayMs);
+        vertx.setTimer(reconnectDelayMs, id -> connect());
+        reconnectDelayMs = Math.min(10_000, reconnectDelayMs * 2);
+    }
+
+    private final class Callback implements MqttCallbackExtended {
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            session.incrementAndGet();
+            LOG.info("Connected to the MQTT broker at {}{}", serverUri, reconnect ? " (again)" : "");
+            try {
+                client.subscribe(new String[] {Topics.ALL_READINGS, Topics.ALL_STATUS}, new int[] {1, 1});
+            } catch (MqttException e) {
+                LOG.error("Cannot subscribe to {} and {} at {}: {}", Topics.ALL_READINGS, Topics.ALL_STATUS,
+                        serverUri, e.getMessage());
+            }
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            session.incrementAndGet();
+            LOG.warn("Lost the MQTT broker at {} ({}); reconnecting", settings.brokerUrl(),
+                    cause == null ? "no reason given" : cause.getMessage());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
+            received.increment();
+            writer.submit(toDelivery(topic, message));
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // Our own acks: losing one only makes an agent resend, which the store de-duplicates.
+        }
+    }
+
+    private Delivery toDelivery(String topic, MqttMessage message) {
+        long now = clock.millis();
+        long current = session.get();
+        DeviceTopic parsed = Topics.parse(topic).orElse(null);
+        if (parsed != null && parsed.channel() == Channel.STATUS) {
+            return new Delivery(topic, message.getId(), message.getQos(), current, now, null,
+                    status(topic, parsed, message.getPayload(), now));
+        }
+        DecodedReadings decoded = decoder.decode(topic, message.getPayload());
+        if (!decoded.rejections().isEmpty()) {
+            rejections.record(now, topic, decoded.rejections());
+        }
+        return new Delivery(topic, message.getId(), message.getQos(), current, now, decoded, null);
+    }
+
+    private DeviceStatus status(String topic, DeviceTopic parsed, byte[] payload, long now) {
+        if (payload.length == 0) {
+            return null; // an empty retained message clears the topic; it says nothing about the device
+        }
+        if (!parsed.hasValidIds()) {
+            rejections.record(now, topic, List.of(new Rejection(Reason.BAD_TOPIC, "topic '" + topic
+                    + "' has a site or device id that is not valid")));
+            return null;
+        }
+        try {
+            StatusMessage status = ProtocolJson.decodeStatus(payload);
+            return new DeviceStatus(parsed.site(), parsed.device(), status.state(), now);
+        } catch (IllegalArgumentException e) {
+            rejections.record(now, topic, List.of(new Rejection(Reason.BAD_STATUS, e.getMessage())));
+            return null;
+        }
+    }
+
+    /** Runs once a batch is committed: acknowledge to the broker, confirm to agents, tell the dashboard. */
+    private void committed(List<Delivery> batch) {
+        long current = session.get();
+        for (Delivery d : batch) {
+            if (d.qos() > 0 && d.session() == current) {
+                try {
+                    client.messageArrivedComplete(d.messageId(), d.qos());
+                } catch (MqttException e) {
+                    // The connection dropped: the broker redelivers, and the store keeps one copy.
+                    LOG.debug("Could not acknowledge message {} on {}: {}", d.messageId(), d.topic(), e.getMessage());
+                }
+            }
+            DecodedReadings readings = d.readings();
+            if (readings != null && readings.seq().isPresent()) {
+                long seq = readings.seq().getAsLong();
+                acks.add(readings.site(), readings.device(), seq);
+                countGap(readings.site(), readings.device(), seq);
+            }
+            if (readings != null && !readings.readings().isEmpty()) {
+                vertx.eventBus().publish(READING_EVENTS, readingEvent(readings));
+            }
+        }
+    }
+
+    private void countGap(String site, String device, long seq) {
+        Long previous = lastSeq.put(new AckCoalescer.Device(site, device), seq);
+        if (previous != null && seq > previous + 1) {
+            gaps.increment(seq - previous - 1);
+        }
+    }
+
+    private static JsonObject readingEvent(DecodedReadings decoded) {
+        JsonArray readings = new JsonArray();
+        for (Reading r : decoded.readings()) {
+            readings.add(new JsonObject().put("sensor", r.sensor()).put("kind", r.kind()).put("t", r.t())
+                    .put("value", r.value()).put("unit", r.unit()));
+        }
+        return new JsonObject().put("site", decoded.site()).put("device", decoded.device()).put("readings", readings);
+    }
+
+    private void publishAcks() {
+        if (!isConnected()) {
+            return;
+        }
+        Map<AckCoalescer.Device, List<SeqRange>> drained = acks.drain();
+        drained.forEach((device, ranges) -> {
+            try {
+                client.publish(Topics.readingsAck(device.site(), device.device()), ProtocolJson.encodeAck(ranges), 1,
+                        false);
+            } catch (MqttException e) {
+                // Too many in flight or disconnected: keep them for the next round.
+                ranges.forEach(r -> {
+                    for (long s = r.from(); s <= r.to(); s++) {
+                        acks.add(device.site(), device.device(), s);
+                    }
+                });
+            }
+        });
+    }
+
+    public Future<Void> stop() {
+        stopped = true;
+        if (ackTimer >= 0) {
+            vertx.cancelTimer(ackTimer);
+        }
+        Promise<Void> done = Promise.promise();
+        vertx.executeBlocking(() -> {
+            if (client != null) {
+                try {
+                    if (client.isConnected()) {
+                        client.disconnect(2_000).waitForCompletion(3_000);
+                    }
+                } catch (MqttException e) {
+                    LOG.debug("Disconnect from {} failed: {}", settings.brokerUrl(), e.getMessage());
+                }
+                try {
+                    client.close(true);
+                } catch (MqttException e) {
+                    LOG.debug("Closing the MQTT client failed: {}", e.getMessage());
+                }
+            }
+            writer.close();
+            return null;
+        }).onComplete(ar -> done.complete());
+        return done.future();
+    }
+}

@@ -1,0 +1,4 @@
+package coop.steward.collector.store;
+
+public record Point(long t, double value) {
+}

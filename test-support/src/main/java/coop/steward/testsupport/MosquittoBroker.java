@@ -1,0 +1,150 @@
+package coop.steward.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Mosquitto process on a free loopback port, with its configuration, persistence and log in a folder of
+ * the test's. Never the system's broker on 1883. {@code bin/test} installs Mosquitto when it is missing; a test
+ * that finds none fails with a message saying so rather than skipping.
+ */
+public final class MosquittoBroker implements AutoCloseable {
+    private static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+
+    private final Path dir;
+    private final int port;
+    private final List<String> extraConfig;
+    private Process process;
+
+    private MosquittoBroker(Path dir, int port, List<String> extraConfig) {
+        this.dir = dir;
+        this.port = port;
+        this.extraConfig = List.copyOf(extraConfig);
+    }
+
+    /** Starts a broker with persistence in {@code dir}; {@code extraConfig} lines are appended to mosquitto.conf. */
+    public static MosquittoBroker start(Path dir, String... extraConfig) {
+        MosquittoBroker broker = new MosquittoBroker(dir, FreePort.find(), List.of(extraConfig));
+        broker.startProcess();
+        return broker;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
+
+    public boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the broker gracefully: Mosquitto writes its persistence file on SIGTERM. */
+    public void stop() {
+        if (process == null) {
+            return;
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Kills the broker as a power cut would: no chance to save anything. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
+    /** Starts the broker again on the same port with the same persistence. */
+    public void restart() {
+        stop();
+        startProcess();
+    }
+
+    public String logTail() {
+        Path log = dir.resolve("mosquitto.log");
+        try {
+            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + log + ": " + e.getMessage() + ")";
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private void startProcess() {
+        if (!Files.isExecutable(BINARY)) {
+            throw new IllegalStateException("Mosquitto is not installed at " + BINARY
+                    + ": run bin/test, which installs it, or apt-get install mosquitto");
+        }
+        try {
+            Files.createDirectories(dir);
+            Path conf = dir.resolve("mosquitto.conf");
+            List<String> lines = new ArrayList<>(List.of(
+                    "listener " + port + " 127.0.0.1",
+                    "allow_anonymous true",
+                    "persistence true",
+                    "persistence_location " + dir.toAbsolutePath() + "/",
+                    "log_dest file " + dir.toAbsolutePath().resolve("mosquitto.log"),
+                    "log_type error",
+                    "log_type warning",
+                    "log_type notice",
+                    "log_type information"));
+            lines.addAll(extraConfig);
+            Files.write(conf, lines, StandardCharsets.UTF_8);
+            process = new ProcessBuilder(BINARY.toString(), "-c", conf.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("mosquitto.out").toFile())
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Mosquitto in " + dir, e);
+        }
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Mosquitto exited at start with code " + process.exitValue()
+                        + ":\n" + logTail());
+            }
+            if (FreePort.accepts(port)) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while starting Mosquitto", e);
+            }
+        }
+        kill();
+        throw new IllegalStateException("Mosquitto did not accept connections on port " + port + " within "
+                + START_TIMEOUT.toSeconds() + " s:\n" + logTail());
+    }
+}
