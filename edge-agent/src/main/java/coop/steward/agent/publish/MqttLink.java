@@ -1,0 +1,199 @@
+package coop.steward.agent.publish;
+
+import coop.steward.protocol.ProtocolJson;
+import coop.steward.protocol.SeqRange;
+import coop.steward.protocol.StatusMessage;
+import coop.steward.protocol.Topics;
+import java.util.List;
+import java.util.function.Consumer;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's connection to the broker: a persistent session (so acks wait for us while we are away), a
+ * retained Last Will {@code offline} on the status topic, a retained {@code online} on every connect, and
+ * reconnection with back-off, including when the very first connection fails.
+ */
+public final class MqttLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MqttLink.class);
+    private static final long MAX_RECONNECT_DELAY_MS = 30_000;
+
+    /** What the link needs from the agent. */
+    public interface Listener {
+        /** Called on every (re)connection, after the ack subscription is made. */
+        void connected();
+
+        void acknowledged(List<SeqRange> ranges);
+
+        StatusMessage status();
+    }
+
+    private final String site;
+    private final String device;
+    private final MqttAsyncClient client;
+    private final MqttConnectOptions options;
+    private final Listener listener;
+    private volatile boolean closed;
+    private long reconnectDelayMs = 500;
+
+    public MqttLink(String url, String site, String device, String username, String password, int keepAliveSeconds,
+                    Listener listener) {
+        this.site = site;
+        this.device = device;
+        this.listener = listener;
+        try {
+            this.client = new MqttAsyncClient(url, "steward-agent-" + site + "-" + device, new MemoryPersistence());
+        } catch (MqttException e) {
+            throw new IllegalArgumentException("cannot use MQTT broker URL '" + url + "': " + e.getMessage(), e);
+        }
+        options = new MqttConnectOptions();
+        options.setCleanSession(false);
+        options.setAutomaticReconnect(true);
+        options.setMaxReconnectDelay((int) MAX_RECONNECT_DELAY_MS);
+        options.setKeepAliveInterval(keepAliveSeconds);
+        options.setConnectionTimeout(10);
+        options.setMaxInflight(100);
+        options.setWill(Topics.status(site, device), ProtocolJson.encode(StatusMessage.lastWill()), 1, true);
+        if (username != null) {
+            options.setUserName(username);
+        }
+        if (password != null) {
+            options.setPassword(password.toCharArray());
+        }
+        client.setCallback(new Callback());
+    }
+
+    public void start() {
+        connect();
+    }
+
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    /** Hands a readings message to the broker; false when it cannot take it now (it is then sent later). */
+    public boolean publishReadings(byte[] payload) {
+        return publish(Topics.readings(site, device), payload, false);
+    }
+
+    public boolean publishStatus(StatusMessage status) {
+        return publish(Topics.status(site, device), ProtocolJson.encode(status), true);
+    }
+
+    private boolean publish(String topic, byte[] payload, boolean retained) {
+        if (!client.isConnected()) {
+            return false;
+        }
+        try {
+            client.publish(topic, payload, 1, retained);
+            return true;
+        } catch (MqttException e) {
+            return false;
+        }
+    }
+
+    private void connect() {
+        if (closed) {
+            return;
+        }
+        try {
+            client.connect(options, null, new IMqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    reconnectDelayMs = 500;
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    retryFirstConnect(e);
+                }
+            });
+        } catch (MqttException e) {
+            retryFirstConnect(e);
+        }
+    }
+
+    /** Paho reconnects by itself only after a first success; until then we retry here. */
+    private void retryFirstConnect(Throwable e) {
+        if (closed) {
+            return;
+        }
+        LOG.warn("{}/{}: cannot reach the MQTT broker ({}); retrying in {} ms", site, device, e.getMessage(),
+                reconnectDelayMs);
+        long delay = reconnectDelayMs;
+        reconnectDelayMs = Math.min(MAX_RECONNECT_DELAY_MS, reconnectDelayMs * 2);
+        Thread retry = new Thread(() -> {
+            try {
+                Thread.sleep(delay);
+                connect();
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }, "steward-agent-connect");
+        retry.setDaemon(true);
+        retry.start();
+    }
+
+    private final class Callback implements MqttCallbackExtended {
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {
+            LOG.info("{}/{}: connected to {}{}", site, device, serverUri, reconnect ? " again" : "");
+            try {
+                client.subscribe(Topics.readingsAck(site, device), 1);
+            } catch (MqttException e) {
+                LOG.error("{}/{}: cannot subscribe to acks: {}", site, device, e.getMessage());
+            }
+            publishStatus(listener.status());
+            listener.connected();
+        }
+
+        @Override
+        public void connectionLost(Throwable cause) {
+            LOG.warn("{}/{}: lost the broker ({}); reconnecting", site, device,
+                    cause == null ? "no reason given" : cause.getMessage());
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage message) {
+            try {
+                listener.acknowledged(ProtocolJson.decodeAck(message.getPayload()));
+            } catch (IllegalArgumentException e) {
+                LOG.warn("{}/{}: ignoring a malformed ack on {}: {}", site, device, topic, e.getMessage());
+            }
+        }
+
+        @Override
+        public void deliveryComplete(IMqttDeliveryToken token) {
+            // A PUBACK says only that the broker took it; the outbox waits for the collector's ack.
+        }
+    }
+
+    /** Says goodbye: a retained {@code offline}, since a clean disconnect does not fire the Last Will. */
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            if (client.isConnected()) {
+                client.publish(Topics.status(site, device), ProtocolJson.encode(StatusMessage.lastWill()), 1, true)
+                        .waitForCompletion(2_000);
+                client.disconnect(2_000).waitForCompletion(3_000);
+            }
+        } catch (MqttException e) {
+            LOG.debug("{}/{}: disconnect failed: {}", site, device, e.getMessage());
+        }
+        try {
+            client.close(true);
+        } catch (MqttException e) {
+            LOG.debug("{}/{}: close failed: {}", site, device, e.getMessage());
+        }
+    }
+}

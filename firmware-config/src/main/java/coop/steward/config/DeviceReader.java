@@ -1,0 +1,136 @@
+package coop.steward.config;
+
+import coop.steward.protocol.Ids;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Reads the top level of a device config and its settings blocks; {@link SensorReader} reads the sensors. */
+final class DeviceReader {
+    /** Upper-case only, so a password pasted here by mistake is caught rather than looked up. */
+    private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
+
+    private final Problems problems;
+
+    DeviceReader(Problems problems) {
+        this.problems = problems;
+    }
+
+    /** The config, or null when anything was reported. */
+    DeviceConfig read(YamlNode root) {
+        int mark = problems.count();
+        Block top = Block.of(root, "", problems);
+        if (top == null) {
+            return null;
+        }
+        top.allowOnly("site", "device", "mqtt", "publish", "storage", "simulation", "sensors");
+        String site = requiredId(top, "site", "site: food-forest");
+        String device = requiredId(top, "device", "device: bed-1");
+        MqttSettings mqtt = mqtt(top.requiredBlock("mqtt", "mqtt: {url: tcp://localhost:1883}"));
+        PublishSettings publish = publish(top.block("publish"));
+        Path storageDir = storageDir(top.block("storage"), site, device);
+        SimulationSettings simulation = simulation(top.block("simulation"), site, device);
+        List<SensorConfig> sensors = new SensorReader(problems).read(top);
+        if (!problems.noneSince(mark)) {
+            return null;
+        }
+        return new DeviceConfig(site, device, mqtt, publish, storageDir, simulation, sensors);
+    }
+
+    static String requiredId(Block block, String key, String example) {
+        String id = block.requiredText(key, example);
+        if (id != null && !Ids.isValid(id)) {
+            String likely = id.strip().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_-]+", "-");
+            String hint = Ids.isValid(likely) ? ", e.g. '" + likely + "'" : "";
+            block.error(key, "'" + id + "' is not a valid id; use " + Ids.describeRule() + hint);
+            return null;
+        }
+        return id;
+    }
+
+    static Duration seconds(double seconds) {
+        // At least a nanosecond: the ranges allow any positive number, and zero would mean "never".
+        return Duration.ofNanos(Math.max(1, Math.round(seconds * 1e9)));
+    }
+
+    private MqttSettings mqtt(Block block) {
+        if (block == null) {
+            return null;
+        }
+        block.allowOnly("url", "username", "passwordEnv", "keepAliveSeconds");
+        String url = block.requiredText("url", "url: tcp://localhost:1883");
+        if (url != null) {
+            MqttUrl.problem(url).ifPresent(message -> block.error("url", message));
+        }
+        String passwordEnv = block.text("passwordEnv");
+        if (passwordEnv != null && !ENV_NAME.matcher(passwordEnv).matches()) {
+            // The value is not repeated: it may be the password itself.
+            block.error("passwordEnv", "this must be the NAME of an environment variable (capital letters, digits "
+                    + "and '_', such as STEWARD_MQTT_PASSWORD) that holds the password on the device; "
+                    + "never write the password itself into this file");
+        }
+        Long keepAlive = block.whole("keepAliveSeconds", Range.between(5, 3600),
+                (long) MqttSettings.DEFAULT_KEEP_ALIVE_SECONDS);
+        return keepAlive == null ? null
+                : new MqttSettings(url, block.text("username"), passwordEnv, keepAlive.intValue());
+    }
+
+    private PublishSettings publish(Block block) {
+        PublishSettings defaults = PublishSettings.DEFAULTS;
+        if (block == null) {
+            return defaults;
+        }
+        block.allowOnly("maxBatch", "flushSeconds", "ackTimeoutSeconds");
+        Long maxBatch = block.whole("maxBatch", Range.between(1, 10_000), (long) defaults.maxBatch());
+        Double flush = block.decimal("flushSeconds", Range.aboveZeroUpTo(3600), seconds(defaults.flush()));
+        Double ackTimeout = block.decimal("ackTimeoutSeconds", Range.between(1, 3600), seconds(defaults.ackTimeout()));
+        if (maxBatch == null || flush == null || ackTimeout == null) {
+            return null;
+        }
+        return new PublishSettings(maxBatch.intValue(), seconds(flush), seconds(ackTimeout));
+    }
+
+    /** Relative paths start from the current folder, not the config file's, as every other path on the command line. */
+    private Path storageDir(Block block, String site, String device) {
+        String dir = block == null ? null : block.allowOnly("dir").text("dir");
+        if (dir == null) {
+            boolean defaulted = block == null || !block.has("dir");
+            return defaulted && site != null && device != null
+                    ? Path.of("data", "agent", site, device).toAbsolutePath()
+                    : null;
+        }
+        if (dir.startsWith("~")) {
+            block.error("dir", "'~' is not expanded here; write the full path, e.g. /home/pi/steward/" + device);
+            return null;
+        }
+        try {
+            return Path.of(dir).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            block.error("dir", "'" + dir + "' is not a usable path on this system (" + e.getReason() + ")");
+            return null;
+        }
+    }
+
+    private SimulationSettings simulation(Block block, String site, String device) {
+        long defaultSeed = site == null || device == null ? 0 : SimulationSettings.defaultSeed(site, device);
+        if (block == null) {
+            return new SimulationSettings(defaultSeed, SimulationSettings.DEFAULT_LATITUDE,
+                    SimulationSettings.DEFAULT_PEAK_POWER_W);
+        }
+        block.allowOnly("seed", "latitude", "peakPowerW");
+        Long seed = block.whole("seed", Range.anyFinite(), defaultSeed);
+        Double latitude = block.decimal("latitude", Range.between(-90, 90), SimulationSettings.DEFAULT_LATITUDE);
+        Double peakPower = block.decimal("peakPowerW", Range.aboveZero(), SimulationSettings.DEFAULT_PEAK_POWER_W);
+        if (seed == null || latitude == null || peakPower == null) {
+            return null;
+        }
+        return new SimulationSettings(seed, latitude, peakPower);
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
+    }
+}

@@ -1,0 +1,101 @@
+package coop.steward.launcher;
+
+import coop.steward.agent.Agent;
+import coop.steward.collector.Collector;
+import coop.steward.collector.CollectorSettings;
+import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.config.DeviceConfig;
+import coop.steward.config.DeviceConfigLoader;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Everything in one process: the embedded broker, the collector on the embedded store, simulated agents. */
+final class Demo implements AutoCloseable {
+    /** Three beds of a food forest and one solar array; each is a real device config under /demo. */
+    static final List<String> DEVICES = List.of("bed-1", "bed-2", "bed-3", "array-1");
+
+    private final EmbeddedBroker broker;
+    private final Vertx vertx;
+    private final Collector collector;
+    private final List<Agent> agents;
+
+    private Demo(EmbeddedBroker broker, Vertx vertx, Collector collector, List<Agent> agents) {
+        this.broker = broker;
+        this.vertx = vertx;
+        this.collector = collector;
+        this.agents = agents;
+    }
+
+    static Demo start(int httpPort, int brokerPort, Path dataDir) throws Exception {
+        Path dir = dataDir.toAbsolutePath().normalize();
+        EmbeddedBroker broker = EmbeddedBroker.start("0.0.0.0", brokerPort, dir.resolve("broker"));
+        String brokerUrl = "tcp://127.0.0.1:" + brokerPort;
+        Vertx vertx = Vertx.vertx();
+        IngestSettings ingest = new IngestSettings(brokerUrl, "steward-collector", null, null, 2_000, 20_000);
+        Collector collector;
+        try {
+            collector = Collector.start(vertx, new CollectorSettings(ingest, "0.0.0.0", httpPort, dir.resolve("store")))
+                    .await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            vertx.close();
+            broker.close();
+            throw e;
+        }
+        List<Agent> agents = new ArrayList<>();
+        for (String device : DEVICES) {
+            Agent agent = Agent.create(config(device, brokerUrl, dir.resolve("agents")), Clock.systemUTC());
+            agent.start();
+            agents.add(agent);
+        }
+        return new Demo(broker, vertx, collector, agents);
+    }
+
+    int httpPort() {
+        return collector.httpPort();
+    }
+
+    int brokerPort() {
+        return broker.port();
+    }
+
+    static DeviceConfig config(String device, String brokerUrl, Path storage) {
+        String resource = "/demo/" + device + ".yaml";
+        try (InputStream in = Demo.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the demo config " + resource + " is missing from the jar");
+            }
+            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                    .replace("${MQTT_URL}", brokerUrl)
+                    .replace("${STORAGE}", storage.toString().replace("'", "''"));
+            return DeviceConfigLoader.parse(yaml, resource);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Agents first, so what they hold reaches the store before the collector and broker go. */
+    @Override
+    public void close() {
+        agents.forEach(agent -> agent.stop(Duration.ofSeconds(2)));
+        try {
+            collector.stop().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("Stopping the collector: " + e.getMessage());
+        }
+        try {
+            vertx.close().await(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            System.err.println("Stopping Vert.x: " + e.getMessage());
+        }
+        broker.close();
+    }
+}

@@ -1,0 +1,23 @@
+package coop.steward.launcher;
+
+import coop.steward.config.ConfigCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/steward}: one launcher, one sub-command per role. */
+@Command(name = "steward", mixinStandardHelpOptions = true, version = "Steward 0.1.0",
+        description = "Watches over food forests and small solar installations.",
+        subcommands = {DemoCommand.class, CollectorCommand.class, AgentCommand.class, ConfigCommand.class})
+public final class Steward implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new Steward()).execute(args));
+    }
+}

@@ -1,0 +1,68 @@
+package coop.steward.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import coop.steward.config.SensorConfig;
+import coop.steward.testsupport.FreePort;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoTest {
+    @TempDir
+    Path data;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void demo_servesReadingsForEverySimulatedSensorWithin15Seconds_andKeepsThemAcrossARestart() throws Exception {
+        Set<String> expected = new HashSet<>();
+        for (String device : Demo.DEVICES) {
+            for (SensorConfig sensor : Demo.config(device, "tcp://127.0.0.1:1", data).sensors()) {
+                expected.add(Demo.config(device, "tcp://127.0.0.1:1", data).site() + "/" + device + "/" + sensor.id());
+            }
+        }
+        assertThat(expected).hasSizeGreaterThanOrEqualTo(4 * 6);
+
+        Set<String> before;
+        try (Demo demo = Demo.start(FreePort.find(), FreePort.find(), data)) {
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(sensorsWithReadings(demo.httpPort())).containsAll(expected));
+            before = sensorsWithReadings(demo.httpPort());
+            assertThat(get(demo.httpPort(), "/").body()).contains("<title>Steward");
+        }
+
+        try (Demo again = Demo.start(FreePort.find(), FreePort.find(), data)) {
+            assertThat(sensorsWithReadings(again.httpPort())).as("data kept from the first run").containsAll(before);
+        }
+    }
+
+    private Set<String> sensorsWithReadings(int port) throws Exception {
+        Set<String> found = new HashSet<>();
+        for (Object d : new JsonArray(get(port, "/api/v1/devices").body())) {
+            JsonObject device = (JsonObject) d;
+            for (Object s : device.getJsonArray("sensors")) {
+                JsonObject sensor = (JsonObject) s;
+                if (sensor.getJsonObject("last") != null) {
+                    found.add(device.getString("site") + "/" + device.getString("device") + "/"
+                            + sensor.getString("sensor"));
+                }
+            }
+        }
+        return found;
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
