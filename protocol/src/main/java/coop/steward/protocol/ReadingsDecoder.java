@@ -74,22 +74,24 @@ public final class ReadingsDecoder {
             return whole(site, device, Reason.NOT_OBJECT, "message must be a JSON object {\"v\": 1, \"device\": ..., "
                     + "\"seq\": ..., \"readings\": [...]}");
         }
+        // Read seq first: a message rejected whole is acknowledged too (resending cannot help), if it has one.
+        JsonNode seqField = root.get("seq");
+        boolean validSeq = seqField != null && seqField.isIntegralNumber() && seqField.canConvertToLong()
+                && seqField.asLong() >= 0;
+        OptionalLong seq = validSeq ? OptionalLong.of(seqField.asLong()) : OptionalLong.empty();
         JsonNode v = root.get("v");
         if (v == null || !v.isIntegralNumber() || v.asLong() != ReadingsMessage.VERSION) {
-            return whole(site, device, Reason.BAD_VERSION, "\"v\" must be 1, got " + v);
+            return whole(site, device, seq, Reason.BAD_VERSION, "\"v\" must be 1, got " + v);
         }
         JsonNode deviceField = root.get("device");
         if (deviceField == null || !deviceField.isTextual() || !deviceField.textValue().equals(device)) {
-            return whole(site, device, Reason.DEVICE_MISMATCH, "\"device\" is " + deviceField
+            return whole(site, device, seq, Reason.DEVICE_MISMATCH, "\"device\" is " + deviceField
                     + " but the topic's device is '" + device + "': they must be equal");
         }
-        JsonNode seqField = root.get("seq");
-        if (seqField == null || !seqField.canConvertToExactIntegral() || !seqField.canConvertToLong()
-                || seqField.asLong() < 0) {
+        if (!validSeq) {
             return whole(site, device, Reason.BAD_SEQ, "\"seq\" must be a non-negative integer that grows with "
                     + "every message, got " + seqField);
         }
-        OptionalLong seq = OptionalLong.of(seqField.asLong());
         JsonNode readings = root.get("readings");
         if (readings == null || !readings.isArray()) {
             return whole(site, device, seq, Reason.READINGS_NOT_ARRAY, "\"readings\" must be an array of readings");

@@ -107,6 +107,8 @@ class ReadingsDecoderTest {
                         Reason.DEVICE_MISMATCH),
                 Arguments.of("negative seq", message(good("a", 1)).replace("1042", "-1"), Reason.BAD_SEQ),
                 Arguments.of("fractional seq", message(good("a", 1)).replace("1042", "1.5"), Reason.BAD_SEQ),
+                Arguments.of("seq written as a float", message(good("a", 1)).replace("1042", "1042.0"),
+                        Reason.BAD_SEQ),
                 Arguments.of("missing seq", message(good("a", 1)).replace("\"seq\": 1042, ", ""), Reason.BAD_SEQ),
                 Arguments.of("no readings", message(""), Reason.NO_READINGS),
                 Arguments.of("readings not array", "{\"v\": 1, \"device\": \"bed-3\", \"seq\": 1, \"readings\": {}}",
@@ -134,6 +136,14 @@ class ReadingsDecoderTest {
             assertThat(r.reason()).isEqualTo(reason);
             assertThat(r.detail()).isNotBlank();
         });
+    }
+
+    @Test
+    void messageRejectedWhole_keepsItsSeq_soItCanBeAcknowledged() {
+        assertThat(decode(message(good("a", 1)).replace("\"v\": 1", "\"v\": 2")).seq()).hasValue(1042);
+        assertThat(decode(message(good("a", 1)).replace("bed-3", "bed-4")).seq()).hasValue(1042);
+        assertThat(decode(message("")).seq()).hasValue(1042);
+        assertThat(decode("{\"v\": 1, ").seq()).isEmpty();
     }
 
     @Test

@@ -208,7 +208,10 @@ public final class MqttIngest {
         }
         try {
             StatusMessage status = ProtocolJson.decodeStatus(payload);
-            return new DeviceStatus(parsed.site(), parsed.device(), status.state(), now);
+            // The status's own time, not arrival: the broker re-sends retained statuses on every reconnect.
+            // A Last Will has no time and leaves last-seen as it was.
+            Long seen = status.t() == null ? null : Math.min(status.t(), now);
+            return new DeviceStatus(parsed.site(), parsed.device(), status.state(), seen);
         } catch (IllegalArgumentException e) {
             rejections.record(now, topic, List.of(new Rejection(Reason.BAD_STATUS, e.getMessage())));
             return null;
@@ -239,10 +242,20 @@ public final class MqttIngest {
         }
     }
 
+    /** Counts seq numbers skipped going forward; resends of older messages neither count nor move the mark. */
     private void countGap(String site, String device, long seq) {
-        Long previous = lastSeq.put(new AckCoalescer.Device(site, device), seq);
-        if (previous != null && seq > previous + 1) {
-            gaps.increment(seq - previous - 1);
+        long[] skipped = {0};
+        lastSeq.compute(new AckCoalescer.Device(site, device), (key, previous) -> {
+            if (previous == null) {
+                return seq;
+            }
+            if (seq > previous + 1) {
+                skipped[0] = seq - previous - 1;
+            }
+            return Math.max(previous, seq);
+        });
+        if (skipped[0] > 0) {
+            gaps.increment(skipped[0]);
         }
     }
 
