@@ -18,12 +18,15 @@ public final class Collector {
     private final ReadingStore store;
     private final MqttIngest ingest;
     private final HttpServer http;
+    private final StoreMaintenance maintenance;
 
-    private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, HttpServer http) {
+    private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, HttpServer http,
+                      StoreMaintenance maintenance) {
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
         this.http = http;
+        this.maintenance = maintenance;
     }
 
     public static Future<Collector> start(Vertx vertx, CollectorSettings settings) {
@@ -33,7 +36,7 @@ public final class Collector {
     public static Future<Collector> start(Vertx vertx, CollectorSettings settings, Clock clock) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RejectionLog rejections = new RejectionLog(metrics);
-        return vertx.executeBlocking(() -> SqliteReadingStore.open(settings.dataDir()))
+        return vertx.executeBlocking(() -> SqliteReadingStore.open(settings.dataDir(), settings.rawRetention()))
                 .compose(store -> {
                     MqttIngest ingest = new MqttIngest(vertx, settings.ingest(), store, metrics, rejections, clock);
                     HttpApi api = new HttpApi(vertx, store, ingest, rejections, metrics, clock);
@@ -46,7 +49,8 @@ public final class Collector {
                                         + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage()
                                         + "): choose another port with --http", e));
                             })
-                            .compose(http -> ingest.start().map(v -> new Collector(vertx, store, ingest, http)));
+                            .compose(http -> ingest.start().map(v -> new Collector(vertx, store, ingest, http,
+                                    StoreMaintenance.start(vertx, store, clock))));
                 });
     }
 
@@ -55,6 +59,7 @@ public final class Collector {
     }
 
     public Future<Void> stop() {
+        maintenance.stop();
         return http.close()
                 .compose(v -> ingest.stop())
                 .compose(v -> vertx.executeBlocking(() -> {

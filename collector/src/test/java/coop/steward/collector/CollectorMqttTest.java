@@ -115,6 +115,45 @@ class CollectorMqttTest {
     }
 
     @Test
+    void messageFromMosquittoPub_isStored() throws Exception {
+        Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()),
+                "-q", "1", "-t", "steward/v1/food-forest/bed-5/readings", "-m",
+                "{\"v\": 1, \"device\": \"bed-5\", \"seq\": 1, \"readings\": [{\"sensor\": \"soil-a\", "
+                        + "\"kind\": \"soil_moisture\", \"t\": 1764000000000, \"value\": 27.5}]}")
+                .redirectErrorStream(true).start();
+        assertThat(pub.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isZero();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(series("bed-5", "soil-a").getJsonArray("value"))
+                .containsExactly(27.5));
+    }
+
+    @Test
+    void seriesAsCsv_hasAHeaderAndOneRowPerPoint() throws Exception {
+        publish("bed-3", """
+                {"v": 1, "device": "bed-3", "seq": 1, "readings": [
+                  {"sensor": "soil-a", "kind": "soil_moisture", "t": 1764000000000, "value": 31.4},
+                  {"sensor": "soil-a", "kind": "soil_moisture", "t": 1764000060000, "value": 30}
+                ]}""");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(series("bed-3", "soil-a").getJsonArray("t")).hasSize(2));
+        String query = "/api/v1/series?site=food-forest&device=bed-3&sensor=soil-a&from=1764000000000&to=1764000600000";
+
+        HttpResponse<String> csv = get(query + "&format=csv");
+        HttpResponse<String> byAccept = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + collector.httpPort() + query)).header("Accept", "text/csv").build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(csv.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/csv"));
+        assertThat(csv.body()).isEqualTo("time,t,value,unit\r\n"
+                + "2025-11-24T16:00:00Z,1764000000000,31.4,%\r\n"
+                + "2025-11-24T16:01:00Z,1764000060000,30,%\r\n");
+        assertThat(byAccept.body()).isEqualTo(csv.body());
+        assertThat(get(query + "&format=csv&step=1h&agg=max").body()).isEqualTo("time,t,max,unit\r\n"
+                + "2025-11-24T16:00:00Z,1764000000000,31.4,%\r\n");
+        assertThat(get(query + "&format=xml").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void malformedMessage_isListedAndCounted_andTheCollectorKeepsServing() throws Exception {
         publish("bed-3", "{\"v\": 1, \"device\": \"bed-3\", \"seq\": 1, \"readings\": [ oops");
         publish("bed-3", """
@@ -163,10 +202,11 @@ class CollectorMqttTest {
                     + "\"v\", \"kind\": \"valve_state\", \"t\": " + (1764000000000L + seq) + ", \"value\": 1}]}");
         }
         publish("bed-2", "{\"v\": 1, \"device\": \"bed-2\", \"seq\": 20, \"readings\": []}"); // rejected whole: final
+        publish("bed-2", "{\"v\": 9, \"device\": \"bed-2\", \"seq\": 21, \"readings\": []}");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(acked.stream()
                 .flatMapToLong(r -> java.util.stream.LongStream.rangeClosed(r.from(), r.to())).sorted().toArray())
-                .containsExactly(10, 11, 12, 13, 14, 20));
+                .containsExactly(10, 11, 12, 13, 14, 20, 21));
         agent.disconnect();
     }
 

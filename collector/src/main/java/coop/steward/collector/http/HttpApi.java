@@ -117,7 +117,26 @@ public final class HttpApi {
             fail(ctx, e);
             return;
         }
-        json(ctx, () -> seriesJson(query, store.query(query)));
+        boolean csv;
+        try {
+            csv = SeriesCsv.wanted(ctx.queryParams().get("format"), ctx.request().getHeader("Accept"));
+        } catch (ApiError e) {
+            fail(ctx, e);
+            return;
+        }
+        if (!csv) {
+            json(ctx, () -> seriesJson(query, store.query(query)));
+            return;
+        }
+        blocking(() -> store.query(query)).onComplete(ar -> {
+            if (ar.failed()) {
+                fail(ctx, ar.cause());
+                return;
+            }
+            ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+                    .putHeader("Content-Disposition", "attachment; filename=\"" + SeriesCsv.fileName(query) + "\"")
+                    .end(SeriesCsv.render(query, ar.result()));
+        });
     }
 
     private static JsonObject seriesJson(SeriesQuery query, SeriesData data) {

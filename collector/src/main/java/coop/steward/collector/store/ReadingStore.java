@@ -16,6 +16,9 @@ public interface ReadingStore extends AutoCloseable {
 
     List<DeviceStatus> devices();
 
+    /** Keeps derived data current and drops raw readings past their retention; run periodically. */
+    void maintain(long now);
+
     /** Throws {@link StoreException} with the reason when the store cannot be used. */
     void ping();
 

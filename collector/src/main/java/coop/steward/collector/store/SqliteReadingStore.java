@@ -11,10 +11,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -38,20 +40,48 @@ public final class SqliteReadingStore implements ReadingStore {
               site TEXT NOT NULL, device TEXT NOT NULL, state TEXT NOT NULL, last_seen INTEGER,
               PRIMARY KEY (site, device)) WITHOUT ROWID;
             """;
+    /** Hourly roll-ups, kept for ever: long ranges are answered from 8,760 rows a year instead of 525,600. */
+    private static final String ROLLUP_SCHEMA = """
+            CREATE TABLE IF NOT EXISTS rollup_1h (
+              series_id INTEGER NOT NULL, bucket INTEGER NOT NULL,
+              min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL,
+              last_t INTEGER NOT NULL, last_value REAL NOT NULL,
+              PRIMARY KEY (series_id, bucket)) WITHOUT ROWID;
+            """;
+    /** Fills roll-ups from raw data, for stores written before roll-ups existed. */
+    private static final String ROLLUP_BACKFILL = """
+            INSERT OR REPLACE INTO rollup_1h
+            SELECT g.series_id, g.bucket, g.mn, g.mx, g.sm, g.n, g.last_t,
+              (SELECT value FROM reading r WHERE r.series_id = g.series_id AND r.t = g.last_t)
+            FROM (SELECT series_id, (t / 3600000) * 3600000 AS bucket, min(value) AS mn, max(value) AS mx,
+                    sum(value) AS sm, count(*) AS n, max(t) AS last_t
+                  FROM reading GROUP BY series_id, bucket) g
+            """;
+    static final long HOUR = 3_600_000L;
+    public static final Duration DEFAULT_RAW_RETENTION = Duration.ofDays(90);
 
     private final Path file;
+    private final Duration rawRetention;
     private final Connection writer;
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     /** Touched only by the writer thread. */
-    private final Map<SeriesKey, Long> seriesIds = new HashMap<>();
+    private final Map<SeriesKey, SeriesRow> seriesRows = new HashMap<>();
 
-    private SqliteReadingStore(Path file, Connection writer) {
+    private SqliteReadingStore(Path file, Duration rawRetention, Connection writer) {
         this.file = file;
+        this.rawRetention = rawRetention;
         this.writer = writer;
     }
 
-    /** Opens (creating when needed) {@code readings.db} in {@code dir}. */
     public static SqliteReadingStore open(Path dir) {
+        return open(dir, DEFAULT_RAW_RETENTION);
+    }
+
+    /**
+     * Opens (creating when needed) {@code readings.db} in {@code dir}; raw readings older than
+     * {@code rawRetention} are dropped by {@link #maintain}, hourly roll-ups are kept for ever.
+     */
+    public static SqliteReadingStore open(Path dir, Duration rawRetention) {
         Path file = dir.resolve("readings.db");
         try {
             Files.createDirectories(dir);
@@ -63,20 +93,41 @@ public final class SqliteReadingStore implements ReadingStore {
             Connection writer = connect(file);
             try (Statement st = writer.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
-                for (String ddl : SCHEMA.split(";")) {
-                    if (!ddl.isBlank()) {
-                        st.execute(ddl);
-                    }
-                }
+                migrate(st);
             }
             writer.setAutoCommit(false);
-            SqliteReadingStore store = new SqliteReadingStore(file, writer);
+            SqliteReadingStore store = new SqliteReadingStore(file, rawRetention, writer);
             for (int i = 0; i < READERS; i++) {
                 store.readers.add(connect(file));
             }
             return store;
         } catch (SQLException e) {
             throw new StoreException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Schema versions: 1 raw readings, series and devices; 2 adds hourly roll-ups. */
+    private static void migrate(Statement st) throws SQLException {
+        int version;
+        try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version < 1) {
+            for (String ddl : SCHEMA.split(";")) {
+                if (!ddl.isBlank()) {
+                    st.execute(ddl);
+                }
+            }
+            st.execute("PRAGMA user_version = 1");
+        }
+        if (version < 2) {
+            st.execute("BEGIN");
+            st.execute(ROLLUP_SCHEMA);
+            // Hours before sealed_before had their raw readings dropped: their roll-ups are final.
+            st.execute("ALTER TABLE series ADD COLUMN sealed_before INTEGER NOT NULL DEFAULT 0");
+            st.execute(ROLLUP_BACKFILL);
+            st.execute("PRAGMA user_version = 2");
+            st.execute("COMMIT");
         }
     }
 
@@ -93,21 +144,7 @@ public final class SqliteReadingStore implements ReadingStore {
     @Override
     public synchronized long write(List<DeviceReadings> batches, List<DeviceStatus> statuses) {
         try {
-            long inserted = 0;
-            try (PreparedStatement insert = writer.prepareStatement(
-                    "INSERT OR IGNORE INTO reading (series_id, t, value) VALUES (?, ?, ?)")) {
-                for (DeviceReadings batch : batches) {
-                    for (Reading r : batch.readings()) {
-                        insert.setLong(1, seriesId(new SeriesKey(batch.site(), batch.device(), r.sensor()), r));
-                        insert.setLong(2, r.t());
-                        insert.setDouble(3, r.value());
-                        insert.addBatch();
-                    }
-                }
-                for (int count : insert.executeBatch()) {
-                    inserted += Math.max(count, 0);
-                }
-            }
+            long inserted = insertReadings(batches);
             try (PreparedStatement seen = writer.prepareStatement("""
                     INSERT INTO device (site, device, state, last_seen) VALUES (?, ?, 'unknown', ?)
                     ON CONFLICT (site, device) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen)
@@ -139,36 +176,109 @@ public final class SqliteReadingStore implements ReadingStore {
         } catch (SQLException e) {
             rollback();
             // A rolled-back transaction may have created series rows we cached; forget them.
-            seriesIds.clear();
+            seriesRows.clear();
             throw new StoreException("writing " + batches.size() + " batches to " + file + " failed: "
                     + e.getMessage(), e);
         }
     }
 
-    private long seriesId(SeriesKey key, Reading reading) throws SQLException {
-        Long id = seriesIds.get(key);
-        if (id != null) {
-            return id;
+    /** Inserts new identities and folds exactly those, not replays, into the hourly roll-ups. */
+    private long insertReadings(List<DeviceReadings> batches) throws SQLException {
+        List<Reading> rows = new ArrayList<>();
+        List<Long> rowSeries = new ArrayList<>();
+        try (PreparedStatement insert = writer.prepareStatement(
+                "INSERT OR IGNORE INTO reading (series_id, t, value) VALUES (?, ?, ?)")) {
+            for (DeviceReadings batch : batches) {
+                for (Reading r : batch.readings()) {
+                    SeriesRow series = series(new SeriesKey(batch.site(), batch.device(), r.sensor()), r);
+                    if (r.t() < series.sealedBefore()) {
+                        // Its hour is sealed: a replay of it would be counted twice, so late readings are dropped.
+                        continue;
+                    }
+                    long id = series.id();
+                    insert.setLong(1, id);
+                    insert.setLong(2, r.t());
+                    insert.setDouble(3, r.value());
+                    insert.addBatch();
+                    rows.add(r);
+                    rowSeries.add(id);
+                }
+            }
+            int[] counts = insert.executeBatch();
+            Map<RollupKey, Bucket> hours = new HashMap<>();
+            long inserted = 0;
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] > 0) {
+                    inserted++;
+                    Reading r = rows.get(i);
+                    hours.computeIfAbsent(new RollupKey(rowSeries.get(i), Math.floorDiv(r.t(), HOUR) * HOUR),
+                            k -> new Bucket()).add(r.t(), r.value());
+                }
+            }
+            upsertRollups(hours);
+            return inserted;
         }
+    }
+
+    private record RollupKey(long seriesId, long bucket) {
+    }
+
+    private void upsertRollups(Map<RollupKey, Bucket> hours) throws SQLException {
+        try (PreparedStatement upsert = writer.prepareStatement("""
+                INSERT INTO rollup_1h (series_id, bucket, min, max, sum, count, last_t, last_value)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (series_id, bucket) DO UPDATE SET
+                  min = min(min, excluded.min), max = max(max, excluded.max),
+                  sum = sum + excluded.sum, count = count + excluded.count,
+                  last_value = CASE WHEN excluded.last_t > last_t THEN excluded.last_value ELSE last_value END,
+                  last_t = max(last_t, excluded.last_t)
+                """)) {
+            for (Map.Entry<RollupKey, Bucket> e : hours.entrySet()) {
+                Bucket b = e.getValue();
+                upsert.setLong(1, e.getKey().seriesId());
+                upsert.setLong(2, e.getKey().bucket());
+                upsert.setDouble(3, b.min());
+                upsert.setDouble(4, b.max());
+                upsert.setDouble(5, b.sum());
+                upsert.setLong(6, b.count());
+                upsert.setLong(7, b.lastT());
+                upsert.setDouble(8, b.last());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+
+    /** A series as the writer knows it; touched only by the writer thread. */
+    private record SeriesRow(long id, String kind, String unit, long sealedBefore) {
+    }
+
+    /** The series of a reading, created or updated so that its kind and unit are those last seen. */
+    private SeriesRow series(SeriesKey key, Reading reading) throws SQLException {
         String unit = reading.unit() != null ? reading.unit()
-                : Kind.lookup(reading.kind()).map(Kind::unit).orElse("");
+                : Kind.lookup(reading.kind()).map(Kind::unit).orElse(null);
+        String storedUnit = unit == null ? "" : unit;
+        SeriesRow row = seriesRows.get(key);
+        if (row != null && row.kind().equals(reading.kind()) && row.unit().equals(storedUnit)) {
+            return row;
+        }
         try (PreparedStatement upsert = writer.prepareStatement("""
                 INSERT INTO series (site, device, sensor, kind, unit) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (site, device, sensor) DO UPDATE SET kind = excluded.kind, unit = excluded.unit
-                RETURNING id
+                RETURNING id, sealed_before
                 """)) {
             upsert.setString(1, key.site());
             upsert.setString(2, key.device());
             upsert.setString(3, key.sensor());
             upsert.setString(4, reading.kind());
-            upsert.setString(5, unit == null ? "" : unit);
+            upsert.setString(5, storedUnit);
             try (ResultSet rs = upsert.executeQuery()) {
                 rs.next();
-                id = rs.getLong(1);
+                row = new SeriesRow(rs.getLong(1), reading.kind(), storedUnit, rs.getLong(2));
             }
         }
-        seriesIds.put(key, id);
-        return id;
+        seriesRows.put(key, row);
+        return row;
     }
 
     private void rollback() {
@@ -200,6 +310,9 @@ public final class SqliteReadingStore implements ReadingStore {
 
     private static SeriesData points(Connection c, SeriesQuery query, long seriesId, String kind, String unit)
             throws SQLException {
+        if (!query.isRaw() && query.stepMillis() % HOUR == 0) {
+            return fromRollups(c, query, seriesId, kind, unit);
+        }
         String sql = query.isRaw()
                 ? "SELECT t, value FROM reading WHERE series_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
                 : "SELECT (t / " + query.stepMillis() + ") * " + query.stepMillis() + " AS bucket, "
@@ -210,25 +323,65 @@ public final class SqliteReadingStore implements ReadingStore {
             ps.setLong(2, query.from());
             ps.setLong(3, query.to());
             ps.setInt(4, query.limit() + 1);
-            long[] t = new long[Math.min(query.limit() + 1, 1024)];
-            double[] v = new double[t.length];
-            int n = 0;
+            PointList points = new PointList(query.limit());
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    if (n == t.length) {
-                        t = java.util.Arrays.copyOf(t, n * 2);
-                        v = java.util.Arrays.copyOf(v, n * 2);
-                    }
-                    t[n] = rs.getLong(1);
-                    v[n] = rs.getDouble(2);
-                    n++;
+                while (rs.next() && points.add(rs.getLong(1), rs.getDouble(2))) {
+                    // PointList stops one past the limit, which tells that the answer is truncated.
                 }
             }
-            boolean truncated = n > query.limit();
-            int size = Math.min(n, query.limit());
-            return new SeriesData(query.key(), kind, unit, java.util.Arrays.copyOf(t, size),
-                    java.util.Arrays.copyOf(v, size), truncated);
+            return points.toSeries(query.key(), kind, unit);
         }
+    }
+
+    /**
+     * Steps of whole hours: whole hours inside the range come from the roll-ups (which outlive raw retention),
+     * the partial hours at either end from raw readings, so the answer equals aggregating raw data.
+     */
+    private static SeriesData fromRollups(Connection c, SeriesQuery query, long seriesId, String kind, String unit)
+            throws SQLException {
+        long step = query.stepMillis();
+        long firstHour = Math.min(ceilHour(query.from()), query.to());
+        long lastHour = Math.max(Math.floorDiv(query.to(), HOUR) * HOUR, firstHour);
+        TreeMap<Long, Bucket> buckets = new TreeMap<>();
+        try (PreparedStatement raw = c.prepareStatement(
+                "SELECT t, value FROM reading WHERE series_id = ? AND t >= ? AND t < ?")) {
+            for (long[] range : new long[][] {{query.from(), firstHour}, {lastHour, query.to()}}) {
+                raw.setLong(1, seriesId);
+                raw.setLong(2, range[0]);
+                raw.setLong(3, range[1]);
+                try (ResultSet rs = raw.executeQuery()) {
+                    while (rs.next()) {
+                        long t = rs.getLong(1);
+                        buckets.computeIfAbsent(Math.floorDiv(t, step) * step, b -> new Bucket()).add(t, rs.getDouble(2));
+                    }
+                }
+            }
+        }
+        try (PreparedStatement rollups = c.prepareStatement("""
+                SELECT bucket, min, max, sum, count, last_t, last_value FROM rollup_1h
+                WHERE series_id = ? AND bucket >= ? AND bucket < ?""")) {
+            rollups.setLong(1, seriesId);
+            rollups.setLong(2, firstHour);
+            rollups.setLong(3, lastHour);
+            try (ResultSet rs = rollups.executeQuery()) {
+                while (rs.next()) {
+                    buckets.computeIfAbsent(Math.floorDiv(rs.getLong(1), step) * step, b -> new Bucket())
+                            .merge(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5), rs.getLong(6),
+                                    rs.getDouble(7));
+                }
+            }
+        }
+        PointList points = new PointList(query.limit());
+        for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
+            if (!points.add(e.getKey(), e.getValue().value(query.aggregation()))) {
+                break;
+            }
+        }
+        return points.toSeries(query.key(), kind, unit);
+    }
+
+    private static long ceilHour(long t) {
+        return -Math.floorDiv(-t, HOUR) * HOUR;
     }
 
     private static String aggregate(Aggregation aggregation) {
@@ -241,6 +394,42 @@ public final class SqliteReadingStore implements ReadingStore {
             // SQLite takes a bare column from the row that holds max(): the value of the bucket's last point.
             case LAST -> "value, max(t)";
         };
+    }
+
+    /** Drops raw readings older than the retention period; their hourly roll-ups stay. */
+    @Override
+    public synchronized void maintain(long now) {
+        // Whole hours only, so that every hour before the cutoff is either fully raw or fully sealed.
+        long cutoff = Math.floorDiv(now - rawRetention.toMillis(), HOUR) * HOUR;
+        try {
+            List<Long> ids = new ArrayList<>();
+            try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM series")) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+            // Per series, so each delete is a range of the primary key rather than a scan of the table.
+            try (PreparedStatement delete = writer.prepareStatement(
+                    "DELETE FROM reading WHERE series_id = ? AND t < ?")) {
+                for (long id : ids) {
+                    delete.setLong(1, id);
+                    delete.setLong(2, cutoff);
+                    delete.addBatch();
+                }
+                delete.executeBatch();
+            }
+            try (PreparedStatement seal = writer.prepareStatement(
+                    "UPDATE series SET sealed_before = max(sealed_before, ?)")) {
+                seal.setLong(1, cutoff);
+                seal.executeUpdate();
+            }
+            writer.commit();
+            seriesRows.clear();
+        } catch (SQLException e) {
+            rollback();
+            throw new StoreException("dropping readings older than " + rawRetention.toDays() + " days from " + file
+                    + " failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

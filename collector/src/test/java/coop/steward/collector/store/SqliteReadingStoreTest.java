@@ -1,146 +1,19 @@
 package coop.steward.collector.store;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import coop.steward.protocol.Reading;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
-class SqliteReadingStoreTest {
-    private static final SeriesKey SOIL = new SeriesKey("food-forest", "bed-1", "soil-a");
-    private static final long T0 = 1_764_000_000_000L; // a multiple of one minute
-
+class SqliteReadingStoreTest extends ReadingStoreContract {
     @TempDir
     Path dir;
-    private SqliteReadingStore store;
 
-    @BeforeEach
-    void open() {
-        store = SqliteReadingStore.open(dir);
+    @Override
+    protected ReadingStore openStore() {
+        return SqliteReadingStore.open(dir, RETENTION);
     }
 
-    @AfterEach
-    void close() {
-        store.close();
-    }
-
-    private static Reading soil(long t, double value) {
-        return new Reading("soil-a", "soil_moisture", t, value, null);
-    }
-
-    private long write(Reading... readings) {
-        return store.write(List.of(new DeviceReadings("food-forest", "bed-1", List.of(readings), T0)), List.of());
-    }
-
-    @Test
-    void sameIdentityTwice_keepsTheFirstCopyOnly() {
-        assertThat(write(soil(T0, 30.0), soil(T0 + 1000, 31.0))).isEqualTo(2);
-        assertThat(write(soil(T0, 99.0), soil(T0 + 2000, 32.0))).isEqualTo(1);
-
-        SeriesData data = store.query(SeriesQuery.raw(SOIL, T0, T0 + 10_000, 100));
-        assertThat(data.t()).containsExactly(T0, T0 + 1000, T0 + 2000);
-        assertThat(data.value()).containsExactly(30.0, 31.0, 32.0);
-    }
-
-    @Test
-    void rawQuery_includesFromAndExcludesTo() {
-        write(soil(T0, 1), soil(T0 + 1000, 2), soil(T0 + 2000, 3));
-
-        SeriesData data = store.query(SeriesQuery.raw(SOIL, T0 + 1000, T0 + 2000, 100));
-
-        assertThat(data.t()).containsExactly(T0 + 1000);
-        assertThat(data.kind()).isEqualTo("soil_moisture");
-        assertThat(data.unit()).isEqualTo("%");
-    }
-
-    @Test
-    void rawQuery_overTheLimit_isTruncatedAndSaysSo() {
-        write(soil(T0, 1), soil(T0 + 1000, 2), soil(T0 + 2000, 3));
-
-        SeriesData data = store.query(SeriesQuery.raw(SOIL, T0, T0 + 10_000, 2));
-
-        assertThat(data.t()).containsExactly(T0, T0 + 1000);
-        assertThat(data.truncated()).isTrue();
-    }
-
-    @Test
-    void seriesWithoutData_answersEmpty() {
-        SeriesData data = store.query(SeriesQuery.raw(new SeriesKey("nowhere", "none", "x"), 0, T0, 10));
-
-        assertThat(data.t()).isEmpty();
-        assertThat(data.value()).isEmpty();
-        assertThat(data.truncated()).isFalse();
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @CsvSource({"mean, 2.0, 10.0", "min, 1.0, 10.0", "max, 3.0, 10.0", "last, 3.0, 10.0", "sum, 6.0, 10.0",
-            "count, 3.0, 1.0"})
-    void bucketedQuery_aggregatesEachAlignedBucket(String agg, double first, double second) {
-        // The first bucket gets 1, then 2 (t+10 s) and 3 (t+20 s), written out of order: last is 3.
-        write(soil(T0, 1), soil(T0 + 20_000, 3), soil(T0 + 10_000, 2), soil(T0 + 60_000, 10));
-
-        SeriesData data = store.query(new SeriesQuery(SOIL, T0, T0 + 120_000, Aggregation.parse(agg).orElseThrow(),
-                60_000, 100));
-
-        assertThat(data.t()).containsExactly(T0, T0 + 60_000);
-        assertThat(data.value()).containsExactly(first, second);
-    }
-
-    @Test
-    void bucketStarts_areAlignedToTheEpochNotToFrom() {
-        write(soil(T0 + 30_000, 5), soil(T0 + 90_000, 7));
-
-        SeriesData data = store.query(new SeriesQuery(SOIL, T0 + 15_000, T0 + 120_000, Aggregation.MEAN, 60_000, 100));
-
-        assertThat(data.t()).containsExactly(T0, T0 + 60_000);
-    }
-
-    @Test
-    void emptyBuckets_areLeftOut() {
-        write(soil(T0, 5), soil(T0 + 180_000, 7));
-
-        SeriesData data = store.query(new SeriesQuery(SOIL, T0, T0 + 240_000, Aggregation.MAX, 60_000, 100));
-
-        assertThat(data.t()).containsExactly(T0, T0 + 180_000);
-    }
-
-    @Test
-    void devicesAndSensors_showTheLatestReadingAndLastSeen() {
-        write(soil(T0, 30), soil(T0 + 5000, 28));
-        store.write(List.of(), List.of(new DeviceStatus("food-forest", "bed-1", "online", T0 + 9000)));
-
-        assertThat(store.devices()).containsExactly(new DeviceStatus("food-forest", "bed-1", "online", T0 + 9000));
-        assertThat(store.sensors()).containsExactly(new SensorSummary(SOIL, "soil_moisture", "%",
-                new Point(T0 + 5000, 28)));
-    }
-
-    @Test
-    void data_survivesReopening() {
-        write(soil(T0, 30));
-        store.close();
-        store = SqliteReadingStore.open(dir);
-
-        assertThat(write(soil(T0, 31), soil(T0 + 1, 32))).isEqualTo(1);
-        assertThat(store.query(SeriesQuery.raw(SOIL, 0, T0 + 10, 10)).value()).containsExactly(30.0, 32.0);
-    }
-
-    @Test
-    void largeBatch_isCommittedWhole() {
-        List<Reading> readings = new ArrayList<>();
-        for (int i = 0; i < 20_000; i++) {
-            readings.add(soil(T0 + i * 1000L, i % 100));
-        }
-        long inserted = store.write(List.of(new DeviceReadings("food-forest", "bed-1", readings, T0)), List.of());
-
-        assertThat(inserted).isEqualTo(20_000);
-        assertThat(store.query(new SeriesQuery(SOIL, 0, Long.MAX_VALUE, Aggregation.COUNT, 86_400_000L * 365, 10))
-                .value()).containsExactly(20_000.0);
+    @Override
+    protected ReadingStore reopen(ReadingStore closed) {
+        return SqliteReadingStore.open(dir, RETENTION);
     }
 }

@@ -1,0 +1,49 @@
+package coop.steward.collector;
+
+import coop.steward.collector.store.ReadingStore;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the store's retention and roll-up upkeep soon after start and then every hour, off the event loop. */
+final class StoreMaintenance {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreMaintenance.class);
+    private static final Duration FIRST = Duration.ofSeconds(30);
+    private static final Duration EVERY = Duration.ofHours(1);
+
+    private final Vertx vertx;
+    private final ReadingStore store;
+    private final Clock clock;
+    private final long first;
+    private long periodic = -1;
+
+    private StoreMaintenance(Vertx vertx, ReadingStore store, Clock clock) {
+        this.vertx = vertx;
+        this.store = store;
+        this.clock = clock;
+        this.first = vertx.setTimer(FIRST.toMillis(), id -> {
+            run();
+            periodic = vertx.setPeriodic(EVERY.toMillis(), p -> run());
+        });
+    }
+
+    static StoreMaintenance start(Vertx vertx, ReadingStore store, Clock clock) {
+        return new StoreMaintenance(vertx, store, clock);
+    }
+
+    private void run() {
+        vertx.executeBlocking(() -> {
+            store.maintain(clock.millis());
+            return null;
+        }, false).onFailure(e -> LOG.error("Store upkeep failed; it is tried again in an hour: {}", e.getMessage()));
+    }
+
+    void stop() {
+        vertx.cancelTimer(first);
+        if (periodic >= 0) {
+            vertx.cancelTimer(periodic);
+        }
+    }
+}

@@ -1,0 +1,245 @@
+package coop.steward.collector.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.steward.protocol.Reading;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * What every back end must do, the same tests run against each: {@link SqliteReadingStoreTest} and
+ * {@link InfluxReadingStoreTest}.
+ */
+abstract class ReadingStoreContract {
+    private static final SeriesKey SOIL = new SeriesKey("food-forest", "bed-1", "soil-a");
+    private static final long T0 = 1_764_000_000_000L; // a multiple of one minute
+
+    protected static final Duration RETENTION = Duration.ofDays(90);
+    protected ReadingStore store;
+
+    /** A new, empty store whose raw readings are kept for {@link #RETENTION}. */
+    protected abstract ReadingStore openStore();
+
+    /** The same store closed and opened again, as after a restart. */
+    protected abstract ReadingStore reopen(ReadingStore closed);
+
+    @BeforeEach
+    void open() {
+        store = openStore();
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    private static Reading soil(long t, double value) {
+        return new Reading("soil-a", "soil_moisture", t, value, null);
+    }
+
+    private long write(Reading... readings) {
+        return store.write(List.of(new DeviceReadings("food-forest", "bed-1", List.of(readings), T0)), List.of());
+    }
+
+    @Test
+    void sameIdentityTwice_keepsTheFirstCopyOnly() {
+        assertThat(write(soil(T0, 30.0), soil(T0 + 1000, 31.0))).isEqualTo(2);
+        assertThat(write(soil(T0, 99.0), soil(T0 + 2000, 32.0))).isEqualTo(1);
+
+        SeriesData data = store.query(SeriesQuery.raw(SOIL, T0, T0 + 10_000, 100));
+        assertThat(data.t()).containsExactly(T0, T0 + 1000, T0 + 2000);
+        assertThat(data.value()).containsExactly(30.0, 31.0, 32.0);
+    }
+
+    @Test
+    void rawQuery_includesFromAndExcludesTo() {
+        write(soil(T0, 1), soil(T0 + 1000, 2), soil(T0 + 2000, 3));
+
+        SeriesData data = store.query(SeriesQuery.raw(SOIL, T0 + 1000, T0 + 2000, 100));
+
+        assertThat(data.t()).containsExactly(T0 + 1000);
+        assertThat(data.kind()).isEqualTo("soil_moisture");
+        assertThat(data.unit()).isEqualTo("%");
+    }
+
+    @Test
+    void rawQuery_overTheLimit_isTruncatedAndSaysSo() {
+        write(soil(T0, 1), soil(T0 + 1000, 2), soil(T0 + 2000, 3));
+
+        SeriesData data = store.query(SeriesQuery.raw(SOIL, T0, T0 + 10_000, 2));
+
+        assertThat(data.t()).containsExactly(T0, T0 + 1000);
+        assertThat(data.truncated()).isTrue();
+    }
+
+    @Test
+    void seriesWithoutData_answersEmpty() {
+        SeriesData data = store.query(SeriesQuery.raw(new SeriesKey("nowhere", "none", "x"), 0, T0, 10));
+
+        assertThat(data.t()).isEmpty();
+        assertThat(data.value()).isEmpty();
+        assertThat(data.truncated()).isFalse();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mean, 2.0, 10.0", "min, 1.0, 10.0", "max, 3.0, 10.0", "last, 3.0, 10.0", "sum, 6.0, 10.0",
+            "count, 3.0, 1.0"})
+    void bucketedQuery_aggregatesEachAlignedBucket(String agg, double first, double second) {
+        // The first bucket gets 1, then 2 (t+10 s) and 3 (t+20 s), written out of order: last is 3.
+        write(soil(T0, 1), soil(T0 + 20_000, 3), soil(T0 + 10_000, 2), soil(T0 + 60_000, 10));
+
+        SeriesData data = store.query(new SeriesQuery(SOIL, T0, T0 + 120_000, Aggregation.parse(agg).orElseThrow(),
+                60_000, 100));
+
+        assertThat(data.t()).containsExactly(T0, T0 + 60_000);
+        assertThat(data.value()).containsExactly(first, second);
+    }
+
+    @Test
+    void bucketStarts_areAlignedToTheEpochNotToFrom() {
+        write(soil(T0 + 30_000, 5), soil(T0 + 90_000, 7));
+
+        SeriesData data = store.query(new SeriesQuery(SOIL, T0 + 15_000, T0 + 120_000, Aggregation.MEAN, 60_000, 100));
+
+        assertThat(data.t()).containsExactly(T0, T0 + 60_000);
+    }
+
+    @Test
+    void emptyBuckets_areLeftOut() {
+        write(soil(T0, 5), soil(T0 + 180_000, 7));
+
+        SeriesData data = store.query(new SeriesQuery(SOIL, T0, T0 + 240_000, Aggregation.MAX, 60_000, 100));
+
+        assertThat(data.t()).containsExactly(T0, T0 + 180_000);
+    }
+
+    @Test
+    void devicesAndSensors_showTheLatestReadingAndLastSeen() {
+        write(soil(T0, 30), soil(T0 + 5000, 28));
+        store.write(List.of(), List.of(new DeviceStatus("food-forest", "bed-1", "online", T0 + 9000)));
+
+        assertThat(store.devices()).containsExactly(new DeviceStatus("food-forest", "bed-1", "online", T0 + 9000));
+        assertThat(store.sensors()).containsExactly(new SensorSummary(SOIL, "soil_moisture", "%",
+                new Point(T0 + 5000, 28)));
+    }
+
+    @Test
+    void data_survivesReopening() {
+        write(soil(T0, 30));
+        store.close();
+        store = reopen(store);
+
+        assertThat(write(soil(T0, 31), soil(T0 + 1, 32))).isEqualTo(1);
+        assertThat(store.query(SeriesQuery.raw(SOIL, 0, T0 + 10, 10)).value()).containsExactly(30.0, 32.0);
+    }
+
+    @Test
+    void largeBatch_isCommittedWhole() {
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            readings.add(soil(T0 + i * 1000L, i % 100));
+        }
+        long inserted = store.write(List.of(new DeviceReadings("food-forest", "bed-1", readings, T0)), List.of());
+
+        assertThat(inserted).isEqualTo(20_000);
+        assertThat(store.query(new SeriesQuery(SOIL, 0, Long.MAX_VALUE, Aggregation.COUNT, 86_400_000L * 365, 10))
+                .value()).containsExactly(20_000.0);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"mean", "min", "max", "last", "sum", "count"})
+    void hourlyAndDailySteps_matchAggregatingTheRawReadings(String agg) {
+        Aggregation aggregation = Aggregation.parse(agg).orElseThrow();
+        List<Reading> readings = new ArrayList<>();
+        long start = T0 - 3 * 86_400_000L;
+        for (int i = 0; i < 4 * 24 * 60; i += 7) { // every 7 minutes for four days, out of step with the hours
+            readings.add(soil(start + i * 60_000L, (i * 37) % 100 + 0.25));
+        }
+        store.write(List.of(new DeviceReadings("food-forest", "bed-1", readings, T0)), List.of());
+        // from and to off the hour: the partial hours at both ends count too.
+        long from = start + 25 * 60_000L;
+        long to = T0 + 86_400_000L - 13 * 60_000L;
+
+        for (long step : new long[] {3_600_000L, 6 * 3_600_000L, 86_400_000L}) {
+            SeriesData data = store.query(new SeriesQuery(SOIL, from, to, aggregation, step, 10_000));
+            java.util.TreeMap<Long, Bucket> expected = new java.util.TreeMap<>();
+            for (Reading r : readings) {
+                if (r.t() >= from && r.t() < to) {
+                    expected.computeIfAbsent(Math.floorDiv(r.t(), step) * step, b -> new Bucket()).add(r.t(), r.value());
+                }
+            }
+            assertThat(data.t()).as("bucket starts for step %d", step)
+                    .containsExactly(expected.keySet().stream().mapToLong(Long::longValue).toArray());
+            double[] values = expected.values().stream().mapToDouble(b -> b.value(aggregation)).toArray();
+            assertThat(data.value()).as("values for step %d", step)
+                    .containsExactly(values, org.assertj.core.data.Offset.offset(1e-9));
+        }
+    }
+
+    @Test
+    void replays_doNotCountTwiceInLongRangeAggregates() {
+        write(soil(T0, 10), soil(T0 + 60_000, 20));
+        write(soil(T0, 10), soil(T0 + 60_000, 20), soil(T0 + 120_000, 30));
+
+        SeriesData data = store.query(new SeriesQuery(SOIL, T0 - 86_400_000L, T0 + 86_400_000L, Aggregation.COUNT,
+                86_400_000L, 10));
+
+        assertThat(Arrays.stream(data.value()).sum()).isEqualTo(3.0);
+    }
+
+    @Test
+    void rawReadingsPastRetention_areDropped_butHourlyAggregatesKeepThem() {
+        long now = T0;
+        long old = now - RETENTION.toMillis() - 86_400_000L; // a day past retention
+        write(soil(old, 10), soil(old + 60_000, 30), soil(now - 60_000, 50));
+
+        store.maintain(now);
+
+        assertThat(store.query(SeriesQuery.raw(SOIL, 0, now + 1, 100)).t()).containsExactly(now - 60_000);
+        SeriesData daily = store.query(new SeriesQuery(SOIL, old - 86_400_000L * 2, now + 86_400_000L,
+                Aggregation.MEAN, 86_400_000L, 100));
+        assertThat(daily.value()).containsExactly(20.0, 50.0);
+    }
+
+    @Test
+    void emptyRange_answersNoPoints() {
+        write(soil(T0, 10));
+
+        assertThat(store.query(SeriesQuery.raw(SOIL, T0 + 1, T0 + 1, 100)).t()).isEmpty();
+        assertThat(store.query(new SeriesQuery(SOIL, T0 + 1, T0 + 1, Aggregation.MEAN, 3_600_000L, 100)).t())
+                .isEmpty();
+        assertThat(store.query(new SeriesQuery(SOIL, T0 - 10_000, T0, Aggregation.MEAN, 60_000, 100)).t()).isEmpty();
+    }
+
+    @Test
+    void replayOfAReadingPastRetention_isNotCountedTwice() {
+        long now = T0;
+        long old = now - RETENTION.toMillis() - 86_400_000L;
+        write(soil(old, 10), soil(old + 60_000, 30));
+        store.maintain(now);
+
+        write(soil(old, 10), soil(old + 60_000, 30)); // an agent replaying a very old outbox
+
+        SeriesData daily = store.query(new SeriesQuery(SOIL, old - 86_400_000L, old + 86_400_000L,
+                Aggregation.COUNT, 86_400_000L, 100));
+        assertThat(daily.value()).containsExactly(2.0);
+    }
+
+    @Test
+    void seriesKindAndUnit_areThoseOfTheLatestReading() {
+        write(soil(T0, 30));
+        store.write(List.of(new DeviceReadings("food-forest", "bed-1",
+                List.of(new Reading("soil-a", "x_soil_raw", T0 + 1000, 2.4, "V")), T0)), List.of());
+
+        assertThat(store.query(SeriesQuery.raw(SOIL, T0, T0 + 2000, 10)))
+                .extracting(SeriesData::kind, SeriesData::unit).containsExactly("x_soil_raw", "V");
+        assertThat(store.sensors()).singleElement().extracting(SensorSummary::kind).isEqualTo("x_soil_raw");
+    }
+}
