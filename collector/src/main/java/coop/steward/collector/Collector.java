@@ -3,6 +3,7 @@ package coop.steward.collector;
 import coop.steward.collector.http.HttpApi;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
+import coop.steward.collector.presence.Presence;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.collector.store.SqliteReadingStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -38,8 +39,10 @@ public final class Collector {
         RejectionLog rejections = new RejectionLog(metrics);
         return vertx.executeBlocking(() -> SqliteReadingStore.open(settings.dataDir(), settings.rawRetention()))
                 .compose(store -> {
-                    MqttIngest ingest = new MqttIngest(vertx, settings.ingest(), store, metrics, rejections, clock);
-                    HttpApi api = new HttpApi(vertx, store, ingest, rejections, metrics, clock);
+                    Presence presence = new Presence();
+                    MqttIngest ingest = new MqttIngest(vertx, settings.ingest(), store, metrics, rejections, presence,
+                            clock);
+                    HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, metrics, clock);
                     return vertx.createHttpServer()
                             .requestHandler(api.router())
                             .listen(settings.httpPort(), settings.httpHost())

@@ -228,6 +228,31 @@ class CollectorMqttTest {
     }
 
     @Test
+    void onlineDeviceThatGoesSilent_isShownOffline_withoutALastWill() throws Exception {
+        publisher.publish("steward/v1/solar-array/array-2/status", ("{\"v\": 1, \"state\": \"online\", \"t\": "
+                + System.currentTimeMillis() + "}").getBytes(StandardCharsets.UTF_8), 1, true);
+        for (int seq = 0; seq < 5; seq++) { // a device that reports about every 300 ms
+            publisher.publish("steward/v1/solar-array/array-2/readings", ("{\"v\": 1, \"device\": \"array-2\", "
+                    + "\"seq\": " + seq + ", \"readings\": [{\"sensor\": \"p\", \"kind\": \"solar_power\", \"t\": "
+                    + System.currentTimeMillis() + ", \"value\": 100}]}").getBytes(StandardCharsets.UTF_8), 1, false);
+            await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        }
+        await().pollDelay(Duration.ZERO).atMost(WAIT)
+                .untilAsserted(() -> assertThat(deviceState("array-2")).isEqualTo("online"));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deviceState("array-2")).isEqualTo("offline"));
+    }
+
+    private String deviceState(String device) throws Exception {
+        for (Object d : new JsonArray(get("/api/v1/devices").body())) {
+            if (((JsonObject) d).getString("device").equals(device)) {
+                return ((JsonObject) d).getString("state");
+            }
+        }
+        return null;
+    }
+
+    @Test
     void messagesSentWhileTheCollectorIsDown_arriveAfterItReturns() throws Exception {
         collector.stop().await(10, TimeUnit.SECONDS);
         for (int i = 0; i < 50; i++) {

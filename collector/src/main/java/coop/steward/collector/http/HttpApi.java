@@ -2,6 +2,7 @@ package coop.steward.collector.http;
 
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
+import coop.steward.collector.presence.Presence;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.collector.store.SensorSummary;
@@ -31,11 +32,13 @@ public final class HttpApi {
     private final ReadingStore store;
     private final MqttIngest ingest;
     private final RejectionLog rejections;
+    private final Presence presence;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
 
-    public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections,
+    public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
                    PrometheusMeterRegistry metrics, Clock clock) {
+        this.presence = presence;
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
@@ -91,10 +94,11 @@ public final class HttpApi {
     private Object devices() {
         List<DeviceStatus> devices = store.devices();
         List<SensorSummary> sensors = store.sensors();
+        long now = clock.millis();
         Map<String, JsonObject> byDevice = new LinkedHashMap<>();
         for (DeviceStatus d : devices) {
             byDevice.put(d.site() + "/" + d.device(), new JsonObject()
-                    .put("site", d.site()).put("device", d.device()).put("state", d.state())
+                    .put("site", d.site()).put("device", d.device()).put("state", presence.state(d, now))
                     .put("lastSeen", d.lastSeen()).put("sensors", new JsonArray()));
         }
         for (SensorSummary s : sensors) {

@@ -1,10 +1,12 @@
 package coop.steward.collector.ingest;
 
+import coop.steward.collector.presence.Presence;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.DeviceTopic;
+import coop.steward.protocol.Ids;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsDecoder;
@@ -51,6 +53,7 @@ public final class MqttIngest {
     private final Clock clock;
     private final ReadingsDecoder decoder;
     private final RejectionLog rejections;
+    private final Presence presence;
     private final BatchWriter writer;
     private final AckCoalescer acks = new AckCoalescer();
     private final AtomicLong session = new AtomicLong();
@@ -63,7 +66,8 @@ public final class MqttIngest {
     private volatile boolean stopped;
 
     public MqttIngest(Vertx vertx, IngestSettings settings, ReadingStore store, MeterRegistry registry,
-                      RejectionLog rejections, Clock clock) {
+                      RejectionLog rejections, Presence presence, Clock clock) {
+        this.presence = presence;
         this.vertx = vertx;
         this.settings = settings;
         this.clock = clock;
@@ -222,6 +226,7 @@ public final class MqttIngest {
     private void committed(List<Delivery> batch) {
         long current = session.get();
         for (Delivery d : batch) {
+            notePresence(d);
             if (d.qos() > 0 && d.session() == current) {
                 try {
                     client.messageArrivedComplete(d.messageId(), d.qos());
@@ -239,6 +244,14 @@ public final class MqttIngest {
             if (readings != null && !readings.readings().isEmpty()) {
                 vertx.eventBus().publish(READING_EVENTS, readingEvent(readings));
             }
+        }
+    }
+
+    private void notePresence(Delivery d) {
+        if (d.status() != null) {
+            presence.heard(d.status().site(), d.status().device(), d.receivedAt());
+        } else if (d.readings() != null && Ids.isValid(d.readings().site()) && Ids.isValid(d.readings().device())) {
+            presence.heard(d.readings().site(), d.readings().device(), d.receivedAt());
         }
     }
 
