@@ -1,0 +1,127 @@
+package coop.steward.bench;
+
+import coop.steward.collector.store.SqliteReadingStore;
+import coop.steward.testsupport.MosquittoBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The benchmark harness: in one run, measures each of Steward's performance targets beside a bare baseline of
+ * its slowest real part, and writes docs/benchmarks.md. Usage: {@code bin/bench [--messages N] [--out FILE]}.
+ */
+public final class Bench {
+    private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
+    private static final double TARGET_EFFICIENCY = 0.8;
+    private static final double TARGET_EMBEDDED_RATE = 150_000;
+    private static final double TARGET_QUERY_P95_MS = 50;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int messages = 20_000;
+        Path out = Path.of("docs/benchmarks.md");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--messages" -> messages = Integer.parseInt(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                default -> {
+                    System.err.println("usage: bin/bench [--messages N] [--out FILE]");
+                    System.exit(2);
+                }
+            }
+        }
+        Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "steward-bench");
+        try {
+            Report report = new Report();
+            long t0 = System.currentTimeMillis() - 30L * 86_400_000L;
+            String load = String.format(Locale.ROOT, "%,d readings as %,d QoS 1 messages of 50 from 20 parallel "
+                    + "publishers, through Mosquitto on 127.0.0.1", messages * 50L, messages);
+            run(report, work, messages, t0);
+            report.write(out, load);
+            LOG.info("Wrote {}", out.toAbsolutePath());
+        } finally {
+            try (Stream<Path> files = Files.walk(work)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+        System.exit(0);
+    }
+
+    private static void run(Report report, Path work, int messages, long t0) throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
+                "max_queued_messages 0", "max_inflight_messages 1000")) {
+            embeddedIngest(report, work, broker, messages, t0);
+            query(report, work, broker);
+            diskWrites(report, work, broker);
+        }
+    }
+
+    private static void embeddedIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0)
+            throws Exception {
+        Load load = new Load(20, messages, 50, t0);
+        LOG.info("Bare subscriber: {} readings", load.readings());
+        double subscriber = BareSubscriber.rate(broker.url(), load);
+        LOG.info("Bare subscriber: {}", Report.rate(subscriber));
+        double writer;
+        try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("bare-sqlite"))) {
+            writer = StoreWriter.rate(store, load, 5_000);
+        }
+        LOG.info("Bare SQLite writer: {}", Report.rate(writer));
+        double collector;
+        try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> s)) {
+            collector = run.ingestRate(broker.url(), load);
+        }
+        LOG.info("Collector, embedded store: {}", Report.rate(collector));
+        double slower = Math.min(subscriber, writer);
+        double efficiency = collector / slower;
+        report.add(new Report.Row("broker alone: a bare QoS 1 subscriber", Report.rate(subscriber), "", "", "", ""));
+        report.add(new Report.Row("embedded store alone: a bare writer, 5,000 readings a transaction",
+                Report.rate(writer), "", "", "", ""));
+        report.add(new Report.Row("ingest end to end, embedded store (efficiency)", Report.rate(collector),
+                "slower bare part: " + Report.rate(slower), Report.ratio(efficiency), ">= 0.8",
+                Report.verdict(efficiency >= TARGET_EFFICIENCY)));
+        report.add(new Report.Row("ingest end to end, embedded store (absolute)", Report.rate(collector), "", "",
+                ">= 150,000 readings/s", Report.verdict(collector >= TARGET_EMBEDDED_RATE)));
+    }
+
+    private static void query(Report report, Path work, MosquittoBroker broker) throws Exception {
+        Path data = work.resolve("collector-year");
+        long end = (System.currentTimeMillis() / 60_000L) * 60_000L;
+        LOG.info("Writing a year of 1-minute data");
+        QueryBench.writeYear(data, end);
+        try (CollectorRun run = new CollectorRun(broker.url(), data, s -> s)) {
+            Percentiles steward = QueryBench.measure(run, end, "maxPoints=1000", 50, 300);
+            Percentiles raw = QueryBench.measure(run, end, "step=86400001", 5, 30);
+            LOG.info("Year query: p50 {} p95 {}; from raw: p50 {} p95 {}", steward.p50(), steward.p95(), raw.p50(),
+                    raw.p95());
+            report.add(new Report.Row("series query, a year of 1-minute data, maxPoints=1000 (p50 / p95)",
+                    Report.ms(steward.p50()) + " / " + Report.ms(steward.p95()),
+                    "aggregating the raw readings: " + Report.ms(raw.p50()) + " / " + Report.ms(raw.p95()),
+                    Report.ratio(steward.p95() / raw.p95()), "p95 <= 50 ms",
+                    Report.verdict(steward.p95() <= TARGET_QUERY_P95_MS)));
+        }
+    }
+
+    private static void diskWrites(Report report, Path work, MosquittoBroker broker) throws Exception {
+        var messages = DiskWrites.minutes(60, System.currentTimeMillis() - 3_600_000L);
+        double bare = DiskWrites.bare(work.resolve("bare-small"), messages);
+        double collector;
+        try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-small"), s -> s)) {
+            collector = DiskWrites.collector(run, broker.url(), messages);
+        }
+        LOG.info("Disk writes per reading: collector {} bytes, bare {} bytes", collector, bare);
+        report.add(new Report.Row("disk writes per stored reading, small site (40 sensors once a minute)",
+                String.format(Locale.ROOT, "%,.0f bytes", collector),
+                String.format(Locale.ROOT, "bare writer, a transaction a message: %,.0f bytes", bare),
+                Report.ratio(collector / bare), "(SD card wear: lower is better)", ""));
+        report.note("Disk writes are this process's write_bytes from /proc/self/io while 4 devices of 10 sensors "
+                + "send an hour of minute messages, each committed before the next as at the real pace. The store "
+                + "commits with synchronous=FULL, so every acknowledged reading is on disk.");
+    }
+}

@@ -1,0 +1,75 @@
+package coop.steward.bench;
+
+import coop.steward.collector.Collector;
+import coop.steward.collector.CollectorSettings;
+import coop.steward.collector.ingest.IngestSettings;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The real collector in this process, against the benchmark's broker, counting what it stored. */
+final class CollectorRun implements AutoCloseable {
+    private static final Pattern STORED = Pattern.compile("(?m)^steward_readings_stored_total (\\S+)$");
+
+    private final Vertx vertx = Vertx.vertx();
+    private final Collector collector;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    CollectorRun(String brokerUrl, Path data, Function<CollectorSettings, CollectorSettings> customise)
+            throws Exception {
+        IngestSettings ingest = new IngestSettings(brokerUrl, "bench-collector-" + System.nanoTime(), null, null, 2_000,
+                20_000);
+        CollectorSettings settings = customise.apply(new CollectorSettings(ingest, "127.0.0.1", 0, data));
+        collector = Collector.start(vertx, settings).await(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (get("/health").statusCode() != 200) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the collector did not become healthy: " + get("/health").body());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    int httpPort() {
+        return collector.httpPort();
+    }
+
+    HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.httpPort() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    long stored() throws Exception {
+        Matcher m = STORED.matcher(get("/metrics").body());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** Readings per second stored end to end, from the first publish until the last reading is committed. */
+    double ingestRate(String brokerUrl, Load load) throws Exception {
+        long before = stored();
+        long start = System.nanoTime();
+        load.publish(brokerUrl);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        while (stored() - before < load.readings()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the collector stored " + (stored() - before) + " of "
+                        + load.readings() + " readings within 300 s");
+            }
+            Thread.sleep(5);
+        }
+        return load.readings() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    @Override
+    public void close() throws Exception {
+        collector.stop().await(30, TimeUnit.SECONDS);
+        vertx.close().await(30, TimeUnit.SECONDS);
+    }
+}
