@@ -33,7 +33,12 @@ public final class InfluxServer implements AutoCloseable {
     }
 
     public static InfluxServer start(Path dir) {
-        InfluxServer server = new InfluxServer(dir, FreePort.find(), FreePort.find());
+        int httpPort = FreePort.find();
+        int rpcPort = FreePort.find();
+        while (rpcPort == httpPort) { // the kernel may hand out a just-closed port again
+            rpcPort = FreePort.find();
+        }
+        InfluxServer server = new InfluxServer(dir, httpPort, rpcPort);
         server.startProcess();
         return server;
     }

@@ -226,6 +226,7 @@ abstract class ReadingStoreContract {
         store.maintain(now);
 
         write(soil(old, 10), soil(old + 60_000, 30)); // an agent replaying a very old outbox
+        store.maintain(now);
 
         SeriesData daily = store.query(new SeriesQuery(SOIL, old - 86_400_000L, old + 86_400_000L,
                 Aggregation.COUNT, 86_400_000L, 100));

@@ -1,0 +1,143 @@
+package coop.steward.collector.store;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import org.influxdb.InfluxDB;
+import org.influxdb.InfluxDBException;
+import org.influxdb.InfluxDBFactory;
+import org.influxdb.InfluxDBIOException;
+import org.influxdb.dto.Pong;
+import org.influxdb.dto.Query;
+import org.influxdb.dto.QueryResult;
+
+/**
+ * One InfluxDB database over the v1 HTTP API: each call is one request, so a batch of readings is one write and
+ * a group of statements one query. Every failure becomes a {@link StoreException} that names the server.
+ */
+final class InfluxConnection implements AutoCloseable {
+    private final InfluxSettings settings;
+    private final InfluxDB client;
+
+    private InfluxConnection(InfluxSettings settings, InfluxDB client) {
+        this.settings = settings;
+        this.client = client;
+    }
+
+    static InfluxConnection connect(InfluxSettings settings) {
+        // Long reads: the first upkeep of a large database rolls up a day of readings per query.
+        OkHttpClient.Builder http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .readTimeout(Duration.ofSeconds(60))
+                .writeTimeout(Duration.ofSeconds(60));
+        try {
+            InfluxDB client = settings.username() == null
+                    ? InfluxDBFactory.connect(settings.url(), http)
+                    : InfluxDBFactory.connect(settings.url(), settings.username(),
+                            settings.password() == null ? "" : settings.password(), http);
+            return new InfluxConnection(settings, client);
+        } catch (RuntimeException e) {
+            throw failure(settings, "Connecting to", e);
+        }
+    }
+
+    String database() {
+        return settings.database();
+    }
+
+    /** Runs the statements in one request and answers, per statement, the series it returned. */
+    List<List<InfluxRows>> query(List<String> statements) {
+        if (statements.isEmpty()) {
+            return List.of();
+        }
+        QueryResult answer;
+        try {
+            // POST: a write's look-up of stored identities can be longer than a URL may be.
+            answer = client.query(new Query(String.join(";\n", statements), settings.database(), true),
+                    TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            throw failure(settings, "Querying", e);
+        }
+        if (answer.hasError()) {
+            throw new StoreException(where(settings) + " refused a query: " + answer.getError(), null);
+        }
+        List<List<InfluxRows>> results = new ArrayList<>();
+        for (QueryResult.Result result : answer.getResults()) {
+            if (result.hasError()) {
+                String statement = statements.get(Math.min(results.size(), statements.size() - 1));
+                throw new StoreException(where(settings) + " could not run `" + statement + "`: " + result.getError(),
+                        null);
+            }
+            List<InfluxRows> series = new ArrayList<>();
+            if (result.getSeries() != null) {
+                for (QueryResult.Series s : result.getSeries()) {
+                    series.add(new InfluxRows(s));
+                }
+            }
+            results.add(series);
+        }
+        return results;
+    }
+
+    List<InfluxRows> query(String statement) {
+        return query(List.of(statement)).get(0);
+    }
+
+    /**
+     * Writes every point in one request. A request that fails may still have stored some of its points (InfluxDB
+     * 1.x writes what it can); retrying it is safe, as points of the same identity replace each other.
+     */
+    void write(InfluxLines lines) {
+        if (lines.points() == 0) {
+            return;
+        }
+        try {
+            client.write(settings.database(), null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
+                    lines.toString());
+        } catch (RuntimeException e) {
+            throw failure(settings, "Writing " + lines.points() + " points to", e);
+        }
+    }
+
+    void ping() {
+        Pong pong;
+        try {
+            pong = client.ping();
+        } catch (RuntimeException e) {
+            throw failure(settings, "Pinging", e);
+        }
+        if (!pong.isGood()) {
+            throw new StoreException(settings.url() + " answered /ping, but not as InfluxDB does (it sent no "
+                    + "X-Influxdb-Version header): check that the InfluxDB URL points at InfluxDB", null);
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private static String where(InfluxSettings settings) {
+        return "InfluxDB at " + settings.url() + " (database " + settings.database() + ")";
+    }
+
+    private static StoreException failure(InfluxSettings settings, String doing, RuntimeException e) {
+        String what = doing + " " + where(settings) + " failed: ";
+        if (e instanceof InfluxDBIOException) {
+            String reason = e.getCause() == null ? e.getMessage() : e.getCause().toString();
+            return new StoreException(what + reason + ". Check that InfluxDB is running and reachable at "
+                    + settings.url() + "; the same call can be retried as it is", e);
+        }
+        if (e instanceof InfluxDBException.AuthorizationFailedException) {
+            return new StoreException(what + e.getMessage() + ". Check the InfluxDB username and password, and "
+                    + "that the user may read and write database " + settings.database(), e);
+        }
+        if (e instanceof InfluxDBException.DatabaseNotFoundException) {
+            return new StoreException(what + e.getMessage() + ". The database was dropped while Steward ran: "
+                    + "restart the collector, which creates it again", e);
+        }
+        return new StoreException(what + e.getMessage() + ". See InfluxDB's log for the reason", e);
+    }
+}
