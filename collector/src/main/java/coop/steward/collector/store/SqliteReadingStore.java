@@ -160,13 +160,18 @@ public final class SqliteReadingStore implements ReadingStore {
             try (PreparedStatement state = writer.prepareStatement("""
                     INSERT INTO device (site, device, state, last_seen) VALUES (?, ?, ?, ?)
                     ON CONFLICT (site, device) DO UPDATE SET state = excluded.state,
-                      last_seen = max(coalesce(last_seen, 0), coalesce(excluded.last_seen, 0))
+                      last_seen = CASE WHEN excluded.last_seen IS NULL THEN last_seen
+                                       ELSE max(coalesce(last_seen, 0), excluded.last_seen) END
                     """)) {
                 for (DeviceStatus status : statuses) {
                     state.setString(1, status.site());
                     state.setString(2, status.device());
                     state.setString(3, status.state());
-                    state.setObject(4, status.lastSeen());
+                    if (status.lastSeen() == null) {
+                        state.setNull(4, java.sql.Types.INTEGER);
+                    } else {
+                        state.setLong(4, status.lastSeen());
+                    }
                     state.addBatch();
                 }
                 state.executeBatch();
@@ -463,8 +468,8 @@ public final class SqliteReadingStore implements ReadingStore {
                          "SELECT site, device, state, last_seen FROM device ORDER BY site, device")) {
                 while (rs.next()) {
                     long lastSeen = rs.getLong(4);
-                    result.add(new DeviceStatus(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.wasNull() ? null : lastSeen));
+                    Long seen = rs.wasNull() ? null : lastSeen;
+                    result.add(new DeviceStatus(rs.getString(1), rs.getString(2), rs.getString(3), seen));
                 }
             }
             return result;

@@ -243,4 +243,15 @@ abstract class ReadingStoreContract {
                 .extracting(SeriesData::kind, SeriesData::unit).containsExactly("x_soil_raw", "V");
         assertThat(store.sensors()).singleElement().extracting(SensorSummary::kind).isEqualTo("x_soil_raw");
     }
+
+    @Test
+    void lastWillWithoutATime_changesTheStateButNotLastSeen() {
+        store.write(List.of(), List.of(new DeviceStatus("food-forest", "bed-2", "offline", null)));
+        store.write(List.of(), List.of(new DeviceStatus("food-forest", "bed-2", "offline", null)));
+        assertThat(store.devices()).containsExactly(new DeviceStatus("food-forest", "bed-2", "offline", null));
+
+        store.write(List.of(), List.of(new DeviceStatus("food-forest", "bed-2", "online", T0)));
+        store.write(List.of(), List.of(new DeviceStatus("food-forest", "bed-2", "offline", null)));
+        assertThat(store.devices()).containsExactly(new DeviceStatus("food-forest", "bed-2", "offline", T0));
+    }
 }
