@@ -58,6 +58,8 @@ public final class SqliteReadingStore implements ReadingStore {
                   FROM reading GROUP BY series_id, bucket) g
             """;
     static final long HOUR = 3_600_000L;
+    /** Rows per INSERT statement: 1,500 parameters, well under SQLite's limit of 32,766. */
+    private static final int ROWS_PER_INSERT = 500;
     public static final Duration DEFAULT_RAW_RETENTION = Duration.ofDays(90);
 
     private final Path file;
@@ -94,6 +96,10 @@ public final class SqliteReadingStore implements ReadingStore {
             try (Statement st = writer.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
                 migrate(st);
+            }
+            try (Statement st = writer.createStatement()) {
+                // 64 MiB of page cache for the writer: the interior pages of the reading index stay in memory.
+                st.execute("PRAGMA cache_size=-65536");
             }
             writer.setAutoCommit(false);
             SqliteReadingStore store = new SqliteReadingStore(file, rawRetention, writer);
@@ -187,42 +193,79 @@ public final class SqliteReadingStore implements ReadingStore {
         }
     }
 
-    /** Inserts new identities and folds exactly those, not replays, into the hourly roll-ups. */
+    /**
+     * Inserts new identities and folds exactly those, not replays, into the hourly roll-ups. Rows go in
+     * multi-row statements whose RETURNING clause names just the rows that were new: far fewer calls into
+     * SQLite than one statement per row.
+     */
     private long insertReadings(List<DeviceReadings> batches) throws SQLException {
-        List<Reading> rows = new ArrayList<>();
-        List<Long> rowSeries = new ArrayList<>();
-        try (PreparedStatement insert = writer.prepareStatement(
-                "INSERT OR IGNORE INTO reading (series_id, t, value) VALUES (?, ?, ?)")) {
-            for (DeviceReadings batch : batches) {
-                for (Reading r : batch.readings()) {
-                    SeriesRow series = series(new SeriesKey(batch.site(), batch.device(), r.sensor()), r);
-                    if (r.t() < series.sealedBefore()) {
-                        // Its hour is sealed: a replay of it would be counted twice, so late readings are dropped.
-                        continue;
-                    }
-                    long id = series.id();
-                    insert.setLong(1, id);
-                    insert.setLong(2, r.t());
-                    insert.setDouble(3, r.value());
-                    insert.addBatch();
-                    rows.add(r);
-                    rowSeries.add(id);
-                }
-            }
-            int[] counts = insert.executeBatch();
-            Map<RollupKey, Bucket> hours = new HashMap<>();
-            long inserted = 0;
-            for (int i = 0; i < counts.length; i++) {
-                if (counts[i] > 0) {
-                    inserted++;
-                    Reading r = rows.get(i);
-                    hours.computeIfAbsent(new RollupKey(rowSeries.get(i), Math.floorDiv(r.t(), HOUR) * HOUR),
-                            k -> new Bucket()).add(r.t(), r.value());
-                }
-            }
-            upsertRollups(hours);
-            return inserted;
+        int total = 0;
+        for (DeviceReadings batch : batches) {
+            total += batch.readings().size();
         }
+        long[] ids = new long[total];
+        long[] times = new long[total];
+        double[] values = new double[total];
+        int n = 0;
+        for (DeviceReadings batch : batches) {
+            for (Reading r : batch.readings()) {
+                SeriesRow series = series(new SeriesKey(batch.site(), batch.device(), r.sensor()), r);
+                if (r.t() < series.sealedBefore()) {
+                    // Its hour is sealed: a replay of it would be counted twice, so late readings are dropped.
+                    continue;
+                }
+                ids[n] = series.id();
+                times[n] = r.t();
+                values[n] = r.value();
+                n++;
+            }
+        }
+        Map<RollupKey, Bucket> hours = new HashMap<>();
+        long inserted = 0;
+        PreparedStatement full = null;
+        try {
+            for (int start = 0; start < n; start += ROWS_PER_INSERT) {
+                int rows = Math.min(ROWS_PER_INSERT, n - start);
+                if (rows == ROWS_PER_INSERT && full == null) {
+                    full = writer.prepareStatement(insertSql(ROWS_PER_INSERT));
+                }
+                PreparedStatement insert = rows == ROWS_PER_INSERT ? full : writer.prepareStatement(insertSql(rows));
+                try {
+                    int p = 1;
+                    for (int i = start; i < start + rows; i++) {
+                        insert.setLong(p++, ids[i]);
+                        insert.setLong(p++, times[i]);
+                        insert.setDouble(p++, values[i]);
+                    }
+                    try (ResultSet rs = insert.executeQuery()) {
+                        while (rs.next()) {
+                            inserted++;
+                            long t = rs.getLong(2);
+                            hours.computeIfAbsent(new RollupKey(rs.getLong(1), Math.floorDiv(t, HOUR) * HOUR),
+                                    k -> new Bucket()).add(t, rs.getDouble(3));
+                        }
+                    }
+                } finally {
+                    if (insert != full) {
+                        insert.close();
+                    }
+                }
+            }
+        } finally {
+            if (full != null) {
+                full.close();
+            }
+        }
+        upsertRollups(hours);
+        return inserted;
+    }
+
+    private static String insertSql(int rows) {
+        StringBuilder sql = new StringBuilder("INSERT OR IGNORE INTO reading (series_id, t, value) VALUES ");
+        for (int i = 0; i < rows; i++) {
+            sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
+        }
+        return sql.append(" RETURNING series_id, t, value").toString();
     }
 
     private record RollupKey(long seriesId, long bucket) {
