@@ -1,6 +1,7 @@
 package coop.steward.bench;
 
 import coop.steward.collector.store.SqliteReadingStore;
+import coop.steward.testsupport.InfluxServer;
 import coop.steward.testsupport.MosquittoBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,9 +58,44 @@ public final class Bench {
         try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
                 "max_queued_messages 0", "max_inflight_messages 1000")) {
             embeddedIngest(report, work, broker, messages, t0);
+            influxIngest(report, work, broker, messages, t0);
             query(report, work, broker);
             diskWrites(report, work, broker);
+            agentFootprint(report, work, broker);
         }
+    }
+
+    private static void influxIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0)
+            throws Exception {
+        Load load = new Load(20, messages, 50, t0);
+        try (InfluxServer influx = InfluxServer.start(work.resolve("influxdb"))) {
+            double subscriber = BareSubscriber.rate(broker.url(), load);
+            double writer = InfluxBareWriter.rate(influx.url(), "bare", load, 5_000);
+            LOG.info("InfluxDB: bare subscriber {}, bare writer {}", Report.rate(subscriber), Report.rate(writer));
+            report.add(new Report.Row("InfluxDB alone: one bare writer, 5,000 points a request",
+                    Report.rate(writer), "", "", "", ""));
+            report.note("InfluxDB is Debian's 1.6.7, started by the harness on a free port with its data in a "
+                    + "temporary folder.");
+        }
+    }
+
+    private static void agentFootprint(Report report, Path work, MosquittoBroker broker) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("footprint"));
+        AgentFootprint.Usage idle = AgentFootprint.idleJvm(dir, 15, 60);
+        AgentFootprint.Usage agent = AgentFootprint.agent(dir, broker.url(), 15, 60);
+        LOG.info("Agent footprint: {} MiB, {} % of a core; idle JVM {} MiB, {} %", agent.rssMiB(),
+                agent.cpuPercentOfOneCore(), idle.rssMiB(), idle.cpuPercentOfOneCore());
+        report.add(new Report.Row("edge agent, 8 sensors at 1 Hz: resident memory",
+                String.format(Locale.ROOT, "%.1f MiB", agent.rssMiB()),
+                String.format(Locale.ROOT, "idle JVM, same flags: %.1f MiB", idle.rssMiB()),
+                Report.ratio(agent.rssMiB() / idle.rssMiB()), "<= 64 MiB", Report.verdict(agent.rssMiB() <= 64)));
+        report.add(new Report.Row("edge agent, 8 sensors at 1 Hz: CPU over a minute",
+                String.format(Locale.ROOT, "%.2f %% of one core", agent.cpuPercentOfOneCore()),
+                String.format(Locale.ROOT, "idle JVM, same flags: %.2f %%", idle.cpuPercentOfOneCore()), "",
+                "<= 1 % of one core", Report.verdict(agent.cpuPercentOfOneCore() <= 1.0)));
+        report.note("The agent runs as its own process with the JVM flags of its systemd unit ("
+                + String.join(" ", AgentFootprint.JVM_FLAGS) + ", MALLOC_ARENA_MAX=2), measured from /proc after a 15 s warm-up; "
+                + "CPU is utime+stime over 60 s. On this machine, not a Raspberry Pi.");
     }
 
     private static void embeddedIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0)

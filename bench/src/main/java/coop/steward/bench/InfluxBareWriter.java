@@ -1,0 +1,52 @@
+package coop.steward.bench;
+
+import coop.steward.collector.store.DeviceReadings;
+import coop.steward.protocol.Reading;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * InfluxDB's own rate: one writer posting line protocol of the store's schema straight to {@code /write},
+ * {@code batchSize} points a request, as InfluxDB's documentation advises, with no MQTT and no Steward code.
+ */
+final class InfluxBareWriter {
+    private InfluxBareWriter() {
+    }
+
+    static double rate(String url, String database, Load load, int batchSize) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(URI.create(url + "/query?q="
+                        + URLEncoder.encode("CREATE DATABASE \"" + database + "\"", StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        List<String> bodies = new ArrayList<>();
+        for (List<DeviceReadings> transaction : StoreWriter.transactions(load, batchSize)) {
+            StringBuilder lines = new StringBuilder();
+            for (DeviceReadings message : transaction) {
+                for (Reading r : message.readings()) {
+                    lines.append("reading,device=").append(message.device()).append(",sensor=").append(r.sensor())
+                            .append(",site=").append(message.site()).append(" value=").append(r.value())
+                            .append(",kind=\"").append(r.kind()).append("\",unit=\"").append(r.unit()).append("\" ")
+                            .append(r.t()).append('\n');
+                }
+            }
+            bodies.add(lines.toString());
+        }
+        URI write = URI.create(url + "/write?db=" + database + "&precision=ms");
+        long start = System.nanoTime();
+        for (String body : bodies) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(write)
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 204) {
+                throw new IllegalStateException("InfluxDB refused a write: " + response.statusCode() + " "
+                        + response.body());
+            }
+        }
+        return load.readings() / ((System.nanoTime() - start) / 1e9);
+    }
+}
