@@ -41,6 +41,7 @@ class CollectorMqttTest {
     private Collector collector;
     private MqttClient publisher;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final MovableClock clock = new MovableClock();
 
     @BeforeEach
     void start() throws Exception {
@@ -50,13 +51,15 @@ class CollectorMqttTest {
                 TimeUnit.MILLISECONDS));
         collector = startCollector();
         publisher = new MqttClient(broker.url(), "test-publisher", new MemoryPersistence());
-        publisher.connect();
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMaxInflight(1_000);
+        publisher.connect(options);
         await().atMost(WAIT).until(() -> get("/health").statusCode() == 200);
     }
 
     private Collector startCollector() throws Exception {
         IngestSettings ingest = new IngestSettings(broker.url(), "collector-under-test", null, null, 1_000, 20_000);
-        return Collector.start(vertx, new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("data")))
+        return Collector.start(vertx, new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("data")), clock)
                 .await(30, TimeUnit.SECONDS);
     }
 
@@ -85,9 +88,42 @@ class CollectorMqttTest {
     }
 
     private void publish(String device, String json) throws Exception {
+        publish(device, "food-forest", json);
+    }
+
+    private void publish(String device, String site, String json) throws Exception {
         MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
         message.setQos(1);
-        publisher.publish("steward/v1/food-forest/" + device + "/readings", message);
+        publisher.publish("steward/v1/" + site + "/" + device + "/readings", message);
+    }
+
+    /** The system clock, which a test can move forward to let time pass. */
+    static final class MovableClock extends java.time.Clock {
+        private volatile long offsetMillis;
+
+        void advance(Duration by) {
+            offsetMillis += by.toMillis();
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public java.time.Clock withZone(java.time.ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
+
+        @Override
+        public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(millis());
+        }
+
+        @Override
+        public long millis() {
+            return System.currentTimeMillis() + offsetMillis;
+        }
     }
 
     @Test
@@ -229,18 +265,17 @@ class CollectorMqttTest {
 
     @Test
     void onlineDeviceThatGoesSilent_isShownOffline_withoutALastWill() throws Exception {
+        long now = clock.millis();
         publisher.publish("steward/v1/solar-array/array-2/status", ("{\"v\": 1, \"state\": \"online\", \"t\": "
-                + System.currentTimeMillis() + "}").getBytes(StandardCharsets.UTF_8), 1, true);
-        for (int seq = 0; seq < 5; seq++) { // a device that reports about every 300 ms
-            publisher.publish("steward/v1/solar-array/array-2/readings", ("{\"v\": 1, \"device\": \"array-2\", "
-                    + "\"seq\": " + seq + ", \"readings\": [{\"sensor\": \"p\", \"kind\": \"solar_power\", \"t\": "
-                    + System.currentTimeMillis() + ", \"value\": 100}]}").getBytes(StandardCharsets.UTF_8), 1, false);
-            await().pollDelay(Duration.ofMillis(300)).until(() -> true);
-        }
-        await().pollDelay(Duration.ZERO).atMost(WAIT)
-                .untilAsserted(() -> assertThat(deviceState("array-2")).isEqualTo("online"));
+                + now + "}").getBytes(StandardCharsets.UTF_8), 1, true);
+        publish("array-2", "solar-array", "{\"v\": 1, \"device\": \"array-2\", \"seq\": 0, \"readings\": [{\"sensor\": "
+                + "\"p\", \"kind\": \"solar_power\", \"t\": " + now + ", \"value\": 100}]}");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(deviceState("array-2")).isEqualTo("online"));
 
-        await().atMost(WAIT).untilAsserted(() -> assertThat(deviceState("array-2")).isEqualTo("offline"));
+        clock.advance(Duration.ofSeconds(29)); // less than three of the shortest interval that counts
+        assertThat(deviceState("array-2")).isEqualTo("online");
+        clock.advance(Duration.ofMinutes(3)); // more than three of the longest
+        assertThat(deviceState("array-2")).isEqualTo("offline");
     }
 
     private String deviceState(String device) throws Exception {

@@ -14,6 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Presence {
     /** Agents send a status at least this often, so no device's interval is longer. */
     static final Duration MAX_INTERVAL = Duration.ofMinutes(1);
+    /**
+     * Messages come in bursts (a status and a batch on connect, a replayed outbox): gaps of milliseconds say
+     * nothing about how often a device reports, so no interval counts as shorter than this.
+     */
+    static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
     static final int SILENT_INTERVALS = 3;
     private static final int GAPS_KEPT = 16;
 
@@ -38,7 +43,7 @@ public final class Presence {
             return last;
         }
 
-        /** The median gap, at most {@link #MAX_INTERVAL}; the maximum until two messages were heard. */
+        /** The median gap, within MIN_INTERVAL..MAX_INTERVAL; the maximum until two messages were heard. */
         synchronized long intervalMillis() {
             int n = Math.min(count, GAPS_KEPT);
             if (n == 0) {
@@ -46,7 +51,7 @@ public final class Presence {
             }
             long[] sorted = Arrays.copyOf(gaps, n);
             Arrays.sort(sorted);
-            return Math.min(MAX_INTERVAL.toMillis(), Math.max(1, sorted[n / 2]));
+            return Math.min(MAX_INTERVAL.toMillis(), Math.max(MIN_INTERVAL.toMillis(), sorted[n / 2]));
         }
     }
 

@@ -36,6 +36,17 @@ class PresenceTest {
     }
 
     @Test
+    void aBurstOfMessages_doesNotMakeTheDeviceLookOfflineAfterAMomentsQuiet() {
+        for (int i = 0; i <= 5; i++) {
+            presence.heard("food-forest", "bed-1", T0 + i * 5L); // a status and a replayed outbox, 5 ms apart
+        }
+        long last = T0 + 25;
+
+        assertThat(presence.state(online(last), last + 29_000)).isEqualTo("online");
+        assertThat(presence.state(online(last), last + 30_001)).isEqualTo("offline");
+    }
+
+    @Test
     void afterACollectorRestart_theStoredLastSeenCounts() {
         assertThat(presence.state(online(T0), T0 + 170_000)).isEqualTo("online");
         assertThat(presence.state(online(T0), T0 + 190_000)).isEqualTo("offline");
