@@ -1,77 +1,138 @@
 package coop.steward.agent;
 
+import coop.steward.agent.clock.Timekeeping;
+import coop.steward.agent.config.RemoteConfig;
+import coop.steward.agent.outbox.Batch;
 import coop.steward.agent.outbox.Outbox;
+import coop.steward.agent.outbox.OutboxException;
 import coop.steward.agent.publish.MqttLink;
+import coop.steward.agent.sensor.Board;
 import coop.steward.agent.sensor.Sensor;
 import coop.steward.agent.sensor.SensorFault;
-import coop.steward.agent.sensor.Sensors;
 import coop.steward.config.DeviceConfig;
+import coop.steward.protocol.Channel;
+import coop.steward.protocol.ConfigAck;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.StatusMessage;
+import coop.steward.protocol.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One edge device: samples its sensors on schedule, batches readings into messages, keeps every message in the
- * outbox until the collector confirms it, and resends what is not confirmed in time.
+ * outbox on disk until the collector confirms it, and resends what is not confirmed in time. Readings taken before
+ * the clock is set wait in the outbox until it is, and are sent with their corrected time. A config pushed on
+ * the config topic replaces sensors and settings without a restart ({@link RemoteConfig}).
  */
 public final class Agent implements AutoCloseable {
     public static final String VERSION = "0.1.0";
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
     private static final long STATUS_EVERY_MS = 60_000;
     private static final long RESEND_CHECK_MS = 1_000;
-    private static final int MAX_SEND_AT_ONCE = 100;
+    private static final int MAX_SEND_AT_ONCE = 200;
+    private static final long CLOCK_CHECK_MS = 1_000;
+    /** Messages whose time is corrected per turn of the agent's thread, so sampling goes on meanwhile. */
+    private static final int CORRECT_AT_ONCE = 500;
 
-    private final DeviceConfig config;
-    private final List<Sensor> sensors;
+    /** Replaced by a pushed config, on the scheduler thread. */
+    private volatile DeviceConfig config;
+    /** Touched only on the scheduler thread, once started. */
+    private List<Sensor> sensors;
     private final Clock clock;
-    private final Outbox outbox = new Outbox();
+    private final Timekeeping time;
+    private final Outbox outbox;
+    private final RemoteConfig remoteConfig;
+    private final AtomicBoolean sendQueued = new AtomicBoolean();
     private final MqttLink link;
     private final ScheduledExecutorService scheduler;
     private final List<Consumer<Reading>> readingListeners = new CopyOnWriteArrayList<>();
     private final List<ScheduledFuture<?>> samplers = new ArrayList<>();
+    private ScheduledFuture<?> flusher;
     private final long startedAt;
     /** Touched only on the scheduler thread. */
-    private final List<Reading> batch = new ArrayList<>();
-    private long nextSeq;
-    private long faults;
+    private final Batch batch = new Batch();
+    /** The device's sensors, valves and board; closed when the agent stops. */
+    private final Equipment equipment;
+    private final SensorHealth health = new SensorHealth();
 
     public Agent(DeviceConfig config, List<Sensor> sensors, Clock clock, String mqttPassword) {
+        this(config, sensors, Timekeeping.system(clock), mqttPassword);
+    }
+
+    /** These sensors, with the config's actuators on the Raspberry Pi's GPIO. */
+    public Agent(DeviceConfig config, List<Sensor> sensors, Timekeeping time, String mqttPassword) {
+        this(config, Equipment.withSensors(sensors, config, Board.raspberryPi(), time.wall()), time, mqttPassword);
+    }
+
+    /**
+     * Opens the outbox in the config's storage folder; throws {@link OutboxException} when it cannot. The agent
+     * owns {@code equipment} once it is made, and closes it when it stops.
+     */
+    public Agent(DeviceConfig config, Equipment equipment, Timekeeping time, String mqttPassword) {
         this.config = config;
-        this.sensors = List.copyOf(sensors);
-        this.clock = clock;
+        this.equipment = equipment;
+        this.sensors = equipment.sensors();
+        this.time = time;
+        this.clock = time.wall();
         this.startedAt = clock.millis();
+        this.outbox = Outbox.open(config.storageDir(), config.maxOutboxReadings(), time.bootId(),
+                config.site() + "/" + config.device());
+        this.remoteConfig = new RemoteConfig(new ConfigTarget(),
+                Topics.device(config.site(), config.device(), Channel.CONFIG));
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "steward-agent-" + config.device());
             thread.setDaemon(true);
             return thread;
         });
-        this.link = new MqttLink(config.mqtt().url(), config.site(), config.device(), config.mqtt().username(),
-                mqttPassword, config.mqtt().keepAliveSeconds(), new LinkListener());
+        try {
+            this.link = new MqttLink(config.mqtt().url(), config.site(), config.device(), config.mqtt().username(),
+                    mqttPassword, config.mqtt().keepAliveSeconds(), new LinkListener());
+        } catch (RuntimeException e) {
+            outbox.close();
+            throw e;
+        }
     }
 
     /** An agent on the sensors its configuration names, with the MQTT password from the named variable. */
     public static Agent create(DeviceConfig config, Clock clock) {
+        return create(config, Timekeeping.system(clock));
+    }
+
+    /** As {@link #create(DeviceConfig, Clock)}, with the clocks given; for tests of time correction. */
+    public static Agent create(DeviceConfig config, Timekeeping time) {
+        return create(config, time, Board.raspberryPi());
+    }
+
+    /** As {@link #create(DeviceConfig, Clock)}, with its GPIO, I2C and SPI on {@code board}, which it then owns. */
+    public static Agent create(DeviceConfig config, Timekeeping time, Board board) {
         String passwordEnv = config.mqtt().passwordEnv();
         String password = passwordEnv == null ? null : System.getenv(passwordEnv);
         if (passwordEnv != null && password == null) {
             throw new IllegalArgumentException("mqtt.passwordEnv names " + passwordEnv
                     + ", but that environment variable is not set: set it to the broker password");
         }
-        return new Agent(config, Sensors.from(config), clock, password);
+        Equipment equipment = Equipment.open(config, board, time.wall());
+        try {
+            return new Agent(config, equipment, time, password);
+        } catch (RuntimeException e) {
+            equipment.close();
+            throw e;
+        }
     }
 
     /** Called on the sampling thread with every reading taken; for tests and the demo's log. */
@@ -80,12 +141,10 @@ public final class Agent implements AutoCloseable {
     }
 
     public void start() {
-        for (Sensor sensor : sensors) {
-            long every = Math.max(1, sensor.interval().toMillis());
-            samplers.add(scheduler.scheduleAtFixedRate(() -> sample(sensor), 0, every, TimeUnit.MILLISECONDS));
-        }
-        long flushMs = Math.max(1, config.publish().flush().toMillis());
-        scheduler.scheduleAtFixedRate(this::flush, flushMs, flushMs, TimeUnit.MILLISECONDS);
+        // First, so that the first readings already know whether the clock is set.
+        scheduler.scheduleWithFixedDelay(this::checkClock, 0, CLOCK_CHECK_MS, TimeUnit.MILLISECONDS);
+        equipment.onStateChange(this::sampleNow);
+        schedule(sensors, config);
         scheduler.scheduleAtFixedRate(this::sendDue, RESEND_CHECK_MS, RESEND_CHECK_MS, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(() -> link.publishStatus(status()), STATUS_EVERY_MS, STATUS_EVERY_MS,
                 TimeUnit.MILLISECONDS);
@@ -94,9 +153,24 @@ public final class Agent implements AutoCloseable {
                 config.mqtt().url());
     }
 
-    /** Readings waiting for the collector's confirmation. */
+    /** Samplers for these sensors and the flush timer for this config. */
+    private void schedule(List<Sensor> sensors, DeviceConfig config) {
+        for (Sensor sensor : sensors) {
+            long every = Math.max(1, sensor.interval().toMillis());
+            samplers.add(scheduler.scheduleAtFixedRate(() -> sample(sensor), 0, every, TimeUnit.MILLISECONDS));
+        }
+        long flushMs = Math.max(1, config.publish().flush().toMillis());
+        flusher = scheduler.scheduleAtFixedRate(this::flush, flushMs, flushMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Readings waiting for the collector's confirmation, including those waiting for the clock to be set. */
     public long outboxReadings() {
         return outbox.readings();
+    }
+
+    /** The config the agent runs now: the one it started with, or the last one pushed to it and applied. */
+    public DeviceConfig config() {
+        return config;
     }
 
     public boolean isConnected() {
@@ -105,33 +179,63 @@ public final class Agent implements AutoCloseable {
 
     private void sample(Sensor sensor) {
         try {
+            long monotonic = time.monotonicNanos();
             Reading reading = sensor.sample(clock.millis());
+            if (health.ok(sensor.id(), clock.millis())) {
+                link.publishStatus(status());
+            }
             if (reading == null) {
                 return;
             }
-            batch.add(reading);
+            batch.add(reading, monotonic, time.isSynchronised());
             readingListeners.forEach(l -> l.accept(reading));
             if (batch.size() >= config.publish().maxBatch()) {
                 flush();
             }
         } catch (SensorFault e) {
-            faults++;
             LOG.warn("{}/{}: {}", config.site(), config.device(), e.getMessage());
+            if (health.failed(sensor.id(), e.getMessage(), clock.millis())) {
+                link.publishStatus(status());
+            }
         } catch (RuntimeException e) {
             // A broken sensor must not stop the others: scheduleAtFixedRate would cancel this task for good.
-            faults++;
             LOG.error("{}/{}: sensor {} failed", config.site(), config.device(), sensor.id(), e);
+            health.failed(sensor.id(), "sensor " + sensor.id() + " failed: " + e, clock.millis());
         }
     }
 
+    /** Samples a valve's state sensor on the agent's thread now: its change is sent without waiting. */
+    private void sampleNow(Sensor sensor) {
+        try {
+            scheduler.execute(() -> sample(sensor));
+        } catch (RejectedExecutionException e) {
+            // stopping: the final state is sampled by stop()
+        }
+    }
+
+    /** Puts the batch in the outbox, durably; a disk that refuses it leaves it in memory for the next try. */
     private void flush() {
         if (batch.isEmpty()) {
             return;
         }
-        long seq = nextSeq++;
-        ReadingsMessage message = ReadingsMessage.of(config.device(), seq, batch);
-        outbox.add(seq, ProtocolJson.encode(message), batch.size());
-        batch.clear();
+        long seq = outbox.nextSeq();
+        byte[] payload = ProtocolJson.encode(ReadingsMessage.of(config.device(), seq, batch.readings()));
+        try {
+            if (batch.clockSynchronised()) {
+                outbox.add(seq, payload, batch.size(), clock.millis());
+            } else {
+                outbox.addUntimed(seq, payload, batch.monotonicNanos(), time.bootId(), clock.millis());
+            }
+            batch.clear();
+        } catch (OutboxException e) {
+            LOG.error("{}/{}: {}; {} readings wait in memory", config.site(), config.device(), e.getMessage(),
+                    batch.size());
+            if (batch.size() > config.publish().maxBatch()) {
+                // Memory is not a disk: past one message's worth, the oldest go (and are lost).
+                batch.dropOldest(batch.size() - config.publish().maxBatch());
+            }
+            return;
+        }
         sendDue();
     }
 
@@ -140,34 +244,163 @@ public final class Agent implements AutoCloseable {
             return;
         }
         long ackTimeoutMs = config.publish().ackTimeout().toMillis();
-        for (Outbox.Entry entry : outbox.due(clock.millis(), ackTimeoutMs, MAX_SEND_AT_ONCE)) {
-            if (!link.publishReadings(entry.payload())) {
-                outbox.unsent(entry);
+        try {
+            // Monotonic: the ack timeout must not stretch or vanish when NTP moves the wall clock.
+            List<Outbox.Entry> due = outbox.due(time.monotonicNanos() / 1_000_000, ackTimeoutMs, MAX_SEND_AT_ONCE);
+            for (int i = 0; i < due.size(); i++) {
+                if (!link.publishReadings(due.get(i).payload())) {
+                    // The broker's window is full: these go when it has room (delivered() calls back).
+                    due.subList(i, due.size()).forEach(outbox::unsent);
+                    return;
+                }
             }
+            if (due.size() == MAX_SEND_AT_ONCE) {
+                queueSend(); // more waiting: go on after whatever else is queued (sampling, acks)
+            }
+        } catch (OutboxException e) {
+            LOG.error("{}/{}: {}", config.site(), config.device(), e.getMessage());
+        }
+    }
+
+    /** One send pass on the agent's thread, however many callers ask for it meanwhile. */
+    private void queueSend() {
+        if (sendQueued.compareAndSet(false, true)) {
+            try {
+                scheduler.execute(() -> {
+                    sendQueued.set(false);
+                    sendDue();
+                });
+            } catch (RejectedExecutionException e) {
+                sendQueued.set(false); // stopping
+            }
+        }
+    }
+
+    /**
+     * Until the clock is set, readings are kept back; once it is, those taken earlier in this boot get their
+     * real time from their monotonic time and are sent.
+     */
+    private void checkClock() {
+        if (!time.checkJustSynchronised()) {
+            return;
+        }
+        if (outbox.untimedReadings() > 0 || !batch.isEmpty()) {
+            LOG.info("{}/{}: the clock is set; correcting the time of {} readings taken before", config.site(),
+                    config.device(), outbox.untimedReadings() + batch.size());
+        }
+        flush(); // the batch was taken before: it goes in untimed, and is corrected with the rest
+        correctTimes();
+    }
+
+    private void correctTimes() {
+        try {
+            int corrected = outbox.correctTimes(time.bootId(), clock.millis(), time.monotonicNanos(),
+                    CORRECT_AT_ONCE);
+            if (corrected == CORRECT_AT_ONCE) {
+                scheduler.execute(this::correctTimes);
+            }
+            if (corrected > 0) {
+                queueSend();
+            }
+        } catch (OutboxException e) {
+            LOG.error("{}/{}: {}; trying again in a second", config.site(), config.device(), e.getMessage());
+            scheduler.schedule(this::correctTimes, CLOCK_CHECK_MS, TimeUnit.MILLISECONDS);
         }
     }
 
     private StatusMessage status() {
         long now = clock.millis();
-        return StatusMessage.online(now, VERSION, outbox.readings(), (now - startedAt) / 1000);
+        return StatusMessage.online(now, VERSION, outbox.readings(), (now - startedAt) / 1000, outbox.dropped(),
+                outbox.uncorrectable(), time.isSynchronised()).withFaults(health.snapshot());
+    }
+
+    /**
+     * Runs {@code next}'s sensors and publish settings in place of the current ones, on the scheduler thread. The
+     * new sensors are made first: if that throws, nothing has changed. What was batched leaves first.
+     */
+    private void reconfigure(DeviceConfig next) {
+        List<Sensor> nextSensors = equipment.sensorsFor(next);
+        health.retain(nextSensors.stream().map(Sensor::id).toList());
+        samplers.forEach(s -> s.cancel(false));
+        samplers.clear();
+        if (flusher != null) {
+            flusher.cancel(false);
+        }
+        flush();
+        config = next;
+        sensors = nextSensors;
+        outbox.setMaxReadings(next.maxOutboxReadings());
+        schedule(nextSensors, next);
+        LOG.info("{}/{}: now sampling {} sensors", next.site(), next.device(), nextSensors.size());
+    }
+
+    private final class ConfigTarget implements RemoteConfig.Target {
+        @Override
+        public DeviceConfig current() {
+            return config;
+        }
+
+        @Override
+        public void run(DeviceConfig next) {
+            reconfigure(next);
+        }
+
+        @Override
+        public void acknowledge(ConfigAck ack) {
+            if (!link.publishConfigAck(ack)) {
+                LOG.warn("{}/{}: could not send config/ack ({}) : not connected", config.site(), config.device(),
+                        ack.outcome());
+            }
+        }
     }
 
     private final class LinkListener implements MqttLink.Listener {
         @Override
         public void connected() {
-            scheduler.execute(Agent.this::sendDue);
+            scheduler.execute(() -> {
+                outbox.reconnected();
+                sendDue();
+            });
         }
 
         @Override
         public void acknowledged(List<SeqRange> ranges) {
-            outbox.acknowledge(ranges);
-            // Room in the broker's in-flight window: send what waits without waiting for the next tick.
-            scheduler.execute(Agent.this::sendDue);
+            // On the agent's thread: the delete is a disk write, and Paho's callback thread must not wait for it.
+            scheduler.execute(() -> {
+                try {
+                    outbox.acknowledge(ranges);
+                } catch (OutboxException e) {
+                    LOG.error("{}/{}: {}", config.site(), config.device(), e.getMessage());
+                }
+                // Room in the window: send what waits without waiting for the next tick.
+                sendDue();
+            });
+        }
+
+        @Override
+        public void delivered() {
+            queueSend();
+        }
+
+        @Override
+        public void configArrived(byte[] payload, boolean retained) {
+            scheduler.execute(() -> remoteConfig.received(payload, retained));
         }
 
         @Override
         public StatusMessage status() {
             return Agent.this.status();
+        }
+
+        @Override
+        public void commandArrived(byte[] payload, boolean retained) {
+            equipment.actuators().command(payload, retained, link::publishCommandAck);
+        }
+
+        @Override
+        public void connectionLost() {
+            // A collector that cannot reach the device cannot close its valves: the device closes them itself.
+            equipment.actuators().closeAll("the agent lost the broker");
         }
     }
 
@@ -176,6 +409,10 @@ public final class Agent implements AutoCloseable {
      * says {@code offline} and disconnects. Returns the readings still unconfirmed.
      */
     public long stop(Duration grace) {
+        if (scheduler.isShutdown()) {
+            return outbox.readings(); // stopped already
+        }
+        equipment.actuators().closeAll("the agent stops"); // first; the closed state goes in the final flush
         try {
             scheduler.submit(() -> {
                 samplers.forEach(s -> s.cancel(false));
@@ -185,7 +422,8 @@ public final class Agent implements AutoCloseable {
             LOG.warn("{}/{}: final flush failed: {}", config.site(), config.device(), e.getMessage());
         }
         long deadline = System.nanoTime() + grace.toNanos();
-        while (outbox.readings() > 0 && System.nanoTime() < deadline) {
+        // Readings waiting for the clock cannot leave before it is set: they stay on disk for the next start.
+        while (outbox.readings() - outbox.untimedReadings() > 0 && System.nanoTime() < deadline) {
             try {
                 scheduler.submit(this::sendDue);
                 Thread.sleep(50);
@@ -195,7 +433,14 @@ public final class Agent implements AutoCloseable {
             }
         }
         scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         link.close();
+        outbox.close();
+        equipment.close();
         long left = outbox.readings();
         if (left > 0) {
             LOG.warn("{}/{}: stopped with {} readings not confirmed by the collector", config.site(),

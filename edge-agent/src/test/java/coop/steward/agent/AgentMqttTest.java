@@ -41,9 +41,10 @@ class AgentMqttTest {
                 device: bed-1
                 mqtt: {url: %s}
                 publish: {flushSeconds: 0.1, ackTimeoutSeconds: 1}
+                storage: {dir: '%s'}
                 sensors:
                   - {id: soil-a, kind: soil_moisture, intervalSeconds: 0.1, source: {type: simulated}}
-                """.formatted(broker.url()), "test.yaml"), Clock.systemUTC());
+                """.formatted(broker.url(), tmp.resolve("agent")), "test.yaml"), Clock.systemUTC());
     }
 
     @AfterEach

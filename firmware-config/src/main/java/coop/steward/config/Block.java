@@ -148,6 +148,72 @@ final class Block {
         return value;
     }
 
+    /** A whole number that may also be written in hex ({@code 0x48}), as datasheets write chip addresses. */
+    Long wholeOrHex(String key, Range range, Long fallback) {
+        YamlNode.Entry entry = mapping.entries().get(key);
+        if (entry != null && entry.value() instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.Scalar.Type.TEXT
+                && scalar.text().strip().matches("0[xX][0-9a-fA-F]{1,8}")) {
+            // YAML reads 0x48 as a number, but 0X48 (capital X) as text: both mean the same to a person.
+            long value = Long.parseLong(scalar.text().strip().substring(2), 16);
+            if (!range.contains(value)) {
+                error(key, scalar.text() + " is out of range; use " + range.describe());
+                return null;
+            }
+            return value;
+        }
+        return whole(key, range, fallback);
+    }
+
+    /** A yes/no value ({@code true}/{@code false}), {@code fallback} when absent, null when wrong (reported). */
+    Boolean flag(String key, Boolean fallback) {
+        if (!has(key)) {
+            return fallback;
+        }
+        YamlNode value = mapping.entries().get(key).value();
+        if (value instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.Scalar.Type.BOOLEAN) {
+            return (Boolean) scalar.value();
+        }
+        error(key, "must be true or false, not " + value.describe());
+        return null;
+    }
+
+    Boolean requiredFlag(String key, String example) {
+        return present(key, example) ? flag(key, null) : null;
+    }
+
+    /** One of a few words, {@code fallback} when absent, null when another (reported). */
+    String word(String key, List<String> words, String fallback) {
+        String text = text(key);
+        if (text == null) {
+            return has(key) ? null : fallback;
+        }
+        if (!words.contains(text)) {
+            String likely = Spelling.closest(text, words).map(w -> " (did you mean '" + w + "'?)").orElse("");
+            error(key, "'" + text + "' is not one of " + String.join(", ", words) + likely);
+            return null;
+        }
+        return text;
+    }
+
+    String requiredWord(String key, List<String> words, String example) {
+        return present(key, example) ? word(key, words, null) : null;
+    }
+
+    /** The key's value as it is, or null when absent. */
+    YamlNode node(String key) {
+        YamlNode.Entry entry = mapping.entries().get(key);
+        return entry == null ? null : entry.value();
+    }
+
+    Long requiredWhole(String key, Range range, String example) {
+        return present(key, example) ? whole(key, range, null) : null;
+    }
+
+    /** Reports a problem with a part of this block that is not one of its keys, such as a list item. */
+    void report(int line, String subField, String message) {
+        problems.add(line, field(subField), message);
+    }
+
     /** The key's block, or null when absent or not a block (reported). */
     Block block(String key) {
         YamlNode.Entry entry = mapping.entries().get(key);
@@ -185,6 +251,13 @@ final class Block {
 
     private YamlNode.Scalar number(YamlNode.Entry entry) {
         YamlNode value = entry.value();
+        if (value instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.Scalar.Type.NUMBER
+                && scalar.text().strip().matches("[-+]?0[0-9]+")) {
+            // YAML 1.1 reads a leading 0 as octal: "gpio: 017" would silently be GPIO 15.
+            error(entry.key(), scalar.text() + " starts with 0, which YAML reads as an octal number ("
+                    + Range.format(scalar.number()) + "); write it without the leading 0");
+            return null;
+        }
         if (value instanceof YamlNode.Scalar scalar && scalar.type() == YamlNode.Scalar.Type.NUMBER) {
             return scalar;
         }

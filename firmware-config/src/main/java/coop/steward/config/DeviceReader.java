@@ -8,7 +8,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Reads the top level of a device config and its settings blocks; {@link SensorReader} reads the sensors. */
+/**
+ * Reads the top level of a device config and its settings blocks; {@link SensorReader} reads the sensors,
+ * {@link ActuatorReader} the actuators, and {@link WiringCheck} finds parts wired to the same place.
+ */
 final class DeviceReader {
     /** Upper-case only, so a password pasted here by mistake is caught rather than looked up. */
     private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
@@ -26,18 +29,27 @@ final class DeviceReader {
         if (top == null) {
             return null;
         }
-        top.allowOnly("site", "device", "mqtt", "publish", "storage", "simulation", "sensors");
+        top.allowOnly("site", "device", "mqtt", "publish", "storage", "simulation", "sensors", "actuators");
         String site = requiredId(top, "site", "site: food-forest");
         String device = requiredId(top, "device", "device: bed-1");
         MqttSettings mqtt = mqtt(top.requiredBlock("mqtt", "mqtt: {url: tcp://localhost:1883}"));
         PublishSettings publish = publish(top.block("publish"));
-        Path storageDir = storageDir(top.block("storage"), site, device);
+        Block storage = top.block("storage");
+        Path storageDir = storageDir(storage, site, device);
+        Long maxOutboxReadings = storage == null ? Long.valueOf(DeviceConfig.DEFAULT_MAX_OUTBOX_READINGS)
+                : storage.whole("maxOutboxReadings", Range.between(1_000, 100_000_000),
+                        DeviceConfig.DEFAULT_MAX_OUTBOX_READINGS);
         SimulationSettings simulation = simulation(top.block("simulation"), site, device);
-        List<SensorConfig> sensors = new SensorReader(problems).read(top);
+        WiringCheck wiring = new WiringCheck(problems);
+        SensorReader sensorReader = new SensorReader(problems, wiring);
+        List<SensorConfig> sensors = sensorReader.read(top);
+        List<ActuatorConfig> actuators = new ActuatorReader(problems, sensorReader, wiring).read(top);
+        wiring.finish();
         if (!problems.noneSince(mark)) {
             return null;
         }
-        return new DeviceConfig(site, device, mqtt, publish, storageDir, simulation, sensors);
+        return new DeviceConfig(site, device, mqtt, publish, storageDir, maxOutboxReadings, simulation, sensors,
+                actuators);
     }
 
     static String requiredId(Block block, String key, String example) {
@@ -95,7 +107,7 @@ final class DeviceReader {
 
     /** Relative paths start from the current folder, not the config file's, as every other path on the command line. */
     private Path storageDir(Block block, String site, String device) {
-        String dir = block == null ? null : block.allowOnly("dir").text("dir");
+        String dir = block == null ? null : block.allowOnly("dir", "maxOutboxReadings").text("dir");
         if (dir == null) {
             boolean defaulted = block == null || !block.has("dir");
             return defaulted && site != null && device != null

@@ -5,29 +5,29 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Collects every problem of one configuration, so the person fixing it sees them all at once. */
-final class Problems {
+public final class Problems {
     private final String source;
     private final List<ConfigError> errors = new ArrayList<>();
 
-    Problems(String source) {
+    public Problems(String source) {
         this.source = source;
     }
 
-    void add(int line, String field, String message) {
+    public void add(int line, String field, String message) {
         errors.add(new ConfigError(source, line, field, message));
     }
 
-    int count() {
+    public int count() {
         return errors.size();
     }
 
     /** True when nothing was reported since {@code count} was {@code mark}: the values read since are usable. */
-    boolean noneSince(int mark) {
+    public boolean noneSince(int mark) {
         return errors.size() == mark;
     }
 
     /** Sorted by line, the order in which a person reads the file. */
-    void throwIfAny() {
+    public void throwIfAny() {
         if (!errors.isEmpty()) {
             List<ConfigError> sorted = new ArrayList<>(errors);
             sorted.sort(Comparator.comparingInt(ConfigError::line));

@@ -6,18 +6,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
-/** Reads the {@code sensors} list: ids unique within the device, kinds and units from the contract. */
+/**
+ * Reads the {@code sensors} list: ids unique within the device (actuators included), kinds and units from the
+ * contract, sources through {@link SourceReader}, and the calibration an ADC's raw counts need.
+ */
 final class SensorReader {
     static final int MAX_SENSORS = 64;
 
     private final Problems problems;
+    private final SourceReader sources;
     /** Where each id was first used, to name it when it comes again. */
     private final Map<String, String> firstUse = new HashMap<>();
 
-    SensorReader(Problems problems) {
+    SensorReader(Problems problems, WiringCheck wiring) {
         this.problems = problems;
+        this.sources = new SourceReader(wiring);
     }
 
     /** The sensors, or null when the list itself is missing or wrong; items with problems are null. */
@@ -54,22 +58,34 @@ final class SensorReader {
         if (block == null) {
             return null;
         }
-        block.allowOnly("id", "kind", "unit", "intervalSeconds", "source", "calibration");
+        block.allowOnly("id", "kind", "unit", "intervalSeconds", "source", "calibration", "conditioning");
         String id = uniqueId(block, path);
         Kind kind = kind(block);
         String unit = unit(block, kind);
         Double interval = block.requiredDecimal("intervalSeconds", Range.aboveZeroUpTo(86_400), "intervalSeconds: 60");
-        SourceConfig source = source(block.requiredBlock("source", "source: {type: simulated}"));
+        Block sourceBlock = block.requiredBlock("source", "source: {type: simulated}");
+        SourceConfig source = sourceBlock == null ? null : sources.read(sourceBlock, id, kind);
         Block calibrationBlock = block.block("calibration");
         Calibration calibration = calibrationBlock == null ? null
                 : CalibrationReader.read(calibrationBlock, kind, unit);
+        if (source != null && kind != null && !block.has("calibration")) {
+            String needed = SourceReader.calibrationNeeded(source.wiring(), kind);
+            if (needed != null) {
+                block.report(block.line(), "calibration", "'calibration' is missing; " + needed);
+            }
+        }
+        Block conditioningBlock = block.block("conditioning");
+        Conditioning conditioning = conditioningBlock == null ? Conditioning.NONE
+                : ConditioningReader.read(conditioningBlock, kind, interval);
         if (!problems.noneSince(mark)) {
             return null;
         }
-        return new SensorConfig(id, kind.name(), unit, DeviceReader.seconds(interval), source, calibration);
+        return new SensorConfig(id, kind.name(), unit, DeviceReader.seconds(interval), source, calibration,
+                conditioning);
     }
 
-    private String uniqueId(Block block, String path) {
+    /** Claims an id for a sensor or actuator, reporting it when another already has it; null when not valid. */
+    String uniqueId(Block block, String path) {
         String id = DeviceReader.requiredId(block, "id", "id: soil-a");
         if (id == null) {
             return null;
@@ -109,24 +125,5 @@ final class SensorReader {
                     + "' or leave unit out");
         }
         return kind.unit();
-    }
-
-    private static SourceConfig source(Block block) {
-        if (block == null) {
-            return null;
-        }
-        String type = block.requiredText("type", "type: simulated");
-        if (type == null) {
-            return null;
-        }
-        if (!SourceConfig.SUPPORTED_TYPES.contains(type)) {
-            block.error("type", "'" + type + "' is not a supported source type; use one of "
-                    + String.join(", ", new TreeSet<>(SourceConfig.SUPPORTED_TYPES))
-                    + " (drivers for real hardware come in a later version)");
-            return null;
-        }
-        // The simulator takes no options; drivers that do will list theirs here.
-        block.allowOnly("type");
-        return new SourceConfig(type, block.plainExcept("type"));
     }
 }

@@ -31,8 +31,9 @@ public final class ValidateConfigCommand implements Callable<Integer> {
         for (Path file : files) {
             try {
                 DeviceConfig config = DeviceConfigLoader.load(file);
+                String actuators = config.actuators().isEmpty() ? "" : ", " + config.actuators().size() + " actuators";
                 out.println("ok: " + file + " (" + config.site() + "/" + config.device() + ", "
-                        + config.sensors().size() + " sensors)");
+                        + config.sensors().size() + " sensors" + actuators + ")");
             } catch (ConfigException e) {
                 e.errors().forEach(err::println);
                 allValid = false;

@@ -5,8 +5,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A YAML document as a tree that remembers the line of every key and value, for error messages. */
-sealed interface YamlNode {
+/**
+ * A YAML document as a tree that remembers the line of every key and value, for error messages. Public so that
+ * other modules (the collector's configuration) read their YAML the same way.
+ */
+public sealed interface YamlNode {
 
     int line();
 
@@ -53,9 +56,9 @@ sealed interface YamlNode {
      * numbers only; NaN for one that Java cannot read, such as {@code .inf}), a Boolean or null.
      */
     record Scalar(int line, Type type, String text, Object value) implements YamlNode {
-        enum Type { TEXT, NUMBER, BOOLEAN, NULL }
+        public enum Type { TEXT, NUMBER, BOOLEAN, NULL }
 
-        double number() {
+        public double number() {
             return ((Number) value).doubleValue();
         }
 

@@ -16,21 +16,33 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  * Reads YAML into a {@link YamlNode} tree with the parser's own line numbers. Jackson's streaming parser is used
  * rather than a data-binding mapper because the mapper forgets where each value came from.
  */
-final class YamlTreeReader {
+public final class YamlTreeReader {
     private static final YAMLFactory FACTORY = new YAMLFactory();
 
     private final YAMLParser parser;
     private final Problems problems;
+    private final String whenEmpty;
 
-    private YamlTreeReader(YAMLParser parser, Problems problems) {
+    private YamlTreeReader(YAMLParser parser, Problems problems, String whenEmpty) {
         this.parser = parser;
         this.problems = problems;
+        this.whenEmpty = whenEmpty;
     }
 
     /** The document's root, or null when there is none or it is not valid YAML (both reported). */
     static YamlNode read(String yaml, Problems problems) {
+        return read(yaml, problems, "the file is empty; a device config needs at least site, device, mqtt and "
+                + "sensors (see firmware-config/examples for a complete one)");
+    }
+
+    /**
+     * The document's root, or null when it is not valid YAML (reported) or empty.
+     *
+     * @param whenEmpty the problem to report for an empty document, or null when an empty one is fine
+     */
+    public static YamlNode read(String yaml, Problems problems, String whenEmpty) {
         try (YAMLParser parser = FACTORY.createParser(yaml)) {
-            return new YamlTreeReader(parser, problems).document();
+            return new YamlTreeReader(parser, problems, whenEmpty).document();
         } catch (JsonProcessingException e) {
             problems.add(syntaxLine(e), "", syntaxMessage(e));
             return null;
@@ -43,8 +55,9 @@ final class YamlTreeReader {
     private YamlNode document() throws IOException {
         JsonToken first = parser.nextToken();
         if (first == null) {
-            problems.add(0, "", "the file is empty; a device config needs at least site, device, mqtt and sensors "
-                    + "(see firmware-config/examples for a complete one)");
+            if (whenEmpty != null) {
+                problems.add(0, "", whenEmpty);
+            }
             return null;
         }
         YamlNode root = value(first, "");

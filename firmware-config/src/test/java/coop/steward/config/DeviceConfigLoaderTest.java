@@ -25,6 +25,7 @@ class DeviceConfigLoaderTest {
                   ackTimeoutSeconds: 45
                 storage:
                   dir: /var/lib/steward/bed-1
+                  maxOutboxReadings: 50000
                 simulation:
                   seed: 42
                   latitude: -33.9
@@ -54,6 +55,7 @@ class DeviceConfigLoaderTest {
         assertThat(config.publish()).isEqualTo(
                 new PublishSettings(100, Duration.ofMillis(200), Duration.ofSeconds(45)));
         assertThat(config.storageDir()).isEqualTo(Path.of("/var/lib/steward/bed-1"));
+        assertThat(config.maxOutboxReadings()).isEqualTo(50_000);
         assertThat(config.simulation()).isEqualTo(new SimulationSettings(42, -33.9, 1200.5));
         assertThat(config.sensors()).containsExactly(
                 new SensorConfig("soil-a", "soil_moisture", "%", Duration.ofMillis(50),
@@ -74,6 +76,7 @@ class DeviceConfigLoaderTest {
 
         assertThat(config.mqtt()).isEqualTo(new MqttSettings("tcp://localhost:1883", null, null, 30));
         assertThat(config.publish()).isEqualTo(new PublishSettings(500, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        assertThat(config.maxOutboxReadings()).isEqualTo(1_000_000);
         assertThat(config.simulation().latitude()).isEqualTo(45);
         assertThat(config.simulation().peakPowerW()).isEqualTo(400);
         assertThat(config.sensors().get(0).unit()).isEqualTo("L/min");

@@ -130,6 +130,9 @@ class DeviceConfigValidationTest {
                         "'~' is not expanded here; write the full path"),
                 arguments("an unknown storage key", with("dir: ./data/agent/bed-1", "path: ./x"), 10, "storage.path",
                         "'path' is not a known key; the keys under storage are dir"),
+                arguments("an outbox too small to ride out a short outage",
+                        with("dir: ./data/agent/bed-1", "maxOutboxReadings: 10"), 10, "storage.maxOutboxReadings",
+                        "10 is out of range; use a whole number from 1000 to 100000000"),
                 // simulation
                 arguments("a seed with a fraction", with("seed: 1", "seed: 1.5"), 12, "simulation.seed",
                         "must be a whole number, not 1.5"),
@@ -179,7 +182,8 @@ class DeviceConfigValidationTest {
                 arguments("a missing source", replaceLast(LAST_SOURCE, ""), 21, "sensors[1].source",
                         "'source' is missing; add it under sensors[1], e.g. source: {type: simulated}"),
                 arguments("an unsupported source type", replaceLast(LAST_SOURCE, "    source:\n      type: gpio\n"), 25,
-                        "sensors[1].source.type", "'gpio' is not a supported source type; use one of simulated"),
+                        "sensors[1].source.type", "'gpio' is not a supported source type; use one of ads1115, ds18b20, "
+                                + "flow-meter, gpio-input, ina219, ina226, mcp3008, simulated (did you mean 'gpio-input'?)"),
                 arguments("an option the simulator does not take", BASE + "      pin: 4\n", 26,
                         "sensors[1].source.pin", "'pin' is not a known key"),
                 arguments("a source without type", replaceLast(LAST_SOURCE, "    source:\n      pin: 4\n"), 24,
@@ -187,7 +191,7 @@ class DeviceConfigValidationTest {
                 // calibration
                 arguments("an unknown calibration type", BASE + "    calibration: {type: lineal, gain: 2}\n", 26,
                         "sensors[1].calibration.type",
-                        "'lineal' is not a calibration type; use linear or two-point (did you mean 'linear'?)"),
+                        "'lineal' is not a calibration type; use linear, two-point or table (did you mean 'linear'?)"),
                 arguments("a calibration without type", BASE + "    calibration: {gain: 2}\n", 26,
                         "sensors[1].calibration.type", "'type' is missing"),
                 arguments("a linear gain of 0", BASE + "    calibration:\n      type: linear\n      gain: 0\n", 28,

@@ -18,6 +18,16 @@ public final class Steward implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Steward()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The whole command line. {@code config push} joins the {@code config} command here: it needs MQTT, which
+     * firmware-config (where {@code config} lives) does not depend on.
+     */
+    static CommandLine commandLine() {
+        CommandLine steward = new CommandLine(new Steward());
+        steward.getSubcommands().get("config").addSubcommand("push", new ConfigPushCommand());
+        return steward;
     }
 }

@@ -39,6 +39,18 @@ class ProtocolJsonTest {
     }
 
     @Test
+    void agentStatus_addsOutboxHealthFields_thatOlderReadersIgnore() {
+        String json = new String(ProtocolJson.encode(StatusMessage.online(1764000000000L, "0.1.0", 3, 12, 40, 7,
+                false)), StandardCharsets.UTF_8);
+
+        assertThat(json).isEqualTo("{\"v\":1,\"state\":\"online\",\"t\":1764000000000,\"agent\":\"0.1.0\","
+                + "\"outbox\":3,\"uptime_s\":12,\"dropped\":40,\"uncorrectable\":7,\"clock_synced\":false}");
+        StatusMessage decoded = ProtocolJson.decodeStatus(json.getBytes(StandardCharsets.UTF_8));
+        assertThat(decoded.dropped()).isEqualTo(40);
+        assertThat(decoded.clockSynced()).isFalse();
+    }
+
+    @Test
     void readingsMessage_leavesOutAMissingUnit() {
         byte[] json = ProtocolJson.encode(ReadingsMessage.of("bed-3", 5,
                 List.of(new Reading("ph", "x_ph", 1764000000000L, 6.5, null))));

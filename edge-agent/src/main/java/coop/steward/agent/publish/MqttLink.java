@@ -1,5 +1,7 @@
 package coop.steward.agent.publish;
 
+import coop.steward.protocol.Channel;
+import coop.steward.protocol.ConfigAck;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.StatusMessage;
@@ -26,6 +28,13 @@ import org.slf4j.LoggerFactory;
 public final class MqttLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(MqttLink.class);
     private static final long MAX_RECONNECT_DELAY_MS = 30_000;
+    /**
+     * Messages handed to the broker and not yet PUBACKed. Enough for a replay to keep a slow link busy (2,500
+     * messages a second over a 50 ms round trip need 125); Paho holds their payloads, so not more.
+     */
+    static final int MAX_INFLIGHT = 256;
+    /** Of those, kept free of readings so that status and acks never wait behind a replay. */
+    private static final int RESERVED_INFLIGHT = 16;
 
     /** What the link needs from the agent. */
     public interface Listener {
@@ -35,6 +44,22 @@ public final class MqttLink implements AutoCloseable {
         void acknowledged(List<SeqRange> ranges);
 
         StatusMessage status();
+
+        /** A config arrived on {@code .../config}; {@code retained} when the broker sent it on subscribing. */
+        default void configArrived(byte[] payload, boolean retained) {
+        }
+
+        /** The broker took a message (PUBACK): there is room in the in-flight window again. */
+        default void delivered() {
+        }
+
+        /** A command arrived on {@code .../cmd}, on Paho's thread; {@code retained} when the broker kept it. */
+        default void commandArrived(byte[] payload, boolean retained) {
+        }
+
+        /** The connection to the broker broke (not a clean close); Paho reconnects by itself. */
+        default void connectionLost() {
+        }
     }
 
     private final String site;
@@ -61,7 +86,7 @@ public final class MqttLink implements AutoCloseable {
         options.setMaxReconnectDelay((int) MAX_RECONNECT_DELAY_MS);
         options.setKeepAliveInterval(keepAliveSeconds);
         options.setConnectionTimeout(10);
-        options.setMaxInflight(100);
+        options.setMaxInflight(MAX_INFLIGHT);
         options.setWill(Topics.status(site, device), ProtocolJson.encode(StatusMessage.lastWill()), 1, true);
         if (username != null) {
             options.setUserName(username);
@@ -82,11 +107,22 @@ public final class MqttLink implements AutoCloseable {
 
     /** Hands a readings message to the broker; false when it cannot take it now (it is then sent later). */
     public boolean publishReadings(byte[] payload) {
+        if (client.getInFlightMessageCount() >= MAX_INFLIGHT - RESERVED_INFLIGHT) {
+            return false;
+        }
         return publish(Topics.readings(site, device), payload, false);
     }
 
     public boolean publishStatus(StatusMessage status) {
         return publish(Topics.status(site, device), ProtocolJson.encode(status), true);
+    }
+
+    public boolean publishConfigAck(ConfigAck ack) {
+        return publish(Topics.device(site, device, Channel.CONFIG_ACK), ProtocolJson.encode(ack), false);
+    }
+
+    public boolean publishCommandAck(byte[] payload) {
+        return publish(Topics.device(site, device, Channel.CMD_ACK), payload, false);
     }
 
     private boolean publish(String topic, byte[] payload, boolean retained) {
@@ -149,8 +185,10 @@ public final class MqttLink implements AutoCloseable {
             LOG.info("{}/{}: connected to {}{}", site, device, serverUri, reconnect ? " again" : "");
             try {
                 client.subscribe(Topics.readingsAck(site, device), 1);
+                client.subscribe(Topics.device(site, device, Channel.CONFIG), 1);
+                client.subscribe(Topics.device(site, device, Channel.CMD), 1);
             } catch (MqttException e) {
-                LOG.error("{}/{}: cannot subscribe to acks: {}", site, device, e.getMessage());
+                LOG.error("{}/{}: cannot subscribe to acks, config and commands: {}", site, device, e.getMessage());
             }
             publishStatus(listener.status());
             listener.connected();
@@ -158,12 +196,21 @@ public final class MqttLink implements AutoCloseable {
 
         @Override
         public void connectionLost(Throwable cause) {
+            listener.connectionLost();
             LOG.warn("{}/{}: lost the broker ({}); reconnecting", site, device,
                     cause == null ? "no reason given" : cause.getMessage());
         }
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            if (topic.equals(Topics.device(site, device, Channel.CONFIG))) {
+                listener.configArrived(message.getPayload(), message.isRetained());
+                return;
+            }
+            if (topic.equals(Topics.device(site, device, Channel.CMD))) {
+                listener.commandArrived(message.getPayload(), message.isRetained());
+                return;
+            }
             try {
                 listener.acknowledged(ProtocolJson.decodeAck(message.getPayload()));
             } catch (IllegalArgumentException e) {
@@ -174,6 +221,7 @@ public final class MqttLink implements AutoCloseable {
         @Override
         public void deliveryComplete(IMqttDeliveryToken token) {
             // A PUBACK says only that the broker took it; the outbox waits for the collector's ack.
+            listener.delivered();
         }
     }
 

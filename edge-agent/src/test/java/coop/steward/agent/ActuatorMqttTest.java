@@ -1,0 +1,221 @@
+package coop.steward.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutput;
+import coop.steward.agent.clock.ClockSync;
+import coop.steward.agent.clock.MonotonicClock;
+import coop.steward.agent.clock.Timekeeping;
+import coop.steward.agent.sensor.MockPi;
+import coop.steward.config.DeviceConfigLoader;
+import coop.steward.protocol.ProtocolJson;
+import coop.steward.testsupport.MosquittoBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's valve against a real Mosquitto, with the test playing the collector and Pi4J's mock GPIO standing
+ * in for the relay: commands open and close it, every command is acknowledged, and the agent closes it by itself
+ * when it has been open for its maximum and when the broker goes away.
+ */
+class ActuatorMqttTest {
+    private static final String CMD = "steward/v1/food-forest/bed-1/cmd";
+    private static final int VALVE_PIN = 27;
+
+    @TempDir
+    Path tmp;
+    private MosquittoBroker broker;
+    private MqttClient collector;
+    private final MockPi pi = new MockPi();
+    private final List<JsonNode> acks = new CopyOnWriteArrayList<>();
+    private final List<Double> valveReadings = new CopyOnWriteArrayList<>();
+    private final List<String> sensorsSeen = new CopyOnWriteArrayList<>();
+    private Agent agent;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = MosquittoBroker.start(tmp.resolve("mosquitto"));
+        collector = new MqttClient(broker.url(), "fake-collector", new MemoryPersistence());
+        collector.connect();
+        collector.subscribe(CMD + "/ack", 1, (topic, message) -> acks.add(json(message.getPayload())));
+        collector.subscribe("steward/v1/food-forest/bed-1/readings", 1, (topic, message) -> {
+            for (JsonNode reading : json(message.getPayload()).path("readings")) {
+                sensorsSeen.add(reading.path("sensor").asText());
+                if (reading.path("sensor").asText().equals("valve")) {
+                    valveReadings.add(reading.path("value").asDouble());
+                }
+            }
+        });
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (agent != null) {
+            agent.stop(Duration.ZERO);
+        }
+        if (collector.isConnected()) {
+            collector.disconnect();
+        }
+        collector.close();
+        broker.close();
+        pi.close();
+    }
+
+    @Test
+    void aCommand_opensTheValve_andIsAcknowledgedOnCmdAck_andTheStateIsReported() throws Exception {
+        startAgent(600, "");
+
+        send("{\"v\":1,\"id\":\"c-17\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":300}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 1);
+        assertThat(acks.get(0).toString()).isEqualTo("{\"v\":1,\"id\":\"c-17\",\"outcome\":\"done\",\"state\":1}");
+        assertThat(pi.output(VALVE_PIN).state()).isEqualTo(DigitalState.HIGH);
+        await().atMost(Duration.ofSeconds(10)).until(() -> valveReadings.contains(1.0));
+
+        send("{\"v\":1,\"id\":\"c-18\",\"actuator\":\"valve\",\"action\":\"close\"}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 2);
+        assertThat(acks.get(1).toString()).isEqualTo("{\"v\":1,\"id\":\"c-18\",\"outcome\":\"done\",\"state\":0}");
+        assertThat(pi.output(VALVE_PIN).state()).isEqualTo(DigitalState.LOW);
+        await().atMost(Duration.ofSeconds(10)).until(() -> valveReadings.lastIndexOf(0.0) > valveReadings.indexOf(1.0));
+    }
+
+    @Test
+    void aCommandItCannotCarryOut_isAcknowledgedAsRefused() throws Exception {
+        startAgent(600, "");
+
+        send("{\"v\":1,\"id\":\"c-19\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":3600}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 1);
+        assertThat(acks.get(0).path("outcome").asText()).isEqualTo("refused");
+        assertThat(acks.get(0).path("reason").asText()).isEqualTo("seconds 3600 is more than valve's maxOpenSeconds "
+                + "(600)");
+        assertThat(pi.output(VALVE_PIN).state()).isEqualTo(DigitalState.LOW);
+    }
+
+    @Test
+    void whenTheBrokerStopsWhileTheValveIsOpen_theAgentClosesItAtOnce() throws Exception {
+        startAgent(600, "");
+        send("{\"v\":1,\"id\":\"c-20\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":300}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pi.output(VALVE_PIN).state() == DigitalState.HIGH);
+
+        broker.stop();
+
+        // Its command said 300 s: it closes within seconds, because no collector could close it now.
+        await().atMost(Duration.ofSeconds(5)).until(() -> pi.output(VALVE_PIN).state() == DigitalState.LOW);
+        assertThat(agent.isConnected()).isFalse();
+    }
+
+    @Test
+    void aValveOpenForItsMaximum_closesByItself_evenWhenItIsToldAgainToStayOpen() throws Exception {
+        startAgent(2, "");
+        send("{\"v\":1,\"id\":\"c-21\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":1.5}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pi.output(VALVE_PIN).state() == DigitalState.HIGH);
+        long openedAt = System.nanoTime();
+
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true);
+        send("{\"v\":1,\"id\":\"c-22\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":1.5}"); // to 2.5 s
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> pi.output(VALVE_PIN).state() == DigitalState.LOW);
+        assertThat(Duration.ofNanos(System.nanoTime() - openedAt)).isLessThan(Duration.ofMillis(2_400));
+        assertThat(acks).extracting(ack -> ack.path("outcome").asText()).containsExactly("done", "done");
+        await().atMost(Duration.ofSeconds(10)).until(() -> valveReadings.contains(0.0));
+    }
+
+    @Test
+    void stoppingTheAgent_closesTheValve() throws Exception {
+        startAgent(600, "");
+        send("{\"v\":1,\"id\":\"c-23\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":300}");
+        await().atMost(Duration.ofSeconds(10)).until(() -> pi.output(VALVE_PIN).state() == DigitalState.HIGH);
+        MockDigitalOutput relay = pi.output(VALVE_PIN); // the agent gives its pins back when it stops
+
+        agent.stop(Duration.ofSeconds(1));
+
+        assertThat(relay.state()).isEqualTo(DigitalState.LOW);
+        await().atMost(Duration.ofSeconds(10)).until(() -> valveReadings.contains(0.0));
+    }
+
+    @Test
+    void aFaultySensor_isNamedInTheStatus_andNeverSentAsAReading() throws Exception {
+        startAgent(600, "  - {id: soil-temp, kind: soil_temperature, intervalSeconds: 0.1, source: {type: ds18b20, "
+                + "path: " + tmp.resolve("28-000005e2fdc3/w1_slave") + "}}\n");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> retainedStatus().path("faults").has("soil-temp"));
+        assertThat(retainedStatus().path("faults").path("soil-temp").asText())
+                .startsWith("sensor soil-temp: no DS18B20 at ");
+        await().atMost(Duration.ofSeconds(10)).until(() -> sensorsSeen.contains("soil-a"));
+        assertThat(sensorsSeen).doesNotContain("soil-temp");
+    }
+
+    @Test
+    void anAgentWithoutGpioI2cOrSpi_neverStartsPi4j() throws Exception {
+        agent = Agent.create(DeviceConfigLoader.parse(yaml(600, "").replaceAll("(?s)actuators:.*", ""), "test.yaml"),
+                time(), pi.board());
+        agent.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sensorsSeen.contains("soil-a"));
+        assertThat(pi.board().started()).isFalse();
+    }
+
+    private void startAgent(double maxOpenSeconds, String moreSensors) {
+        agent = Agent.create(DeviceConfigLoader.parse(yaml(maxOpenSeconds, moreSensors), "test.yaml"), time(),
+                pi.board());
+        agent.start();
+        await().atMost(Duration.ofSeconds(10)).until(agent::isConnected);
+    }
+
+    private String yaml(double maxOpenSeconds, String moreSensors) {
+        return """
+                site: food-forest
+                device: bed-1
+                mqtt: {url: %s}
+                publish: {flushSeconds: 0.1, ackTimeoutSeconds: 1}
+                storage: {dir: %s}
+                sensors:
+                  - {id: soil-a, kind: soil_moisture, intervalSeconds: 0.2, source: {type: simulated}}
+                %sactuators:
+                  - {id: valve, gpio: 27, activeHigh: true, maxOpenSeconds: %s, intervalSeconds: 60}
+                """.formatted(broker.url(), tmp.resolve("agent"), moreSensors, maxOpenSeconds);
+    }
+
+    private static Timekeeping time() {
+        return new Timekeeping(Clock.systemUTC(), MonotonicClock.system(), ClockSync.always());
+    }
+
+    private void send(String command) throws Exception {
+        collector.publish(CMD, command.getBytes(StandardCharsets.UTF_8), 1, false);
+    }
+
+    private JsonNode retainedStatus() throws Exception {
+        AtomicReference<byte[]> status = new AtomicReference<>();
+        MqttClient reader = new MqttClient(broker.url(), "status-reader-" + System.nanoTime(), new MemoryPersistence());
+        reader.connect();
+        reader.subscribe("steward/v1/food-forest/bed-1/status", 1, (topic, message) -> status.set(message.getPayload()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> status.get() != null);
+        reader.disconnect();
+        reader.close();
+        return json(status.get());
+    }
+
+    private static JsonNode json(byte[] payload) {
+        try {
+            return ProtocolJson.mapper().readTree(payload);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}

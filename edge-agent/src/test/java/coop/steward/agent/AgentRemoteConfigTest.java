@@ -1,0 +1,130 @@
+package coop.steward.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import coop.steward.agent.config.LastGoodConfig;
+import coop.steward.config.DeviceConfigLoader;
+import coop.steward.protocol.ConfigAck;
+import coop.steward.protocol.ProtocolJson;
+import coop.steward.protocol.ReadingsMessage;
+import coop.steward.testsupport.MosquittoBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Configs pushed to a running agent over a real Mosquitto, with the test playing the collector. */
+class AgentRemoteConfigTest {
+    private static final String PREFIX = "steward/v1/food-forest/bed-1/";
+
+    @TempDir
+    Path tmp;
+    private MosquittoBroker broker;
+    private MqttClient collector;
+    private final ConcurrentLinkedQueue<ConfigAck> acks = new ConcurrentLinkedQueue<>();
+    private final Set<String> sensorsSeen = ConcurrentHashMap.newKeySet();
+    private final Set<Long> seqsSeen = ConcurrentHashMap.newKeySet();
+    private Agent agent;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = MosquittoBroker.start(tmp.resolve("mosquitto"));
+        collector = new MqttClient(broker.url(), "fake-collector", new MemoryPersistence());
+        collector.connect();
+        collector.subscribe(PREFIX + "config/ack", 1, (topic, message) ->
+                acks.add(ConfigAck.decode(message.getPayload())));
+        collector.subscribe(PREFIX + "readings", 1, (topic, message) -> {
+            ReadingsMessage readings = ProtocolJson.mapper().readValue(message.getPayload(), ReadingsMessage.class);
+            seqsSeen.add(readings.seq());
+            readings.readings().forEach(r -> sensorsSeen.add(r.sensor()));
+        });
+        agent = startAgent();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        agent.stop(Duration.ZERO);
+        collector.disconnect();
+        broker.close();
+    }
+
+    @Test
+    void retainedConfig_addsASensorWithoutARestart_andIsAcknowledgedAsApplied() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> sensorsSeen.contains("soil-a"));
+        long seqsBefore = seqsSeen.size();
+        byte[] pushed = config("""
+                  - {id: flow, kind: flow_rate, intervalSeconds: 0.1, source: {type: simulated}}
+                """);
+
+        collector.publish(PREFIX + "config", pushed, 1, true);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
+        assertThat(acks).singleElement().isEqualTo(ConfigAck.applied(ConfigAck.hashOf(pushed)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> sensorsSeen.contains("flow"));
+        assertThat(agent.config().sensors()).hasSize(2);
+        assertThat(tmp.resolve("agent").resolve(LastGoodConfig.FILE)).hasBinaryContent(pushed);
+        assertThat(seqsSeen).as("the same outbox and seq counter go on").hasSizeGreaterThan((int) seqsBefore)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void invalidPush_isRejectedWithLineNumbers_andTheAgentGoesOnAsBefore() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(agent::isConnected);
+        byte[] pushed = config("""
+                  - {id: flow, kind: flow_rate, intervalSeconds: -1, source: {type: simulated}}
+                """);
+
+        collector.publish(PREFIX + "config", pushed, 1, false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
+        assertThat(acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.REJECTED);
+            assertThat(ack.errors()).singleElement().asString()
+                    .startsWith(PREFIX + "config:8: sensors[1].intervalSeconds: -1 is out of range");
+        });
+        assertThat(agent.config().sensors()).hasSize(1);
+    }
+
+    @Test
+    void retainedConfig_isAppliedAgain_whenTheAgentRestartsFromItsOwnFile() throws Exception {
+        byte[] pushed = config("""
+                  - {id: flow, kind: flow_rate, intervalSeconds: 0.1, source: {type: simulated}}
+                """);
+        collector.publish(PREFIX + "config", pushed, 1, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 1);
+        agent.stop(Duration.ZERO);
+
+        agent = startAgent();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.config().sensors().size() == 2);
+    }
+
+    private Agent startAgent() {
+        Agent started = Agent.create(DeviceConfigLoader.parse(new String(config(""), StandardCharsets.UTF_8),
+                "bed-1.yaml"), Clock.systemUTC());
+        started.start();
+        return started;
+    }
+
+    private byte[] config(String moreSensors) {
+        return ("""
+                site: food-forest
+                device: bed-1
+                mqtt: {url: %s}
+                publish: {flushSeconds: 0.1, ackTimeoutSeconds: 1}
+                storage: {dir: '%s'}
+                sensors:
+                  - {id: soil-a, kind: soil_moisture, intervalSeconds: 0.1, source: {type: simulated}}
+                """.formatted(broker.url(), tmp.resolve("agent")) + moreSensors).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,186 @@
+package coop.steward.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import coop.steward.config.DeviceConfig;
+import coop.steward.config.DeviceConfigLoader;
+import coop.steward.protocol.ConfigAck;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RemoteConfigTest {
+    private static final String TOPIC = "steward/v1/food-forest/bed-1/config";
+
+    @TempDir
+    Path tmp;
+    private FakeAgent agent;
+    private RemoteConfig remote;
+
+    @BeforeEach
+    void start() {
+        agent = new FakeAgent(DeviceConfigLoader.parse(yaml(60), "bed-1.yaml"));
+        remote = new RemoteConfig(agent, TOPIC);
+    }
+
+    @Test
+    void validConfig_isApplied_keptAsLastGood_andAcknowledgedWithItsHash() throws Exception {
+        byte[] pushed = bytes(yaml(10));
+
+        remote.received(pushed, false);
+
+        assertThat(agent.current.sensors().get(0).interval().toSeconds()).isEqualTo(10);
+        assertThat(agent.acks).containsExactly(ConfigAck.applied(ConfigAck.hashOf(pushed)));
+        assertThat(Files.readAllBytes(storage().resolve(LastGoodConfig.FILE))).isEqualTo(pushed);
+    }
+
+    @Test
+    void invalidConfig_isRejectedWithTheValidatorsLineNumberedErrors_andChangesNothing() {
+        byte[] pushed = bytes(yaml(10).replace("soil_moisture", "soil_moist"));
+
+        remote.received(pushed, false);
+
+        assertThat(agent.runs).isEmpty();
+        assertThat(agent.acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.REJECTED);
+            assertThat(ack.hash()).isEqualTo(ConfigAck.hashOf(pushed));
+            assertThat(ack.errors()).singleElement().asString()
+                    .startsWith(TOPIC + ":8: sensors[0].kind: 'soil_moist' is not a known kind");
+        });
+        assertThat(storage().resolve(LastGoodConfig.FILE)).doesNotExist();
+    }
+
+    @Test
+    void configThatChangesTheBroker_isRejectedWhole_ratherThanHalfApplied() {
+        remote.received(bytes(yaml(10).replace("tcp://localhost:1883", "tcp://elsewhere:1883")), false);
+
+        assertThat(agent.runs).isEmpty();
+        assertThat(agent.acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.REJECTED);
+            assertThat(ack.errors()).singleElement().asString().contains("mqtt: a pushed config cannot change how "
+                    + "the device reaches its broker");
+        });
+    }
+
+    @Test
+    void configWhoseSensorsCannotStart_isRolledBack_toThePreviousConfig() {
+        DeviceConfig before = agent.current;
+        agent.failNextRun = true;
+
+        remote.received(bytes(yaml(10)), false);
+
+        assertThat(agent.current).isEqualTo(before);
+        assertThat(agent.runs).as("the new config, then the old one again").hasSize(2).last().isEqualTo(before);
+        assertThat(agent.acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.ROLLED_BACK);
+            assertThat(ack.errors()).singleElement().asString().contains("no such bus");
+        });
+    }
+
+    @Test
+    void configThatCannotBeKeptOnDisk_isRolledBack() throws Exception {
+        Files.createDirectories(storage().resolve(LastGoodConfig.FILE + ".tmp")); // a folder where the file goes
+        DeviceConfig before = agent.current;
+
+        remote.received(bytes(yaml(10)), false);
+
+        assertThat(agent.current).isEqualTo(before);
+        assertThat(agent.acks).singleElement().extracting(ConfigAck::outcome).isEqualTo(ConfigAck.ROLLED_BACK);
+    }
+
+    @Test
+    void retainedConfigAlreadyApplied_isIgnored_whenTheBrokerHandsItOutAgain_butAFreshPushIsAnswered() {
+        byte[] pushed = bytes(yaml(10));
+        remote.received(pushed, false);
+
+        remote.received(pushed, true);
+        assertThat(agent.acks).hasSize(1);
+        assertThat(agent.runs).hasSize(1);
+
+        remote.received(pushed, false);
+        assertThat(agent.acks).hasSize(2).last().extracting(ConfigAck::outcome).isEqualTo(ConfigAck.APPLIED);
+        assertThat(agent.runs).as("nothing to change").hasSize(1);
+    }
+
+    @Test
+    void emptyRetainedMessage_clearsNothing_andIsNotAnswered() {
+        remote.received(new byte[0], true);
+
+        assertThat(agent.acks).isEmpty();
+        assertThat(agent.runs).isEmpty();
+    }
+
+    @Test
+    void atStart_aNewerLastGoodConfigForTheSameDevice_winsOverTheFile() throws Exception {
+        Path file = Files.writeString(tmp.resolve("bed-1.yaml"), yaml(60));
+        DeviceConfig fromFile = DeviceConfigLoader.load(file);
+        LastGoodConfig.save(storage(), bytes(yaml(10)));
+        Files.setLastModifiedTime(file, FileTime.from(Files.getLastModifiedTime(storage().resolve(
+                LastGoodConfig.FILE)).toInstant().minusSeconds(60)));
+
+        assertThat(LastGoodConfig.choose(file, fromFile).sensors().get(0).interval().toSeconds()).isEqualTo(10);
+
+        Files.writeString(file, yaml(30)); // edited on the device after the push: newer
+        assertThat(LastGoodConfig.choose(file, DeviceConfigLoader.load(file)).sensors().get(0).interval()
+                .toSeconds()).isEqualTo(30);
+    }
+
+    private Path storage() {
+        return tmp.resolve("storage");
+    }
+
+    private String yaml(int intervalSeconds) {
+        return """
+                site: food-forest
+                device: bed-1
+                mqtt: {url: tcp://localhost:1883}
+                storage: {dir: '%s'}
+                sensors:
+                  - id: soil-a
+                    intervalSeconds: %d
+                    kind: soil_moisture
+                    source: {type: simulated}
+                """.formatted(storage(), intervalSeconds);
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static final class FakeAgent implements RemoteConfig.Target {
+        DeviceConfig current;
+        boolean failNextRun;
+        final List<DeviceConfig> runs = new ArrayList<>();
+        final List<ConfigAck> acks = new ArrayList<>();
+
+        FakeAgent(DeviceConfig current) {
+            this.current = current;
+        }
+
+        @Override
+        public DeviceConfig current() {
+            return current;
+        }
+
+        @Override
+        public void run(DeviceConfig config) {
+            runs.add(config);
+            if (failNextRun) {
+                failNextRun = false;
+                throw new IllegalStateException("sensor soil-a: no such bus /dev/i2c-1");
+            }
+            current = config;
+        }
+
+        @Override
+        public void acknowledge(ConfigAck ack) {
+            acks.add(ack);
+        }
+    }
+}
