@@ -27,6 +27,8 @@ final class EmbeddedBroker implements AutoCloseable {
         properties.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, dataDir.toAbsolutePath().toString());
         properties.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
         properties.setProperty(IConfig.WEB_SOCKET_PORT_PROPERTY_NAME, "disabled");
+        // mosquitto_pub and mosquitto_sub connect without a client id unless given -i.
+        properties.setProperty("allow_zero_byte_client_id", "true");
         EmbeddedBroker broker = new EmbeddedBroker(port);
         broker.server.startServer(new MemoryConfig(properties));
         return broker;

@@ -39,6 +39,16 @@ class DemoTest {
                     assertThat(sensorsWithReadings(demo.httpPort())).containsAll(expected));
             before = sensorsWithReadings(demo.httpPort());
             assertThat(get(demo.httpPort(), "/").body()).contains("<title>Steward");
+
+            // The README's example: mosquitto_pub with no client id, into the demo's embedded broker.
+            Process pub = new ProcessBuilder("mosquitto_pub", "-p", Integer.toString(demo.brokerPort()), "-q", "1",
+                    "-t", "steward/v1/my-garden/bed-9/readings", "-m", "{\"v\": 1, \"device\": \"bed-9\", \"seq\": 1, "
+                    + "\"readings\": [{\"sensor\": \"soil-a\", \"kind\": \"soil_moisture\", \"t\": "
+                    + System.currentTimeMillis() + ", \"value\": 31.4}]}").redirectErrorStream(true).start();
+            assertThat(pub.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes())).isZero();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(sensorsWithReadings(demo.httpPort())).contains("my-garden/bed-9/soil-a"));
         }
 
         try (Demo again = Demo.start(FreePort.find(), FreePort.find(), data)) {
