@@ -1,9 +1,11 @@
 package coop.steward.collector;
 
+import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.http.HttpApi;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.Presence;
+import coop.steward.collector.store.InfluxReadingStore;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.collector.store.SqliteReadingStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -13,19 +15,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import java.time.Clock;
 
-/** The collector as one unit: store, ingest and HTTP API, started in that order. Tests start exactly this. */
+/** The collector as one unit: store, alerts, ingest and HTTP API, started in that order. Tests start exactly this. */
 public final class Collector {
     private final Vertx vertx;
     private final ReadingStore store;
     private final MqttIngest ingest;
+    private final Alerts alerts;
     private final HttpServer http;
     private final StoreMaintenance maintenance;
 
-    private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, HttpServer http,
+    private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, Alerts alerts, HttpServer http,
                       StoreMaintenance maintenance) {
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
+        this.alerts = alerts;
         this.http = http;
         this.maintenance = maintenance;
     }
@@ -37,24 +41,40 @@ public final class Collector {
     public static Future<Collector> start(Vertx vertx, CollectorSettings settings, Clock clock) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RejectionLog rejections = new RejectionLog(metrics);
-        return vertx.executeBlocking(() -> SqliteReadingStore.open(settings.dataDir(), settings.rawRetention()))
-                .compose(store -> {
-                    Presence presence = new Presence();
-                    MqttIngest ingest = new MqttIngest(vertx, settings.ingest(), store, metrics, rejections, presence,
-                            clock);
-                    HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, metrics, clock);
-                    return vertx.createHttpServer()
-                            .requestHandler(api.router())
-                            .listen(settings.httpPort(), settings.httpHost())
-                            .recover(e -> {
-                                store.close();
-                                return Future.failedFuture(new IllegalStateException("cannot serve HTTP on "
-                                        + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage()
-                                        + "): choose another port with --http", e));
-                            })
-                            .compose(http -> ingest.start().map(v -> new Collector(vertx, store, ingest, http,
-                                    StoreMaintenance.start(vertx, store, clock))));
-                });
+        return vertx.executeBlocking(() -> openStore(settings))
+                .compose(store -> Alerts.start(vertx, settings.alerts(), settings.dataDir(), metrics, clock)
+                        .recover(e -> {
+                            store.close();
+                            return Future.failedFuture(e);
+                        })
+                        .compose(alerts -> serve(vertx, settings, clock, metrics, rejections, store, alerts)));
+    }
+
+    private static Future<Collector> serve(Vertx vertx, CollectorSettings settings, Clock clock,
+                                           PrometheusMeterRegistry metrics, RejectionLog rejections,
+                                           ReadingStore store, Alerts alerts) {
+        Presence presence = new Presence();
+        MqttIngest ingest = new MqttIngest(vertx, settings.ingest(), store, metrics, rejections, presence, clock,
+                alerts);
+        alerts.attach(ingest::publish, ingest::isConnected);
+        HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, alerts, metrics, clock);
+        return vertx.createHttpServer()
+                .requestHandler(api.router())
+                .listen(settings.httpPort(), settings.httpHost())
+                .recover(e -> alerts.stop().eventually(() -> {
+                    store.close();
+                    return Future.succeededFuture();
+                }).transform(ar -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on "
+                        + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage()
+                        + "): choose another port with --http", e))))
+                .compose(http -> ingest.start().map(v -> new Collector(vertx, store, ingest, alerts, http,
+                        StoreMaintenance.start(vertx, store, clock))));
+    }
+
+    private static ReadingStore openStore(CollectorSettings settings) {
+        return settings.influx() == null
+                ? SqliteReadingStore.open(settings.dataDir(), settings.rawRetention())
+                : InfluxReadingStore.open(settings.influx(), settings.rawRetention());
     }
 
     public int httpPort() {
@@ -65,6 +85,7 @@ public final class Collector {
         maintenance.stop();
         return http.close()
                 .compose(v -> ingest.stop())
+                .compose(v -> alerts.stop())
                 .compose(v -> vertx.executeBlocking(() -> {
                     store.close();
                     return null;

@@ -1,14 +1,43 @@
 package coop.steward.collector;
 
+import coop.steward.collector.config.AlertsConfig;
+import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
 import java.nio.file.Path;
 import java.time.Duration;
 
-/** Everything the collector needs to start, checked by whoever builds it from the command line. */
+/**
+ * Everything the collector needs to start, checked by whoever builds it from the command line. Readings go to
+ * InfluxDB when {@code influx} is set, else to the embedded store in {@code dataDir} (which always holds the
+ * alert state).
+ */
 public record CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
-                                Duration rawRetention) {
+                                Duration rawRetention, AlertsConfig alerts, InfluxSettings influx) {
+    public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
+                             Duration rawRetention, AlertsConfig alerts) {
+        this(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, null);
+    }
+
     public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir) {
         this(ingest, httpHost, httpPort, dataDir, SqliteReadingStore.DEFAULT_RAW_RETENTION);
+    }
+
+    /** With the shipped alert rules, as when no {@code --config} file is given. */
+    public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
+                             Duration rawRetention) {
+        this(ingest, httpHost, httpPort, dataDir, rawRetention, CollectorConfig.defaults().alerts());
+    }
+
+    /** These settings with the retention and alert rules of a collector config file. */
+    public CollectorSettings with(CollectorConfig config) {
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
+                influx);
+    }
+
+    /** These settings with readings stored in InfluxDB. */
+    public CollectorSettings withInflux(InfluxSettings settings) {
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings);
     }
 }

@@ -2,7 +2,10 @@ package coop.steward.launcher;
 
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
+import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.collector.store.InfluxSettings;
+import coop.steward.config.ConfigException;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,7 +32,14 @@ final class CollectorCommand implements Callable<Integer> {
             description = "folder of the embedded store (default: ${DEFAULT-VALUE})")
     Path data;
 
-    @Option(names = "--influxdb", paramLabel = "URL", description = "store readings in InfluxDB at http://host:port/database (not available yet)")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = {"collector config (YAML): alert rules, webhooks, solar arrays, raw retention;",
+                    "without it the shipped alert rules run and raw readings are kept 90 days (see docs/alerts.md)"})
+    Path config;
+
+    @Option(names = "--influxdb", paramLabel = "URL", description = {"store readings in InfluxDB at "
+            + "http://host:port/database instead;", "credentials from STEWARD_INFLUXDB_USERNAME and "
+            + "STEWARD_INFLUXDB_PASSWORD"})
     String influxdb;
 
     @Override
@@ -38,9 +48,23 @@ final class CollectorCommand implements Callable<Integer> {
             System.err.println("--mqtt '" + mqtt + "' is not a broker URL: use tcp://host:port or ssl://host:port");
             return 2;
         }
+        InfluxSettings influx = null;
         if (influxdb != null) {
-            System.err.println("--influxdb: this version of Steward stores readings only in the embedded store; "
-                    + "leave out --influxdb");
+            try {
+                influx = InfluxSettings.parse(influxdb, System.getenv("STEWARD_INFLUXDB_USERNAME"),
+                        System.getenv("STEWARD_INFLUXDB_PASSWORD"));
+            } catch (IllegalArgumentException e) {
+                System.err.println("--influxdb: " + e.getMessage());
+                return 2;
+            }
+        }
+        CollectorConfig settingsFile;
+        try {
+            settingsFile = config == null ? CollectorConfig.defaults() : CollectorConfig.load(config);
+        } catch (ConfigException e) {
+            System.err.println("--config: the collector config has " + e.errors().size() + " problem"
+                    + (e.errors().size() == 1 ? "" : "s") + ":");
+            e.errors().forEach(error -> System.err.println("  " + error));
             return 2;
         }
         Vertx vertx = Vertx.vertx();
@@ -48,7 +72,8 @@ final class CollectorCommand implements Callable<Integer> {
                 System.getenv("STEWARD_MQTT_PASSWORD"), 2_000, 20_000);
         Collector collector;
         try {
-            collector = Collector.start(vertx, new CollectorSettings(ingest, "0.0.0.0", http, data))
+            CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile);
+            collector = Collector.start(vertx, influx == null ? settings : settings.withInflux(influx))
                     .await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             System.err.println("The collector could not start: " + e.getMessage());

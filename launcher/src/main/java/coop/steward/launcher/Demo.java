@@ -3,6 +3,7 @@ package coop.steward.launcher;
 import coop.steward.agent.Agent;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
+import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
@@ -43,8 +44,8 @@ final class Demo implements AutoCloseable {
         IngestSettings ingest = new IngestSettings(brokerUrl, "steward-collector", null, null, 2_000, 20_000);
         Collector collector;
         try {
-            collector = Collector.start(vertx, new CollectorSettings(ingest, "0.0.0.0", httpPort, dir.resolve("store")))
-                    .await(60, TimeUnit.SECONDS);
+            collector = Collector.start(vertx, new CollectorSettings(ingest, "0.0.0.0", httpPort, dir.resolve("store"))
+                    .with(collectorConfig())).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
             broker.close();
@@ -65,6 +66,19 @@ final class Demo implements AutoCloseable {
 
     int brokerPort() {
         return broker.port();
+    }
+
+    /** The shipped alert rules, and the demo array's peak power for the underperformance rule. */
+    static CollectorConfig collectorConfig() {
+        String resource = "/demo/collector.yaml";
+        try (InputStream in = Demo.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the demo config " + resource + " is missing from the jar");
+            }
+            return CollectorConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static DeviceConfig config(String device, String brokerUrl, Path storage) {

@@ -5,19 +5,22 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
-/** {@code GET /api/v1/stream}: Server-Sent Events relayed from the event bus, one consumer per client. */
+/** {@code GET /api/v1/stream}: Server-Sent Events relayed from the event bus, one set of consumers per client. */
 final class EventStream {
     private static final long HEARTBEAT_MS = 15_000;
+    private static final String DROPPABLE = "reading";
 
     private final Vertx vertx;
-    private final String address;
-    private final String eventName;
+    private final Map<String, String> eventNames;
 
-    EventStream(Vertx vertx, String address, String eventName) {
+    /** @param eventNames the SSE event name of each event-bus address relayed */
+    EventStream(Vertx vertx, Map<String, String> eventNames) {
         this.vertx = vertx;
-        this.address = address;
-        this.eventName = eventName;
+        this.eventNames = Map.copyOf(eventNames);
     }
 
     void handle(RoutingContext ctx) {
@@ -27,16 +30,19 @@ final class EventStream {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": connected\n\n");
-        MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(address, message -> {
-            if (!response.writeQueueFull()) {
-                response.write("event: " + eventName + "\ndata: " + message.body().encode() + "\n\n");
-            }
-        });
+        List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
+        eventNames.forEach((address, eventName) -> consumers.add(vertx.eventBus().<JsonObject>consumer(address,
+                message -> {
+                    // A slow client may miss reading events (the next one brings newer values), never alerts.
+                    if (!response.writeQueueFull() || !DROPPABLE.equals(eventName)) {
+                        response.write("event: " + eventName + "\ndata: " + message.body().encode() + "\n\n");
+                    }
+                })));
         // Comments keep proxies and browsers from closing an idle stream.
         long heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> response.write(": heartbeat\n\n"));
         response.closeHandler(v -> {
             vertx.cancelTimer(heartbeat);
-            consumer.unregister();
+            consumers.forEach(MessageConsumer::unregister);
         });
     }
 }

@@ -1,5 +1,6 @@
 package coop.steward.collector.http;
 
+import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.Presence;
@@ -33,12 +34,14 @@ public final class HttpApi {
     private final MqttIngest ingest;
     private final RejectionLog rejections;
     private final Presence presence;
+    private final Alerts alerts;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
 
     public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
-                   PrometheusMeterRegistry metrics, Clock clock) {
+                   Alerts alerts, PrometheusMeterRegistry metrics, Clock clock) {
         this.presence = presence;
+        this.alerts = alerts;
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
@@ -54,7 +57,9 @@ public final class HttpApi {
         router.get("/api/v1/devices").handler(ctx -> json(ctx, this::devices));
         router.get("/api/v1/series").handler(this::series);
         router.get("/api/v1/rejected").handler(ctx -> json(ctx, this::rejected));
-        router.get("/api/v1/stream").handler(new EventStream(vertx, MqttIngest.READING_EVENTS, "reading")::handle);
+        new AlertRoutes(alerts).mount(router);
+        router.get("/api/v1/stream").handler(new EventStream(vertx, Map.of(MqttIngest.READING_EVENTS, "reading",
+                Alerts.EVENTS, "alert"))::handle);
         router.route("/api/*").handler(ctx -> fail(ctx, new ApiError(404, "no such API: " + ctx.request().path()
                 + "; see docs/protocol.md for the endpoints")));
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));

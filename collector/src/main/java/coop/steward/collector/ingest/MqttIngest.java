@@ -23,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,6 +56,8 @@ public final class MqttIngest {
     private final RejectionLog rejections;
     private final Presence presence;
     private final BatchWriter writer;
+    private final CommitListener listener;
+    private final Outgoing outgoing = new Outgoing();
     private final AckCoalescer acks = new AckCoalescer();
     private final AtomicLong session = new AtomicLong();
     private final Counter received;
@@ -67,6 +70,13 @@ public final class MqttIngest {
 
     public MqttIngest(Vertx vertx, IngestSettings settings, ReadingStore store, MeterRegistry registry,
                       RejectionLog rejections, Presence presence, Clock clock) {
+        this(vertx, settings, store, registry, rejections, presence, clock, CommitListener.NONE);
+    }
+
+    /** @param listener told about every committed batch (the alert rules) */
+    public MqttIngest(Vertx vertx, IngestSettings settings, ReadingStore store, MeterRegistry registry,
+                      RejectionLog rejections, Presence presence, Clock clock, CommitListener listener) {
+        this.listener = listener;
         this.presence = presence;
         this.vertx = vertx;
         this.settings = settings;
@@ -103,6 +113,14 @@ public final class MqttIngest {
 
     public String brokerUrl() {
         return settings.brokerUrl();
+    }
+
+    /**
+     * Publishes a message of the collector's own (an alert) without blocking, QoS 1. A retained one that cannot go
+     * out now is kept, the latest per topic, and sent when the broker is back.
+     */
+    public void publish(String topic, byte[] payload, boolean retained) {
+        outgoing.publish(client, topic, payload, retained);
     }
 
     /** Why the store is refusing writes right now, or null. */
@@ -165,6 +183,7 @@ public final class MqttIngest {
                 LOG.error("Cannot subscribe to {} and {} at {}: {}", Topics.ALL_READINGS, Topics.ALL_STATUS,
                         serverUri, e.getMessage());
             }
+            outgoing.flush(client);
         }
 
         @Override
@@ -215,16 +234,18 @@ public final class MqttIngest {
             // The status's own time, not arrival: the broker re-sends retained statuses on every reconnect.
             // A Last Will has no time and leaves last-seen as it was.
             Long seen = status.t() == null ? null : Math.min(status.t(), now);
-            return new DeviceStatus(parsed.site(), parsed.device(), status.state(), seen);
+            return new DeviceStatus(parsed.site(), parsed.device(), status.state(), seen, status.outbox());
         } catch (IllegalArgumentException e) {
             rejections.record(now, topic, List.of(new Rejection(Reason.BAD_STATUS, e.getMessage())));
             return null;
         }
     }
 
-    /** Runs once a batch is committed: acknowledge to the broker, confirm to agents, tell the dashboard. */
+    /** Runs once a batch is committed: acknowledge to the broker, confirm to agents, tell the dashboard and alerts. */
     private void committed(List<Delivery> batch) {
         long current = session.get();
+        List<DecodedReadings> stored = new ArrayList<>();
+        List<DeviceStatus> statuses = new ArrayList<>();
         for (Delivery d : batch) {
             notePresence(d);
             if (d.qos() > 0 && d.session() == current) {
@@ -243,7 +264,14 @@ public final class MqttIngest {
             }
             if (readings != null && !readings.readings().isEmpty()) {
                 vertx.eventBus().publish(READING_EVENTS, readingEvent(readings));
+                stored.add(readings);
             }
+            if (d.status() != null) {
+                statuses.add(d.status());
+            }
+        }
+        if (!stored.isEmpty() || !statuses.isEmpty()) {
+            listener.committed(stored, statuses);
         }
     }
 
@@ -285,6 +313,7 @@ public final class MqttIngest {
         if (!isConnected()) {
             return;
         }
+        outgoing.flush(client);
         Map<AckCoalescer.Device, List<SeqRange>> drained = acks.drain();
         drained.forEach((device, ranges) -> {
             try {

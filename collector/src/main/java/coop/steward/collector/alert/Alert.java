@@ -1,0 +1,51 @@
+package coop.steward.collector.alert;
+
+import coop.steward.collector.config.Severity;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * One alert as the contract shows it. {@code openedAt} and {@code resolvedAt} are data times: the times of the
+ * readings that raised and cleared it, not when they arrived. {@code acknowledgedAt} is when a person acknowledged
+ * it, {@code detectedAt} when the collector raised it (its own clock); {@code late} says the readings that raised
+ * it arrived late (an agent's replay after an outage). {@code device} and {@code sensor} are null for alerts about
+ * a whole site or device.
+ */
+public record Alert(String id, String rule, Severity severity, String site, String device, String sensor,
+                    AlertState state, String message, Double value, long openedAt, Long acknowledgedAt,
+                    Long resolvedAt, boolean late, long detectedAt, Long since, String resolution) {
+
+    public boolean isActive() {
+        return state != AlertState.RESOLVED;
+    }
+
+    Subject subject() {
+        return new Subject(site, device, sensor);
+    }
+
+    Alert acknowledged(long at) {
+        return new Alert(id, rule, severity, site, device, sensor, AlertState.ACKNOWLEDGED, message, value, openedAt,
+                at, resolvedAt, late, detectedAt, since, resolution);
+    }
+
+    Alert resolved(long at, String why) {
+        return new Alert(id, rule, severity, site, device, sensor, AlertState.RESOLVED, message, value, openedAt,
+                acknowledgedAt, at, late, detectedAt, since, why);
+    }
+
+    /** The contract's alert object, with {@code late}, {@code detectedAt}, {@code since} and {@code resolution} added. */
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject()
+                .put("id", id).put("rule", rule).put("severity", severity.code())
+                .put("site", site).put("device", device).put("sensor", sensor)
+                .put("state", state.code()).put("message", message).put("value", value)
+                .put("openedAt", openedAt).put("acknowledgedAt", acknowledgedAt).put("resolvedAt", resolvedAt)
+                .put("late", late).put("detectedAt", detectedAt);
+        if (since != null) {
+            json.put("since", since);
+        }
+        if (resolution != null) {
+            json.put("resolution", resolution);
+        }
+        return json;
+    }
+}

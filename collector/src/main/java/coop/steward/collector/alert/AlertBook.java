@@ -1,0 +1,186 @@
+package coop.steward.collector.alert;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The alerts' lifecycle: open, acknowledged by a person, resolved when the rule's condition clears. At most one
+ * active alert per rule and subject, so a condition that persists never raises twice, not across a restart either
+ * (the active alerts are restored from the store). A condition episode that was already resolved is never raised
+ * again by a replay of its readings. Every change goes to {@code changes}; open alerts nobody acknowledged are
+ * sent again as reminders every {@code renotifyMs}.
+ */
+final class AlertBook implements AlertSink {
+    /** Resolved alerts kept in memory for the API; all of them stay in the store. */
+    static final int RESOLVED_KEPT = 1_000;
+
+    record Key(String rule, Subject subject) {
+    }
+
+    /** What a restart restores: the active and latest resolved alerts, and where ids continue. */
+    record Restored(List<Alert> alerts, Map<Key, Long> lastResolvedAt, long nextSeq) {
+        static Restored empty() {
+            return new Restored(List.of(), Map.of(), 1);
+        }
+    }
+
+    private final Map<Key, Alert> active = new HashMap<>();
+    private final Map<String, Alert> byId = new HashMap<>();
+    private final ArrayDeque<String> resolved = new ArrayDeque<>();
+    private final Map<Key, Long> lastResolvedAt;
+    private final Map<String, Long> lastNotified = new HashMap<>();
+    private final LongSupplier clock;
+    private final long lateAfterMs;
+    private final long renotifyMs;
+    private final Consumer<AlertChange> changes;
+    private long nextSeq;
+
+    AlertBook(Restored restored, LongSupplier clock, long lateAfterMs, long renotifyMs,
+              Consumer<AlertChange> changes) {
+        this.clock = clock;
+        this.lateAfterMs = lateAfterMs;
+        this.renotifyMs = renotifyMs;
+        this.changes = changes;
+        this.nextSeq = restored.nextSeq();
+        this.lastResolvedAt = new HashMap<>(restored.lastResolvedAt());
+        List<Alert> oldestFirst = new ArrayList<>(restored.alerts());
+        oldestFirst.sort(Comparator.comparingLong(Alert::openedAt));
+        long now = clock.getAsLong();
+        for (Alert alert : oldestFirst) {
+            byId.put(alert.id(), alert);
+            if (alert.isActive()) {
+                active.put(new Key(alert.rule(), alert.subject()), alert);
+                if (alert.state() == AlertState.OPEN) {
+                    lastNotified.put(alert.id(), now);
+                }
+            } else {
+                remember(alert);
+            }
+        }
+    }
+
+    @Override
+    public boolean isActive(String rule, Subject subject) {
+        return active.containsKey(new Key(rule, subject));
+    }
+
+    @Override
+    public Long openedAt(String rule, Subject subject) {
+        Alert alert = active.get(new Key(rule, subject));
+        return alert == null ? null : alert.openedAt();
+    }
+
+    @Override
+    public void raise(Finding finding) {
+        Key key = new Key(finding.rule().id(), finding.subject());
+        if (active.containsKey(key)) {
+            return;
+        }
+        Long resolvedAt = lastResolvedAt.get(key);
+        if (resolvedAt != null && finding.t() <= resolvedAt) {
+            return; // a replay of an episode that was raised and resolved already
+        }
+        long now = clock.getAsLong();
+        boolean late = now - finding.t() > lateAfterMs;
+        StringBuilder message = new StringBuilder(finding.message());
+        if (finding.rule().advice() != null) {
+            message.append(' ').append(finding.rule().advice());
+        }
+        if (late) {
+            message.append(" Found late: the readings that show it were taken at ").append(Wording.time(finding.t()))
+                    .append(" and reached the collector ").append(Wording.duration(roundToMinute(now - finding.t())))
+                    .append(" later.");
+        }
+        Subject s = finding.subject();
+        Alert alert = new Alert("a" + nextSeq++, finding.rule().id(), finding.rule().severity(), s.site(), s.device(),
+                s.sensor(), AlertState.OPEN, message.toString(), finding.value(), finding.t(), null, null, late, now,
+                finding.since(), null);
+        active.put(key, alert);
+        byId.put(alert.id(), alert);
+        lastNotified.put(alert.id(), now);
+        changes.accept(new AlertChange(alert, AlertChange.Kind.RAISED));
+    }
+
+    @Override
+    public void clear(String rule, Subject subject, long t, String why) {
+        Key key = new Key(rule, subject);
+        Alert alert = active.remove(key);
+        if (alert == null) {
+            return;
+        }
+        Alert done = alert.resolved(Math.max(t, alert.openedAt()), why);
+        byId.put(done.id(), done);
+        lastNotified.remove(done.id());
+        lastResolvedAt.merge(key, done.resolvedAt(), Math::max);
+        remember(done);
+        changes.accept(new AlertChange(done, AlertChange.Kind.RESOLVED));
+    }
+
+    /** A person acknowledged it: empty when there is no such alert (or it is long resolved). */
+    Optional<Alert> acknowledge(String id) {
+        Alert alert = byId.get(id);
+        if (alert == null || alert.state() != AlertState.OPEN) {
+            return Optional.ofNullable(alert);
+        }
+        Alert acknowledged = alert.acknowledged(clock.getAsLong());
+        byId.put(id, acknowledged);
+        active.put(new Key(alert.rule(), alert.subject()), acknowledged);
+        lastNotified.remove(id);
+        changes.accept(new AlertChange(acknowledged, AlertChange.Kind.ACKNOWLEDGED));
+        return Optional.of(acknowledged);
+    }
+
+    /** Reminders for open alerts that nobody acknowledged within the re-notify interval. */
+    void remind() {
+        if (renotifyMs <= 0 || lastNotified.isEmpty()) {
+            return;
+        }
+        long now = clock.getAsLong();
+        lastNotified.entrySet().forEach(e -> {
+            if (now - e.getValue() >= renotifyMs) {
+                e.setValue(now);
+                changes.accept(new AlertChange(byId.get(e.getKey()), AlertChange.Kind.REMINDER));
+            }
+        });
+    }
+
+    /** Newest first (by the data time they opened at), as the API lists them. */
+    List<Alert> list(Predicate<Alert> filter) {
+        List<Alert> result = new ArrayList<>();
+        for (Alert alert : byId.values()) {
+            if (filter.test(alert)) {
+                result.add(alert);
+            }
+        }
+        result.sort(Comparator.comparingLong(Alert::openedAt).thenComparing(a -> seq(a.id())).reversed());
+        return result;
+    }
+
+    Collection<Alert> active() {
+        return List.copyOf(active.values());
+    }
+
+    private void remember(Alert done) {
+        resolved.addLast(done.id());
+        while (resolved.size() > RESOLVED_KEPT) {
+            byId.remove(resolved.removeFirst());
+        }
+    }
+
+    static long seq(String id) {
+        return Long.parseLong(id.substring(1));
+    }
+
+    private static long roundToMinute(long millis) {
+        return millis < 120_000 ? millis : Math.round(millis / 60_000.0) * 60_000;
+    }
+}

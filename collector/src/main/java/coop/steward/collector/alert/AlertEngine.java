@@ -1,0 +1,123 @@
+package coop.steward.collector.alert;
+
+import coop.steward.collector.store.DeviceStatus;
+import coop.steward.protocol.Reading;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds stored readings and statuses to the rules on the readings' own timestamps. Readings of one message are
+ * taken in data-time order (valves and irradiance first at equal times, since other readings are judged against
+ * them); a reading that is not newer than the newest already seen for its sensor is a replay and is skipped, so
+ * resends never count twice. Not thread-safe: one context owns it.
+ */
+final class AlertEngine {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
+    private static final Set<String> CONTEXT_KINDS = Set.of(ValveStates.KIND, SolarUnderperformanceRule.IRRADIANCE);
+    private static final Comparator<Reading> DATA_ORDER = Comparator.comparingLong(Reading::t)
+            .thenComparing(r -> CONTEXT_KINDS.contains(r.kind()) ? 0 : 1);
+
+    private final List<Rule> rules;
+    private final Map<String, List<Rule>> byKind = new HashMap<>();
+    private final List<Rule> anyKind = new ArrayList<>();
+    private final AlertBook book;
+    private final LongSupplier clock;
+    private final Map<Subject, Long> newest = new HashMap<>();
+    private final Set<String> failing = new HashSet<>();
+    private long listeningSince = -1;
+
+    AlertEngine(List<Rule> rules, AlertBook book, LongSupplier clock) {
+        this.rules = List.copyOf(rules);
+        this.book = book;
+        this.clock = clock;
+        for (Rule rule : rules) {
+            if (rule.kinds().isEmpty()) {
+                anyKind.add(rule);
+            } else {
+                rule.kinds().forEach(kind -> byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(rule));
+            }
+        }
+    }
+
+    AlertBook book() {
+        return book;
+    }
+
+    List<Rule> rules() {
+        return rules;
+    }
+
+    void readings(String site, String device, List<Reading> readings) {
+        List<Reading> ordered = new ArrayList<>(readings);
+        ordered.sort(DATA_ORDER);
+        for (Reading r : ordered) {
+            Subject subject = new Subject(site, device, r.sensor());
+            Long last = newest.get(subject);
+            if (last != null && r.t() <= last) {
+                continue;
+            }
+            newest.put(subject, r.t());
+            Sample sample = new Sample(subject, r.kind(), r.t(), r.value());
+            List<Rule> forKind = byKind.get(r.kind());
+            if (forKind != null) {
+                forKind.forEach(rule -> accept(rule, sample));
+            }
+            anyKind.forEach(rule -> accept(rule, sample));
+        }
+    }
+
+    private void accept(Rule rule, Sample sample) {
+        try {
+            rule.accept(sample, book);
+        } catch (RuntimeException e) {
+            failed(rule, "reading of " + sample.subject().path(), e);
+        }
+    }
+
+    void status(DeviceStatus status) {
+        for (Rule rule : rules) {
+            try {
+                rule.status(status, book);
+            } catch (RuntimeException e) {
+                failed(rule, "status of " + status.site() + "/" + status.device(), e);
+            }
+        }
+    }
+
+    /**
+     * Runs the rules' clock-driven checks (absence) and the reminders.
+     *
+     * @param connected whether the collector hears the broker now; silence is only judged while it does
+     */
+    void tick(boolean connected) {
+        long now = clock.getAsLong();
+        if (!connected) {
+            listeningSince = -1;
+        } else if (listeningSince < 0) {
+            listeningSince = now;
+        }
+        for (Rule rule : rules) {
+            try {
+                rule.tick(now, listeningSince, book);
+            } catch (RuntimeException e) {
+                failed(rule, "periodic check", e);
+            }
+        }
+        book.remind();
+    }
+
+    /** A bug in one rule must not stop the others; it is logged once per rule. */
+    private void failed(Rule rule, String what, RuntimeException e) {
+        if (failing.add(rule.id())) {
+            LOG.error("Alert rule {} failed on a {}; it is skipped for such input (logged once)", rule.id(), what, e);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+package coop.steward.collector.alert;
+
+import coop.steward.collector.config.AlertsConfig;
+import coop.steward.collector.store.DeviceStatus;
+import coop.steward.protocol.DecodedReadings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the alert engine: every rule's state and the alerts' lifecycle live on this verticle's context and are
+ * touched nowhere else, so nothing needs a lock. Start-up restores the alerts and the rules' memory from
+ * {@code alerts.db}; changes are persisted on a worker and delivered to MQTT, the SSE stream and the webhooks.
+ */
+final class AlertVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertVerticle.class);
+    private static final long SAVE_STATE_MS = 60_000;
+
+    private record Loaded(AlertDb db, AlertBook.Restored restored, Map<String, String> ruleStates) {
+    }
+
+    private final AlertsConfig config;
+    private final Path dataDir;
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final long tickMs;
+    private final long webhookRetryMs;
+    private final MqttAlerts mqtt = new MqttAlerts();
+    private final List<WebhookSender> webhooks = new ArrayList<>();
+    private AlertDb db;
+    private AlertWriter writer;
+    private AlertEngine engine;
+    private WebClient client;
+    private BooleanSupplier connected = () -> false;
+    private long tickTimer = -1;
+    private long saveTimer = -1;
+
+    AlertVerticle(AlertsConfig config, Path dataDir, MeterRegistry registry, Clock clock, long tickMs,
+                  long webhookRetryMs) {
+        this.config = config;
+        this.dataDir = dataDir;
+        this.registry = registry;
+        this.clock = clock;
+        this.tickMs = tickMs;
+        this.webhookRetryMs = webhookRetryMs;
+    }
+
+    @Override
+    public Future<?> start() {
+        return vertx.executeBlocking(() -> {
+            AlertDb opened = AlertDb.open(dataDir);
+            try {
+                return new Loaded(opened, opened.load(AlertBook.RESOLVED_KEPT), opened.ruleStates());
+            } catch (Exception e) {
+                opened.close();
+                throw e;
+            }
+        }).map(loaded -> {
+            build(loaded);
+            return null;
+        });
+    }
+
+    private void build(Loaded loaded) {
+        db = loaded.db();
+        writer = new AlertWriter(vertx, db);
+        List<Rule> rules = Rules.of(config);
+        for (Rule rule : rules) {
+            String state = loaded.ruleStates().get(rule.id());
+            if (state != null) {
+                try {
+                    rule.restoreState(state);
+                } catch (RuntimeException e) {
+                    LOG.warn("Alert rule {} cannot use its saved state, it starts afresh: {}", rule.id(), e.getMessage());
+                }
+            }
+        }
+        long active = loaded.restored().alerts().stream().filter(Alert::isActive).count();
+        AlertMetrics metrics = new AlertMetrics(registry, rules.stream().map(Rule::id).toList(), (int) active);
+        if (!config.webhooks().isEmpty()) {
+            client = WebClient.create(vertx);
+            config.webhooks().forEach(hook -> webhooks.add(new WebhookSender(vertx, client, hook, registry,
+                    webhookRetryMs, 300_000, WebhookSender.CAPACITY)));
+        }
+        List<Consumer<AlertChange>> outlets = new ArrayList<>(List.of(writer, metrics, mqtt, this::toEventBus));
+        outlets.addAll(webhooks);
+        AlertBook book = new AlertBook(loaded.restored(), clock::millis, config.lateAfter().toMillis(),
+                config.renotify().toMillis(), change -> deliver(outlets, change));
+        engine = new AlertEngine(rules, book, clock::millis);
+        tickTimer = vertx.setPeriodic(tickMs, id -> engine.tick(connected.getAsBoolean()));
+        saveTimer = vertx.setPeriodic(SAVE_STATE_MS, id -> saveRuleStates());
+        LOG.info("Alerts: {} rules ({}), {} open alerts restored, {} webhooks", rules.size(),
+                String.join(", ", rules.stream().map(Rule::id).toList()), active, webhooks.size());
+    }
+
+    /** Each outlet on its own: one that fails never keeps the change from the others. */
+    private static void deliver(List<Consumer<AlertChange>> outlets, AlertChange change) {
+        for (Consumer<AlertChange> outlet : outlets) {
+            try {
+                outlet.accept(change);
+            } catch (RuntimeException e) {
+                LOG.error("Delivering alert {} ({}) to {} failed", change.alert().id(), change.kind().code(),
+                        outlet.getClass().getSimpleName(), e);
+            }
+        }
+    }
+
+    private void toEventBus(AlertChange change) {
+        if (change.kind() != AlertChange.Kind.REMINDER) {
+            vertx.eventBus().publish(Alerts.EVENTS, change.alert().toJson().put("event", change.kind().code()));
+        }
+    }
+
+    // The methods below run on this verticle's context only (Alerts hops onto it).
+
+    void attach(MqttPublish publish, BooleanSupplier isConnected) {
+        this.connected = isConnected;
+        mqtt.attach(publish, engine.book().active());
+    }
+
+    void committed(List<DecodedReadings> readings, List<DeviceStatus> statuses) {
+        for (DeviceStatus status : statuses) {
+            engine.status(status);
+        }
+        for (DecodedReadings r : readings) {
+            engine.readings(r.site(), r.device(), r.readings());
+        }
+    }
+
+    AlertBook book() {
+        return engine.book();
+    }
+
+    /** The context that owns the engine, once deployed. */
+    Context ownContext() {
+        return context;
+    }
+
+    /** Drives the clock-driven checks now, for tests that move a fake clock. */
+    void tick() {
+        engine.tick(connected.getAsBoolean());
+    }
+
+    private Future<Void> saveRuleStates() {
+        Map<String, String> states = new HashMap<>();
+        for (Rule rule : engine.rules()) {
+            String state = rule.saveState();
+            if (state != null) {
+                states.put(rule.id(), state);
+            }
+        }
+        return writer.saveRuleStates(states, clock.millis());
+    }
+
+    @Override
+    public Future<?> stop() {
+        vertx.cancelTimer(tickTimer);
+        vertx.cancelTimer(saveTimer);
+        webhooks.forEach(WebhookSender::stop);
+        if (client != null) {
+            client.close();
+        }
+        return saveRuleStates().recover(e -> Future.succeededFuture())
+                .compose(v -> writer.drain().timeout(5, TimeUnit.SECONDS))
+                .eventually(() -> vertx.executeBlocking(() -> {
+                    db.close();
+                    return null;
+                }));
+    }
+}

@@ -1,0 +1,117 @@
+package coop.steward.collector.alert;
+
+import coop.steward.collector.config.AlertsConfig;
+import coop.steward.collector.ingest.CommitListener;
+import coop.steward.collector.store.DeviceStatus;
+import coop.steward.protocol.DecodedReadings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * The collector's stewardship alerts: rules evaluated on every committed reading, on the readings' own timestamps,
+ * with alerts kept in {@code alerts.db}. Everything hops onto the alert verticle's (worker) context, which owns all
+ * state; callers get futures and are never blocked.
+ */
+public final class Alerts implements CommitListener {
+    /** Event-bus address of alert changes (the alert's JSON plus {@code "event"}), for the SSE stream. */
+    public static final String EVENTS = "steward.alert";
+    private static final long TICK_MS = 5_000;
+    private static final long WEBHOOK_FIRST_RETRY_MS = 1_000;
+
+    private final Vertx vertx;
+    private final AlertVerticle verticle;
+    private final Context context;
+    private final String deploymentId;
+
+    private Alerts(Vertx vertx, AlertVerticle verticle, Context context, String deploymentId) {
+        this.vertx = vertx;
+        this.verticle = verticle;
+        this.context = context;
+        this.deploymentId = deploymentId;
+    }
+
+    /** Restores the alerts from {@code dataDir}'s {@code alerts.db} (created if missing) and starts the rules. */
+    public static Future<Alerts> start(Vertx vertx, AlertsConfig config, Path dataDir, MeterRegistry registry,
+                                       Clock clock) {
+        return start(vertx, config, dataDir, registry, clock, TICK_MS, WEBHOOK_FIRST_RETRY_MS);
+    }
+
+    static Future<Alerts> start(Vertx vertx, AlertsConfig config, Path dataDir, MeterRegistry registry, Clock clock,
+                                long tickMs, long webhookFirstRetryMs) {
+        AlertVerticle verticle = new AlertVerticle(config, dataDir, registry, clock, tickMs, webhookFirstRetryMs);
+        // A worker verticle: evaluating a large batch is CPU work that must not hold up an event loop. Its context
+        // still runs one task at a time, so the engine needs no locks. Two threads: one evaluates while the other
+        // writes alert changes to alerts.db.
+        DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+                .setWorkerPoolName("steward-alerts").setWorkerPoolSize(2);
+        return vertx.deployVerticle(verticle, options)
+                .map(id -> new Alerts(vertx, verticle, verticle.ownContext(), id));
+    }
+
+    /**
+     * Where alerts are published on MQTT, and whether the collector hears its broker (silence is judged only while
+     * it does). The active alerts are published again now, so the broker's retained state is right after a restart.
+     */
+    public void attach(MqttPublish publish, BooleanSupplier connected) {
+        context.runOnContext(v -> verticle.attach(publish, connected));
+    }
+
+    @Override
+    public void committed(List<DecodedReadings> readings, List<DeviceStatus> statuses) {
+        context.runOnContext(v -> verticle.committed(readings, statuses));
+    }
+
+    /** Newest first (by the data time they opened at); {@code site} null for every site. */
+    public Future<List<Alert>> list(Set<AlertState> states, String site) {
+        return onContext(() -> verticle.book().list(a -> states.contains(a.state())
+                && (site == null || site.equals(a.site()))));
+    }
+
+    /** The alert, now acknowledged (or as it was, if it is resolved); empty when there is no such alert. */
+    public Future<Optional<Alert>> acknowledge(String id) {
+        return onContext(() -> verticle.book().acknowledge(id));
+    }
+
+    /** Runs the clock-driven checks now instead of at the next tick. */
+    Future<Void> tick() {
+        return onContext(() -> {
+            verticle.tick();
+            return null;
+        });
+    }
+
+    /** The active alerts, for tests. */
+    Future<List<Alert>> active() {
+        return onContext(() -> new ArrayList<>(verticle.book().active()));
+    }
+
+    /** Saves what remains and closes {@code alerts.db}. */
+    public Future<Void> stop() {
+        return vertx.undeploy(deploymentId);
+    }
+
+    private <T> Future<T> onContext(Supplier<T> work) {
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(v -> {
+            try {
+                promise.complete(work.get());
+            } catch (RuntimeException e) {
+                promise.fail(e);
+            }
+        });
+        return promise.future();
+    }
+}

@@ -1,0 +1,183 @@
+package coop.steward.collector.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coop.steward.config.ConfigError;
+import coop.steward.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CollectorConfigTest {
+    @TempDir
+    Path tmp;
+
+    private static List<ConfigError> errors(String yaml) {
+        try {
+            CollectorConfig.parse(yaml, "collector.yaml");
+        } catch (ConfigException e) {
+            return e.errors();
+        }
+        throw new AssertionError("expected the config to be refused");
+    }
+
+    @Test
+    void noConfig_runsEveryShippedRuleSet_andKeepsRawReadings90Days() {
+        CollectorConfig config = CollectorConfig.defaults();
+
+        assertThat(config.rawRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(config.alerts().rules()).extracting(RuleConfig::id).containsExactly("silent", "stuck",
+                "stuck-soil-moisture", "impossible-value", "soil-dry", "soil-wilting", "soil-waterlogged",
+                "irrigation-leak", "irrigation-no-flow", "watering-no-rise", "water-budget", "solar-underperformance",
+                "battery-low");
+        assertThat(config.alerts().renotify()).isEqualTo(Duration.ofHours(4));
+        assertThat(config.alerts().lateAfter()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(config.alerts().rules().get(4)).isEqualTo(new RuleConfig.Threshold(new RuleConfig.Basics(
+                "soil-dry", "threshold", Severity.WARNING, RuleTarget.ALL, "Water the bed now and check the irrigation "
+                + "controller's schedule and refill point."), "soil_moisture", true, 20, 3, Duration.ofMinutes(30)));
+    }
+
+    @Test
+    void fullConfig_isRead_withRulesReplacingAndSwitchingOffShippedOnes() throws Exception {
+        Path file = tmp.resolve("collector.yaml");
+        Files.writeString(file, """
+                store:
+                  rawRetentionDays: 30
+                alerts:
+                  defaults: [food-forest, solar-array]
+                  renotifyMinutes: 60
+                  lateAfterMinutes: 10
+                  webhooks:
+                    - url: https://hooks.example.org/steward/T0K3N
+                      headers: {Authorization: Bearer abc}
+                  arrays:
+                    - {site: solar-array, device: array-1, peakPowerW: 2400}
+                  rules:
+                    - {id: water-budget, enabled: false}
+                    - id: soil-dry
+                      type: threshold
+                      kind: soil_moisture
+                      sites: [food-forest]
+                      devices: [bed-1, bed-2]
+                      below: 24
+                      hysteresis: 3
+                      for: 20m
+                    - id: berries-dry
+                      type: threshold
+                      kind: soil_moisture
+                      severity: critical
+                      devices: [bed-3]
+                      below: 26
+                      for: 1h
+                """);
+
+        CollectorConfig config = CollectorConfig.load(file);
+
+        assertThat(config.rawRetention()).isEqualTo(Duration.ofDays(30));
+        AlertsConfig alerts = config.alerts();
+        assertThat(alerts.renotify()).isEqualTo(Duration.ofHours(1));
+        assertThat(alerts.lateAfter()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(alerts.webhooks()).singleElement().satisfies(hook -> {
+            assertThat(hook.url().toString()).isEqualTo("https://hooks.example.org/steward/T0K3N");
+            assertThat(hook.headers()).containsEntry("Authorization", "Bearer abc");
+            assertThat(hook.safeName()).isEqualTo("https://hooks.example.org");
+        });
+        assertThat(alerts.arrays()).containsExactly(new ArrayConfig("solar-array", "array-1", null, 2400));
+        assertThat(alerts.rules()).extracting(RuleConfig::id).containsExactly("soil-dry", "soil-wilting",
+                "soil-waterlogged", "irrigation-leak", "irrigation-no-flow", "watering-no-rise",
+                "solar-underperformance", "battery-low", "berries-dry");
+        RuleConfig.Threshold soilDry = (RuleConfig.Threshold) alerts.rules().get(0);
+        assertThat(soilDry.limit()).isEqualTo(24);
+        assertThat(soilDry.hold()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(soilDry.basics().target().matches("food-forest", "bed-2", "soil-a")).isTrue();
+        assertThat(soilDry.basics().target().matches("food-forest", "bed-3", "soil-a")).isFalse();
+        assertThat(alerts.rules().get(8).basics().severity()).isEqualTo(Severity.CRITICAL);
+    }
+
+    @Test
+    void everyProblem_isReportedWithFileLineAndField() {
+        List<ConfigError> errors = errors("""
+                store:
+                  rawRetentionDays: forever
+                alerts:
+                  defaults: [food-forest, solar]
+                  renotifyMinuts: 30
+                  webhooks:
+                    - url: ftp://example.org/x
+                  rules:
+                    - id: Bed-Dry
+                      type: threshold
+                    - id: wet
+                      type: treshold
+                    - id: leak2
+                      type: irrigation-leak
+                      flowAbove: "0.3"
+                      for: 1 minute
+                    - id: budget
+                      type: water-budget
+                    - id: sun
+                      type: solar-underperformance
+                      below: 0.8
+                      clearAbove: 0.7
+                    - id: cold
+                      type: threshold
+                      kind: soil_temp
+                      below: 2
+                      above: 30
+                """);
+
+        assertThat(errors).extracting(ConfigError::toString).containsExactly(
+                "collector.yaml:2: store.rawRetentionDays: must be a number, not the text 'forever'",
+                "collector.yaml:4: alerts.defaults: 'solar' is not a shipped rule set; the sets are devices, "
+                        + "food-forest, solar-array (or [] for none)",
+                "collector.yaml:5: alerts.renotifyMinuts: 'renotifyMinuts' is not a known key (did you mean "
+                        + "'renotifyMinutes'?); the keys under alerts are defaults, renotifyMinutes, lateAfterMinutes, "
+                        + "webhooks, arrays, rules",
+                "collector.yaml:7: alerts.webhooks[0].url: 'ftp://example.org/x' is not an http:// or https:// URL "
+                        + "with a host",
+                "collector.yaml:9: alerts.rules[0].id: 'Bed-Dry' is not a valid id: use 1 to 64 lower-case letters, "
+                        + "digits, '_' or '-', starting with a letter or digit",
+                "collector.yaml:12: alerts.rules[1].type: 'treshold' is not a rule type (did you mean 'threshold'?); "
+                        + "the types are threshold, absence, irrigation-leak, irrigation-no-flow, water-budget, "
+                        + "solar-underperformance, watering-no-rise, battery-low, sensor-stuck, sensor-range",
+                "collector.yaml:15: alerts.rules[2].flowAbove: must be a number, not the text '0.3'; remove the quotes",
+                "collector.yaml:16: alerts.rules[2].for: '1 minute' is not a duration; write a whole number and a "
+                        + "unit, e.g. 90s, 30m, 2h or 1d",
+                "collector.yaml:17: alerts.rules[3].litresPerDay: 'litresPerDay' is missing; add it under "
+                        + "alerts.rules[3], e.g. litresPerDay: 1000",
+                "collector.yaml:22: alerts.rules[4].clearAbove: must not be below 'below' (0.8)",
+                "collector.yaml:25: alerts.rules[5].kind: 'soil_temp' is not a kind of the contract; use one of "
+                        + "soil_moisture, soil_temperature, air_temperature, humidity, flow_rate, water_total, "
+                        + "valve_state, solar_power, solar_voltage, solar_current, energy_total, irradiance, "
+                        + "battery_voltage, battery_soc or x_<name>",
+                "collector.yaml:27: alerts.rules[5].above: give exactly one of 'below' and 'above': the limit and "
+                        + "the direction in which crossing it raises the alert");
+    }
+
+    @Test
+    void duplicateRuleIds_andSwitchingOffAnUnknownRule_areRefused() {
+        List<ConfigError> errors = errors("""
+                alerts:
+                  rules:
+                    - {id: dry, type: threshold, kind: soil_moisture, below: 20}
+                    - {id: dry, type: threshold, kind: soil_moisture, below: 15}
+                    - {id: no-such-rule, enabled: false}
+                """);
+
+        assertThat(errors).extracting(ConfigError::line).containsExactly(4, 5);
+        assertThat(errors.get(0).message()).contains("the rule id 'dry' is used twice, here and on line 3");
+        assertThat(errors.get(1).message()).contains("no shipped rule has the id 'no-such-rule'");
+    }
+
+    @Test
+    void missingFile_isAnErrorNamingIt() {
+        Path missing = tmp.resolve("nope.yaml");
+
+        assertThatThrownBy(() -> CollectorConfig.load(missing)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
+    }
+}
