@@ -1,5 +1,6 @@
 package coop.steward.bench;
 
+import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
 import coop.steward.testsupport.InfluxServer;
@@ -22,22 +23,33 @@ public final class Bench {
     private static final double TARGET_EMBEDDED_RATE = 150_000;
     private static final double TARGET_QUERY_P95_MS = 50;
 
+    /** Measure only the embedded ingest, for profiling it. */
+    private static boolean only;
+    /** Run the collector without alert rules, to see what evaluating them costs. */
+    private static boolean withoutAlerts;
+
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
         int messages = 20_000;
         Path out = Path.of("docs/benchmarks.md");
+        boolean ingestOnly = false;
+        boolean noAlerts = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--messages" -> messages = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
+                case "--ingest-only" -> ingestOnly = true;
+                case "--no-alerts" -> noAlerts = true;
                 default -> {
-                    System.err.println("usage: bin/bench [--messages N] [--out FILE]");
+                    System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only]");
                     System.exit(2);
                 }
             }
         }
+        only = ingestOnly;
+        withoutAlerts = noAlerts;
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "steward-bench");
         try {
             Report report = new Report();
@@ -57,8 +69,11 @@ public final class Bench {
 
     private static void run(Report report, Path work, int messages, long t0) throws Exception {
         try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
-                "max_queued_messages 0", "max_inflight_messages 1000")) {
+                "max_queued_messages 0", "max_inflight_messages 10000")) {
             double subscriber = embeddedIngest(report, work, broker, messages, t0);
+            if (only) {
+                return;
+            }
             influxIngest(report, work, broker, messages, t0 + 86_400_000L, subscriber);
             query(report, work, broker);
             diskWrites(report, work, broker);
@@ -152,7 +167,8 @@ public final class Bench {
         }
         LOG.info("Bare SQLite writer: {}", Report.rate(writer));
         double collector;
-        try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> s)) {
+        try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
+                ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
             collector = run.ingestRate(broker.url(), load);
         }
         LOG.info("Collector, embedded store: {}", Report.rate(collector));

@@ -18,6 +18,8 @@ final class Report {
     }
 
     private final List<Row> rows = new ArrayList<>();
+    /** Taken when the run starts: the code measured, whatever is committed while it runs. */
+    private final String commit = Machine.commit();
     private final List<String> notes = new ArrayList<>();
 
     void add(Row row) {
@@ -55,7 +57,7 @@ final class Report {
         md.append("| machine | ").append(Machine.describe()).append(" |\n");
         md.append("| Java | ").append(System.getProperty("java.vm.name")).append(' ')
                 .append(System.getProperty("java.version")).append(" |\n");
-        md.append("| commit | ").append(Machine.commit()).append(" |\n");
+        md.append("| commit | ").append(commit).append(" |\n");
         md.append("| load | ").append(load).append(" |\n\n");
         md.append("| what | Steward | baseline run beside it | ratio | target | |\n");
         md.append("|---|---|---|---|---|---|\n");
