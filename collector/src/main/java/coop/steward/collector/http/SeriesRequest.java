@@ -8,7 +8,6 @@ import io.vertx.core.MultiMap;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -17,9 +16,6 @@ final class SeriesRequest {
     static final int DEFAULT_LIMIT = 10_000;
     static final int MAX_LIMIT = 1_000_000;
     static final int MAX_POINTS_LIMIT = 100_000;
-    /** The steps {@code maxPoints} chooses from, smallest first. */
-    static final List<Long> STEPS = List.of(1_000L, 5_000L, 15_000L, 60_000L, 300_000L, 900_000L, 3_600_000L,
-            21_600_000L, 86_400_000L);
     private static final Pattern STEP = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
     private SeriesRequest() {
@@ -49,19 +45,8 @@ final class SeriesRequest {
         Aggregation aggregation = agg == null ? Aggregation.MEAN : Aggregation.parse(agg).orElseThrow(() ->
                 ApiError.badRequest("agg '" + agg + "' is not one of " + Aggregation.codes()));
         long stepMillis = step != null ? step(step)
-                : chooseStep(from, to, positiveInt(params, "maxPoints", MAX_POINTS_LIMIT));
+                : SeriesQuery.stepFor(from, to, positiveInt(params, "maxPoints", MAX_POINTS_LIMIT));
         return new SeriesQuery(key, from, to, aggregation, stepMillis, limit);
-    }
-
-    /** The smallest step for which at most {@code maxPoints} aligned buckets overlap [from, to); else 1 d. */
-    static long chooseStep(long from, long to, int maxPoints) {
-        for (long step : STEPS) {
-            long buckets = to <= from ? 0 : Math.floorDiv(to - 1, step) - Math.floorDiv(from, step) + 1;
-            if (buckets <= maxPoints) {
-                return step;
-            }
-        }
-        return STEPS.get(STEPS.size() - 1);
     }
 
     static long step(String text) {

@@ -58,12 +58,12 @@ class SeriesRequestTest {
     void maxPoints_picksTheSmallestStepThatFits() {
         // One day: 1,440 one-minute buckets, 288 five-minute buckets.
         long day = 86_400_000L;
-        assertThat(SeriesRequest.chooseStep(NOW - day, NOW, 1000)).isEqualTo(300_000L);
-        assertThat(SeriesRequest.chooseStep(NOW - day, NOW, 1440)).isEqualTo(60_000L);
+        assertThat(SeriesQuery.stepFor(NOW - day, NOW, 1000)).isEqualTo(300_000L);
+        assertThat(SeriesQuery.stepFor(NOW - day, NOW, 1440)).isEqualTo(60_000L);
         // One year at 1000 points: 6 h buckets (1,460) do not fit, 1 d (365 or 366) does.
-        assertThat(SeriesRequest.chooseStep(NOW - 365 * day, NOW, 1000)).isEqualTo(day);
+        assertThat(SeriesQuery.stepFor(NOW - 365 * day, NOW, 1000)).isEqualTo(day);
         // An unaligned range overlaps one more bucket than its length suggests.
-        assertThat(SeriesRequest.chooseStep(500, 500 + 10_000, 10)).isEqualTo(5_000L);
+        assertThat(SeriesQuery.stepFor(500, 500 + 10_000, 10)).isEqualTo(5_000L);
     }
 
     @ParameterizedTest(name = "{0}={1}")

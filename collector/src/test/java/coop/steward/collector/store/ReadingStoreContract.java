@@ -254,4 +254,23 @@ abstract class ReadingStoreContract {
         store.write(List.of(), List.of(new DeviceStatus("food-forest", "bed-2", "offline", null)));
         assertThat(store.devices()).containsExactly(new DeviceStatus("food-forest", "bed-2", "offline", T0));
     }
+
+    @ParameterizedTest(name = "maxPoints={0}")
+    @CsvSource({"1000", "100", "10"})
+    void maxPointsStep_answersAtMostThatManyBuckets_coveringEveryReading(int maxPoints) {
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 2 * 24 * 60; i++) { // two days, one reading a minute
+            readings.add(soil(T0 + i * 60_000L, i % 50));
+        }
+        store.write(List.of(new DeviceReadings("food-forest", "bed-1", readings, T0)), List.of());
+        long from = T0 + 7 * 60_000L;
+        long to = T0 + 2 * 86_400_000L - 3 * 60_000L;
+
+        long step = SeriesQuery.stepFor(from, to, maxPoints);
+        SeriesData data = store.query(new SeriesQuery(SOIL, from, to, Aggregation.COUNT, step, 100_000));
+
+        assertThat(data.t().length).isLessThanOrEqualTo(maxPoints);
+        assertThat(Arrays.stream(data.value()).sum()).as("every reading in [from, to) counted once")
+                .isEqualTo((double) readings.stream().filter(r -> r.t() >= from && r.t() < to).count());
+    }
 }
