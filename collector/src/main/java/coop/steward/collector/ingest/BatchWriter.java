@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
@@ -33,8 +32,6 @@ final class BatchWriter {
     private final Vertx vertx;
     private final ReadingStore store;
     private final WorkerExecutor worker;
-    /** Every schedule and completion runs here, one at a time, so committed batches are handled in order. */
-    private final Context context;
     private final Consumer<List<Delivery>> onCommitted;
     private final int maxReadingsPerTransaction;
     private final Semaphore room;
@@ -53,7 +50,6 @@ final class BatchWriter {
         this.vertx = vertx;
         this.store = store;
         this.worker = vertx.createSharedWorkerExecutor("steward-store-writer", 1, 60, TimeUnit.SECONDS);
-        this.context = vertx.getOrCreateContext();
         this.onCommitted = onCommitted;
         this.maxReadingsPerTransaction = maxReadingsPerTransaction;
         this.room = new Semaphore(maxPendingMessages);
@@ -73,10 +69,7 @@ final class BatchWriter {
     void submit(Delivery delivery) throws InterruptedException {
         room.acquire();
         queue.add(delivery);
-        // While a transaction runs, its completion picks this up; only an idle writer needs waking.
-        if (!writing.get()) {
-            context.runOnContext(v -> schedule());
-        }
+        schedule();
     }
 
     /** The reason the last write failed, or null while writes succeed. */
@@ -102,16 +95,14 @@ final class BatchWriter {
                 backoffMs = 0;
                 lastError = null;
                 room.release(batch.size());
-                // The next transaction starts before this one's acknowledgements go out, so committing never
-                // waits for them; both run on this writer's one context, so batches are still handled in order.
-                writing.set(false);
-                schedule();
                 try {
                     onCommitted.accept(batch);
                 } catch (RuntimeException e) {
                     LOG.error("Handling {} committed messages failed; they are stored, and their senders will resend "
                             + "what was not acknowledged", batch.size(), e);
                 }
+                writing.set(false);
+                schedule();
             } else {
                 retrying = batch;
                 backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
