@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real InfluxDB 1.x (Debian's {@code influxdb} package) on free loopback ports, with its data in a folder of
@@ -55,14 +53,7 @@ public final class InfluxServer implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(15, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServerProcess.stop(process, 15);
         process = null;
     }
 
@@ -78,13 +69,7 @@ public final class InfluxServer implements AutoCloseable {
     }
 
     public String logTail() {
-        Path log = dir.resolve("influxd.log");
-        try {
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
-        }
+        return ServerProcess.logTail(dir.resolve("influxd.log"));
     }
 
     private void startProcess() {

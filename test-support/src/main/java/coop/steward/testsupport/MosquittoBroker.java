@@ -54,14 +54,7 @@ public final class MosquittoBroker implements AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ServerProcess.stop(process, 10);
         process = null;
     }
 
@@ -86,13 +79,7 @@ public final class MosquittoBroker implements AutoCloseable {
     }
 
     public String logTail() {
-        Path log = dir.resolve("mosquitto.log");
-        try {
-            List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e.getMessage() + ")";
-        }
+        return ServerProcess.logTail(dir.resolve("mosquitto.log"));
     }
 
     @Override
