@@ -12,12 +12,12 @@ import coop.steward.agent.sensor.SensorFault;
 import coop.steward.config.DeviceConfig;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.ConfigAck;
-import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
+import coop.steward.protocol.WireJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -219,7 +219,7 @@ public final class Agent implements AutoCloseable {
             return;
         }
         long seq = outbox.nextSeq();
-        byte[] payload = ProtocolJson.encode(ReadingsMessage.of(config.device(), seq, batch.readings()));
+        byte[] payload = WireJson.encode(ReadingsMessage.of(config.device(), seq, batch.readings()));
         try {
             if (batch.clockSynchronised()) {
                 outbox.add(seq, payload, batch.size(), clock.millis());

@@ -8,10 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 
 /** The one JSON mapper for the wire contract, strict where the contract is strict. */
@@ -47,30 +44,12 @@ public final class ProtocolJson {
     }
 
     public static byte[] encodeAck(List<SeqRange> ranges) {
-        ObjectNode ack = MAPPER.createObjectNode().put("v", 1);
-        ArrayNode seq = ack.putArray("seq");
-        for (SeqRange range : ranges) {
-            seq.addArray().add(range.from()).add(range.to());
-        }
-        return encode(ack);
+        return WireJson.encodeAck(ranges);
     }
 
     /** Reads a {@code readings/ack} payload; throws {@link IllegalArgumentException} naming what is wrong. */
     public static List<SeqRange> decodeAck(byte[] payload) {
-        JsonNode root = readTree(payload);
-        JsonNode seq = root.path("seq");
-        if (root.path("v").asInt() != 1 || !seq.isArray()) {
-            throw new IllegalArgumentException("ack must be {\"v\": 1, \"seq\": [[from, to], ...]}");
-        }
-        List<SeqRange> ranges = new ArrayList<>();
-        for (JsonNode pair : seq) {
-            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).canConvertToExactIntegral()
-                    || !pair.get(1).canConvertToExactIntegral()) {
-                throw new IllegalArgumentException("ack range must be a pair of integers, got " + pair);
-            }
-            ranges.add(new SeqRange(pair.get(0).asLong(), pair.get(1).asLong()));
-        }
-        return ranges;
+        return WireJson.decodeAck(payload);
     }
 
     public static StatusMessage decodeStatus(byte[] payload) {

@@ -3,7 +3,6 @@ package coop.steward.agent.actuator;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import coop.steward.agent.sensor.Board;
 import coop.steward.config.ActuatorConfig;
-import coop.steward.protocol.ProtocolJson;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,7 +87,7 @@ public final class Actuators implements AutoCloseable {
      */
     public void command(byte[] payload, boolean retained, Predicate<byte[]> send) {
         try {
-            thread.execute(() -> sendAck(ProtocolJson.encode(handle(payload, retained)), send, 1));
+            thread.execute(() -> sendAck(handle(payload, retained).toJson(), send, 1));
         } catch (RejectedExecutionException e) {
             LOG.warn("a command arrived while the agent stops; it is not carried out");
         }

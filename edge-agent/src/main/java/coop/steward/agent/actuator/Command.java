@@ -1,8 +1,9 @@
 package coop.steward.agent.actuator;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import coop.steward.protocol.ProtocolJson;
+import coop.steward.protocol.WireJson;
 import java.io.IOException;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * A command from {@code .../cmd}: {@code {"v":1, "id":"c-17", "actuator":"valve", "action":"open",
@@ -32,45 +33,50 @@ record Command(String id, String actuator, String action, Double seconds, Long t
 
     /** Parses a payload; throws {@link Invalid} with the reason to send back. */
     static Command parse(byte[] payload) {
-        JsonNode root;
+        Map<String, Object> root;
         try {
-            root = ProtocolJson.mapper().readTree(payload);
+            root = WireJson.flatObject(payload);
         } catch (IOException e) {
             throw new Invalid(null, "not JSON: send a JSON object such as {\"v\":1,\"id\":\"c-1\",\"actuator\":"
                     + "\"valve\",\"action\":\"close\"}");
         }
-        if (root == null || !root.isObject()) {
+        if (root == null) {
             throw new Invalid(null, "not a JSON object");
         }
-        JsonNode idNode = root.path("id");
-        if (!idNode.isTextual() || idNode.asText().isEmpty() || idNode.asText().length() > MAX_ID_LENGTH) {
+        if (!(root.get("id") instanceof String id) || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
             throw new Invalid(null, "id must be a string of 1 to " + MAX_ID_LENGTH + " characters, so that the ack "
                     + "can name the command");
         }
-        String id = idNode.asText();
-        if (!root.path("v").isIntegralNumber() || root.path("v").asInt() != 1) {
+        if (!(root.get("v") instanceof Long v) || v != 1) {
             throw new Invalid(id, "v must be 1");
         }
-        JsonNode actuator = root.path("actuator");
-        if (!actuator.isTextual()) {
+        if (!(root.get("actuator") instanceof String actuator)) {
             throw new Invalid(id, "actuator must name one of the device's actuators, such as \"valve\"");
         }
-        String action = root.path("action").asText("");
-        if (!action.equals(OPEN) && !action.equals(CLOSE)) {
-            throw new Invalid(id, "action must be \"open\" or \"close\", not " + root.path("action"));
+        Object action = root.get("action");
+        if (!OPEN.equals(action) && !CLOSE.equals(action)) {
+            throw new Invalid(id, "action must be \"open\" or \"close\", not " + describe(action));
         }
         Double seconds = null;
         if (action.equals(OPEN)) {
-            JsonNode secondsNode = root.path("seconds");
-            if (!secondsNode.isNumber() || !Double.isFinite(secondsNode.asDouble()) || secondsNode.asDouble() <= 0) {
+            if (!(root.get("seconds") instanceof Number number) || !Double.isFinite(number.doubleValue())
+                    || number.doubleValue() <= 0) {
                 throw new Invalid(id, "open needs seconds, a number more than 0: how long the valve stays open");
             }
-            seconds = secondsNode.asDouble();
+            seconds = number.doubleValue();
         }
-        JsonNode t = root.path("t");
-        if (!t.isMissingNode() && !t.isNull() && !t.isIntegralNumber()) {
+        Object t = root.get("t");
+        if (t != null && t != WireJson.Null.NULL && !(t instanceof Long)) {
             throw new Invalid(id, "t must be the time the command was sent, in epoch milliseconds");
         }
-        return new Command(id, actuator.asText(), action, seconds, t.isIntegralNumber() ? t.asLong() : null);
+        return new Command(id, actuator, (String) action, seconds, t instanceof Long sent ? sent : null);
+    }
+
+    /** A member's value as the sender wrote it, near enough to recognise. */
+    private static String describe(Object value) {
+        if (value == null) {
+            return "missing";
+        }
+        return value instanceof String text ? "\"" + text + "\"" : String.valueOf(value).toLowerCase(Locale.ROOT);
     }
 }

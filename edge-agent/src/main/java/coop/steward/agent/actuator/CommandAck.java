@@ -1,6 +1,6 @@
 package coop.steward.agent.actuator;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+import coop.steward.protocol.WireJson;
 
 /**
  * The payload of {@code .../cmd/ack}: what the agent did with one command.
@@ -10,10 +10,28 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param reason  for {@code refused}, a sentence saying why
  * @param state   the actuator's state afterwards (0 closed, 1 open), or null when no actuator was named
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record CommandAck(int v, String id, String outcome, String reason, Integer state) {
     public static final String DONE = "done";
     public static final String REFUSED = "refused";
+
+    /** The payload; members that are null are left out. */
+    byte[] toJson() {
+        return WireJson.write(json -> {
+            json.writeStartObject();
+            json.writeNumberField("v", v);
+            if (id != null) {
+                json.writeStringField("id", id);
+            }
+            json.writeStringField("outcome", outcome);
+            if (reason != null) {
+                json.writeStringField("reason", reason);
+            }
+            if (state != null) {
+                json.writeNumberField("state", state);
+            }
+            json.writeEndObject();
+        });
+    }
 
     static CommandAck done(String id, boolean open) {
         return new CommandAck(1, id, DONE, null, open ? 1 : 0);

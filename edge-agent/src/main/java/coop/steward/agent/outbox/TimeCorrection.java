@@ -1,9 +1,8 @@
 package coop.steward.agent.outbox;
 
-import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsMessage;
-import java.io.IOException;
+import coop.steward.protocol.WireJson;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +19,8 @@ final class TimeCorrection {
     static byte[] apply(byte[] payload, long[] monotonicNanos, long wallNowMs, long monotonicNowNanos) {
         ReadingsMessage message;
         try {
-            message = ProtocolJson.mapper().readValue(payload, ReadingsMessage.class);
-        } catch (IOException e) {
+            message = WireJson.decodeReadings(payload);
+        } catch (IllegalArgumentException e) {
             return null;
         }
         if (monotonicNanos == null || monotonicNanos.length != message.readings().size()) {
@@ -33,7 +32,7 @@ final class TimeCorrection {
             long ageMs = Math.round((monotonicNowNanos - monotonicNanos[i]) / 1e6);
             corrected.add(new Reading(r.sensor(), r.kind(), wallNowMs - ageMs, r.value(), r.unit()));
         }
-        return ProtocolJson.encode(ReadingsMessage.of(message.device(), message.seq(), corrected));
+        return WireJson.encode(ReadingsMessage.of(message.device(), message.seq(), corrected));
     }
 
     static byte[] pack(long[] values) {

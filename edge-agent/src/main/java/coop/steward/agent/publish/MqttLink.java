@@ -2,10 +2,10 @@ package coop.steward.agent.publish;
 
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.ConfigAck;
-import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
+import coop.steward.protocol.WireJson;
 import java.util.List;
 import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -87,7 +87,7 @@ public final class MqttLink implements AutoCloseable {
         options.setKeepAliveInterval(keepAliveSeconds);
         options.setConnectionTimeout(10);
         options.setMaxInflight(MAX_INFLIGHT);
-        options.setWill(Topics.status(site, device), ProtocolJson.encode(StatusMessage.lastWill()), 1, true);
+        options.setWill(Topics.status(site, device), WireJson.encode(StatusMessage.lastWill()), 1, true);
         if (username != null) {
             options.setUserName(username);
         }
@@ -114,11 +114,11 @@ public final class MqttLink implements AutoCloseable {
     }
 
     public boolean publishStatus(StatusMessage status) {
-        return publish(Topics.status(site, device), ProtocolJson.encode(status), true);
+        return publish(Topics.status(site, device), WireJson.encode(status), true);
     }
 
     public boolean publishConfigAck(ConfigAck ack) {
-        return publish(Topics.device(site, device, Channel.CONFIG_ACK), ProtocolJson.encode(ack), false);
+        return publish(Topics.device(site, device, Channel.CONFIG_ACK), WireJson.encode(ack), false);
     }
 
     public boolean publishCommandAck(byte[] payload) {
@@ -212,7 +212,7 @@ public final class MqttLink implements AutoCloseable {
                 return;
             }
             try {
-                listener.acknowledged(ProtocolJson.decodeAck(message.getPayload()));
+                listener.acknowledged(WireJson.decodeAck(message.getPayload()));
             } catch (IllegalArgumentException e) {
                 LOG.warn("{}/{}: ignoring a malformed ack on {}: {}", site, device, topic, e.getMessage());
             }
@@ -231,7 +231,7 @@ public final class MqttLink implements AutoCloseable {
         closed = true;
         try {
             if (client.isConnected()) {
-                client.publish(Topics.status(site, device), ProtocolJson.encode(StatusMessage.lastWill()), 1, true)
+                client.publish(Topics.status(site, device), WireJson.encode(StatusMessage.lastWill()), 1, true)
                         .waitForCompletion(2_000);
                 client.disconnect(2_000).waitForCompletion(3_000);
             }

@@ -107,8 +107,9 @@ class ActuatorsTest {
 
     @Test
     void aRetainedCommand_isRefused_soItNeverRunsAgainOnReconnection() {
-        String ack = new String(ProtocolJson.encode(actuators.handle(("{\"v\":1,\"id\":\"c-7\",\"actuator\":\"valve\","
-                + "\"action\":\"open\",\"seconds\":60}").getBytes(StandardCharsets.UTF_8), true)), StandardCharsets.UTF_8);
+        byte[] command = ("{\"v\":1,\"id\":\"c-7\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":60}")
+                .getBytes(StandardCharsets.UTF_8);
+        String ack = new String(actuators.handle(command, true).toJson(), StandardCharsets.UTF_8);
 
         assertThat(ack).contains("\"outcome\":\"refused\"", "published retained");
         assertThat(valve.isOpen()).isFalse();
@@ -125,7 +126,7 @@ class ActuatorsTest {
     }
 
     private String handle(String payload) {
-        return new String(ProtocolJson.encode(actuators.handle(payload.getBytes(StandardCharsets.UTF_8), false)),
+        return new String(actuators.handle(payload.getBytes(StandardCharsets.UTF_8), false).toJson(),
                 StandardCharsets.UTF_8);
     }
 }
