@@ -5,7 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -13,15 +15,11 @@ import java.util.concurrent.TimeUnit;
  * a minute with 8 simulated sensors at 1 Hz, beside an idle JVM started with the same flags.
  */
 final class AgentFootprint {
-    /** The JVM flags docs/hardware.md gives the agent's systemd unit. */
-    static final List<String> JVM_FLAGS = List.of("-Xmx16m", "-Xms8m", "-Xss256k", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=8m",
-            "-XX:MaxMetaspaceSize=48m");
-    /** glibc's per-thread malloc arenas would otherwise cost several MiB of resident memory each. */
-    static final String MALLOC_ARENA_MAX = "2";
     private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
-    /** What bin/steward runs; bin/bench builds it. */
-    static final Path STEWARD_JAR = Path.of("launcher/target/steward.jar");
+    /** What the Pi runs; bin/bench builds it. */
+    static final Path AGENT_JAR = Path.of("edge-agent/target/steward-agent.jar");
+    /** The agent is measured with exactly the JVM flags and environment its systemd unit gives it. */
+    static final Path UNIT = Path.of("edge-agent/systemd/steward-agent.service");
 
     record Usage(double rssMiB, double cpuPercentOfOneCore) {
     }
@@ -45,7 +43,7 @@ final class AgentFootprint {
                     .append(", intervalSeconds: 1, source: {type: simulated}}\n");
         }
         Files.writeString(config, yaml.toString(), StandardCharsets.UTF_8);
-        return measure(STEWARD_JAR.toString(), List.of("coop.steward.launcher.Steward", "agent", "--config",
+        return measure(AGENT_JAR.toString(), List.of("coop.steward.agent.AgentCommand", "--config",
                 config.toString()), dir.resolve("agent.log"), warmupSeconds, seconds);
     }
 
@@ -58,12 +56,12 @@ final class AgentFootprint {
                                  int seconds) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_FLAGS);
+        command.addAll(jvmFlags());
         command.add("-cp");
         command.add(classPath);
         command.addAll(mainAndArgs);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("MALLOC_ARENA_MAX", MALLOC_ARENA_MAX);
+        builder.environment().putAll(environment());
         Process process = builder.start();
         try {
             TimeUnit.SECONDS.sleep(warmupSeconds);
@@ -78,6 +76,36 @@ final class AgentFootprint {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** The options between {@code java} and {@code -jar} on the unit's ExecStart line. */
+    static List<String> jvmFlags() throws IOException {
+        for (String line : Files.readAllLines(UNIT)) {
+            if (line.startsWith("ExecStart=")) {
+                List<String> words = List.of(line.substring("ExecStart=".length()).split(" +"));
+                return words.subList(1, words.indexOf("-jar"));
+            }
+        }
+        throw new IllegalStateException(UNIT + " has no ExecStart line");
+    }
+
+    /** The flags and environment, as the report shows them. */
+    static String unitSettings() throws IOException {
+        StringBuilder settings = new StringBuilder(String.join(" ", jvmFlags()));
+        environment().forEach((name, value) -> settings.append(", ").append(name).append('=').append(value));
+        return settings.toString();
+    }
+
+    /** The unit's {@code Environment=NAME=value} lines. */
+    static Map<String, String> environment() throws IOException {
+        Map<String, String> environment = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(UNIT)) {
+            if (line.startsWith("Environment=")) {
+                String[] pair = line.substring("Environment=".length()).split("=", 2);
+                environment.put(pair[0], pair[1]);
+            }
+        }
+        return environment;
     }
 
     private static void check(Process process, Path log) throws IOException {

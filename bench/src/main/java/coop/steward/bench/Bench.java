@@ -150,7 +150,7 @@ public final class Bench {
                 String.format(Locale.ROOT, "idle JVM, same flags: %.2f %%", idle.cpuPercentOfOneCore()), "",
                 "<= 1 % of one core", Report.verdict(agent.cpuPercentOfOneCore() <= 1.0)));
         report.note("The agent runs as its own process with the JVM flags of its systemd unit ("
-                + String.join(" ", AgentFootprint.JVM_FLAGS) + ", MALLOC_ARENA_MAX=2), measured from /proc after a 15 s warm-up; "
+                + AgentFootprint.unitSettings() + "), measured from /proc after a 15 s warm-up; "
                 + "CPU is utime+stime over 60 s. On this machine, not a Raspberry Pi.");
     }
 

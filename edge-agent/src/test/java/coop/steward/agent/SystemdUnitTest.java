@@ -24,6 +24,14 @@ class SystemdUnitTest {
     }
 
     @Test
+    void theUnit_runsTheAgentsOwnJar_withTheConfigTheInstallStepsPutInPlace() throws IOException {
+        assertThat(Files.readAllLines(UNIT)).anySatisfy(line -> assertThat(line).startsWith("ExecStart=/usr/bin/java ")
+                .endsWith(" -jar /opt/steward/steward-agent.jar --config /etc/steward/agent.yaml"));
+        assertThat(Files.readString(DOC)).contains("sudo install -m 0644 steward-agent.jar /opt/steward/steward-agent.jar",
+                "install -m 0640 -g steward my-config.yaml /etc/steward/agent.yaml");
+    }
+
+    @Test
     void theUnit_runsTheAgentAsItsOwnUser_restartsIt_andSwitchesTheRelayOffAfterItStops() throws IOException {
         assertThat(Files.readAllLines(UNIT)).contains(
                 "User=steward",

@@ -1,5 +1,6 @@
 package coop.steward.launcher;
 
+import coop.steward.agent.UntilStopped;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;

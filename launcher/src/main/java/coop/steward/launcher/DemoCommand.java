@@ -1,5 +1,6 @@
 package coop.steward.launcher;
 
+import coop.steward.agent.UntilStopped;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,5 +1,6 @@
 package coop.steward.launcher;
 
+import coop.steward.agent.AgentCommand;
 import coop.steward.config.ConfigCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,13 +1,16 @@
-package coop.steward.launcher;
+package coop.steward.agent;
 
 import java.util.concurrent.CountDownLatch;
 
-/** Keeps a long-running command alive until Ctrl-C or SIGTERM, then runs its clean stop once. */
-final class UntilStopped {
+/**
+ * Keeps a long-running command alive until Ctrl-C or SIGTERM, then runs its clean stop once. The agent's, and in
+ * bin/steward also the collector's and the demo's.
+ */
+public final class UntilStopped {
     private UntilStopped() {
     }
 
-    static void await(Runnable stop) {
+    public static void await(Runnable stop) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
