@@ -155,6 +155,9 @@ class AlertsEndToEndTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(events).anySatisfy(line -> assertThat(line)
                 .startsWith("data: ").contains("\"id\":\"" + id + "\"", "\"event\":\"raised\"")));
         assertThat(events).contains("event: alert", "event: reading");
+        assertThat(events).anySatisfy(line -> assertThat(line).startsWith("data: {\"site\":\"food-forest\","
+                + "\"device\":\"bed-3\",\"readings\":[{\"sensor\":\"soil-a\",\"kind\":\"soil_moisture\",\"t\":")
+                .contains("\"value\":18.5,\"unit\":null}"));
 
         HttpResponse<String> ack = post("/api/v1/alerts/" + id + "/ack");
         assertThat(ack.statusCode()).isEqualTo(200);

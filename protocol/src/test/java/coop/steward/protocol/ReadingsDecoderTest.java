@@ -122,7 +122,14 @@ class ReadingsDecoderTest {
                 Arguments.of("nesting too deep", "{\"v\": 1, \"x\": " + "[".repeat(100) + "]".repeat(100) + "}",
                         Reason.TOO_DEEP),
                 Arguments.of("NaN literal", message(reading("\"a\"", "\"soil_moisture\"", Long.toString(NOW), "NaN",
-                        null)), Reason.NOT_JSON));
+                        null)), Reason.NOT_JSON),
+                Arguments.of("syntax error after a wrong version", message(good("a", 1)).replace("\"v\": 1", "\"v\": 2")
+                        .replace("]}", "]"), Reason.NOT_JSON),
+                Arguments.of("byte-order mark", "\uFEFF" + message(good("a", 1)), Reason.NOT_JSON),
+                Arguments.of("a zero byte first", "\u0000" + message(good("a", 1)), Reason.NOT_JSON),
+                Arguments.of("JSON array with a syntax error", "[1, 2", Reason.NOT_JSON),
+                Arguments.of("duplicate key in an unknown member", message(good("a", 1)).replace("\"v\": 1",
+                        "\"v\": 1, \"meta\": {\"x\": 1, \"x\": 2}"), Reason.DUPLICATE_KEY));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -230,7 +237,12 @@ class ReadingsDecoderTest {
                         null), Reason.TOO_OLD),
                 Arguments.of("t over 24 h ahead", reading("\"a\"", "\"soil_moisture\"",
                         Long.toString(NOW + 24 * 3_600_000L + 1), "30", null), Reason.FUTURE_TIME),
-                Arguments.of("reading not an object", "42", Reason.READING_NOT_OBJECT));
+                Arguments.of("reading not an object", "42", Reason.READING_NOT_OBJECT),
+                Arguments.of("reading an array", "[1, {\"sensor\": \"a\"}]", Reason.READING_NOT_OBJECT),
+                Arguments.of("value an object", reading("\"a\"", "\"soil_moisture\"", t, "{\"v\": 30}", null),
+                        Reason.BAD_VALUE),
+                Arguments.of("t beyond a long", reading("\"a\"", "\"soil_moisture\"", "123456789012345678901234",
+                        "30", null), Reason.BAD_TIME));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -244,6 +256,18 @@ class ReadingsDecoderTest {
             assertThat(r.reason()).isEqualTo(reason);
             assertThat(r.detail()).contains("readings[1]");
         });
+    }
+
+    @Test
+    void aReadingsReason_quotesTheWrongValueAsItWasSent() {
+        DecodedReadings decoded = decode(message(reading("\"a\"", "\"soil_moisture\"", Long.toString(NOW),
+                "{\"v\": [30]}", null) + ", " + reading("\"B\"", "\"soil_moisture\"", Long.toString(NOW), "1", null)
+                + ", " + reading("\"c\"", "\"soil_moisture\"", "\"yesterday\"", "1", null)));
+
+        assertThat(decoded.rejections()).extracting(Rejection::detail).containsExactly(
+                "readings[0] (sensor 'a'): \"value\" must be a finite number, got {\"v\":[30]}",
+                "readings[1]: \"sensor\" \"B\" is not " + Ids.describeRule(),
+                "readings[2] (sensor 'c'): \"t\" must be epoch milliseconds as a JSON integer, got \"yesterday\"");
     }
 
     @Test

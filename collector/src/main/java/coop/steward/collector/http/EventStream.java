@@ -9,7 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** {@code GET /api/v1/stream}: Server-Sent Events relayed from the event bus, one set of consumers per client. */
+/**
+ * {@code GET /api/v1/stream}: Server-Sent Events relayed from the event bus, one set of consumers per client. An
+ * event's body is a JSON object, or JSON text already written.
+ */
 final class EventStream {
     private static final long HEARTBEAT_MS = 15_000;
     private static final String DROPPABLE = "reading";
@@ -30,14 +33,15 @@ final class EventStream {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": connected\n\n");
-        List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
-        eventNames.forEach((address, eventName) -> consumers.add(vertx.eventBus().<JsonObject>consumer(address,
-                message -> {
-                    // A slow client may miss reading events (the next one brings newer values), never alerts.
-                    if (!response.writeQueueFull() || !DROPPABLE.equals(eventName)) {
-                        response.write("event: " + eventName + "\ndata: " + message.body().encode() + "\n\n");
-                    }
-                })));
+        List<MessageConsumer<Object>> consumers = new ArrayList<>();
+        eventNames.forEach((address, eventName) -> consumers.add(vertx.eventBus().consumer(address, message -> {
+            // A slow client may miss reading events (the next one brings newer values), never alerts.
+            if (!response.writeQueueFull() || !DROPPABLE.equals(eventName)) {
+                Object body = message.body();
+                String data = body instanceof JsonObject json ? json.encode() : String.valueOf(body);
+                response.write("event: " + eventName + "\ndata: " + data + "\n\n");
+            }
+        })));
         // Comments keep proxies and browsers from closing an idle stream.
         long heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> response.write(": heartbeat\n\n"));
         response.closeHandler(v -> {

@@ -15,13 +15,13 @@ import coop.steward.protocol.Rejection;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
+import coop.steward.protocol.WireJson;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * collector is down or slow.
  */
 public final class MqttIngest {
-    /** Event-bus address of one event per stored message, for the SSE stream. */
+    /** Event-bus address of one event per stored message, for the SSE stream; its body is the event's JSON text. */
     public static final String READING_EVENTS = "steward.reading";
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
     private static final long ACK_INTERVAL_MS = 200;
@@ -300,13 +300,26 @@ public final class MqttIngest {
         }
     }
 
-    private static JsonObject readingEvent(DecodedReadings decoded) {
-        JsonArray readings = new JsonArray();
-        for (Reading r : decoded.readings()) {
-            readings.add(new JsonObject().put("sensor", r.sensor()).put("kind", r.kind()).put("t", r.t())
-                    .put("value", r.value()).put("unit", r.unit()));
-        }
-        return new JsonObject().put("site", decoded.site()).put("device", decoded.device()).put("readings", readings);
+    /** Written straight to JSON text: a tree of JSON objects per message cost several per cent of ingest. */
+    private static String readingEvent(DecodedReadings decoded) {
+        byte[] json = WireJson.write(out -> {
+            out.writeStartObject();
+            out.writeStringField("site", decoded.site());
+            out.writeStringField("device", decoded.device());
+            out.writeArrayFieldStart("readings");
+            for (Reading r : decoded.readings()) {
+                out.writeStartObject();
+                out.writeStringField("sensor", r.sensor());
+                out.writeStringField("kind", r.kind());
+                out.writeNumberField("t", r.t());
+                out.writeNumberField("value", r.value());
+                out.writeStringField("unit", r.unit());
+                out.writeEndObject();
+            }
+            out.writeEndArray();
+            out.writeEndObject();
+        });
+        return new String(json, StandardCharsets.UTF_8);
     }
 
     private void publishAcks() {
