@@ -195,8 +195,9 @@ public final class SqliteReadingStore implements ReadingStore {
 
     /**
      * Inserts new identities and folds exactly those, not replays, into the hourly roll-ups. Rows go in
-     * multi-row statements whose RETURNING clause names just the rows that were new: far fewer calls into
-     * SQLite than one statement per row.
+     * multi-row statements: far fewer calls into SQLite than one statement per row. A statement that inserted
+     * every one of its rows (the usual case) folds them from memory; one that met a replay is rolled back and run
+     * again with a RETURNING clause that names just the rows that were new.
      */
     private long insertReadings(List<DeviceReadings> batches) throws SQLException {
         int total = 0;
@@ -223,42 +224,62 @@ public final class SqliteReadingStore implements ReadingStore {
         sortBySeriesAndTime(ids, times, values, n);
         Map<RollupKey, Bucket> hours = new HashMap<>();
         long inserted = 0;
-        PreparedStatement full = null;
+        Map<String, PreparedStatement> statements = new HashMap<>();
         try {
             for (int start = 0; start < n; start += ROWS_PER_INSERT) {
                 int rows = Math.min(ROWS_PER_INSERT, n - start);
-                if (rows == ROWS_PER_INSERT && full == null) {
-                    full = writer.prepareStatement(insertSql(ROWS_PER_INSERT));
-                }
-                PreparedStatement insert = rows == ROWS_PER_INSERT ? full : writer.prepareStatement(insertSql(rows));
-                try {
-                    int p = 1;
+                statement(statements, "SAVEPOINT chunk").execute();
+                PreparedStatement insert = bind(statement(statements, insertSql(rows, false)), ids, times, values,
+                        start, rows);
+                if (insert.executeUpdate() == rows) {
                     for (int i = start; i < start + rows; i++) {
-                        insert.setLong(p++, ids[i]);
-                        insert.setLong(p++, times[i]);
-                        insert.setDouble(p++, values[i]);
+                        fold(hours, ids[i], times[i], values[i]);
                     }
-                    try (ResultSet rs = insert.executeQuery()) {
+                    inserted += rows;
+                } else {
+                    statement(statements, "ROLLBACK TO chunk").execute();
+                    PreparedStatement returning = bind(statement(statements, insertSql(rows, true)), ids, times,
+                            values, start, rows);
+                    try (ResultSet rs = returning.executeQuery()) {
                         while (rs.next()) {
                             inserted++;
-                            long t = rs.getLong(2);
-                            hours.computeIfAbsent(new RollupKey(rs.getLong(1), Math.floorDiv(t, HOUR) * HOUR),
-                                    k -> new Bucket()).add(t, rs.getDouble(3));
+                            fold(hours, rs.getLong(1), rs.getLong(2), rs.getDouble(3));
                         }
                     }
-                } finally {
-                    if (insert != full) {
-                        insert.close();
-                    }
                 }
+                statement(statements, "RELEASE chunk").execute();
             }
         } finally {
-            if (full != null) {
-                full.close();
+            for (PreparedStatement statement : statements.values()) {
+                statement.close();
             }
         }
         upsertRollups(hours);
         return inserted;
+    }
+
+    private PreparedStatement statement(Map<String, PreparedStatement> statements, String sql) throws SQLException {
+        PreparedStatement statement = statements.get(sql);
+        if (statement == null) {
+            statement = writer.prepareStatement(sql);
+            statements.put(sql, statement);
+        }
+        return statement;
+    }
+
+    private static PreparedStatement bind(PreparedStatement insert, long[] ids, long[] times, double[] values,
+                                          int start, int rows) throws SQLException {
+        int p = 1;
+        for (int i = start; i < start + rows; i++) {
+            insert.setLong(p++, ids[i]);
+            insert.setLong(p++, times[i]);
+            insert.setDouble(p++, values[i]);
+        }
+        return insert;
+    }
+
+    private static void fold(Map<RollupKey, Bucket> hours, long seriesId, long t, double value) {
+        hours.computeIfAbsent(new RollupKey(seriesId, Math.floorDiv(t, HOUR) * HOUR), k -> new Bucket()).add(t, value);
     }
 
     /**
@@ -285,12 +306,12 @@ public final class SqliteReadingStore implements ReadingStore {
         System.arraycopy(sortedValues, 0, values, 0, n);
     }
 
-    private static String insertSql(int rows) {
+    private static String insertSql(int rows, boolean returning) {
         StringBuilder sql = new StringBuilder("INSERT OR IGNORE INTO reading (series_id, t, value) VALUES ");
         for (int i = 0; i < rows; i++) {
             sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
         }
-        return sql.append(" RETURNING series_id, t, value").toString();
+        return returning ? sql.append(" RETURNING series_id, t, value").toString() : sql.toString();
     }
 
     private record RollupKey(long seriesId, long bucket) {

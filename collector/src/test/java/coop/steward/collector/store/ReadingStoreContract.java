@@ -184,6 +184,28 @@ abstract class ReadingStoreContract {
     }
 
     @Test
+    void replaysInTheMiddleOfALargeBatch_areKeptOnce_andEveryNewReadingAroundThemIsStored() {
+        Reading[] first = new Reading[1_200];
+        for (int i = 0; i < first.length; i++) {
+            first[i] = soil(T0 + i * 1000L, 10);
+        }
+        assertThat(write(first)).isEqualTo(1_200);
+        // 2,000 readings from T0 + 1,000 s: the first 200 replay stored ones with other values.
+        Reading[] second = new Reading[2_000];
+        for (int i = 0; i < second.length; i++) {
+            second[i] = soil(T0 + (1_000 + i) * 1000L, 20);
+        }
+
+        assertThat(write(second)).isEqualTo(1_800);
+        SeriesData count = store.query(new SeriesQuery(SOIL, T0 - 86_400_000L, T0 + 86_400_000L, Aggregation.COUNT,
+                86_400_000L, 10));
+        assertThat(Arrays.stream(count.value()).sum()).isEqualTo(3_000.0);
+        SeriesData sum = store.query(new SeriesQuery(SOIL, T0 - 86_400_000L, T0 + 86_400_000L, Aggregation.SUM,
+                86_400_000L, 10));
+        assertThat(Arrays.stream(sum.value()).sum()).isEqualTo(1_200 * 10.0 + 1_800 * 20.0);
+    }
+
+    @Test
     void replays_doNotCountTwiceInLongRangeAggregates() {
         write(soil(T0, 10), soil(T0 + 60_000, 20));
         write(soil(T0, 10), soil(T0 + 60_000, 20), soil(T0 + 120_000, 30));
