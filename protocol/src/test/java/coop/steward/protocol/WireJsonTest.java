@@ -87,6 +87,8 @@ class WireJsonTest {
         assertThatThrownBy(() -> WireJson.flatObject(bytes("{\"a\":1,\"a\":2}"))).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> WireJson.flatObject(bytes("{\"a\":1} {}"))).isInstanceOf(IOException.class);
         assertThatThrownBy(() -> WireJson.flatObject(bytes(""))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> WireJson.flatObject(bytes("{\"a\":" + "[".repeat(40) + "]".repeat(40) + "}")))
+                .as("nesting deeper than the contract allows").isInstanceOf(IOException.class);
     }
 
     private static byte[] bytes(String text) {

@@ -102,26 +102,38 @@ final class BatchWriter {
                     batch = next();
                 }
                 commit(batch);
-                backoffMs = 0;
-                lastError = null;
-                List<Delivery> committed = batch;
-                batch = List.of();
-                context.runOnContext(v -> afterCommit(committed));
             } catch (InterruptedException e) {
                 break;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+                // Errors too (out of memory, a native library failing): a writer thread that died would stall
+                // ingest for good with nothing said; retried, the failure shows on /health.
                 backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
                 failures.increment();
-                String error = String.valueOf(e.getMessage());
+                String error = e.getMessage() == null ? e.toString() : e.getMessage();
                 if (!error.equals(lastError)) {
                     LOG.error("Store write failed, retrying in {} ms; nothing is acknowledged until it succeeds: {}",
-                            backoffMs, error);
+                            backoffMs, error, e instanceof Error ? e : null);
                 }
                 lastError = error;
                 if (!pause(backoffMs)) {
                     break;
                 }
+                continue;
             }
+            backoffMs = 0;
+            lastError = null;
+            List<Delivery> committed = batch;
+            batch = List.of();
+            handOver(committed);
+        }
+    }
+
+    private void handOver(List<Delivery> committed) {
+        try {
+            context.runOnContext(v -> afterCommit(committed));
+        } catch (RuntimeException e) {
+            // Vert.x is closing: these are stored; unacknowledged, the broker resends them and the store keeps one.
+            room.release(committed.size());
         }
     }
 

@@ -190,6 +190,12 @@ public final class SqliteReadingStore implements ReadingStore {
             seriesRows.clear();
             throw new StoreException("writing " + batches.size() + " batches to " + file + " failed: "
                     + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            // Never leave a half-written transaction for the next write to commit: its retry would then take these
+            // rows for replays and leave them out of the roll-ups.
+            rollback();
+            seriesRows.clear();
+            throw e;
         }
     }
 
@@ -375,11 +381,27 @@ public final class SqliteReadingStore implements ReadingStore {
         return row;
     }
 
+    /** For tests: the most pages the file may have, as a full disk would set it. */
+    synchronized void limitPages(long pages) {
+        try (Statement st = writer.createStatement()) {
+            st.execute("PRAGMA max_page_count = " + pages);
+        } catch (SQLException e) {
+            throw new StoreException("cannot limit the store's size: " + e.getMessage(), e);
+        }
+    }
+
     private void rollback() {
         try {
             writer.rollback();
-        } catch (SQLException ignored) {
-            // The connection is unusable; the next write reports the real error.
+        } catch (SQLException e) {
+            // SQLite rolls a transaction back by itself on some errors (a full disk, an I/O error), and then the
+            // driver's rollback fails before it starts the next transaction: start it here, or every later write
+            // would run outside one and its commit fail for ever.
+            try (Statement begin = writer.createStatement()) {
+                begin.execute("BEGIN");
+            } catch (SQLException stillInOne) {
+                // A transaction is still open, or the connection is unusable: the next write reports which.
+            }
         }
     }
 

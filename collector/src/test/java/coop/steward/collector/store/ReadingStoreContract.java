@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 abstract class ReadingStoreContract {
     private static final SeriesKey SOIL = new SeriesKey("food-forest", "bed-1", "soil-a");
-    private static final long T0 = 1_764_000_000_000L; // a multiple of one minute
+    protected static final long T0 = 1_764_000_000_000L; // a multiple of one minute
 
     protected static final Duration RETENTION = Duration.ofDays(90);
     protected ReadingStore store;

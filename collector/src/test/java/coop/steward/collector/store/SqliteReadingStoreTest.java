@@ -1,6 +1,13 @@
 package coop.steward.collector.store;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coop.steward.protocol.Reading;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteReadingStoreTest extends ReadingStoreContract {
@@ -15,5 +22,33 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
     @Override
     protected ReadingStore reopen(ReadingStore closed) {
         return SqliteReadingStore.open(dir, RETENTION);
+    }
+
+    @Test
+    void afterTheDiskWasFull_writesCommitAgain_onceThereIsRoom() {
+        SqliteReadingStore sqlite = SqliteReadingStore.open(dir.resolve("full"), RETENTION);
+        try {
+            sqlite.write(List.of(batch(0, 100)), List.of());
+            sqlite.limitPages(1);
+
+            assertThatThrownBy(() -> sqlite.write(List.of(batch(100, 20_000)), List.of()))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("full");
+            sqlite.limitPages(1_000_000_000L);
+
+            assertThat(sqlite.write(List.of(batch(100, 20_000)), List.of())).isEqualTo(20_000);
+        } finally {
+            sqlite.close();
+        }
+        try (SqliteReadingStore reopened = SqliteReadingStore.open(dir.resolve("full"), RETENTION)) {
+            assertThat(reopened.write(List.of(batch(0, 20_100)), List.of())).as("all were stored before").isZero();
+        }
+    }
+
+    private static DeviceReadings batch(int from, int count) {
+        List<Reading> readings = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            readings.add(new Reading("soil-a", "soil_moisture", T0 + i * 1000L, i % 100, null));
+        }
+        return new DeviceReadings("food-forest", "bed-1", readings, T0);
     }
 }
