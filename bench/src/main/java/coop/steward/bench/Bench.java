@@ -30,6 +30,9 @@ public final class Bench {
 
     /** Measure only the embedded ingest, for profiling it. */
     private static boolean only;
+    /** Measure only alert latency, for profiling it. */
+    private static boolean onlyAlerts;
+    private static int alertProbes = ALERT_PROBES;
     /** Run the collector without alert rules, to see what evaluating them costs. */
     private static boolean withoutAlerts;
 
@@ -41,19 +44,24 @@ public final class Bench {
         Path out = Path.of("docs/benchmarks.md");
         boolean ingestOnly = false;
         boolean noAlerts = false;
+        boolean alertsOnly = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--messages" -> messages = Integer.parseInt(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--ingest-only" -> ingestOnly = true;
                 case "--no-alerts" -> noAlerts = true;
+                case "--alerts-only" -> alertsOnly = true;
+                case "--probes" -> alertProbes = Integer.parseInt(args[++i]);
                 default -> {
-                    System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only]");
+                    System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only | --alerts-only [--probes N]] "
+                            + "[--no-alerts]");
                     System.exit(2);
                 }
             }
         }
         only = ingestOnly;
+        onlyAlerts = alertsOnly;
         withoutAlerts = noAlerts;
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "steward-bench");
         try {
@@ -75,6 +83,10 @@ public final class Bench {
     private static void run(Report report, Path work, int messages, long t0) throws Exception {
         try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
                 "max_queued_messages 0", "max_inflight_messages 10000")) {
+            if (onlyAlerts) {
+                alertLatency(report, work, broker);
+                return;
+            }
             double subscriber = embeddedIngest(report, work, broker, messages, t0);
             if (only) {
                 return;
@@ -117,7 +129,7 @@ public final class Bench {
 
     private static void alertLatency(Report report, Path work, MosquittoBroker broker) throws Exception {
         try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-alerts"), s -> s)) {
-            AlertLatency.Result result = AlertLatency.measure(run, broker.url(), 10_000, ALERT_PROBES);
+            AlertLatency.Result result = AlertLatency.measure(run, broker.url(), 10_000, alertProbes);
             LOG.info("Alert latency p50 {} p99 {}; broker p50 {} p99 {}", result.alert().p50(), result.alert().p99(),
                     result.broker().p50(), result.broker().p99());
             report.add(new Report.Row("alert latency: publish -> alert event on SSE, under 10,000 readings/s "
