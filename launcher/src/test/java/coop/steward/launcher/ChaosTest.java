@@ -35,6 +35,7 @@ import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.sqlite.SQLiteConfig;
 
@@ -51,7 +52,8 @@ import org.sqlite.SQLiteConfig;
 class ChaosTest {
     private static final List<String> SENSORS = List.of("soil-a", "soil-b", "flow", "valve", "power");
 
-    @TempDir
+    /** Kept when a test fails: the broker's, collectors' and agents' logs are in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path tmp;
     private final List<Process> processes = new ArrayList<>();
     private final Set<String> produced = ConcurrentHashMap.newKeySet();
