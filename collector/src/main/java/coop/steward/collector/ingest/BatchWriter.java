@@ -7,24 +7,23 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Group commit on a thread of its own (SQLite has one writer): deliveries queue up while one transaction commits,
- * and the next transaction takes all of them. What follows a commit (acknowledgements, events, alert rules) runs on
- * an event loop while the next transaction is already being written. When the store fails, the same batch is
- * retried with back-off and nothing is acknowledged; the bounded queue then blocks the MQTT client's thread, so the
- * broker keeps what the collector cannot take yet.
+ * Group commit: deliveries queue up while one transaction commits, and the next transaction takes all of
+ * them. Writes run on a single worker thread (SQLite has one writer). When the store fails, the same batch is
+ * retried with back-off and nothing is acknowledged; the bounded queue then blocks the MQTT client's thread,
+ * so the broker keeps what the collector cannot take yet.
  */
 final class BatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
@@ -32,25 +31,25 @@ final class BatchWriter {
 
     private final Vertx vertx;
     private final ReadingStore store;
+    private final WorkerExecutor worker;
     private final Consumer<List<Delivery>> onCommitted;
     private final int maxReadingsPerTransaction;
-    /** Messages received and not yet through {@link #onCommitted}: what the collector holds that the broker resends. */
     private final Semaphore room;
-    private final LinkedBlockingQueue<Delivery> queue = new LinkedBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
     private final Counter stored;
     private final Counter duplicates;
     private final Counter failures;
     private final Timer commitTime;
-    private final Thread thread;
-    private final CountDownLatch started = new CountDownLatch(1);
-    private volatile Context context;
+    private volatile List<Delivery> retrying = List.of();
     private volatile String lastError;
-    private volatile boolean closed;
+    private long backoffMs;
 
     BatchWriter(Vertx vertx, ReadingStore store, MeterRegistry registry, int maxPendingMessages,
                 int maxReadingsPerTransaction, Consumer<List<Delivery>> onCommitted) {
         this.vertx = vertx;
         this.store = store;
+        this.worker = vertx.createSharedWorkerExecutor("steward-store-writer", 1, 60, TimeUnit.SECONDS);
         this.onCommitted = onCommitted;
         this.maxReadingsPerTransaction = maxReadingsPerTransaction;
         this.room = new Semaphore(maxPendingMessages);
@@ -63,17 +62,14 @@ final class BatchWriter {
         this.commitTime = Timer.builder("steward.store.commit").description("Time to commit one batch")
                 .register(registry);
         Gauge.builder("steward.ingest.pending.messages", () -> maxPendingMessages - room.availablePermits())
-                .description("MQTT messages received but not yet committed and acknowledged").register(registry);
-        this.thread = new Thread(this::run, "steward-store-writer");
-        thread.setDaemon(true);
-        thread.start();
-        awaitStart();
+                .description("MQTT messages received but not yet committed").register(registry);
     }
 
     /** Blocks the caller (the MQTT client's thread, never an event loop) while the queue is full. */
     void submit(Delivery delivery) throws InterruptedException {
         room.acquire();
         queue.add(delivery);
+        schedule();
     }
 
     /** The reason the last write failed, or null while writes succeed. */
@@ -81,79 +77,53 @@ final class BatchWriter {
         return lastError;
     }
 
-    private void awaitStart() {
-        try {
-            started.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    private void schedule() {
+        if (!writing.compareAndSet(false, true)) {
+            return;
         }
-    }
-
-    private void run() {
-        // Called here, off every Vert.x thread, it gives this writer an event-loop context of its own, whatever
-        // context built the collector: post-commit work runs there, in commit order.
-        context = vertx.getOrCreateContext();
-        started.countDown();
-        List<Delivery> batch = List.of();
-        long backoffMs = 0;
-        while (!closed) {
-            try {
-                if (batch.isEmpty()) {
-                    batch = next();
+        List<Delivery> batch = retrying.isEmpty() ? drain() : retrying;
+        if (batch.isEmpty()) {
+            writing.set(false);
+            if (!queue.isEmpty()) {
+                schedule();
+            }
+            return;
+        }
+        worker.executeBlocking(() -> commit(batch), true).onComplete(result -> {
+            if (result.succeeded()) {
+                retrying = List.of();
+                backoffMs = 0;
+                lastError = null;
+                room.release(batch.size());
+                try {
+                    onCommitted.accept(batch);
+                } catch (RuntimeException e) {
+                    LOG.error("Handling {} committed messages failed; they are stored, and their senders will resend "
+                            + "what was not acknowledged", batch.size(), e);
                 }
-                commit(batch);
-            } catch (InterruptedException e) {
-                break;
-            } catch (RuntimeException | Error e) {
-                // Errors too (out of memory, a native library failing): a writer thread that died would stall
-                // ingest for good with nothing said; retried, the failure shows on /health.
+                writing.set(false);
+                schedule();
+            } else {
+                retrying = batch;
                 backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
                 failures.increment();
-                String error = e.getMessage() == null ? e.toString() : e.getMessage();
+                String error = result.cause().getMessage();
                 if (!error.equals(lastError)) {
                     LOG.error("Store write failed, retrying in {} ms; nothing is acknowledged until it succeeds: {}",
-                            backoffMs, error, e instanceof Error ? e : null);
+                            backoffMs, error);
                 }
                 lastError = error;
-                if (!pause(backoffMs)) {
-                    break;
-                }
-                continue;
+                vertx.setTimer(backoffMs, id -> {
+                    writing.set(false);
+                    schedule();
+                });
             }
-            backoffMs = 0;
-            lastError = null;
-            List<Delivery> committed = batch;
-            batch = List.of();
-            handOver(committed);
-        }
+        });
     }
 
-    private void handOver(List<Delivery> committed) {
-        try {
-            context.runOnContext(v -> afterCommit(committed));
-        } catch (RuntimeException e) {
-            // Vert.x is closing: these are stored; unacknowledged, the broker resends them and the store keeps one.
-            room.release(committed.size());
-        }
-    }
-
-    private void afterCommit(List<Delivery> batch) {
-        try {
-            onCommitted.accept(batch);
-        } catch (RuntimeException e) {
-            LOG.error("Handling {} committed messages failed; they are stored, and their senders will resend what "
-                    + "was not acknowledged", batch.size(), e);
-        } finally {
-            room.release(batch.size());
-        }
-    }
-
-    /** Waits for the first delivery, then takes whatever else is queued, up to a transaction's worth. */
-    private List<Delivery> next() throws InterruptedException {
-        Delivery first = queue.take();
+    private List<Delivery> drain() {
         List<Delivery> batch = new ArrayList<>();
-        batch.add(first);
-        int readings = first.readingCount();
+        int readings = 0;
         Delivery next;
         while (readings < maxReadingsPerTransaction && (next = queue.poll()) != null) {
             batch.add(next);
@@ -162,7 +132,7 @@ final class BatchWriter {
         return batch;
     }
 
-    private void commit(List<Delivery> batch) {
+    private Void commit(List<Delivery> batch) {
         List<DeviceReadings> readings = new ArrayList<>();
         List<DeviceStatus> statuses = new ArrayList<>();
         int total = 0;
@@ -177,35 +147,17 @@ final class BatchWriter {
             }
         }
         if (readings.isEmpty() && statuses.isEmpty()) {
-            return;
+            return null;
         }
         long start = System.nanoTime();
         long inserted = store.write(readings, statuses);
         commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         stored.increment(inserted);
         duplicates.increment(total - inserted);
+        return null;
     }
 
-    private static boolean pause(long ms) {
-        try {
-            Thread.sleep(ms);
-            return true;
-        } catch (InterruptedException e) {
-            return false;
-        }
-    }
-
-    /**
-     * Stops after the transaction being written, if any; what is still queued is neither stored nor acknowledged,
-     * so the broker delivers it again.
-     */
     void close() {
-        closed = true;
-        thread.interrupt();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(30));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        worker.close();
     }
 }
