@@ -60,6 +60,9 @@ public final class SqliteReadingStore implements ReadingStore {
     static final long HOUR = 3_600_000L;
     /** Rows per INSERT statement: 1,500 parameters, well under SQLite's limit of 32,766. */
     private static final int ROWS_PER_INSERT = 500;
+    /** Built once: every chunk but a transaction's last is full, and each SQL text is some 5 KB. */
+    private static final String INSERT_FULL_CHUNK = buildInsertSql(ROWS_PER_INSERT, false);
+    private static final String INSERT_FULL_CHUNK_RETURNING = buildInsertSql(ROWS_PER_INSERT, true);
     public static final Duration DEFAULT_RAW_RETENTION = Duration.ofDays(90);
 
     private final Path file;
@@ -313,6 +316,13 @@ public final class SqliteReadingStore implements ReadingStore {
     }
 
     private static String insertSql(int rows, boolean returning) {
+        if (rows == ROWS_PER_INSERT) {
+            return returning ? INSERT_FULL_CHUNK_RETURNING : INSERT_FULL_CHUNK;
+        }
+        return buildInsertSql(rows, returning);
+    }
+
+    private static String buildInsertSql(int rows, boolean returning) {
         StringBuilder sql = new StringBuilder("INSERT OR IGNORE INTO reading (series_id, t, value) VALUES ");
         for (int i = 0; i < rows; i++) {
             sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
