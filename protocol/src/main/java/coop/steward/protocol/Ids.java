@@ -1,16 +1,28 @@
 package coop.steward.protocol;
 
-import java.util.regex.Pattern;
-
 /** Site, device and sensor identifiers: matched exactly, never trimmed or lower-cased. */
 public final class Ids {
-    private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    private static final int MAX_LENGTH = 64;
 
     private Ids() {
     }
 
+    /** {@code [a-z0-9][a-z0-9_-]{0,63}}, checked by hand: a regular expression per reading cost a few % of ingest. */
     public static boolean isValid(String id) {
-        return id != null && ID.matcher(id).matches();
+        if (id == null || id.isEmpty() || id.length() > MAX_LENGTH || !isLetterOrDigit(id.charAt(0))) {
+            return false;
+        }
+        for (int i = 1; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!isLetterOrDigit(c) && c != '_' && c != '-') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isLetterOrDigit(char c) {
+        return c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
     }
 
     /** For trusted input (our own configuration and code): throws with a sentence naming the field. */

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.Supplier;
 
 /**
  * Decodes wire data on {@code .../readings} into valid readings and rejections. Never throws: one bad payload
@@ -125,55 +126,56 @@ public final class ReadingsDecoder {
 
     /** A valid {@link Reading} or the {@link Rejection} that says why it is not. */
     private Object reading(Object element, int index, long now) {
-        String at = "readings[" + index + "]";
         if (!(element instanceof Fields node)) {
-            return new Rejection(Reason.READING_NOT_OBJECT, at + " must be an object, got "
+            return new Rejection(Reason.READING_NOT_OBJECT, "readings[" + index + "] must be an object, got "
                     + ((JsonNode) element).getNodeType());
         }
         JsonNode sensorField = node.sensor;
         if (sensorField == null || !sensorField.isTextual() || !Ids.isValid(sensorField.textValue())) {
-            return new Rejection(Reason.BAD_SENSOR, at + ": \"sensor\" " + (sensorField == null ? "is missing"
-                    : sensorField + " is not " + Ids.describeRule()));
+            return new Rejection(Reason.BAD_SENSOR, "readings[" + index + "]: \"sensor\" "
+                    + (sensorField == null ? "is missing" : sensorField + " is not " + Ids.describeRule()));
         }
         String sensor = sensorField.textValue();
-        at = at + " (sensor '" + sensor + "')";
+        // Only a rejection needs it: building it for every good reading cost more than the checks below.
+        Supplier<String> where = () -> "readings[" + index + "] (sensor '" + sensor + "')";
         JsonNode kindField = node.kind;
         Kind kind = kindField != null && kindField.isTextual() ? Kind.lookup(kindField.textValue()).orElse(null) : null;
         if (kind == null) {
-            return new Rejection(Reason.UNKNOWN_KIND, at + ": \"kind\" " + (kindField == null ? "is missing"
+            return new Rejection(Reason.UNKNOWN_KIND, where.get() + ": \"kind\" " + (kindField == null ? "is missing"
                     : kindField + " is not a known kind") + "; use one of " + Kind.standardNames());
         }
         JsonNode unitField = node.unit;
         String unit = null;
         if (unitField != null && !unitField.isNull()) {
             if (!unitField.isTextual() || !kind.acceptsUnit(unitField.textValue())) {
-                return new Rejection(Reason.WRONG_UNIT, at + ": unit " + unitField + " is wrong for " + kind.name()
-                        + "; use \"" + kind.unit() + "\" or leave the unit out");
+                return new Rejection(Reason.WRONG_UNIT, where.get() + ": unit " + unitField + " is wrong for "
+                        + kind.name() + "; use \"" + kind.unit() + "\" or leave the unit out");
             }
-            unit = unitField.textValue();
+            // A standard kind's unit is its own string, one in memory instead of one per reading.
+            unit = kind.isUserKind() ? unitField.textValue() : kind.unit();
         }
         JsonNode valueField = node.value;
         if (valueField == null || !valueField.isNumber() || !Double.isFinite(valueField.doubleValue())) {
-            return new Rejection(Reason.BAD_VALUE, at + ": \"value\" must be a finite number, got "
+            return new Rejection(Reason.BAD_VALUE, where.get() + ": \"value\" must be a finite number, got "
                     + (valueField == null ? "nothing" : valueField.toString()));
         }
         double value = valueField.doubleValue();
         if (!kind.accepts(value)) {
-            return new Rejection(Reason.OUT_OF_RANGE, at + ": value " + valueField + " is outside "
+            return new Rejection(Reason.OUT_OF_RANGE, where.get() + ": value " + valueField + " is outside "
                     + kind.describeRange() + " for " + kind.name() + "; check the sensor's calibration");
         }
         JsonNode tField = node.t;
         if (tField == null || !tField.isIntegralNumber() || !tField.canConvertToLong()) {
-            return new Rejection(Reason.BAD_TIME, at + ": \"t\" must be epoch milliseconds as a JSON integer, got "
-                    + (tField == null ? "nothing" : tField.toString()));
+            return new Rejection(Reason.BAD_TIME, where.get() + ": \"t\" must be epoch milliseconds as a JSON integer, "
+                    + "got " + (tField == null ? "nothing" : tField.toString()));
         }
         long t = tField.longValue();
         if (t < EARLIEST_T) {
-            return new Rejection(Reason.TOO_OLD, at + ": t " + t + " is before 2000-01-01; the device's clock "
-                    + "is probably not set (check NTP)");
+            return new Rejection(Reason.TOO_OLD, where.get() + ": t " + t + " is before 2000-01-01; the device's "
+                    + "clock is probably not set (check NTP)");
         }
         if (t > now + MAX_FUTURE.toMillis()) {
-            return new Rejection(Reason.FUTURE_TIME, at + ": t " + t + " (" + Instant.ofEpochMilli(t)
+            return new Rejection(Reason.FUTURE_TIME, where.get() + ": t " + t + " (" + Instant.ofEpochMilli(t)
                     + ") is more than 24 h in the future; check the device's clock");
         }
         return new Reading(sensor, kind.name(), t, value, unit);
