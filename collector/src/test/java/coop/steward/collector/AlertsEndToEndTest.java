@@ -181,6 +181,31 @@ class AlertsEndToEndTest {
     }
 
     @Test
+    void streamClient_stillGetsReadingEvents_afterAnotherClientLeft() throws Exception {
+        collector = startCollector("");
+        List<String> staying = stream();
+        try (java.net.Socket leaving = new java.net.Socket("127.0.0.1", collector.httpPort())) {
+            leaving.getOutputStream().write(("GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            leaving.setSoTimeout(10_000);
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    leaving.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.contains(": connected")) {
+                // headers and the chunk size before the first event
+            }
+            assertThat(line).isNotNull();
+        }
+        Thread.sleep(200); // the collector sees the connection close
+
+        mosquittoPub(1, 2, 0, 30.0);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(staying).contains("event: reading"));
+        assertThat(staying).anySatisfy(line -> assertThat(line).startsWith("data: {\"site\":\"food-forest\","
+                + "\"device\":\"bed-3\""));
+    }
+
+    @Test
     void openAlert_survivesARestart_withoutBeingRaisedAgain() throws Exception {
         collector = startCollector("");
         mosquittoPub(1, 31, 120_000, 18.5);

@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * {@code GET /api/v1/stream}: Server-Sent Events relayed from the event bus, one set of consumers per client. An
@@ -19,11 +20,16 @@ final class EventStream {
 
     private final Vertx vertx;
     private final Map<String, String> eventNames;
+    private final Supplier<Runnable> clientJoins;
 
-    /** @param eventNames the SSE event name of each event-bus address relayed */
-    EventStream(Vertx vertx, Map<String, String> eventNames) {
+    /**
+     * @param eventNames the SSE event name of each event-bus address relayed
+     * @param clientJoins told of each client as it connects; what it returns is run when the client leaves
+     */
+    EventStream(Vertx vertx, Map<String, String> eventNames, Supplier<Runnable> clientJoins) {
         this.vertx = vertx;
         this.eventNames = Map.copyOf(eventNames);
+        this.clientJoins = clientJoins;
     }
 
     void handle(RoutingContext ctx) {
@@ -33,6 +39,7 @@ final class EventStream {
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": connected\n\n");
+        Runnable leaves = clientJoins.get();
         List<MessageConsumer<Object>> consumers = new ArrayList<>();
         eventNames.forEach((address, eventName) -> consumers.add(vertx.eventBus().consumer(address, message -> {
             // A slow client may miss reading events (the next one brings newer values), never alerts.
@@ -47,6 +54,7 @@ final class EventStream {
         response.closeHandler(v -> {
             vertx.cancelTimer(heartbeat);
             consumers.forEach(MessageConsumer::unregister);
+            leaves.run();
         });
     }
 }

@@ -59,7 +59,7 @@ public final class HttpApi {
         router.get("/api/v1/rejected").handler(ctx -> json(ctx, this::rejected));
         new AlertRoutes(alerts).mount(router);
         router.get("/api/v1/stream").handler(new EventStream(vertx, Map.of(MqttIngest.READING_EVENTS, "reading",
-                Alerts.EVENTS, "alert"))::handle);
+                Alerts.EVENTS, "alert"), ingest::listenToReadings)::handle);
         router.route("/api/*").handler(ctx -> fail(ctx, new ApiError(404, "no such API: " + ctx.request().path()
                 + "; see docs/protocol.md for the endpoints")));
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
