@@ -23,7 +23,7 @@ final class AlertEngine {
     private static final Logger LOG = LoggerFactory.getLogger(AlertEngine.class);
     private static final Set<String> CONTEXT_KINDS = Set.of(ValveStates.KIND, SolarUnderperformanceRule.IRRADIANCE);
     private static final Comparator<Reading> DATA_ORDER = Comparator.comparingLong(Reading::t)
-            .thenComparing(r -> CONTEXT_KINDS.contains(r.kind()) ? 0 : 1);
+            .thenComparingInt(r -> CONTEXT_KINDS.contains(r.kind()) ? 0 : 1);
 
     private final List<Rule> rules;
     private final Map<String, List<Rule>> byKind = new HashMap<>();
@@ -56,8 +56,11 @@ final class AlertEngine {
     }
 
     void readings(String site, String device, List<Reading> readings) {
-        List<Reading> ordered = new ArrayList<>(readings);
-        ordered.sort(DATA_ORDER);
+        List<Reading> ordered = readings;
+        if (!inDataOrder(readings)) {
+            ordered = new ArrayList<>(readings);
+            ordered.sort(DATA_ORDER);
+        }
         for (Reading r : ordered) {
             Subject subject = new Subject(site, device, r.sensor());
             Long last = newest.get(subject);
@@ -72,6 +75,16 @@ final class AlertEngine {
             }
             anyKind.forEach(rule -> accept(rule, sample));
         }
+    }
+
+    /** A device's message is almost always in data order already; checking is cheaper than sorting a copy. */
+    private static boolean inDataOrder(List<Reading> readings) {
+        for (int i = 1; i < readings.size(); i++) {
+            if (DATA_ORDER.compare(readings.get(i - 1), readings.get(i)) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void accept(Rule rule, Sample sample) {

@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -295,13 +296,22 @@ public final class SqliteReadingStore implements ReadingStore {
      * Messages from many devices arrive interleaved; inserting in primary-key order touches each index page
      * once per transaction instead of once per message.
      */
-    private static void sortBySeriesAndTime(long[] ids, long[] times, double[] values, int n) {
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
+    static void sortBySeriesAndTime(long[] ids, long[] times, double[] values, int n) {
+        int[] order = seriesThenArrival(ids, n);
+        // A device sends each sensor's readings in time order, so a series' run is almost always sorted already;
+        // only runs that are not (resends, replays) are sorted by time.
+        for (int from = 0; from < n; ) {
+            int to = from + 1;
+            boolean ordered = true;
+            while (to < n && ids[order[to]] == ids[order[from]]) {
+                ordered &= times[order[to - 1]] <= times[order[to]];
+                to++;
+            }
+            if (!ordered) {
+                sortRunByTime(order, from, to, times);
+            }
+            from = to;
         }
-        java.util.Arrays.sort(order, (a, b) -> ids[a] != ids[b] ? Long.compare(ids[a], ids[b])
-                : Long.compare(times[a], times[b]));
         long[] sortedIds = new long[n];
         long[] sortedTimes = new long[n];
         double[] sortedValues = new double[n];
@@ -313,6 +323,51 @@ public final class SqliteReadingStore implements ReadingStore {
         System.arraycopy(sortedIds, 0, ids, 0, n);
         System.arraycopy(sortedTimes, 0, times, 0, n);
         System.arraycopy(sortedValues, 0, values, 0, n);
+    }
+
+    /**
+     * Indices ordered by series, then by arrival, on a primitive sort of (series, index) packed into one long: a
+     * comparator over boxed indices cost a tenth of the writer's time and kept the JIT recompiling it.
+     */
+    private static int[] seriesThenArrival(long[] ids, int n) {
+        int[] order = new int[n];
+        long[] keys = new long[n];
+        for (int i = 0; i < n; i++) {
+            if (ids[i] < 0 || ids[i] > Integer.MAX_VALUE) {
+                return seriesThenArrivalBoxed(ids, n);
+            }
+            keys[i] = ids[i] << 32 | i;
+        }
+        Arrays.sort(keys);
+        for (int i = 0; i < n; i++) {
+            order[i] = (int) keys[i];
+        }
+        return order;
+    }
+
+    /** For series ids too large to pack, which SQLite's rowids of a real site never reach. */
+    private static int[] seriesThenArrivalBoxed(long[] ids, int n) {
+        Integer[] boxed = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            boxed[i] = i;
+        }
+        Arrays.sort(boxed, (a, b) -> ids[a] != ids[b] ? Long.compare(ids[a], ids[b]) : Integer.compare(a, b));
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = boxed[i];
+        }
+        return order;
+    }
+
+    private static void sortRunByTime(int[] order, int from, int to, long[] times) {
+        Integer[] run = new Integer[to - from];
+        for (int i = from; i < to; i++) {
+            run[i - from] = order[i];
+        }
+        Arrays.sort(run, (a, b) -> Long.compare(times[a], times[b]));
+        for (int i = from; i < to; i++) {
+            order[i] = run[i - from];
+        }
     }
 
     private static String insertSql(int rows, boolean returning) {
