@@ -13,7 +13,7 @@ final class BareSubscriber {
     }
 
     /** Readings per second delivered to the subscriber, from the first publish to the last arrival. */
-    static double rate(String brokerUrl, Load load) throws Exception {
+    static Timed rate(String brokerUrl, Load load) throws Exception {
         AtomicLong messages = new AtomicLong();
         long expected = load.readings() / perMessage(load);
         CountDownLatch all = new CountDownLatch(1);
@@ -26,16 +26,17 @@ final class BareSubscriber {
                 all.countDown();
             }
         });
-        long start = System.nanoTime();
-        load.publish(brokerUrl);
+        Load.Prepared payloads = load.prepare();
+        Timed.Clock clock = Timed.start();
+        payloads.publish(brokerUrl);
         if (!all.await(120, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the bare subscriber got " + messages.get() + " of " + expected
                     + " messages");
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        Timed timed = clock.stop(load.readings());
         subscriber.disconnect();
         subscriber.close();
-        return load.readings() / seconds;
+        return timed;
     }
 
     private static long perMessage(Load load) {

@@ -22,7 +22,7 @@ public final class Bench {
     private static final double TARGET_EFFICIENCY = 0.8;
     private static final double TARGET_EMBEDDED_RATE = 150_000;
     private static final double TARGET_QUERY_P95_MS = 50;
-    private static final int WARM_UP_MESSAGES = 20_000;
+    private static final int WARM_UP_MESSAGES = 60_000;
     /** An agent runs for months: its footprint is measured once start-up is over, the idle JVM's likewise. */
     private static final int AGENT_WARM_UP_SECONDS = 60;
     /** Enough that p99 is the tenth-worst probe, not the second-worst (with 200 it swung from 21 to 64 ms). */
@@ -87,7 +87,7 @@ public final class Bench {
                 alertLatency(report, work, broker);
                 return;
             }
-            double subscriber = embeddedIngest(report, work, broker, messages, t0);
+            Timed subscriber = embeddedIngest(report, work, broker, messages, t0);
             if (only) {
                 return;
             }
@@ -101,27 +101,30 @@ public final class Bench {
     }
 
     private static void influxIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0,
-                                     double subscriber) throws Exception {
+                                     Timed subscriber) throws Exception {
         Load load = new Load(20, messages, 50, t0);
         Load warmUp = warmUp(t0);
         try (InfluxServer influx = InfluxServer.start(work.resolve("influxdb"))) {
             InfluxBareWriter.rate(influx.url(), "bare", warmUp, 5_000);
-            double writer = InfluxBareWriter.rate(influx.url(), "bare", load, 5_000);
+            Timed bareWriter = InfluxBareWriter.rate(influx.url(), "bare", load, 5_000);
+            double writer = bareWriter.rate();
             LOG.info("InfluxDB bare writer: {}", Report.rate(writer));
-            double collector;
+            Timed timed;
             try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-influx"),
                     s -> s.withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null)))) {
                 run.ingestRate(broker.url(), warmUp);
-                collector = run.ingestRate(broker.url(), load);
+                timed = run.ingestRate(broker.url(), load);
             }
+            double collector = timed.rate();
             LOG.info("Collector, InfluxDB: {}", Report.rate(collector));
-            double slower = Math.min(subscriber, writer);
+            double slower = Math.min(subscriber.rate(), writer);
             double efficiency = collector / slower;
             report.add(new Report.Row("InfluxDB alone: one bare writer, 5,000 points a request",
                     Report.rate(writer), "", "", "", ""));
             report.add(new Report.Row("ingest end to end, InfluxDB (efficiency)", Report.rate(collector),
                     "slower bare part: " + Report.rate(slower), Report.ratio(efficiency), ">= 0.8",
                     Report.verdict(efficiency >= TARGET_EFFICIENCY)));
+            ceiling(report, "InfluxDB", subscriber, bareWriter, timed, slower);
             report.note("InfluxDB is Debian's 1.6.7, started by the harness on a free port with its data in a "
                     + "temporary folder; its ingest uses fresh identities, after the embedded run's.");
         }
@@ -146,7 +149,7 @@ public final class Bench {
         double replay;
         double ingest;
         try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-replay"), s -> s)) {
-            ingest = run.ingestRate(broker.url(), load);
+            ingest = run.ingestRate(broker.url(), load).rate();
             replay = OutboxReplay.rate(Files.createDirectories(work.resolve("replay-agent")), broker.url(), 400_000, 8);
         }
         LOG.info("Outbox replay: {}; collector ingest beside it {}", Report.rate(replay), Report.rate(ingest));
@@ -176,28 +179,31 @@ public final class Bench {
     }
 
     /** Returns the bare subscriber's rate, the broker's side of every ingest comparison. */
-    private static double embeddedIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0)
+    private static Timed embeddedIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0)
             throws Exception {
         Load load = new Load(20, messages, 50, t0);
         Load warmUp = warmUp(t0);
         LOG.info("Bare subscriber: {} readings", load.readings());
         BareSubscriber.rate(broker.url(), warmUp);
-        double subscriber = BareSubscriber.rate(broker.url(), load);
-        LOG.info("Bare subscriber: {}", Report.rate(subscriber));
-        double writer;
+        Timed bareSubscriber = BareSubscriber.rate(broker.url(), load);
+        double subscriber = bareSubscriber.rate();
+        LOG.info("Bare subscriber: {}, {} cores busy", Report.rate(subscriber), bareSubscriber.coresBusy());
+        Timed bareWriter;
         try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("bare-sqlite"))) {
             StoreWriter.rate(store, warmUp, 5_000);
-            writer = StoreWriter.rate(store, load, 5_000);
+            bareWriter = StoreWriter.rate(store, load, 5_000);
         }
+        double writer = bareWriter.rate();
         LOG.info("Bare SQLite writer: {}", Report.rate(writer));
-        double collector;
+        Timed timed;
         try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
                 ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
             run.ingestRate(broker.url(), warmUp);
             LOG.info("Collector, embedded store: warmed up; timing {} readings", load.readings());
-            collector = run.ingestRate(broker.url(), load);
+            timed = run.ingestRate(broker.url(), load);
         }
-        LOG.info("Collector, embedded store: {}", Report.rate(collector));
+        double collector = timed.rate();
+        LOG.info("Collector, embedded store: {}, {} cores busy", Report.rate(collector), timed.coresBusy());
         report.note(String.format(Locale.ROOT, "Every ingest rate, bare or Steward's, is timed after an untimed "
                 + "warm-up of %,d readings through the same path, so that it measures compiled code, as in a "
                 + "collector that has been running for a while.", warmUp.readings()));
@@ -211,7 +217,29 @@ public final class Bench {
                 Report.verdict(efficiency >= TARGET_EFFICIENCY)));
         report.add(new Report.Row("ingest end to end, embedded store (absolute)", Report.rate(collector), "", "",
                 ">= 150,000 readings/s", Report.verdict(collector >= TARGET_EMBEDDED_RATE)));
-        return subscriber;
+        ceiling(report, "embedded store", bareSubscriber, bareWriter, timed, slower);
+        return bareSubscriber;
+    }
+
+    /**
+     * The collector does at least what both bare runs do (publishers, broker and a subscriber; then the store's
+     * writes), so it cannot be faster than the machine's cores running both of them at once, with nothing else.
+     */
+    private static void ceiling(Report report, String store, Timed subscriber, Timed writer, Timed collector,
+                                double slower) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        double ceiling = cores * 1e6 / (subscriber.cpuPerMillion() + writer.cpuPerMillion());
+        report.add(new Report.Row("ingest end to end, " + store + ": against what " + cores + " cores allow",
+                Report.rate(collector.rate()), "both bare runs' CPU together allow: " + Report.rate(ceiling)
+                        + " (efficiency " + Report.ratio(ceiling / slower) + ")",
+                Report.ratio(collector.rate() / ceiling), "", ""));
+        report.note(String.format(Locale.ROOT, "CPU of the whole machine (every process, from /proc/stat) per "
+                        + "million readings, %s: bare subscriber run %.2f core-seconds (%.2f of %d cores busy), "
+                        + "bare writer %.2f (%.2f busy), collector %.2f (%.2f busy). The collector does at least the "
+                        + "work of both bare runs, so %d cores allow it at most %d million / (%.2f + %.2f) = %s.",
+                store, subscriber.cpuPerMillion(), subscriber.coresBusy(), cores, writer.cpuPerMillion(),
+                writer.coresBusy(), collector.cpuPerMillion(), collector.coresBusy(), cores, cores,
+                subscriber.cpuPerMillion(), writer.cpuPerMillion(), Report.rate(ceiling)));
     }
 
     /**

@@ -53,10 +53,11 @@ final class CollectorRun implements AutoCloseable {
     }
 
     /** Readings per second stored end to end, from the first publish until the last reading is committed. */
-    double ingestRate(String brokerUrl, Load load) throws Exception {
+    Timed ingestRate(String brokerUrl, Load load) throws Exception {
         long before = stored();
-        long start = System.nanoTime();
-        load.publish(brokerUrl);
+        Load.Prepared payloads = load.prepare();
+        Timed.Clock clock = Timed.start();
+        payloads.publish(brokerUrl);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         while (stored() - before < load.readings()) {
             if (System.nanoTime() > deadline) {
@@ -67,9 +68,9 @@ final class CollectorRun implements AutoCloseable {
             // a tenth of a core), and at most 0.1 s late on a run that takes 5 s or more.
             Thread.sleep(100);
         }
-        double seconds = (System.nanoTime() - start) / 1e9;
+        Timed timed = clock.stop(load.readings());
         LOG.info("Collector commits so far: {}", commits());
-        return load.readings() / seconds;
+        return timed;
     }
 
     /** How the store's transactions went, from the collector's own metrics: for reading a slow run. */

@@ -19,7 +19,7 @@ final class InfluxBareWriter {
     private InfluxBareWriter() {
     }
 
-    static double rate(String url, String database, Load load, int batchSize) throws Exception {
+    static Timed rate(String url, String database, Load load, int batchSize) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         http.send(HttpRequest.newBuilder(URI.create(url + "/query?q="
                         + URLEncoder.encode("CREATE DATABASE \"" + database + "\"", StandardCharsets.UTF_8)))
@@ -38,7 +38,7 @@ final class InfluxBareWriter {
             bodies.add(lines.toString());
         }
         URI write = URI.create(url + "/write?db=" + database + "&precision=ms");
-        long start = System.nanoTime();
+        Timed.Clock clock = Timed.start();
         for (String body : bodies) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(write)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -47,6 +47,6 @@ final class InfluxBareWriter {
                         + response.body());
             }
         }
-        return load.readings() / ((System.nanoTime() - start) / 1e9);
+        return clock.stop(load.readings());
     }
 }

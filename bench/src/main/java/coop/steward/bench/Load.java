@@ -50,8 +50,7 @@ final class Load {
         return "dev-" + publisher;
     }
 
-    /** The payloads of one publisher, built before timing starts. */
-    List<byte[]> payloads(int publisher) {
+    private List<byte[]> payloads(int publisher) {
         List<byte[]> payloads = new ArrayList<>();
         for (int m = 0; m < messagesOf(publisher); m++) {
             payloads.add(ProtocolJson.encode(ReadingsMessage.of(device(publisher), m, readings(m))));
@@ -69,28 +68,39 @@ final class Load {
         return readings;
     }
 
-    /** Publishes everything from {@code publishers} threads; returns when the broker has taken all of it. */
-    void publish(String brokerUrl) throws Exception {
-        List<Thread> threads = new ArrayList<>();
-        List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Every publisher's payloads, encoded before the clock starts: a run times publishing, not encoding. */
+    Prepared prepare() {
+        List<List<byte[]>> payloads = new ArrayList<>();
         for (int p = 0; p < publishers; p++) {
-            int publisher = p;
-            List<byte[]> payloads = payloads(publisher);
-            Thread thread = new Thread(() -> {
-                try {
-                    publishAll(brokerUrl, publisher, payloads);
-                } catch (Exception e) {
-                    failures.add(e);
-                }
-            }, "bench-publisher-" + p);
-            threads.add(thread);
+            payloads.add(payloads(p));
         }
-        threads.forEach(Thread::start);
-        for (Thread thread : threads) {
-            thread.join();
-        }
-        if (!failures.isEmpty()) {
-            throw failures.get(0);
+        return new Prepared(payloads);
+    }
+
+    /** A load ready to publish, one list of payloads per publisher. */
+    record Prepared(List<List<byte[]>> payloads) {
+        /** Publishes everything from a thread per publisher; returns when the broker has taken all of it. */
+        void publish(String brokerUrl) throws Exception {
+            List<Thread> threads = new ArrayList<>();
+            List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            for (int p = 0; p < payloads.size(); p++) {
+                int publisher = p;
+                Thread thread = new Thread(() -> {
+                    try {
+                        publishAll(brokerUrl, publisher, payloads.get(publisher));
+                    } catch (Exception e) {
+                        failures.add(e);
+                    }
+                }, "bench-publisher-" + p);
+                threads.add(thread);
+            }
+            threads.forEach(Thread::start);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            if (!failures.isEmpty()) {
+                throw failures.get(0);
+            }
         }
     }
 

@@ -10,13 +10,13 @@ final class StoreWriter {
     private StoreWriter() {
     }
 
-    static double rate(ReadingStore store, Load load, int batchSize) {
+    static Timed rate(ReadingStore store, Load load, int batchSize) {
         List<List<DeviceReadings>> transactions = transactions(load, batchSize);
-        long start = System.nanoTime();
+        Timed.Clock clock = Timed.start();
         for (List<DeviceReadings> transaction : transactions) {
             store.write(transaction, List.of());
         }
-        return load.readings() / ((System.nanoTime() - start) / 1e9);
+        return clock.stop(load.readings());
     }
 
     /** The load's messages, with the same identities as over MQTT, grouped into transactions of about {@code batchSize}. */

@@ -1,0 +1,52 @@
+package coop.steward.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * One timed ingest run: its rate and the CPU the whole machine spent on it (every process: publishers, broker,
+ * database and Steward), from /proc/stat. The CPU shows where a two-core machine runs out.
+ */
+record Timed(double rate, double coreSeconds, long readings) {
+    /** Linux's USER_HZ, the unit of /proc/stat, is 100 on every architecture Steward runs on. */
+    private static final double TICKS_PER_SECOND = 100;
+
+    /** Core-seconds of CPU per million readings. */
+    double cpuPerMillion() {
+        return coreSeconds * 1e6 / readings;
+    }
+
+    /** Cores kept busy on average while it ran. */
+    double coresBusy() {
+        return coreSeconds / (readings / rate);
+    }
+
+    /** Starts the clock and the CPU count together; {@link Clock#stop} ends both. */
+    static Clock start() {
+        return new Clock(System.nanoTime(), busyTicks());
+    }
+
+    record Clock(long startNanos, long startTicks) {
+        Timed stop(long readings) {
+            double seconds = (System.nanoTime() - startNanos) / 1e9;
+            return new Timed(readings / seconds, (busyTicks() - startTicks) / TICKS_PER_SECOND, readings);
+        }
+    }
+
+    /** Ticks all CPUs spent on anything but idle and I/O wait since boot. */
+    private static long busyTicks() {
+        try {
+            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long busy = 0;
+            for (int i = 1; i < fields.length && i <= 8; i++) {
+                if (i != 4 && i != 5) { // idle and iowait
+                    busy += Long.parseLong(fields[i]);
+                }
+            }
+            return busy;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/stat: the harness needs Linux", e);
+        }
+    }
+}
