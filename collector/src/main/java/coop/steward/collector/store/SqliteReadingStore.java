@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SqliteReadingStore implements ReadingStore {
     private static final int READERS = 4;
+    private static final int WRITER_CHECKPOINT_PAGES = 16_000;
     private static final String SCHEMA = """
             CREATE TABLE IF NOT EXISTS series (
               id INTEGER PRIMARY KEY,
@@ -72,11 +73,13 @@ public final class SqliteReadingStore implements ReadingStore {
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     /** Touched only by the writer thread. */
     private final Map<SeriesKey, SeriesRow> seriesRows = new HashMap<>();
+    private final Checkpointer checkpointer;
 
-    private SqliteReadingStore(Path file, Duration rawRetention, Connection writer) {
+    private SqliteReadingStore(Path file, Duration rawRetention, Connection writer, Checkpointer checkpointer) {
         this.file = file;
         this.rawRetention = rawRetention;
         this.writer = writer;
+        this.checkpointer = checkpointer;
     }
 
     public static SqliteReadingStore open(Path dir) {
@@ -104,9 +107,13 @@ public final class SqliteReadingStore implements ReadingStore {
             try (Statement st = writer.createStatement()) {
                 // 64 MiB of page cache for the writer: the interior pages of the reading index stay in memory.
                 st.execute("PRAGMA cache_size=-65536");
+                // The checkpointer copies the log in the background. The writer's own checkpoint, far rarer, lets
+                // SQLite start the log afresh under a load that never pauses, so the log stays under about 64 MiB.
+                st.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
             }
             writer.setAutoCommit(false);
-            SqliteReadingStore store = new SqliteReadingStore(file, rawRetention, writer);
+            SqliteReadingStore store = new SqliteReadingStore(file, rawRetention, writer,
+                    Checkpointer.start(connect(file), file));
             for (int i = 0; i < READERS; i++) {
                 store.readers.add(connect(file));
             }
@@ -187,6 +194,7 @@ public final class SqliteReadingStore implements ReadingStore {
                 state.executeBatch();
             }
             writer.commit();
+            checkpointer.committed();
             return inserted;
         } catch (SQLException e) {
             rollback();
@@ -687,6 +695,7 @@ public final class SqliteReadingStore implements ReadingStore {
 
     @Override
     public synchronized void close() {
+        checkpointer.close();
         List<Connection> all = new ArrayList<>(readers);
         all.add(writer);
         for (Connection c : all) {

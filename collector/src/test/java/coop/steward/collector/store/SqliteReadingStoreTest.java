@@ -2,9 +2,12 @@ package coop.steward.collector.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import coop.steward.protocol.Reading;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,28 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
         try (SqliteReadingStore reopened = SqliteReadingStore.open(dir.resolve("full"), RETENTION)) {
             assertThat(reopened.write(List.of(batch(0, 20_100)), List.of())).as("all were stored before").isZero();
         }
+    }
+
+    @Test
+    void committedPages_reachTheDatabaseFile_inTheBackground_whileTheStoreStaysOpen() throws Exception {
+        Path folder = dir.resolve("checkpoints");
+        long threadsBefore = checkpointThreads();
+        try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION)) {
+            long before = Files.size(folder.resolve("readings.db"));
+            for (int commit = 0; commit < Checkpointer.COMMITS_PER_CHECKPOINT; commit++) {
+                sqlite.write(List.of(batch(commit * 500, 500)), List.of());
+            }
+            // Far below the writer's own checkpoint (16,000 pages): only the background one copies this soon.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(Files.size(folder.resolve("readings.db"))).isGreaterThan(before + 100 * 1024));
+        }
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(checkpointThreads()).as("threads left running after close").isEqualTo(threadsBefore));
+    }
+
+    private static long checkpointThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("steward-store-checkpoint") && t.isAlive()).count();
     }
 
     private static DeviceReadings batch(int from, int count) {
