@@ -98,8 +98,10 @@ public final class SqliteReadingStore implements ReadingStore {
             throw new StoreException("cannot create the data folder " + dir.toAbsolutePath()
                     + ": check that it is writable (" + e.getMessage() + ")", e);
         }
+        List<Connection> opened = new ArrayList<>();
         try {
             Connection writer = connect(file);
+            opened.add(writer);
             try (Statement st = writer.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
                 migrate(st);
@@ -107,18 +109,30 @@ public final class SqliteReadingStore implements ReadingStore {
             try (Statement st = writer.createStatement()) {
                 // 64 MiB of page cache for the writer: the interior pages of the reading index stay in memory.
                 st.execute("PRAGMA cache_size=-65536");
-                // The checkpointer copies the log in the background. The writer's own checkpoint, far rarer, lets
+                // The checkpointer copies the log in the background. The writer's own checkpoint, far later, lets
                 // SQLite start the log afresh under a load that never pauses, so the log stays under about 64 MiB.
                 st.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
             }
             writer.setAutoCommit(false);
-            SqliteReadingStore store = new SqliteReadingStore(file, rawRetention, writer,
-                    Checkpointer.start(connect(file), file));
+            List<Connection> readers = new ArrayList<>();
             for (int i = 0; i < READERS; i++) {
-                store.readers.add(connect(file));
+                readers.add(connect(file));
+                opened.add(readers.get(i));
             }
+            Connection checkpointing = connect(file);
+            opened.add(checkpointing);
+            SqliteReadingStore store = new SqliteReadingStore(file, rawRetention, writer,
+                    Checkpointer.start(checkpointing, file));
+            store.readers.addAll(readers);
             return store;
         } catch (SQLException e) {
+            for (Connection c : opened) {
+                try {
+                    c.close();
+                } catch (SQLException ignored) {
+                    // The open failed already; that is the error worth reporting.
+                }
+            }
             throw new StoreException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
@@ -194,7 +208,6 @@ public final class SqliteReadingStore implements ReadingStore {
                 state.executeBatch();
             }
             writer.commit();
-            checkpointer.committed();
             return inserted;
         } catch (SQLException e) {
             rollback();

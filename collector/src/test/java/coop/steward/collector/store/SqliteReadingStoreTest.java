@@ -53,10 +53,16 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
         long threadsBefore = checkpointThreads();
         try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION)) {
             long before = Files.size(folder.resolve("readings.db"));
-            for (int commit = 0; commit < Checkpointer.COMMITS_PER_CHECKPOINT; commit++) {
-                sqlite.write(List.of(batch(commit * 500, 500)), List.of());
+            // 300 commits to 50 series pass the background checkpoint's 1,000 pages of log and stay far below the
+            // writer's own checkpoint (16,000 pages), which would not copy anything this soon.
+            for (int commit = 0; commit < 300; commit++) {
+                List<DeviceReadings> batches = new ArrayList<>();
+                for (int device = 0; device < 50; device++) {
+                    batches.add(new DeviceReadings("food-forest", "bed-" + device, List.of(new Reading("soil-a",
+                            "soil_moisture", T0 + commit * 60_000L, commit, null)), T0));
+                }
+                sqlite.write(batches, List.of());
             }
-            // Far below the writer's own checkpoint (16,000 pages): only the background one copies this soon.
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(Files.size(folder.resolve("readings.db"))).isGreaterThan(before + 100 * 1024));
         }
