@@ -184,6 +184,7 @@ class AlertsEndToEndTest {
     void streamClient_stillGetsReadingEvents_afterAnotherClientLeft() throws Exception {
         collector = startCollector("");
         List<String> staying = stream();
+        await().atMost(WAIT).until(() -> get(collector, "/metrics").body().contains("steward_stream_clients 1.0"));
         try (java.net.Socket leaving = new java.net.Socket("127.0.0.1", collector.httpPort())) {
             leaving.getOutputStream().write(("GET /api/v1/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                     .getBytes(StandardCharsets.US_ASCII));
@@ -195,8 +196,9 @@ class AlertsEndToEndTest {
                 // headers and the chunk size before the first event
             }
             assertThat(line).isNotNull();
+            assertThat(get(collector, "/metrics").body()).contains("steward_stream_clients 2.0");
         }
-        Thread.sleep(200); // the collector sees the connection close
+        await().atMost(WAIT).until(() -> get(collector, "/metrics").body().contains("steward_stream_clients 1.0"));
 
         mosquittoPub(1, 2, 0, 30.0);
 

@@ -51,10 +51,14 @@ final class EventStream {
         })));
         // Comments keep proxies and browsers from closing an idle stream.
         long heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> response.write(": heartbeat\n\n"));
-        response.closeHandler(v -> {
+        Runnable cleanUp = () -> {
             vertx.cancelTimer(heartbeat);
             consumers.forEach(MessageConsumer::unregister);
             leaves.run();
-        });
+        };
+        response.closeHandler(v -> cleanUp.run());
+        if (response.closed()) {
+            cleanUp.run(); // it left before the handler was set, which then never runs
+        }
     }
 }

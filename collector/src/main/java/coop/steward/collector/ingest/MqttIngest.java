@@ -17,6 +17,7 @@ import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
 import coop.steward.protocol.WireJson;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -91,6 +92,8 @@ public final class MqttIngest {
                 settings.maxReadingsPerTransaction(), this::committed);
         this.received = Counter.builder("steward.messages.received").description("MQTT messages received")
                 .register(registry);
+        Gauge.builder("steward.stream.clients", readingListeners, AtomicInteger::get)
+                .description("Clients connected to the event stream, /api/v1/stream").register(registry);
         this.gaps = Counter.builder("steward.seq.gaps")
                 .description("Messages missing between two seq numbers of a device (lost or not yet resent)")
                 .register(registry);
