@@ -229,7 +229,7 @@ public final class Bench {
      */
     private static void ceiling(Report report, String store, Timed subscriber, Timed writer, Timed collector,
                                 double slower) {
-        int cores = Runtime.getRuntime().availableProcessors();
+        int cores = Timed.machineCores();
         double ceiling = cores * 1e6 / (subscriber.cpuPerMillion() + writer.cpuPerMillion());
         report.add(new Report.Row("ingest end to end, " + store + ": against what " + cores + " cores allow",
                 Report.rate(collector.rate()), "both bare runs' CPU together allow: " + Report.rate(ceiling)
@@ -237,8 +237,9 @@ public final class Bench {
                 Report.ratio(collector.rate() / ceiling), "", ""));
         report.note(String.format(Locale.ROOT, "CPU of the whole machine (every process, from /proc/stat) per "
                         + "million readings, %s: bare subscriber run %.2f core-seconds (%.2f of %d cores busy), "
-                        + "bare writer %.2f (%.2f busy), collector %.2f (%.2f busy). The collector does at least the "
-                        + "work of both bare runs, so %d cores allow it at most %d million / (%.2f + %.2f) = %s.",
+                        + "bare writer %.2f (%.2f busy), collector %.2f (%.2f busy). Assuming the collector does at "
+                        + "least the work of both bare runs (it receives what the subscriber does and writes what the "
+                        + "writer does), %d cores allow it at most %d million / (%.2f + %.2f) = %s.",
                 store, subscriber.cpuPerMillion(), subscriber.coresBusy(), cores, writer.cpuPerMillion(),
                 writer.coresBusy(), collector.cpuPerMillion(), collector.coresBusy(), cores, cores,
                 subscriber.cpuPerMillion(), writer.cpuPerMillion(), Report.rate(ceiling)));

@@ -34,12 +34,25 @@ record Timed(double rate, double coreSeconds, long readings) {
         }
     }
 
-    /** Ticks all CPUs spent on anything but idle and I/O wait since boot. */
+    /** CPUs that /proc/stat counts, the machine's, which a container's limit or affinity does not change. */
+    static int machineCores() {
+        try {
+            return (int) Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu\\d+ .*"))
+                    .count();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read /proc/stat: the harness needs Linux", e);
+        }
+    }
+
+    /**
+     * Ticks all CPUs spent working since boot: user, nice, system, irq and softirq. Not idle or I/O wait, and not
+     * steal, the time a virtual machine's host ran something else instead.
+     */
     private static long busyTicks() {
         try {
             String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long busy = 0;
-            for (int i = 1; i < fields.length && i <= 8; i++) {
+            for (int i = 1; i < fields.length && i <= 7; i++) {
                 if (i != 4 && i != 5) { // idle and iowait
                     busy += Long.parseLong(fields[i]);
                 }
