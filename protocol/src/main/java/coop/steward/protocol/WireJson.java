@@ -60,10 +60,7 @@ public final class WireJson {
             json.writeArrayFieldStart("readings");
             for (Reading reading : message.readings()) {
                 json.writeStartObject();
-                json.writeStringField("sensor", reading.sensor());
-                json.writeStringField("kind", reading.kind());
-                json.writeNumberField("t", reading.t());
-                json.writeNumberField("value", reading.value());
+                readingFields(json, reading);
                 if (reading.unit() != null) {
                     json.writeStringField("unit", reading.unit());
                 }
@@ -72,6 +69,17 @@ public final class WireJson {
             json.writeEndArray();
             json.writeEndObject();
         });
+    }
+
+    /**
+     * A reading's sensor, kind, t and value, in the contract's order. The unit is the caller's: the wire payload
+     * leaves out a missing one, the dashboard's stream writes it as null.
+     */
+    public static void readingFields(JsonGenerator json, Reading reading) throws IOException {
+        json.writeStringField("sensor", reading.sensor());
+        json.writeStringField("kind", reading.kind());
+        json.writeNumberField("t", reading.t());
+        json.writeNumberField("value", reading.value());
     }
 
     public static byte[] encode(StatusMessage status) {

@@ -332,10 +332,7 @@ public final class MqttIngest {
             out.writeArrayFieldStart("readings");
             for (Reading r : decoded.readings()) {
                 out.writeStartObject();
-                out.writeStringField("sensor", r.sensor());
-                out.writeStringField("kind", r.kind());
-                out.writeNumberField("t", r.t());
-                out.writeNumberField("value", r.value());
+                WireJson.readingFields(out, r);
                 out.writeStringField("unit", r.unit());
                 out.writeEndObject();
             }
