@@ -14,6 +14,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -368,24 +369,25 @@ public final class SqliteReadingStore implements ReadingStore {
 
     /** For series ids too large to pack, which SQLite's rowids of a real site never reach. */
     private static int[] seriesThenArrivalBoxed(long[] ids, int n) {
-        Integer[] boxed = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            boxed[i] = i;
-        }
-        Arrays.sort(boxed, (a, b) -> ids[a] != ids[b] ? Long.compare(ids[a], ids[b]) : Integer.compare(a, b));
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
-            order[i] = boxed[i];
+            order[i] = i;
         }
+        sortStably(order, 0, n, Comparator.comparingLong(i -> ids[i]));
         return order;
     }
 
     private static void sortRunByTime(int[] order, int from, int to, long[] times) {
+        sortStably(order, from, to, Comparator.comparingLong(i -> times[i]));
+    }
+
+    /** Sorts {@code order[from, to)}; equal keys keep their order. Boxed, for the rare cases only. */
+    private static void sortStably(int[] order, int from, int to, Comparator<Integer> by) {
         Integer[] run = new Integer[to - from];
         for (int i = from; i < to; i++) {
             run[i - from] = order[i];
         }
-        Arrays.sort(run, (a, b) -> Long.compare(times[a], times[b]));
+        Arrays.sort(run, by);
         for (int i = from; i < to; i++) {
             order[i] = run[i - from];
         }
