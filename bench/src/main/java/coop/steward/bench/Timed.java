@@ -3,6 +3,7 @@ package coop.steward.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One timed ingest run: its rate and the CPU the whole machine spent on it (every process: publishers, broker,
@@ -36,12 +37,7 @@ record Timed(double rate, double coreSeconds, long readings) {
 
     /** CPUs that /proc/stat counts, the machine's, which a container's limit or affinity does not change. */
     static int machineCores() {
-        try {
-            return (int) Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.matches("cpu\\d+ .*"))
-                    .count();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read /proc/stat: the harness needs Linux", e);
-        }
+        return (int) procStat().stream().filter(l -> l.matches("cpu\\d+ .*")).count();
     }
 
     /**
@@ -49,15 +45,19 @@ record Timed(double rate, double coreSeconds, long readings) {
      * steal, the time a virtual machine's host ran something else instead.
      */
     private static long busyTicks() {
-        try {
-            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            long busy = 0;
-            for (int i = 1; i < fields.length && i <= 7; i++) {
-                if (i != 4 && i != 5) { // idle and iowait
-                    busy += Long.parseLong(fields[i]);
-                }
+        String[] fields = procStat().get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < fields.length && i <= 7; i++) {
+            if (i != 4 && i != 5) { // idle and iowait
+                busy += Long.parseLong(fields[i]);
             }
-            return busy;
+        }
+        return busy;
+    }
+
+    private static List<String> procStat() {
+        try {
+            return Files.readAllLines(Path.of("/proc/stat"));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/stat: the harness needs Linux", e);
         }
