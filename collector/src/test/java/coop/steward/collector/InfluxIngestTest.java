@@ -30,7 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 class InfluxIngestTest {
     private static final int MESSAGES = 300;
     private static final int PER_MESSAGE = 10;
-    private static final long T0 = 1_764_000_000_000L;
+    /**
+     * Recent, so the collector's first upkeep (30 s after start, sooner than a slow run ends) keeps them: readings
+     * older than the 90-day retention would be rolled up and deleted, and the count would fall to 0.
+     */
+    private static final long T0 = System.currentTimeMillis() / 1000 * 1000 - MESSAGES * 1000L;
 
     @TempDir
     Path tmp;
