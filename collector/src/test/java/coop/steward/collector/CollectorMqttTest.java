@@ -97,9 +97,13 @@ class CollectorMqttTest {
         publisher.publish("steward/v1/" + site + "/" + device + "/readings", message);
     }
 
-    /** The system clock, which a test can move forward to let time pass. */
+    /**
+     * A clock that runs at the system clock's pace from ten minutes after the tests' readings (2025-11-24T16:00Z),
+     * and that a test can move forward to let time pass. Pinned so the readings stay recent whatever the date: the
+     * collector's upkeep, 30 s after start, deletes readings older than the 90-day retention.
+     */
     static final class MovableClock extends java.time.Clock {
-        private volatile long offsetMillis;
+        private volatile long offsetMillis = 1_764_000_600_000L - System.currentTimeMillis();
 
         void advance(Duration by) {
             offsetMillis += by.toMillis();
