@@ -127,13 +127,7 @@ public final class SqliteReadingStore implements ReadingStore {
             store.readers.addAll(readers);
             return store;
         } catch (SQLException e) {
-            for (Connection c : opened) {
-                try {
-                    c.close();
-                } catch (SQLException ignored) {
-                    // The open failed already; that is the error worth reporting.
-                }
-            }
+            closeAll(opened);
             throw new StoreException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
@@ -713,11 +707,19 @@ public final class SqliteReadingStore implements ReadingStore {
         checkpointer.close();
         List<Connection> all = new ArrayList<>(readers);
         all.add(writer);
-        for (Connection c : all) {
+        closeAll(all);
+    }
+
+    /**
+     * Best effort: a close that fails is not worth reporting, neither after a failed open (whose error is) nor on
+     * shutdown (SQLite's WAL recovers on the next open).
+     */
+    private static void closeAll(List<Connection> connections) {
+        for (Connection c : connections) {
             try {
                 c.close();
             } catch (SQLException ignored) {
-                // Closing is best effort; SQLite's WAL recovers on the next open.
+                // not worth reporting, as said above
             }
         }
     }
