@@ -20,15 +20,17 @@ public final class Collector {
     private final Vertx vertx;
     private final ReadingStore store;
     private final MqttIngest ingest;
+    private final String ingestDeployment;
     private final Alerts alerts;
     private final HttpServer http;
     private final StoreMaintenance maintenance;
 
-    private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, Alerts alerts, HttpServer http,
-                      StoreMaintenance maintenance) {
+    private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, String ingestDeployment, Alerts alerts,
+                      HttpServer http, StoreMaintenance maintenance) {
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
+        this.ingestDeployment = ingestDeployment;
         this.alerts = alerts;
         this.http = http;
         this.maintenance = maintenance;
@@ -54,9 +56,7 @@ public final class Collector {
                                            PrometheusMeterRegistry metrics, RejectionLog rejections,
                                            ReadingStore store, Alerts alerts) {
         Presence presence = new Presence();
-        MqttIngest ingest = new MqttIngest(vertx, settings.ingest(), store, metrics, rejections, presence, clock,
-                alerts);
-        alerts.attach(ingest::publish, ingest::isConnected);
+        MqttIngest ingest = new MqttIngest(settings.ingest(), store, metrics, rejections, presence, clock, alerts);
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, alerts, metrics, clock);
         return vertx.createHttpServer()
                 .requestHandler(api.router())
@@ -67,8 +67,11 @@ public final class Collector {
                 }).transform(ar -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on "
                         + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage()
                         + "): choose another port with --http", e))))
-                .compose(http -> ingest.start().map(v -> new Collector(vertx, store, ingest, alerts, http,
-                        StoreMaintenance.start(vertx, store, clock))));
+                .compose(http -> vertx.deployVerticle(ingest).map(id -> {
+                    alerts.attach(ingest::publish, ingest::isConnected);
+                    return new Collector(vertx, store, ingest, id, alerts, http,
+                            StoreMaintenance.start(vertx, store, clock));
+                }));
     }
 
     private static ReadingStore openStore(CollectorSettings settings) {
@@ -84,7 +87,7 @@ public final class Collector {
     public Future<Void> stop() {
         maintenance.stop();
         return http.close()
-                .compose(v -> ingest.stop())
+                .compose(v -> vertx.undeploy(ingestDeployment))
                 .compose(v -> alerts.stop())
                 .compose(v -> vertx.executeBlocking(() -> {
                     store.close();

@@ -53,6 +53,8 @@ class InfluxIngestTest {
         CollectorSettings settings = new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("data"))
                 .withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null));
         collector = Collector.start(vertx, settings).await(60, TimeUnit.SECONDS);
+        // Subscribed: a plain publisher, unlike an agent, never resends what arrives before the subscription.
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/health").statusCode() == 200);
     }
 
     @AfterEach

@@ -20,6 +20,10 @@ public enum Reason {
     NO_READINGS("no_readings", true),
     TOO_MANY_READINGS("too_many_readings", true),
     BAD_STATUS("bad_status", true),
+    /** A QoS 0 message that arrived while the store was far behind (QoS 1 messages are never shed). */
+    OVERLOADED("overloaded", true),
+    /** The collector could not handle the message: a bug, reported so that it never stops ingest. */
+    INTERNAL_ERROR("internal_error", true),
 
     // Reading errors: only that reading is rejected.
     READING_NOT_OBJECT("reading_not_object", false),

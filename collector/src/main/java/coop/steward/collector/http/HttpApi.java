@@ -74,7 +74,7 @@ public final class HttpApi {
         }).onComplete(ar -> {
             String problem = null;
             if (!ingest.isConnected()) {
-                problem = "not connected to the MQTT broker at " + ingest.brokerUrl() + "; check that it is running";
+                problem = ingest.brokerProblem();
             } else if (ar.failed()) {
                 problem = "the store cannot be read: " + ar.cause().getMessage();
             } else if (ingest.storeError() != null) {

@@ -9,12 +9,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +21,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Group commit: deliveries queue up while one transaction commits, and the next transaction takes all of
  * them. Writes run on a single worker thread (SQLite has one writer). When the store fails, the same batch is
- * retried with back-off and nothing is acknowledged; the bounded queue then blocks the MQTT client's thread,
- * so the broker keeps what the collector cannot take yet.
+ * retried with back-off and nothing is acknowledged, so the broker keeps what the collector cannot take yet: it
+ * sends no more than its in-flight window of unacknowledged messages. Confined to the ingest context: submit there,
+ * and completions come back there.
  */
 final class BatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
@@ -34,25 +34,25 @@ final class BatchWriter {
     private final WorkerExecutor worker;
     private final Consumer<List<Delivery>> onCommitted;
     private final int maxReadingsPerTransaction;
-    private final Semaphore room;
-    private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean writing = new AtomicBoolean();
+    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    /** Received and not yet committed, in the queue or in the transaction; read by the metrics too. */
+    private final AtomicInteger pending = new AtomicInteger();
     private final Counter stored;
     private final Counter duplicates;
     private final Counter failures;
     private final Timer commitTime;
-    private volatile List<Delivery> retrying = List.of();
+    private boolean writing;
+    private List<Delivery> retrying = List.of();
     private volatile String lastError;
     private long backoffMs;
 
-    BatchWriter(Vertx vertx, ReadingStore store, MeterRegistry registry, int maxPendingMessages,
-                int maxReadingsPerTransaction, Consumer<List<Delivery>> onCommitted) {
+    BatchWriter(Vertx vertx, ReadingStore store, MeterRegistry registry, int maxReadingsPerTransaction,
+                Consumer<List<Delivery>> onCommitted) {
         this.vertx = vertx;
         this.store = store;
         this.worker = vertx.createSharedWorkerExecutor("steward-store-writer", 1, 60, TimeUnit.SECONDS);
         this.onCommitted = onCommitted;
         this.maxReadingsPerTransaction = maxReadingsPerTransaction;
-        this.room = new Semaphore(maxPendingMessages);
         this.stored = Counter.builder("steward.readings.stored").description("Readings newly stored")
                 .register(registry);
         this.duplicates = Counter.builder("steward.readings.duplicate")
@@ -61,15 +61,19 @@ final class BatchWriter {
                 .description("Failed store transactions, retried with back-off").register(registry);
         this.commitTime = Timer.builder("steward.store.commit").description("Time to commit one batch")
                 .register(registry);
-        Gauge.builder("steward.ingest.pending.messages", () -> maxPendingMessages - room.availablePermits())
+        Gauge.builder("steward.ingest.pending.messages", pending, AtomicInteger::get)
                 .description("MQTT messages received but not yet committed").register(registry);
     }
 
-    /** Blocks the caller (the MQTT client's thread, never an event loop) while the queue is full. */
-    void submit(Delivery delivery) throws InterruptedException {
-        room.acquire();
+    void submit(Delivery delivery) {
+        pending.incrementAndGet();
         queue.add(delivery);
         schedule();
+    }
+
+    /** Messages received and not yet committed. */
+    int pending() {
+        return pending.get();
     }
 
     /** The reason the last write failed, or null while writes succeed. */
@@ -78,49 +82,45 @@ final class BatchWriter {
     }
 
     private void schedule() {
-        if (!writing.compareAndSet(false, true)) {
+        if (writing) {
             return;
         }
         List<Delivery> batch = retrying.isEmpty() ? drain() : retrying;
         if (batch.isEmpty()) {
-            writing.set(false);
-            if (!queue.isEmpty()) {
-                schedule();
-            }
             return;
         }
+        writing = true;
         worker.executeBlocking(() -> commit(batch), true).onComplete(result -> {
             if (result.succeeded()) {
                 retrying = List.of();
                 backoffMs = 0;
                 lastError = null;
-                room.release(batch.size());
+                pending.addAndGet(-batch.size());
                 try {
                     onCommitted.accept(batch);
                 } catch (RuntimeException e) {
                     LOG.error("Handling {} committed messages failed; they are stored, and their senders will resend "
                             + "what was not acknowledged", batch.size(), e);
                 }
-                writing.set(false);
+                writing = false;
                 schedule();
             } else {
                 retrying = batch;
                 backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
                 failures.increment();
-                String error = result.cause().getMessage();
+                String error = String.valueOf(result.cause().getMessage());
                 if (!error.equals(lastError)) {
                     LOG.error("Store write failed, retrying in {} ms; nothing is acknowledged until it succeeds: {}",
                             backoffMs, error);
                 }
                 lastError = error;
                 vertx.setTimer(backoffMs, id -> {
-                    writing.set(false);
+                    writing = false;
                     schedule();
                 });
             }
         });
     }
-
     private List<Delivery> drain() {
         List<Delivery> batch = new ArrayList<>();
         int readings = 0;

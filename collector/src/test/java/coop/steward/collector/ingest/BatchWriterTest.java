@@ -10,6 +10,7 @@ import coop.steward.collector.store.ReadingStore;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.Reading;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
@@ -31,10 +32,11 @@ class BatchWriterTest {
     void aStoreThatFailsWithAnError_isRetried_andNothingIsAcknowledgedUntilItWorks() throws Exception {
         ReadingStore store = mock(ReadingStore.class);
         when(store.write(any(), any())).thenThrow(new OutOfMemoryError("simulated")).thenReturn(1L);
-        BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 10, 1_000, acknowledged::addAll);
+        Context ingest = vertx.getOrCreateContext();
+        BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 1_000, acknowledged::addAll);
         try {
             Delivery delivery = delivery(7);
-            writer.submit(delivery);
+            ingest.runOnContext(v -> writer.submit(delivery));
 
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(acknowledged).containsExactly(delivery));
             assertThat(writer.lastError()).isNull();
@@ -46,7 +48,7 @@ class BatchWriterTest {
     private static Delivery delivery(int messageId) {
         DecodedReadings readings = new DecodedReadings("food-forest", "bed-1", OptionalLong.of(messageId),
                 List.of(new Reading("soil-a", "soil_moisture", 1_764_000_000_000L, 30, "%")), List.of());
-        return new Delivery("steward/v1/food-forest/bed-1/readings", messageId, 1, 1, 1_764_000_000_000L, readings,
-                null);
+        return new Delivery("steward/v1/food-forest/bed-1/readings", BrokerLink.Ack.NONE, 1_764_000_000_000L,
+                readings, null);
     }
 }

@@ -1,0 +1,311 @@
+package coop.steward.collector.ingest;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubAckMessage;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The collector's connection to its broker: a persistent session (clean session off) that is re-established with
+ * back-off whenever it drops, subscriptions made on every connect, and acknowledgements sent on the connection
+ * that brought each message. Runs on one Vert.x context: every method is called there.
+ * <p>
+ * Built on the Vert.x MQTT client rather than Paho 1.2.5, which kills its receiving thread on any topic with a
+ * character from U+FDD0 up (a fullwidth letter, an emoji) while its connection still looks healthy, and is handed
+ * the same message again after every reconnect. The Vert.x client decodes any topic a broker forwards, and its
+ * decoding runs on the event loop, so there is no second thread to die unseen. It also decodes packets up to
+ * MQTT's own limit: a packet it refused could never be acknowledged, and the broker would hand it back for ever.
+ */
+final class BrokerLink {
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
+    /** MQTT's largest packet (its remaining length is at most 268,435,455 bytes). */
+    static final int MAX_PACKET_BYTES = 268_435_455;
+    /** Short, so a broker that stops answering shows in /health within half a minute even with no traffic. */
+    private static final int KEEP_ALIVE_SECONDS = 15;
+    /** The collector's own QoS 1 messages (acks to agents, alerts) awaiting the broker's PUBACK. */
+    private static final int MAX_OUTBOUND_IN_FLIGHT = 10_000;
+    private static final long FIRST_RETRY_MS = 500;
+    private static final long MAX_RETRY_MS = 10_000;
+
+    /** One message from the broker. */
+    record Message(String topic, byte[] payload, int qos, Ack ack) {
+    }
+
+    /** Confirms one QoS 1 message to the broker, on the connection that brought it, if that one is still up. */
+    interface Ack {
+        Ack NONE = () -> {
+        };
+
+        void send();
+    }
+
+    private final Vertx vertx;
+    private final IngestSettings settings;
+    private final BrokerAddress address;
+    private final Map<String, Integer> subscriptions;
+    private final Handler<Message> inbound;
+    private final Outgoing outgoing = new Outgoing();
+    private final Counter connects;
+    private final Counter redelivered;
+    private Connection current;
+    private long retryMs = FIRST_RETRY_MS;
+    private long retryTimer = -1;
+    private boolean stopped;
+    private boolean paused;
+    private volatile boolean ready;
+    private volatile String problem = "connecting to the MQTT broker";
+
+    BrokerLink(Vertx vertx, IngestSettings settings, List<String> topics, MeterRegistry registry,
+               Handler<Message> inbound) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.address = BrokerAddress.parse(settings.brokerUrl());
+        this.subscriptions = new LinkedHashMap<>();
+        topics.forEach(topic -> subscriptions.put(topic, 1));
+        this.inbound = inbound;
+        this.connects = Counter.builder("steward.mqtt.connects")
+                .description("Connections made to the MQTT broker (the first one and every reconnect)")
+                .register(registry);
+        this.redelivered = Counter.builder("steward.mqtt.redelivered")
+                .description("Messages the broker sent again while the first copy was still being stored; "
+                        + "the first copy is acknowledged once it is")
+                .register(registry);
+    }
+
+    void start() {
+        connect();
+    }
+
+    /** True while connected and subscribed: messages can arrive. Safe from any thread. */
+    boolean isReady() {
+        return ready;
+    }
+
+    /** Why messages cannot arrive now, as a sentence; null while they can. Safe from any thread. */
+    String problem() {
+        return ready ? null : problem;
+    }
+
+    /**
+     * Publishes one of the collector's own messages, QoS 1, without waiting. A retained one that cannot go out now
+     * is kept, the latest per topic, and sent once the connection is back; others are dropped (an agent resends
+     * what was not acknowledged).
+     */
+    void publish(String topic, byte[] payload, boolean retained) {
+        outgoing.publish(this::send, topic, payload, retained);
+    }
+
+    /**
+     * Stops taking messages while the collector cannot keep up: disconnects, and the broker keeps them in the
+     * persistent session. Only reached when the broker sends more than its in-flight window should allow.
+     */
+    void pause(String why) {
+        if (paused || stopped) {
+            return;
+        }
+        paused = true;
+        LOG.warn("Pausing intake from the MQTT broker at {}: {}; the broker keeps what follows", settings.brokerUrl(),
+                why);
+        problem = "intake paused: " + why;
+        ready = false;
+        Connection connection = current;
+        current = null;
+        if (connection != null) {
+            connection.client.disconnect();
+        }
+    }
+
+    void resume() {
+        if (paused && !stopped) {
+            paused = false;
+            LOG.info("Resuming intake from the MQTT broker at {}", settings.brokerUrl());
+            retryMs = FIRST_RETRY_MS;
+            connect();
+        }
+    }
+
+    Future<Void> stop() {
+        stopped = true;
+        ready = false;
+        vertx.cancelTimer(retryTimer);
+        Connection connection = current;
+        current = null;
+        if (connection == null || !connection.client.isConnected()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> done = Promise.promise();
+        connection.client.disconnect().onComplete(ar -> done.complete());
+        vertx.setTimer(3_000, id -> done.tryComplete());
+        return done.future();
+    }
+
+    /** Sends one message that is not retained, QoS 1; false when it cannot go out now. */
+    boolean send(String topic, byte[] payload) {
+        return send(topic, payload, false);
+    }
+
+    private boolean send(String topic, byte[] payload, boolean retain) {
+        Connection connection = current;
+        if (connection == null || !ready) {
+            return false;
+        }
+        // Fails at once, without throwing, when too many are in flight.
+        return !connection.client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, retain)
+                .failed();
+    }
+
+    private void connect() {
+        if (stopped || paused) {
+            return;
+        }
+        MqttClientOptions options = new MqttClientOptions()
+                .setClientId(settings.clientId())
+                .setCleanSession(false)
+                .setKeepAliveInterval(KEEP_ALIVE_SECONDS)
+                .setMaxMessageSize(MAX_PACKET_BYTES)
+                .setMaxInflightQueue(MAX_OUTBOUND_IN_FLIGHT);
+        options.setAutoAck(false);
+        options.setConnectTimeout(10_000);
+        options.setTcpNoDelay(true);
+        if (settings.username() != null) {
+            options.setUsername(settings.username());
+        }
+        if (settings.password() != null) {
+            options.setPassword(settings.password());
+        }
+        if (address.tls()) {
+            options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+        }
+        // A client per connection: the Vert.x client keeps some state across a reconnect (its count of messages in
+        // flight), and an acknowledgement must never reach a later connection, where its id means another message.
+        Connection connection = new Connection(MqttClient.create(vertx, options));
+        connection.client.publishHandler(message -> received(connection, message))
+                .subscribeCompletionHandler(suback -> subscribed(connection, suback))
+                .exceptionHandler(e -> failed(connection, e))
+                .closeHandler(v -> closed(connection));
+        connection.client.connect(address.port(), address.host()).onComplete(ar -> {
+            if (ar.failed()) {
+                retry("cannot connect to the MQTT broker at " + settings.brokerUrl() + " (" + ar.cause().getMessage()
+                        + "); check that it is running and that --mqtt names it");
+                return;
+            }
+            if (stopped || paused) {
+                connection.client.disconnect();
+                return;
+            }
+            current = connection;
+            connects.increment();
+            LOG.info("Connected to the MQTT broker at {}", settings.brokerUrl());
+            connection.client.subscribe(subscriptions).onFailure(e -> failed(connection, e));
+        });
+    }
+
+    private void subscribed(Connection connection, MqttSubAckMessage suback) {
+        if (connection != current) {
+            return;
+        }
+        if (suback.grantedQoSLevels().stream().anyMatch(qos -> qos == 0x80)) {
+            problem = "the MQTT broker at " + settings.brokerUrl() + " refused the subscription to "
+                    + subscriptions.keySet() + ": let user " + (settings.username() == null ? "(anonymous)"
+                    : "'" + settings.username() + "'") + " read them in the broker's ACL";
+            LOG.error("{}; trying again", problem);
+            connection.closing(problem);
+            connection.client.disconnect();
+            return;
+        }
+        retryMs = FIRST_RETRY_MS;
+        ready = true;
+        outgoing.flush(this::send);
+    }
+
+    private void received(Connection connection, MqttPublishMessage message) {
+        if (connection != current) {
+            return; // from a connection given up: the broker sends it again on the next one
+        }
+        int qos = message.qosLevel().value();
+        if (qos > 0 && !connection.unacked.add(message.messageId())) {
+            // Some brokers (Moquette) resend a message that waits long for its acknowledgement on the same
+            // connection; the first copy is still on its way to the store and will be acknowledged.
+            redelivered.increment();
+            return;
+        }
+        Ack ack = qos == 0 ? Ack.NONE : () -> acknowledge(connection, message);
+        inbound.handle(new Message(message.topicName(), message.payload().getBytes(), qos, ack));
+    }
+
+    private void acknowledge(Connection connection, MqttPublishMessage message) {
+        connection.unacked.remove(message.messageId());
+        if (connection == current && connection.client.isConnected()) {
+            message.ack();
+        }
+    }
+
+    private void failed(Connection connection, Throwable e) {
+        if (e instanceof DecoderException || e instanceof TooLongFrameException) {
+            // The decoder discards everything after a packet it could not read: start afresh.
+            LOG.error("Could not read a packet from the MQTT broker at {} ({}); reconnecting", settings.brokerUrl(),
+                    e.getMessage());
+            connection.closing("could not read a packet from the MQTT broker at " + settings.brokerUrl() + " ("
+                    + e.getMessage() + ")");
+            connection.client.disconnect();
+        } else {
+            LOG.warn("MQTT connection to {}: {}", settings.brokerUrl(), e.toString());
+        }
+    }
+
+    private void closed(Connection connection) {
+        if (connection != current) {
+            return;
+        }
+        current = null;
+        ready = false;
+        if (!stopped && !paused) {
+            retry(connection.why != null ? connection.why : "lost the connection to the MQTT broker at "
+                    + settings.brokerUrl());
+        }
+    }
+
+    /** @param why a sentence for /health and the log */
+    private void retry(String why) {
+        if (stopped || paused) {
+            return;
+        }
+        problem = why + "; retrying";
+        LOG.warn("{}; retrying in {} ms", why, retryMs);
+        retryTimer = vertx.setTimer(retryMs, id -> connect());
+        retryMs = Math.min(MAX_RETRY_MS, retryMs * 2);
+    }
+
+    private static final class Connection {
+        final MqttClient client;
+        /** Ids of QoS 1 messages received and not yet acknowledged. */
+        final Set<Integer> unacked = new HashSet<>();
+        /** Why the collector itself is closing it, as a sentence, if it is. */
+        String why;
+
+        Connection(MqttClient client) {
+            this.client = client;
+        }
+
+        void closing(String sentence) {
+            why = sentence;
+        }
+    }
+}
