@@ -2,6 +2,7 @@ package coop.steward.collector;
 
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.http.HttpApi;
+import coop.steward.collector.http.MalformedRequests;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.Presence;
@@ -59,6 +60,7 @@ public final class Collector {
         MqttIngest ingest = new MqttIngest(settings.ingest(), store, metrics, rejections, presence, clock, alerts);
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, alerts, metrics, clock);
         return vertx.createHttpServer()
+                .invalidRequestHandler(MalformedRequests::invalidRequest)
                 .requestHandler(api.router())
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {

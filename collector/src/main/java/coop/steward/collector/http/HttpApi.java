@@ -16,6 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -52,6 +53,7 @@ public final class HttpApi {
 
     public Router router() {
         Router router = Router.router(vertx);
+        router.route().handler(MalformedRequests::checkAddress);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         router.get("/api/v1/devices").handler(ctx -> json(ctx, this::devices));
@@ -64,6 +66,10 @@ public final class HttpApi {
                 + "; see docs/protocol.md for the endpoints")));
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
         router.route().failureHandler(this::failure);
+        // What the router answers by itself (no route, wrong method, a failure while matching) gets a sentence too.
+        for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
+            router.errorHandler(status, this::failure);
+        }
         return router;
     }
 
@@ -196,13 +202,23 @@ public final class HttpApi {
 
     private void failure(RoutingContext ctx) {
         Throwable cause = ctx.failure();
-        if (cause == null) {
-            int status = ctx.statusCode();
-            fail(ctx, new ApiError(status, status == 404 ? "nothing here: " + ctx.request().path()
-                    : "request failed with status " + status));
+        int status = ctx.statusCode();
+        if (cause instanceof ApiError || cause instanceof HttpException || status < 400 || status >= 500) {
+            fail(ctx, cause != null ? cause : new ApiError(status, "the request failed with status " + status));
             return;
         }
-        fail(ctx, cause);
+        String path = cut(ctx.request().path(), 120);
+        fail(ctx, new ApiError(status, switch (status) {
+            case 404 -> "nothing here: " + path + "; the dashboard is at / and the API under /api/v1/ "
+                    + "(see docs/protocol.md)";
+            case 405 -> path + " does not take " + ctx.request().method() + " requests; see docs/protocol.md";
+            default -> "the request was refused" + (cause == null ? "" : " (" + cut(cause.getMessage(), 200) + ")")
+                    + "; see docs/protocol.md for the API";
+        }));
+    }
+
+    private static String cut(String text, int max) {
+        return text == null || text.length() <= max ? text : text.substring(0, max) + "...";
     }
 
     private static void fail(RoutingContext ctx, Throwable cause) {
@@ -214,6 +230,9 @@ public final class HttpApi {
         if (cause instanceof ApiError e) {
             status = e.status();
             message = e.getMessage();
+        } else if (cause instanceof HttpException e && e.getStatusCode() < 500) {
+            status = e.getStatusCode();
+            message = "the request was refused (" + e.getMessage() + "); see docs/protocol.md for the API";
         } else {
             status = 500;
             message = "the collector could not answer: " + cause.getMessage() + " (see its log)";

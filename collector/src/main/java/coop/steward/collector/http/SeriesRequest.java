@@ -92,6 +92,9 @@ final class SeriesRequest {
         }
         try {
             return Instant.parse(value).toEpochMilli();
+        } catch (ArithmeticException e) {
+            throw ApiError.badRequest(name + " '" + value + "' is beyond the years a time in milliseconds can "
+                    + "hold (about 292 million years either side of 1970)");
         } catch (DateTimeParseException e) {
             throw ApiError.badRequest(name + " '" + value + "' is neither epoch milliseconds nor an ISO-8601 "
                     + "instant such as 2026-11-25T12:00:00Z");
