@@ -36,15 +36,22 @@ final class Demo implements AutoCloseable {
         this.agents = agents;
     }
 
+    /** On this machine only. */
     static Demo start(int httpPort, int brokerPort, Path dataDir) throws Exception {
+        return start(httpPort, brokerPort, dataDir, false);
+    }
+
+    /** @param openToTheNetwork listen on every interface (phones on the same Wi-Fi), not on 127.0.0.1 only */
+    static Demo start(int httpPort, int brokerPort, Path dataDir, boolean openToTheNetwork) throws Exception {
         Path dir = dataDir.toAbsolutePath().normalize();
-        EmbeddedBroker broker = EmbeddedBroker.start("0.0.0.0", brokerPort, dir.resolve("broker"));
+        String host = openToTheNetwork ? "0.0.0.0" : "127.0.0.1";
+        EmbeddedBroker broker = EmbeddedBroker.start(host, brokerPort, dir.resolve("broker"));
         String brokerUrl = "tcp://127.0.0.1:" + brokerPort;
         Vertx vertx = Vertx.vertx();
         IngestSettings ingest = new IngestSettings(brokerUrl, "steward-collector", null, null, 2_000, 20_000);
         Collector collector;
         try {
-            collector = Collector.start(vertx, new CollectorSettings(ingest, "0.0.0.0", httpPort, dir.resolve("store"))
+            collector = Collector.start(vertx, new CollectorSettings(ingest, host, httpPort, dir.resolve("store"))
                     .with(collectorConfig())).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();

@@ -22,6 +22,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "where the demo keeps its data, kept across restarts (default: ${DEFAULT-VALUE})")
     Path data;
 
+    @Option(names = "--lan", description = {"open the dashboard and the broker to your network, for a phone on the",
+            "same Wi-Fi; without it both listen on this machine only. The broker takes anonymous clients:",
+            "anyone who can reach it can send readings and commands"})
+    boolean lan;
+
     @Override
     public Integer call() {
         int brokerPort;
@@ -35,17 +40,25 @@ final class DemoCommand implements Callable<Integer> {
         }
         Demo demo;
         try {
-            demo = Demo.start(httpPort, brokerPort, data);
+            demo = Demo.start(httpPort, brokerPort, data, lan);
         } catch (Exception e) {
             System.err.println("The demo could not start: " + e.getMessage());
             return 1;
         }
+        String where = lan ? LanAddress.find().orElse("localhost") : "localhost";
         System.out.printf("%nSteward demo is running: a food forest (bed-1, bed-2, bed-3) and a solar array (array-1).%n"
-                        + "  Dashboard:   http://localhost:%d/%n"
-                        + "  MQTT broker: tcp://localhost:%d   (watch it: mosquitto_sub -p %d -t 'steward/v1/#' -v)%n"
+                        + "  Dashboard:   http://%s:%d/%n"
+                        + "  MQTT broker: tcp://%s:%d   (watch it: mosquitto_sub -p %d -t 'steward/v1/#' -v)%n"
                         + "  Data:        %s%n"
+                        + "%s%n"
                         + "Press Ctrl-C to stop; the data is kept for the next start.%n%n",
-                demo.httpPort(), demo.brokerPort(), demo.brokerPort(), data.toAbsolutePath().normalize());
+                where, demo.httpPort(), where, demo.brokerPort(), demo.brokerPort(),
+                data.toAbsolutePath().normalize(), lan
+                        ? "Open to your network (--lan): the broker takes anonymous clients, so anyone who can reach "
+                        + "it can send readings%nand commands, and the dashboard has no sign-in. Use it on a network "
+                        + "you trust."
+                        : "On this machine only; the broker takes anonymous clients. For a phone on the same Wi-Fi, "
+                        + "start it with --lan.");
         UntilStopped.await(() -> {
             demo.close();
             System.out.println("Steward demo stopped.");

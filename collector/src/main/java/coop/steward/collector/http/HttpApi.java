@@ -79,16 +79,17 @@ public final class HttpApi {
             return null;
         }).onComplete(ar -> {
             String problem = null;
-            if (!ingest.isConnected()) {
+            if (!ingest.isConnected() && !ingest.isPaused()) {
                 problem = ingest.brokerProblem();
             } else if (ar.failed()) {
                 problem = "the store cannot be read: " + ar.cause().getMessage();
             } else if (ingest.storeError() != null) {
                 problem = "the store refuses writes (retrying): " + ingest.storeError();
             }
+            // Paused is healthy: the store is catching up on a burst, and the broker keeps what follows meanwhile.
             JsonObject body = new JsonObject()
                     .put("status", problem == null ? "UP" : "DOWN")
-                    .put("broker", ingest.isConnected() ? "connected" : "disconnected")
+                    .put("broker", ingest.isConnected() ? "connected" : ingest.isPaused() ? "paused" : "disconnected")
                     .put("store", ar.succeeded() && ingest.storeError() == null ? "ok" : "failing");
             if (problem != null) {
                 body.put("error", problem);

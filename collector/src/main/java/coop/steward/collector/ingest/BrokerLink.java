@@ -63,12 +63,13 @@ final class BrokerLink {
     private final Handler<Message> inbound;
     private final Outgoing outgoing = new Outgoing();
     private final Counter connects;
+    private final Counter losses;
     private final Counter redelivered;
     private Connection current;
     private long retryMs = FIRST_RETRY_MS;
     private long retryTimer = -1;
     private boolean stopped;
-    private boolean paused;
+    private volatile boolean paused;
     private volatile boolean ready;
     private volatile String problem = "connecting to the MQTT broker";
 
@@ -82,6 +83,9 @@ final class BrokerLink {
         this.inbound = inbound;
         this.connects = Counter.builder("steward.mqtt.connects")
                 .description("Connections made to the MQTT broker (the first one and every reconnect)")
+                .register(registry);
+        this.losses = Counter.builder("steward.mqtt.connection.losses")
+                .description("Working connections to the MQTT broker (connected and subscribed) that were lost")
                 .register(registry);
         this.redelivered = Counter.builder("steward.mqtt.redelivered")
                 .description("Messages the broker sent again while the first copy was still being stored; "
@@ -123,13 +127,18 @@ final class BrokerLink {
         paused = true;
         LOG.warn("Pausing intake from the MQTT broker at {}: {}; the broker keeps what follows", settings.brokerUrl(),
                 why);
-        problem = "intake paused: " + why;
+        problem = "intake paused while the store catches up: " + why;
         ready = false;
         Connection connection = current;
         current = null;
         if (connection != null) {
             connection.client.disconnect();
         }
+    }
+
+    /** True while intake is paused on purpose. Safe from any thread. */
+    boolean isPaused() {
+        return paused;
     }
 
     void resume() {
@@ -275,6 +284,9 @@ final class BrokerLink {
             return;
         }
         current = null;
+        if (ready && connection.why == null) {
+            losses.increment();
+        }
         ready = false;
         if (!stopped && !paused) {
             retry(connection.why != null ? connection.why : "lost the connection to the MQTT broker at "

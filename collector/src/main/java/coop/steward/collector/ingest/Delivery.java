@@ -5,9 +5,11 @@ import coop.steward.protocol.DecodedReadings;
 
 /**
  * One MQTT message on its way to the store. At most one of {@code readings} and {@code status} is set (neither for
- * a message that is ignored). {@code ack} confirms it to the broker once it is committed.
+ * a message that is ignored). {@code ack} confirms it to the broker once it is committed; {@code bytes} is its
+ * payload's size.
  */
-record Delivery(String topic, BrokerLink.Ack ack, long receivedAt, DecodedReadings readings, DeviceStatus status) {
+record Delivery(String topic, BrokerLink.Ack ack, int bytes, long receivedAt, DecodedReadings readings,
+                DeviceStatus status) {
     int readingCount() {
         return readings == null ? 0 : readings.readings().size();
     }

@@ -1,6 +1,25 @@
 package coop.steward.collector.ingest;
 
-/** How the collector talks to its broker. The password never comes from the command line. */
+/**
+ * How the collector talks to its broker. The password never comes from the command line.
+ *
+ * @param maxPendingMessages        past this many messages waiting for the store, QoS 0 messages are dropped and
+ *                                  listed (QoS 1 ones never are)
+ * @param maxReadingsPerTransaction the most readings one store transaction takes
+ * @param maxPendingBytes           past this many payload bytes waiting for the store, intake pauses and the broker
+ *                                  keeps what follows, until half of them are stored
+ */
 public record IngestSettings(String brokerUrl, String clientId, String username, String password,
-                             int maxPendingMessages, int maxReadingsPerTransaction) {
+                             int maxPendingMessages, int maxReadingsPerTransaction, long maxPendingBytes) {
+    /**
+     * A broker's in-flight window should keep the collector far below this, but Mosquitto 2.0.11 was seen here
+     * sending 8,000 unacknowledged messages with max_inflight_messages 1000 under a burst.
+     */
+    public static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
+
+    public IngestSettings(String brokerUrl, String clientId, String username, String password,
+                          int maxPendingMessages, int maxReadingsPerTransaction) {
+        this(brokerUrl, clientId, username, password, maxPendingMessages, maxReadingsPerTransaction,
+                DEFAULT_MAX_PENDING_BYTES);
+    }
 }

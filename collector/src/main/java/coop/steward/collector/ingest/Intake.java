@@ -27,21 +27,23 @@ final class Intake {
 
     Delivery read(BrokerLink.Message message, long now) {
         String topic = message.topic();
+        int bytes = message.payload().length;
         try {
             DeviceTopic parsed = Topics.parse(topic).orElse(null);
             if (parsed != null && parsed.channel() == Channel.STATUS) {
-                return new Delivery(topic, message.ack(), now, null, status(topic, parsed, message.payload(), now));
+                DeviceStatus status = status(topic, parsed, message.payload(), now);
+                return new Delivery(topic, message.ack(), bytes, now, null, status);
             }
             DecodedReadings decoded = decoder.decode(topic, message.payload());
             if (!decoded.rejections().isEmpty()) {
                 rejections.record(now, topic, decoded.rejections());
             }
-            return new Delivery(topic, message.ack(), now, decoded, null);
+            return new Delivery(topic, message.ack(), bytes, now, decoded, null);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug of ours, not the sender's: still acknowledged, so that it can never stop ingest.
             rejections.record(now, topic, List.of(new Rejection(Reason.INTERNAL_ERROR, "the collector could not "
                     + "handle this message (" + e + "); it was acknowledged and dropped. Please report it")));
-            return new Delivery(topic, message.ack(), now, null, null);
+            return new Delivery(topic, message.ack(), bytes, now, null, null);
         }
     }
 

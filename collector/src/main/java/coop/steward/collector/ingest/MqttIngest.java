@@ -29,11 +29,6 @@ public final class MqttIngest extends VerticleBase {
     /** Event-bus address of one event per stored message, for the SSE stream; its body is the event's JSON text. */
     public static final String READING_EVENTS = "steward.reading";
     private static final long ACK_INTERVAL_MS = 200;
-    /**
-     * Past this many times {@link IngestSettings#maxPendingMessages()} waiting for the store, intake pauses: the
-     * broker sent more unacknowledged messages than its in-flight window should let it.
-     */
-    private static final int PAUSE_FACTOR = 4;
 
     private final IngestSettings settings;
     private final ReadingStore store;
@@ -50,6 +45,7 @@ public final class MqttIngest extends VerticleBase {
     private BrokerLink link;
     private BatchWriter writer;
     private long ackTimer = -1;
+    private long pendingBytes;
 
     /** @param listener told about every committed batch (the alert rules) */
     public MqttIngest(IngestSettings settings, ReadingStore store, MeterRegistry registry, RejectionLog rejections,
@@ -102,6 +98,11 @@ public final class MqttIngest extends VerticleBase {
         return link != null && link.isReady();
     }
 
+    /** True while intake waits for the store to catch up; the broker keeps what arrives meanwhile. */
+    public boolean isPaused() {
+        return link != null && link.isPaused();
+    }
+
     /** Why messages cannot arrive now, as a sentence for /health, or null while they can. */
     public String brokerProblem() {
         return link == null ? "starting" : link.problem();
@@ -124,15 +125,13 @@ public final class MqttIngest extends VerticleBase {
         received.increment();
         long now = clock.millis();
         int pending = writer.pending();
-        if (pending >= settings.maxPendingMessages()) {
-            if (message.qos() == 0) {
-                intake.shed(message, now, pending);
-                return;
-            }
-            if (pending >= PAUSE_FACTOR * settings.maxPendingMessages()) {
-                link.pause(pending + " messages wait for the store; limit the broker's in-flight window "
-                        + "(max_inflight_messages in Mosquitto)");
-            }
+        if (message.qos() == 0 && pending >= settings.maxPendingMessages()) {
+            intake.shed(message, now, pending);
+            return;
+        }
+        pendingBytes += message.payload().length;
+        if (pendingBytes > settings.maxPendingBytes()) {
+            link.pause((pendingBytes >> 20) + " MiB of messages wait for the store");
         }
         writer.submit(intake.read(message, now));
     }
@@ -142,6 +141,7 @@ public final class MqttIngest extends VerticleBase {
         List<DecodedReadings> stored = new ArrayList<>();
         List<DeviceStatus> statuses = new ArrayList<>();
         for (Delivery d : batch) {
+            pendingBytes -= d.bytes();
             notePresence(d);
             d.ack().send();
             DecodedReadings readings = d.readings();
@@ -161,7 +161,7 @@ public final class MqttIngest extends VerticleBase {
         if (!stored.isEmpty() || !statuses.isEmpty()) {
             listener.committed(stored, statuses);
         }
-        if (writer.pending() < settings.maxPendingMessages() / 2) {
+        if (pendingBytes < settings.maxPendingBytes() / 2) {
             link.resume();
         }
     }

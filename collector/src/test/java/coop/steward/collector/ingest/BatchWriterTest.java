@@ -48,7 +48,7 @@ class BatchWriterTest {
     private static Delivery delivery(int messageId) {
         DecodedReadings readings = new DecodedReadings("food-forest", "bed-1", OptionalLong.of(messageId),
                 List.of(new Reading("soil-a", "soil_moisture", 1_764_000_000_000L, 30, "%")), List.of());
-        return new Delivery("steward/v1/food-forest/bed-1/readings", BrokerLink.Ack.NONE, 1_764_000_000_000L,
+        return new Delivery("steward/v1/food-forest/bed-1/readings", BrokerLink.Ack.NONE, 100, 1_764_000_000_000L,
                 readings, null);
     }
 }

@@ -203,6 +203,15 @@ public final class MqttLink implements AutoCloseable {
 
         @Override
         public void messageArrived(String topic, MqttMessage message) {
+            try {
+                dispatch(topic, message);
+            } catch (RuntimeException e) {
+                // Paho drops the connection when this throws, and the broker would hand the message back for ever.
+                LOG.error("{}/{}: could not handle a message on {}; it is dropped", site, device, topic, e);
+            }
+        }
+
+        private void dispatch(String topic, MqttMessage message) {
             if (topic.equals(Topics.device(site, device, Channel.CONFIG))) {
                 listener.configArrived(message.getPayload(), message.isRetained());
                 return;

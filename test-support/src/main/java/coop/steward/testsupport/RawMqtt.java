@@ -1,0 +1,82 @@
+package coop.steward.testsupport;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * An MQTT 3.1.1 publisher written byte for byte, for what client libraries refuse to send: topics with any
+ * character at all, payloads of any size. One connection per message.
+ */
+public final class RawMqtt {
+    private RawMqtt() {
+    }
+
+    /** What the broker did with one QoS 1 message. */
+    public enum Outcome { ACKNOWLEDGED, CONNECTION_CLOSED, NO_ANSWER }
+
+    /** Publishes one QoS 1 message and waits up to 5 s for the broker's PUBACK. */
+    public static Outcome publish(int port, String topic, byte[] payload) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(5_000);
+            OutputStream out = socket.getOutputStream();
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            byte[] clientId = ("raw-" + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
+            ByteArrayOutputStream connect = new ByteArrayOutputStream();
+            connect.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60});
+            writeString(connect, clientId);
+            packet(out, 0x10, connect.toByteArray());
+            int connack = in.readUnsignedByte();
+            byte[] connackBody = new byte[in.readUnsignedByte()];
+            in.readFully(connackBody);
+            if (connack != 0x20 || connackBody[1] != 0) {
+                throw new IOException("the broker refused the connection: return code " + connackBody[1]);
+            }
+            ByteArrayOutputStream publish = new ByteArrayOutputStream();
+            writeString(publish, topic.getBytes(StandardCharsets.UTF_8));
+            publish.writeBytes(new byte[] {0, 1});
+            publish.writeBytes(payload);
+            packet(out, 0x32, publish.toByteArray());
+            try {
+                int type = in.readUnsignedByte();
+                if (type == 0x40) {
+                    out.write(new byte[] {(byte) 0xe0, 0});
+                    out.flush();
+                    return Outcome.ACKNOWLEDGED;
+                }
+                return Outcome.NO_ANSWER;
+            } catch (EOFException e) {
+                return Outcome.CONNECTION_CLOSED;
+            } catch (SocketTimeoutException e) {
+                return Outcome.NO_ANSWER;
+            } catch (IOException e) {
+                return Outcome.CONNECTION_CLOSED; // reset
+            }
+        }
+    }
+
+    private static void writeString(ByteArrayOutputStream out, byte[] utf8) {
+        out.write(utf8.length >> 8);
+        out.write(utf8.length & 0xff);
+        out.writeBytes(utf8);
+    }
+
+    private static void packet(OutputStream out, int header, byte[] body) throws IOException {
+        ByteArrayOutputStream packet = new ByteArrayOutputStream(body.length + 5);
+        packet.write(header);
+        int length = body.length;
+        do {
+            int digit = length % 128;
+            length /= 128;
+            packet.write(length > 0 ? digit | 0x80 : digit);
+        } while (length > 0);
+        packet.writeBytes(body);
+        out.write(packet.toByteArray());
+        out.flush();
+    }
+}
