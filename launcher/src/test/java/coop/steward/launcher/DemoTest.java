@@ -49,6 +49,23 @@ class DemoTest {
             assertThat(pub.exitValue()).as(new String(pub.getInputStream().readAllBytes())).isZero();
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
                     assertThat(sensorsWithReadings(demo.httpPort())).contains("my-garden/bed-9/soil-a"));
+
+            // A message of 200 readings (18 KB), over the 8,092 bytes Moquette took by default.
+            StringBuilder readings = new StringBuilder();
+            long t0 = System.currentTimeMillis() - 200_000;
+            for (int i = 0; i < 200; i++) {
+                readings.append(i == 0 ? "" : ",").append("{\"sensor\": \"soil-b\", \"kind\": \"soil_moisture\", ")
+                        .append("\"t\": ").append(t0 + i * 1_000L).append(", \"value\": 30.5}");
+            }
+            Path file = java.nio.file.Files.writeString(data.resolve("200.json"), "{\"v\": 1, \"device\": \"bed-9\", "
+                    + "\"seq\": 2, \"readings\": [" + readings + "]}");
+            Process large = new ProcessBuilder("mosquitto_pub", "-p", Integer.toString(demo.brokerPort()), "-q", "1",
+                    "-t", "steward/v1/my-garden/bed-9/readings", "-f", file.toString()).redirectErrorStream(true).start();
+            assertThat(large.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(large.exitValue()).as(new String(large.getInputStream().readAllBytes())).isZero();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(new JsonObject(get(demo.httpPort(),
+                    "/api/v1/series?site=my-garden&device=bed-9&sensor=soil-b&from=0").body()).getJsonArray("t"))
+                    .hasSize(200));
         }
 
         try (Demo again = Demo.start(FreePort.find(), FreePort.find(), data)) {
