@@ -7,6 +7,7 @@ import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
 import coop.steward.protocol.WireJson;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -68,6 +69,9 @@ public final class MqttLink implements AutoCloseable {
     private final MqttConnectOptions options;
     private final Listener listener;
     private volatile boolean closed;
+    /** Connections whose subscriptions the broker confirmed: only then can acks, configs and commands arrive. */
+    private final AtomicInteger subscribedSession = new AtomicInteger();
+    private final AtomicInteger session = new AtomicInteger();
     private long reconnectDelayMs = 500;
 
     public MqttLink(String url, String site, String device, String username, String password, int keepAliveSeconds,
@@ -102,7 +106,7 @@ public final class MqttLink implements AutoCloseable {
     }
 
     public boolean isConnected() {
-        return client.isConnected();
+        return client.isConnected() && subscribedSession.get() == session.get();
     }
 
     /** Hands a readings message to the broker; false when it cannot take it now (it is then sent later). */
@@ -183,19 +187,32 @@ public final class MqttLink implements AutoCloseable {
         @Override
         public void connectComplete(boolean reconnect, String serverUri) {
             LOG.info("{}/{}: connected to {}{}", site, device, serverUri, reconnect ? " again" : "");
+            int current = session.incrementAndGet();
             try {
-                client.subscribe(Topics.readingsAck(site, device), 1);
-                client.subscribe(Topics.device(site, device, Channel.CONFIG), 1);
-                client.subscribe(Topics.device(site, device, Channel.CMD), 1);
+                client.subscribe(new String[] {Topics.readingsAck(site, device),
+                        Topics.device(site, device, Channel.CONFIG), Topics.device(site, device, Channel.CMD)},
+                        new int[] {1, 1, 1}, null, new IMqttActionListener() {
+                            @Override
+                            public void onSuccess(IMqttToken token) {
+                                subscribedSession.set(current);
+                                listener.connected(); // now acks can come back: send what waits
+                            }
+
+                            @Override
+                            public void onFailure(IMqttToken token, Throwable e) {
+                                LOG.error("{}/{}: the broker refused the subscriptions to acks, config and commands: "
+                                        + "{}", site, device, e.getMessage());
+                            }
+                        });
             } catch (MqttException e) {
                 LOG.error("{}/{}: cannot subscribe to acks, config and commands: {}", site, device, e.getMessage());
             }
             publishStatus(listener.status());
-            listener.connected();
         }
 
         @Override
         public void connectionLost(Throwable cause) {
+            session.incrementAndGet();
             listener.connectionLost();
             LOG.warn("{}/{}: lost the broker ({}); reconnecting", site, device,
                     cause == null ? "no reason given" : cause.getMessage());
