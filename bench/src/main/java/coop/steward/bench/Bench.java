@@ -35,6 +35,8 @@ public final class Bench {
     private static int alertProbes = ALERT_PROBES;
     /** Run the collector without alert rules, to see what evaluating them costs. */
     private static boolean withoutAlerts;
+    /** Measure only the dashboard in a browser. */
+    private static boolean onlyDashboard;
 
     private Bench() {
     }
@@ -53,9 +55,10 @@ public final class Bench {
                 case "--no-alerts" -> noAlerts = true;
                 case "--alerts-only" -> alertsOnly = true;
                 case "--probes" -> alertProbes = Integer.parseInt(args[++i]);
+                case "--dashboard-only" -> onlyDashboard = true;
                 default -> {
                     System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only | --alerts-only [--probes N]] "
-                            + "[--no-alerts]");
+                            + "[--no-alerts] [--dashboard-only]");
                     System.exit(2);
                 }
             }
@@ -81,6 +84,10 @@ public final class Bench {
     }
 
     private static void run(Report report, Path work, int messages, long t0) throws Exception {
+        if (onlyDashboard) {
+            dashboard(report, work);
+            return;
+        }
         try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
                 "max_queued_messages 0", "max_inflight_messages 10000", "set_tcp_nodelay true")) {
             report.note("The harness's Mosquitto runs with the settings docs/deployment.md gives a collector's broker "
@@ -100,6 +107,33 @@ public final class Bench {
             outboxReplay(report, work, broker);
             agentFootprint(report, work, broker);
         }
+        if (!only && !onlyAlerts) {
+            dashboard(report, work);
+        }
+    }
+
+    private static void dashboard(Report report, Path work) throws Exception {
+        DashboardSpeed.Result r;
+        try (DashboardSpeed speed = DashboardSpeed.start(work.resolve("dashboard"))) {
+            r = speed.measure();
+        }
+        report.add(new Report.Row("dashboard: overview's data on screen after a fresh load, demo with 60 days (median)",
+                Report.ms(r.overviewMs()), "a small static file from the same server: " + Report.ms(r.staticPageMs()),
+                Report.ratio(r.overviewMs() / r.staticPageMs()), "< 1 s", Report.verdict(r.overviewMs() < 1_000)));
+        report.add(new Report.Row(String.format(Locale.ROOT, "dashboard: plot view redrawn for a year, %,d points "
+                        + "(median)", r.yearPoints()), Report.ms(r.yearRedrawMs()),
+                "the same view for 24 hours: " + Report.ms(r.dayRedrawMs()),
+                Report.ratio(r.yearRedrawMs() / r.dayRedrawMs()), "< 300 ms", Report.verdict(r.yearRedrawMs() < 300)));
+        report.add(new Report.Row("dashboard: the page's own JavaScript and CSS, compressed",
+                String.format(Locale.ROOT, "%.1f KB", r.ownBytes() / 1000.0),
+                String.format(Locale.ROOT, "the chart library (uPlot): %.1f KB", r.chartLibraryBytes() / 1000.0),
+                Report.ratio((double) r.ownBytes() / r.chartLibraryBytes()), "< 150 KB",
+                Report.verdict(r.ownBytes() < 150_000)));
+        report.note("The dashboard is measured in Debian's headless Chromium at 1,400 x 900 against bin/steward demo "
+                + "in its own process, first started on a fresh folder (so with its 60 days of history), over "
+                + "127.0.0.1; times are from the browser's Performance API, the median of 7 runs after one untimed "
+                + "run. \"On screen\" is the moment the view's data and charts are drawn (the steward:view-ready mark); "
+                + "a redraw is from the click on a range to that mark. Sizes are the compressed bytes received.");
     }
 
     private static void influxIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0,

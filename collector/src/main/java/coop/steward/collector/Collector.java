@@ -14,6 +14,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 
 /** The collector as one unit: store, alerts, ingest and HTTP API, started in that order. Tests start exactly this. */
@@ -59,7 +60,8 @@ public final class Collector {
         Presence presence = new Presence();
         MqttIngest ingest = new MqttIngest(settings.ingest(), store, metrics, rejections, presence, clock, alerts);
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, alerts, metrics, clock);
-        return vertx.createHttpServer()
+        // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.
+        return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
                 .requestHandler(api.router())
                 .listen(settings.httpPort(), settings.httpHost())

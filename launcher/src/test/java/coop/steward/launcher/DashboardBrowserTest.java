@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.testsupport.HeadlessChromium;
 import coop.steward.testsupport.MosquittoBroker;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;

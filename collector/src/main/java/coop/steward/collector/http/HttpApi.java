@@ -64,6 +64,9 @@ public final class HttpApi {
                 Alerts.EVENTS, "alert"), ingest::listenToReadings)::handle);
         router.route("/api/*").handler(ctx -> fail(ctx, new ApiError(404, "no such API: " + ctx.request().path()
                 + "; see docs/protocol.md for the endpoints")));
+        // uPlot from its WebJar on the class path: a Pi in a field is often offline, so nothing comes from a CDN.
+        router.route("/webjars/*").handler(StaticHandler.create("META-INF/resources/webjars")
+                .setCachingEnabled(true).setMaxAgeSeconds(86_400));
         router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false));
         router.route().failureHandler(this::failure);
         // What the router answers by itself (no route, wrong method, a failure while matching) gets a sentence too.

@@ -1,4 +1,4 @@
-package coop.steward.launcher;
+package coop.steward.testsupport;
 
 import java.io.File;
 import java.nio.file.Files;
@@ -12,14 +12,14 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * Debian's Chromium driven through Debian's chromedriver: Selenium Manager cannot download browsers here, and
  * the background-networking flags keep Chromium from calling out of a closed network.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
     private static final Path BROWSER = Path.of("/usr/bin/chromium");
     private static final Path DRIVER = Path.of("/usr/bin/chromedriver");
 
     private HeadlessChromium() {
     }
 
-    static ChromeDriver start(Path profile, int width, int height) {
+    public static ChromeDriver start(Path profile, int width, int height) {
         if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
             throw new IllegalStateException("Chromium or chromedriver is missing: run bin/test, which installs "
                     + "them, or apt-get install chromium chromium-driver");

@@ -1,0 +1,74 @@
+// The collector's HTTP API (docs/protocol.md). Relative URLs, so the page works behind any host, port or path.
+
+const TIMEOUT_MS = 10000;
+
+export class ApiError extends Error {}
+
+/** The latest API requests, so that anyone (the browser tests too) can ask the API what a view was shown. */
+const recent = [];
+window.stewardRequests = recent;
+
+async function request(path, options = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  recent.push(path);
+  if (recent.length > 200) recent.shift();
+  let response;
+  try {
+    response = await fetch(path, {
+      cache: 'no-store', headers: { Accept: 'application/json', ...(options.headers || {}) },
+      method: options.method || 'GET', body: options.body, signal: controller.signal,
+    });
+  } catch (error) {
+    throw new ApiError('Cannot reach the Steward collector');
+  } finally {
+    clearTimeout(timer);
+  }
+  let body = null;
+  try {
+    body = await response.json();
+  } catch (error) {
+    body = null;
+  }
+  if (!response.ok) {
+    throw new ApiError(body && body.error ? body.error : `the collector answered HTTP ${response.status}`);
+  }
+  return body;
+}
+
+function query(params) {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) {
+    if (value === undefined || value === null || value === '') continue;
+    for (const item of Array.isArray(value) ? value : [value]) search.append(name, String(item));
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+export const api = {
+  devices: () => request('api/v1/devices'),
+  sites: () => request('api/v1/sites'),
+  alerts: (params) => request(`api/v1/alerts${query(params)}`),
+  acknowledge: (id, note) => request(`api/v1/alerts/${encodeURIComponent(id)}/ack`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(note ? { note } : {}),
+  }),
+  /** series: [{site, device, sensor}]; at most 20 a request, so longer lists are split. */
+  batch: async (series, from, to, maxPoints) => {
+    const chunks = [];
+    for (let i = 0; i < series.length; i += 20) chunks.push(series.slice(i, i + 20));
+    const answers = await Promise.all(chunks.map((chunk) => request(`api/v1/series/batch${query({
+      series: chunk.map((s) => `${s.site}/${s.device}/${s.sensor}`), from, to, maxPoints,
+    })}`)));
+    const first = answers[0] || { from, to, step: null, series: [] };
+    return { ...first, series: answers.flatMap((a) => a.series) };
+  },
+  spans: (site, device, sensor, from, to) => request(`api/v1/spans${query({ site, device, sensor, from, to })}`),
+  totals: (site, device, sensor, from, to, period) =>
+    request(`api/v1/totals${query({ site, device, sensor, from, to, period })}`),
+  report: (params) => request(`api/v1/report${query(params)}`),
+  reportCsvUrl: (params) => `api/v1/report${query({ ...params, format: 'csv' })}`,
+  seriesCsvUrl: (s, from, to) => `api/v1/series${query({ site: s.site, device: s.device, sensor: s.sensor, from, to,
+    format: 'csv', limit: 1000000 })}`,
+};

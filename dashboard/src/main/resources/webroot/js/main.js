@@ -1,0 +1,114 @@
+// Steward dashboard: a view per URL fragment, each drawn from the collector's API and kept current.
+
+import { ApiError } from './api.js';
+import { el, render } from './dom.js';
+import { formatTime } from './format.js';
+import { connect } from './live.js';
+import { parse } from './router.js';
+import { sweep } from './chart.js';
+import * as today from './views/today.js';
+import * as plot from './views/plot.js';
+import * as array from './views/array.js';
+import * as health from './views/health.js';
+import * as alerts from './views/alerts.js';
+import * as report from './views/report.js';
+
+const VIEWS = { today, plot, array, health, alerts, report };
+const NAV = [['today', 'Today'], ['alerts', 'Alerts'], ['health', 'Devices'], ['report', 'Report']];
+const CHECK_EVERY_MS = 5000;
+
+const state = { current: null, failingSince: null, renderId: 0 };
+
+function main() {
+  const nav = document.getElementById('nav');
+  for (const [view, label] of NAV) {
+    const a = el('a', 'nav-link', label);
+    a.href = `#/${view}`;
+    a.dataset.view = view;
+    nav.append(a);
+  }
+  window.addEventListener('hashchange', show);
+  show();
+  connect();
+  setInterval(checkCollector, CHECK_EVERY_MS);
+}
+
+async function show() {
+  const route = parse(location.hash);
+  const view = VIEWS[route.view] || today;
+  for (const a of document.querySelectorAll('.nav-link')) {
+    if (a.dataset.view === (VIEWS[route.view] ? route.view : 'today')) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (state.current && state.current.dispose) state.current.dispose();
+  state.current = null;
+  const id = ++state.renderId;
+  const container = document.getElementById('view');
+  container.setAttribute('aria-busy', 'true');
+  performance.mark(`steward:view-start:${id}`);
+  try {
+    const handle = await view.show(container, route, { isCurrent: () => id === state.renderId, failed });
+    if (id !== state.renderId) {
+      if (handle && handle.dispose) handle.dispose();
+      return;
+    }
+    state.current = handle;
+    document.title = (handle && handle.title ? `${handle.title} · ` : '') + 'Steward';
+    // Once the view and its charts are on screen: bin/bench times views from these marks.
+    requestAnimationFrame(() => {
+      performance.mark(`steward:view-ready:${id}`);
+      performance.measure(`steward:view:${route.view}:${id}`, `steward:view-start:${id}`, `steward:view-ready:${id}`);
+      container.dataset.ready = String(id);
+    });
+    reachable();
+  } catch (error) {
+    if (id !== state.renderId) return;
+    failed(error);
+    render(container, el('div', 'problem', el('h2', null, 'This view could not be shown'),
+      el('p', null, error.message)));
+  } finally {
+    if (id === state.renderId) container.removeAttribute('aria-busy');
+    sweep();
+  }
+}
+
+function failed(error) {
+  if (error instanceof ApiError && error.message.startsWith('Cannot reach')) {
+    if (state.failingSince === null) state.failingSince = Date.now();
+    banner();
+  }
+}
+
+function reachable() {
+  if (state.failingSince !== null) {
+    state.failingSince = null;
+    banner();
+    show();
+  }
+}
+
+function banner() {
+  const node = document.getElementById('connection-banner');
+  document.body.classList.toggle('is-disconnected', state.failingSince !== null);
+  if (state.failingSince === null) {
+    node.hidden = true;
+    node.replaceChildren();
+    return;
+  }
+  node.replaceChildren(el('strong', 'banner-message', `Cannot reach the Steward collector since `
+    + `${formatTime(state.failingSince, '', 'clock')} — what is shown may be out of date`), ' ',
+  el('span', 'banner-detail', 'Trying again every few seconds.'));
+  node.hidden = false;
+}
+
+async function checkCollector() {
+  try {
+    // Any answer, 503 included, means the collector itself is there.
+    await fetch('health', { cache: 'no-store' });
+    reachable();
+  } catch (error) {
+    failed(new ApiError('Cannot reach the Steward collector'));
+  }
+}
+
+main();

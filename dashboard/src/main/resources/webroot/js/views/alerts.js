@@ -1,0 +1,135 @@
+// Alerts: open, acknowledged and resolved, filtered by site and severity; acknowledge with an optional note; each
+// alert opens the chart of its sensor around its episode.
+
+import { api } from '../api.js';
+import { button, el, link, render } from '../dom.js';
+import { collator, formatDuration, formatTime } from '../format.js';
+import { onAlert } from '../live.js';
+import { go, href, withQuery } from '../router.js';
+import { severityBadge } from './cards.js';
+
+const STATES = [['open', 'Open'], ['acknowledged', 'Acknowledged'], ['resolved', 'Resolved'], ['all', 'All']];
+const HOUR = 3600000;
+
+export async function show(container, route, ctx) {
+  const state = route.query.get('state') || 'open';
+  const site = route.query.get('site') || '';
+  const severity = route.query.get('severity') || '';
+  const [alerts, sites] = await Promise.all([
+    api.alerts({ state, site, severity }),
+    api.sites().catch(() => []),
+  ]);
+  if (!ctx.isCurrent()) return null;
+  const zones = new Map(sites.map((s) => [s.site, s.zone]));
+  const page = el('div', 'alerts-view');
+  page.append(el('h1', 'view-title', 'Alerts'));
+  page.append(filters(route, state, site, severity, sites));
+  const list = el('div', 'alert-list');
+  list.setAttribute('aria-live', 'polite');
+  if (!alerts.length) {
+    list.append(el('p', 'note', state === 'open' ? 'No open alerts. Everything the rules watch looks fine.'
+      : 'No alerts match these filters.'));
+  }
+  alerts.forEach((a) => list.append(alertCard(a, { zone: zones.get(a.site) || '', onChange: () => reload(route) })));
+  page.append(list);
+  render(container, page);
+  const stop = onAlert(() => reload(route));
+  return { title: 'Alerts', dispose: stop };
+}
+
+function reload(route) {
+  // The same URL again: show() re-reads the list.
+  window.dispatchEvent(new HashChangeEvent('hashchange'));
+  return route;
+}
+
+function filters(route, state, site, severity, sites) {
+  const form = el('form', 'filters');
+  form.setAttribute('aria-label', 'Filter alerts');
+  form.addEventListener('submit', (e) => e.preventDefault());
+  const select = (label, name, value, options) => {
+    const s = el('select');
+    s.name = name;
+    for (const [v, text] of options) {
+      const o = el('option', null, text);
+      o.value = v;
+      o.selected = v === value;
+      s.append(o);
+    }
+    s.addEventListener('change', () => go(withQuery(route, { [name]: s.value })));
+    return el('label', 'filter', `${label} `, s);
+  };
+  form.append(select('Show', 'state', state, STATES),
+    select('Site', 'site', site, [['', 'Every site'], ...sites.map((s) => [s.site, s.site])
+      .sort((a, b) => collator.compare(a[1], b[1]))]),
+    select('Severity', 'severity', severity, [['', 'Any severity'], ['critical', 'Critical only'],
+      ['warning,critical', 'Warning and critical'], ['info', 'Info only']]));
+  return form;
+}
+
+/** The chart of the alert's device around its episode: six hours either side. */
+export function chartHref(alert) {
+  const from = alert.openedAt - 6 * HOUR;
+  const to = Math.min(Date.now(), (alert.resolvedAt || Date.now()) + 6 * HOUR);
+  return href('plot', [alert.site, alert.device], { from: Math.round(from), to: Math.round(Math.max(to, from + HOUR)),
+    alert: alert.id });
+}
+
+export function alertCard(alert, { zone = '', compact = false, onChange } = {}) {
+  const card = el('article', `alert alert-${alert.severity} alert-state-${alert.state}`);
+  card.dataset.alert = alert.id;
+  card.dataset.state = alert.state;
+  const where = [alert.site, alert.device, alert.sensor].filter(Boolean).join(' / ');
+  const ongoing = alert.resolvedAt ? `lasted ${formatDuration(alert.resolvedAt - alert.openedAt)}`
+    : `since ${formatTime(alert.openedAt, zone)}`;
+  card.append(el('header', 'alert-head', severityBadge(alert.severity), el('span', 'alert-rule', alert.rule),
+    el('span', 'alert-where', where)));
+  card.append(el('p', 'alert-message', alert.message || ''));
+  const facts = el('p', 'alert-facts', `Opened ${formatTime(alert.openedAt, zone)} · ${ongoing}`);
+  if (alert.acknowledgedAt) facts.append(` · acknowledged ${formatTime(alert.acknowledgedAt, zone)}`);
+  if (alert.resolvedAt) facts.append(` · resolved ${formatTime(alert.resolvedAt, zone)}`);
+  card.append(facts);
+  if (alert.note) card.append(el('p', 'alert-note', el('strong', null, 'Note: '), alert.note));
+  const actions = el('div', 'alert-actions');
+  if (alert.device) actions.append(link(chartHref(alert), 'button-link', 'Show the chart'));
+  if (alert.state === 'open') actions.append(ackControl(alert, compact, onChange, card));
+  card.append(actions);
+  return card;
+}
+
+function ackControl(alert, compact, onChange, card) {
+  const holder = el('div', 'ack');
+  const note = el('textarea');
+  note.maxLength = 500;
+  note.rows = 2;
+  note.placeholder = 'What was done (optional)';
+  const noteLabel = el('label', 'ack-note', 'Note ', note);
+  noteLabel.hidden = compact;
+  const status = el('span', 'ack-status');
+  status.setAttribute('role', 'status');
+  const ack = button('Acknowledge', 'primary', async () => {
+    ack.disabled = true;
+    status.textContent = 'Acknowledging…';
+    try {
+      await api.acknowledge(alert.id, note.value.trim());
+      status.textContent = 'Acknowledged';
+      card.dataset.state = 'acknowledged';
+      if (onChange) onChange();
+    } catch (error) {
+      status.textContent = `Could not acknowledge: ${error.message}`;
+      ack.disabled = false;
+    }
+  });
+  ack.dataset.action = 'acknowledge';
+  if (compact) {
+    const more = button('Add a note', 'secondary', () => {
+      noteLabel.hidden = false;
+      more.hidden = true;
+      note.focus();
+    });
+    holder.append(ack, more, noteLabel, status);
+  } else {
+    holder.append(noteLabel, ack, status);
+  }
+  return holder;
+}
