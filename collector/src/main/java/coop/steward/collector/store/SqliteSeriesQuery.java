@@ -11,6 +11,8 @@ import java.util.TreeMap;
 
 /** Answers a {@link SeriesQuery} from the embedded store on one reader connection. */
 final class SqliteSeriesQuery {
+    private static final String LAST_ROW = "JOIN reading r ON r.series_id = ? AND r.t = g.last_t";
+
     private SqliteSeriesQuery() {
     }
 
@@ -23,7 +25,7 @@ final class SqliteSeriesQuery {
             ps.setString(3, key.sensor());
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return new SeriesData(key, null, null, new long[0], new double[0], false);
+                    return SeriesData.none(query);
                 }
                 return points(c, query, rs.getLong(1), rs.getString(2), rs.getString(3));
             }
@@ -37,22 +39,45 @@ final class SqliteSeriesQuery {
         }
         String sql = query.isRaw()
                 ? "SELECT t, value FROM reading WHERE series_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
-                : "SELECT (t / " + query.stepMillis() + ") * " + query.stepMillis() + " AS bucket, "
-                        + aggregate(query.aggregation())
-                        + " FROM reading WHERE series_id = ? AND t >= ? AND t < ? GROUP BY bucket ORDER BY bucket LIMIT ?";
+                : bucketSql(query);
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, seriesId);
-            ps.setLong(2, query.from());
-            ps.setLong(3, query.to());
-            ps.setInt(4, query.limit() + 1);
-            PointList points = new PointList(query.limit());
+            int p = 1;
+            ps.setLong(p++, seriesId);
+            ps.setLong(p++, query.from());
+            ps.setLong(p++, query.to());
+            if (sql.contains(LAST_ROW)) {
+                ps.setLong(p++, seriesId);
+            }
+            ps.setInt(p, query.limit() + 1);
+            boolean envelope = query.envelope();
+            PointList points = new PointList(query.limit(), envelope);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && points.add(rs.getLong(1), rs.getDouble(2))) {
+                while (rs.next() && points.add(rs.getLong(1), rs.getDouble(2), envelope ? rs.getDouble(3) : 0,
+                        envelope ? rs.getDouble(4) : 0)) {
                     // PointList stops one past the limit, which tells that the answer is truncated.
                 }
             }
             return points.toSeries(query.key(), kind, unit);
         }
+    }
+
+    /**
+     * Columns bucket, value, then min and max with an envelope. SQLite takes a bare column from the row that holds
+     * a lone max(): the value of the bucket's last point. An envelope adds a second max(), so the last value then
+     * comes from a join on the bucket's latest time instead.
+     */
+    private static String bucketSql(SeriesQuery query) {
+        String bucket = "(t / " + query.stepMillis() + ") * " + query.stepMillis() + " AS bucket";
+        String where = " FROM reading WHERE series_id = ? AND t >= ? AND t < ? GROUP BY bucket";
+        if (query.envelope() && query.aggregation() == Aggregation.LAST) {
+            return "SELECT g.bucket, r.value, g.mn, g.mx FROM (SELECT " + bucket + ", max(t) AS last_t, "
+                    + "min(value) AS mn, max(value) AS mx" + where + ") g " + LAST_ROW
+                    + " ORDER BY g.bucket LIMIT ?";
+        }
+        String envelope = query.envelope() ? ", min(value), max(value)" : "";
+        String lastRow = query.aggregation() == Aggregation.LAST ? ", max(t)" : "";
+        return "SELECT " + bucket + ", " + aggregate(query.aggregation()) + envelope + lastRow + where
+                + " ORDER BY bucket LIMIT ?";
     }
 
     /**
@@ -93,9 +118,9 @@ final class SqliteSeriesQuery {
                 }
             }
         }
-        PointList points = new PointList(query.limit());
+        PointList points = new PointList(query.limit(), query.envelope());
         for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
-            if (!points.add(e.getKey(), e.getValue().value(query.aggregation()))) {
+            if (!points.add(e.getKey(), e.getValue(), query.aggregation())) {
                 break;
             }
         }
@@ -113,8 +138,8 @@ final class SqliteSeriesQuery {
             case MAX -> "max(value)";
             case SUM -> "sum(value)";
             case COUNT -> "count(*)";
-            // SQLite takes a bare column from the row that holds max(): the value of the bucket's last point.
-            case LAST -> "value, max(t)";
+            case LAST -> "value"; // with max(t): see bucketSql
+
         };
     }
 }
