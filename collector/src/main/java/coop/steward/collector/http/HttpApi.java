@@ -4,6 +4,7 @@ import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.Presence;
+import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.collector.store.SeriesData;
 import coop.steward.collector.store.SeriesQuery;
@@ -32,10 +33,11 @@ public final class HttpApi {
     private final Alerts alerts;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
+    private final Sites sites;
     private final Blocking blocking;
 
     public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
-                   Alerts alerts, PrometheusMeterRegistry metrics, Clock clock) {
+                   Alerts alerts, PrometheusMeterRegistry metrics, Clock clock, Sites sites) {
         this.presence = presence;
         this.alerts = alerts;
         this.vertx = vertx;
@@ -44,6 +46,7 @@ public final class HttpApi {
         this.rejections = rejections;
         this.metrics = metrics;
         this.clock = clock;
+        this.sites = sites;
         this.blocking = new Blocking(vertx);
     }
 
@@ -53,6 +56,7 @@ public final class HttpApi {
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         new DeviceRoutes(store, presence, clock, blocking).mount(router);
+        new SiteRoutes(store, sites, blocking).mount(router);
         router.get("/api/v1/series").handler(this::series);
         router.get("/api/v1/rejected").handler(ctx -> blocking.json(ctx, this::rejected));
         new AlertRoutes(alerts).mount(router);
