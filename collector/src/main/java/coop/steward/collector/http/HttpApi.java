@@ -6,7 +6,6 @@ import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.ReadingStore;
-import coop.steward.collector.store.SeriesData;
 import coop.steward.collector.store.SeriesQuery;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -57,6 +56,7 @@ public final class HttpApi {
         router.get("/metrics").handler(this::metrics);
         new DeviceRoutes(store, presence, clock, blocking).mount(router);
         new SiteRoutes(store, sites, blocking).mount(router);
+        new SeriesBatchRoutes(store, clock, blocking).mount(router);
         router.get("/api/v1/series").handler(this::series);
         router.get("/api/v1/rejected").handler(ctx -> blocking.json(ctx, this::rejected));
         new AlertRoutes(alerts).mount(router);
@@ -119,7 +119,7 @@ public final class HttpApi {
             return;
         }
         if (!csv) {
-            blocking.json(ctx, () -> seriesJson(query, store.query(query)));
+            blocking.json(ctx, () -> SeriesJson.of(query, store.query(query)));
             return;
         }
         blocking.run(() -> store.query(query)).onComplete(ar -> {
@@ -131,27 +131,6 @@ public final class HttpApi {
                     .putHeader("Content-Disposition", "attachment; filename=\"" + SeriesCsv.fileName(query) + "\"")
                     .end(SeriesCsv.render(query, ar.result()));
         });
-    }
-
-    private static JsonObject seriesJson(SeriesQuery query, SeriesData data) {
-        JsonArray t = new JsonArray();
-        JsonArray value = new JsonArray();
-        for (int i = 0; i < data.t().length; i++) {
-            t.add(data.t()[i]);
-            value.add(data.value()[i]);
-        }
-        JsonObject body = new JsonObject()
-                .put("site", query.key().site()).put("device", query.key().device()).put("sensor", query.key().sensor())
-                .put("kind", data.kind()).put("unit", data.unit())
-                .put("from", query.from()).put("to", query.to());
-        if (!query.isRaw()) {
-            body.put("step", query.stepMillis()).put("agg", query.aggregation().code());
-        }
-        body.put("t", t).put("value", value);
-        if (data.truncated()) {
-            body.put("truncated", true);
-        }
-        return body;
     }
 
     private Object rejected() {
