@@ -1,6 +1,8 @@
 package coop.steward.collector.http;
 
 import coop.steward.collector.alert.Alerts;
+import coop.steward.collector.history.CounterTotals;
+import coop.steward.collector.history.ValveSpans;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.Presence;
@@ -57,6 +59,8 @@ public final class HttpApi {
         new DeviceRoutes(store, presence, clock, blocking).mount(router);
         new SiteRoutes(store, sites, blocking).mount(router);
         new SeriesBatchRoutes(store, clock, blocking).mount(router);
+        new SpanRoutes(new ValveSpans(store), clock, blocking).mount(router);
+        new TotalsRoutes(new CounterTotals(store), sites, clock, blocking).mount(router);
         router.get("/api/v1/series").handler(this::series);
         router.get("/api/v1/rejected").handler(ctx -> blocking.json(ctx, this::rejected));
         new AlertRoutes(alerts).mount(router);

@@ -51,6 +51,17 @@ final class Params {
         return ordered(from, to);
     }
 
+    /** A range of at most {@code maxDays}, so that one request cannot ask the store for decades of buckets. */
+    static Range range(MultiMap params, long now, int maxDays, String what) {
+        Range range = range(params, now);
+        if (range.to() - range.from() > maxDays * DAY) {
+            throw ApiError.badRequest("from " + Instant.ofEpochMilli(range.from()) + " to "
+                    + Instant.ofEpochMilli(range.to()) + " is more than " + maxDays + " days; " + what
+                    + " cover at most " + maxDays + " days in one request: ask for the rest in another");
+        }
+        return range;
+    }
+
     static Range ordered(long from, long to) {
         if (from > to) {
             throw ApiError.badRequest("from (" + Instant.ofEpochMilli(from) + ") is after to ("
