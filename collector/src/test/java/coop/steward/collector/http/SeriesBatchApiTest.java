@@ -59,9 +59,9 @@ class SeriesBatchApiTest {
         assertThat(soilA.getString("unit")).isEqualTo("%");
         assertThat(soilA.getJsonArray("t")).hasSize(12).startsWith(T0, T0 + 300_000L);
         // Each five minutes hold 20, 21, 22, 23 and 24.
-        assertThat(soilA.getJsonArray("value").getList()).containsOnly(22.0);
-        assertThat(soilA.getJsonArray("min").getList()).hasSize(12).containsOnly(20.0);
-        assertThat(soilA.getJsonArray("max").getList()).hasSize(12).containsOnly(24.0);
+        assertThat(list(soilA, "value")).containsOnly(22.0);
+        assertThat(list(soilA, "min")).hasSize(12).containsOnly(20.0);
+        assertThat(list(soilA, "max")).hasSize(12).containsOnly(24.0);
         assertThat(soilA.containsKey("truncated")).isFalse();
         JsonObject soilB = series.getJsonObject(1);
         assertThat(soilB.getString("unit")).isEqualTo("C");
@@ -87,9 +87,9 @@ class SeriesBatchApiTest {
 
         assertThat(body.getLong("step")).isEqualTo(86_400_000L);
         JsonObject soilA = body.getJsonArray("series").getJsonObject(0);
-        assertThat(soilA.getJsonArray("t").getList()).containsExactly(T0 - 12 * 3_600_000L);
-        assertThat(soilA.getJsonArray("min").getList()).containsExactly(20.0);
-        assertThat(soilA.getJsonArray("max").getList()).containsExactly(24.0);
+        assertThat(list(soilA, "t")).containsExactly(T0 - 12 * 3_600_000L);
+        assertThat(list(soilA, "min")).containsExactly(20.0);
+        assertThat(list(soilA, "max")).containsExactly(24.0);
     }
 
     @Test
@@ -99,8 +99,8 @@ class SeriesBatchApiTest {
         assertThat(body.getValue("step")).isNull();
         assertThat(body.containsKey("step")).isTrue();
         JsonObject soilA = body.getJsonArray("series").getJsonObject(0);
-        assertThat(soilA.getJsonArray("t").getList()).containsExactly(T0, T0 + 60_000L, T0 + 120_000L);
-        assertThat(soilA.getJsonArray("value").getList()).containsExactly(20.0, 21.0, 22.0);
+        assertThat(list(soilA, "t")).containsExactly(T0, T0 + 60_000L, T0 + 120_000L);
+        assertThat(list(soilA, "value")).containsExactly(20.0, 21.0, 22.0);
         assertThat(soilA.containsKey("min")).isFalse();
         assertThat(soilA.getBoolean("truncated")).isTrue();
     }
@@ -126,5 +126,9 @@ class SeriesBatchApiTest {
         assertThat(api.refusal("/api/v1/series/batch?" + many.substring(1), 400))
                 .isEqualTo("21 series asked for; at most 20 fit in one request: ask for the rest in another");
         assertThat(api.object("/api/v1/series/batch?" + many.substring(1 + 32)).getJsonArray("series")).hasSize(20);
+    }
+
+    private static List<Object> list(JsonObject body, String key) {
+        return body.getJsonArray(key).stream().toList();
     }
 }
