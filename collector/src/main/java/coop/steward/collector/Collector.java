@@ -6,6 +6,7 @@ import coop.steward.collector.http.MalformedRequests;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.Presence;
+import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.InfluxReadingStore;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.collector.store.SqliteReadingStore;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
+import java.time.ZoneId;
 
 /** The collector as one unit: store, alerts, ingest and HTTP API, started in that order. Tests start exactly this. */
 public final class Collector {
@@ -59,7 +61,8 @@ public final class Collector {
                                            ReadingStore store, Alerts alerts) {
         Presence presence = new Presence();
         MqttIngest ingest = new MqttIngest(settings.ingest(), store, metrics, rejections, presence, clock, alerts);
-        HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, alerts, metrics, clock);
+        Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
+        HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, alerts, metrics, clock, sites);
         // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.
         return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)

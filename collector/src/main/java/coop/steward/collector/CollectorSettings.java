@@ -2,22 +2,30 @@ package coop.steward.collector;
 
 import coop.steward.collector.config.AlertsConfig;
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.config.SiteConfig;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything the collector needs to start, checked by whoever builds it from the command line. Readings go to
  * InfluxDB when {@code influx} is set, else to the embedded store in {@code dataDir} (which always holds the
- * alert state).
+ * alert state). {@code sites} are the sites whose time zone the config file gave; the others follow the
+ * collector's own.
  */
 public record CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
-                                Duration rawRetention, AlertsConfig alerts, InfluxSettings influx) {
+                                Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
+                                List<SiteConfig> sites) {
+    public CollectorSettings {
+        sites = List.copyOf(sites);
+    }
+
     public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
                              Duration rawRetention, AlertsConfig alerts) {
-        this(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, null);
+        this(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, null, List.of());
     }
 
     public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir) {
@@ -30,14 +38,14 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
         this(ingest, httpHost, httpPort, dataDir, rawRetention, CollectorConfig.defaults().alerts());
     }
 
-    /** These settings with the retention and alert rules of a collector config file. */
+    /** These settings with the retention, alert rules and site time zones of a collector config file. */
     public CollectorSettings with(CollectorConfig config) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
-                influx);
+                influx, config.sites());
     }
 
     /** These settings with readings stored in InfluxDB. */
     public CollectorSettings withInflux(InfluxSettings settings) {
-        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings);
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings, sites);
     }
 }

@@ -8,11 +8,11 @@ import io.vertx.core.json.JsonObject;
  * readings that raised and cleared it, not when they arrived. {@code acknowledgedAt} is when a person acknowledged
  * it, {@code detectedAt} when the collector raised it (its own clock); {@code late} says the readings that raised
  * it arrived late (an agent's replay after an outage). {@code device} and {@code sensor} are null for alerts about
- * a whole site or device.
+ * a whole site or device. {@code note} is what the person who acknowledged it wrote, or null.
  */
 public record Alert(String id, String rule, Severity severity, String site, String device, String sensor,
                     AlertState state, String message, Double value, long openedAt, Long acknowledgedAt,
-                    Long resolvedAt, boolean late, long detectedAt, Long since, String resolution) {
+                    Long resolvedAt, boolean late, long detectedAt, Long since, String resolution, String note) {
 
     public boolean isActive() {
         return state != AlertState.RESOLVED;
@@ -22,24 +22,32 @@ public record Alert(String id, String rule, Severity severity, String site, Stri
         return new Subject(site, device, sensor);
     }
 
-    Alert acknowledged(long at) {
+    Alert acknowledged(long at, String withNote) {
         return new Alert(id, rule, severity, site, device, sensor, AlertState.ACKNOWLEDGED, message, value, openedAt,
-                at, resolvedAt, late, detectedAt, since, resolution);
+                at, resolvedAt, late, detectedAt, since, resolution, withNote);
+    }
+
+    Alert noted(String withNote) {
+        return new Alert(id, rule, severity, site, device, sensor, state, message, value, openedAt, acknowledgedAt,
+                resolvedAt, late, detectedAt, since, resolution, withNote);
     }
 
     Alert resolved(long at, String why) {
         return new Alert(id, rule, severity, site, device, sensor, AlertState.RESOLVED, message, value, openedAt,
-                acknowledgedAt, at, late, detectedAt, since, why);
+                acknowledgedAt, at, late, detectedAt, since, why, note);
     }
 
-    /** The contract's alert object, with {@code late}, {@code detectedAt}, {@code since} and {@code resolution} added. */
+    /**
+     * The contract's alert object, with {@code late}, {@code detectedAt}, {@code note}, {@code since} and
+     * {@code resolution} added.
+     */
     public JsonObject toJson() {
         JsonObject json = new JsonObject()
                 .put("id", id).put("rule", rule).put("severity", severity.code())
                 .put("site", site).put("device", device).put("sensor", sensor)
                 .put("state", state.code()).put("message", message).put("value", value)
                 .put("openedAt", openedAt).put("acknowledgedAt", acknowledgedAt).put("resolvedAt", resolvedAt)
-                .put("late", late).put("detectedAt", detectedAt);
+                .put("late", late).put("detectedAt", detectedAt).put("note", note);
         if (since != null) {
             json.put("since", since);
         }

@@ -22,6 +22,9 @@ import java.util.function.Predicate;
 final class AlertBook implements AlertSink {
     /** Resolved alerts kept in memory for the API; all of them stay in the store. */
     static final int RESOLVED_KEPT = 1_000;
+    /** As the API lists alerts: by the data time they opened at, then by id. */
+    static final Comparator<Alert> NEWEST_FIRST = Comparator.comparingLong(Alert::openedAt)
+            .thenComparingLong((Alert a) -> seq(a.id())).reversed();
 
     record Key(String rule, Subject subject) {
     }
@@ -103,7 +106,7 @@ final class AlertBook implements AlertSink {
         Subject s = finding.subject();
         Alert alert = new Alert("a" + nextSeq++, finding.rule().id(), finding.rule().severity(), s.site(), s.device(),
                 s.sensor(), AlertState.OPEN, message.toString(), finding.value(), finding.t(), null, null, late, now,
-                finding.since(), null);
+                finding.since(), null, null);
         active.put(key, alert);
         byId.put(alert.id(), alert);
         lastNotified.put(alert.id(), now);
@@ -127,11 +130,21 @@ final class AlertBook implements AlertSink {
 
     /** A person acknowledged it: empty when there is no such alert (or it is long resolved). */
     Optional<Alert> acknowledge(String id) {
+        return acknowledge(id, null);
+    }
+
+    /**
+     * A person acknowledged it, perhaps with a note (null for none). Acknowledging it again with a note replaces the
+     * note and keeps the first acknowledgement's time. A resolved alert is answered as it is.
+     */
+    Optional<Alert> acknowledge(String id, String note) {
         Alert alert = byId.get(id);
-        if (alert == null || alert.state() != AlertState.OPEN) {
+        if (alert == null || alert.state() == AlertState.RESOLVED
+                || alert.state() == AlertState.ACKNOWLEDGED && (note == null || note.equals(alert.note()))) {
             return Optional.ofNullable(alert);
         }
-        Alert acknowledged = alert.acknowledged(clock.getAsLong());
+        Alert acknowledged = alert.state() == AlertState.OPEN ? alert.acknowledged(clock.getAsLong(), note)
+                : alert.noted(note);
         byId.put(id, acknowledged);
         active.put(new Key(alert.rule(), alert.subject()), acknowledged);
         lastNotified.remove(id);
@@ -161,8 +174,13 @@ final class AlertBook implements AlertSink {
                 result.add(alert);
             }
         }
-        result.sort(Comparator.comparingLong(Alert::openedAt).thenComparing(a -> seq(a.id())).reversed());
+        result.sort(NEWEST_FIRST);
         return result;
+    }
+
+    /** Whether this alert is in memory, where its state is the latest (alerts.db may not have it yet). */
+    boolean holds(String id) {
+        return byId.containsKey(id);
     }
 
     Collection<Alert> active() {

@@ -25,7 +25,7 @@ final class AlertDb implements AutoCloseable {
     static final String FILE = "alerts.db";
 
     private static final String COLUMNS = "id, rule, severity, site, device, sensor, state, message, value, opened_at, "
-            + "acknowledged_at, resolved_at, late, detected_at, since, resolution";
+            + "acknowledged_at, resolved_at, late, detected_at, since, resolution, note";
 
     private final Connection connection;
 
@@ -47,6 +47,8 @@ final class AlertDb implements AutoCloseable {
                         + "acknowledged_at INTEGER, resolved_at INTEGER, late INTEGER NOT NULL, "
                         + "detected_at INTEGER NOT NULL, since INTEGER, resolution TEXT)");
                 st.execute("CREATE INDEX IF NOT EXISTS alerts_by_state ON alerts (state, opened_at)");
+                st.execute("CREATE INDEX IF NOT EXISTS alerts_by_opened ON alerts (opened_at)");
+                addNoteColumn(st);
                 st.execute("CREATE TABLE IF NOT EXISTS rule_state (rule TEXT PRIMARY KEY, state TEXT NOT NULL, "
                         + "saved_at INTEGER NOT NULL)");
             }
@@ -57,6 +59,41 @@ final class AlertDb implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data folder " + dataDir, e);
         }
+    }
+
+    /** alerts.db files from before acknowledgement notes get the column; a note is null until someone writes one. */
+    private static void addNoteColumn(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery("SELECT 1 FROM pragma_table_info('alerts') WHERE name = 'note'")) {
+            if (rs.next()) {
+                return;
+            }
+        }
+        st.execute("ALTER TABLE alerts ADD COLUMN note TEXT");
+    }
+
+    /**
+     * Stored alerts the query may match, oldest bound first: those opened before {@code to} and not resolved before
+     * {@code from}, then checked one by one.
+     */
+    List<Alert> find(AlertQuery query, long now) throws SQLException {
+        List<Alert> found = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE opened_at < ? "
+                + "AND (resolved_at IS NULL OR resolved_at >= ?)" + (query.site() == null ? "" : " AND site = ?"))) {
+            ps.setLong(1, query.to() == null ? Long.MAX_VALUE : query.to());
+            ps.setLong(2, query.from() == null ? Long.MIN_VALUE : query.from());
+            if (query.site() != null) {
+                ps.setString(3, query.site());
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Alert alert = alert(rs);
+                    if (query.matches(alert, now)) {
+                        found.add(alert);
+                    }
+                }
+            }
+        }
+        return found;
     }
 
     /** The active alerts, the latest resolved ones, the last resolution of every rule and subject, and the next id. */
@@ -106,7 +143,7 @@ final class AlertDb implements AutoCloseable {
     void write(List<Alert> alerts) throws SQLException {
         connection.setAutoCommit(false);
         try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO alerts (seq, " + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Alert a : alerts) {
                 ps.setLong(1, AlertBook.seq(a.id()));
                 ps.setString(2, a.id());
@@ -125,6 +162,7 @@ final class AlertDb implements AutoCloseable {
                 ps.setLong(15, a.detectedAt());
                 setLong(ps, 16, a.since());
                 ps.setString(17, a.resolution());
+                ps.setString(18, a.note());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -171,7 +209,7 @@ final class AlertDb implements AutoCloseable {
                 java.util.Locale.ROOT)), rs.getString(4), rs.getString(5), rs.getString(6),
                 AlertState.of(rs.getString(7)), rs.getString(8), nullableDouble(rs, 9), rs.getLong(10),
                 nullableLong(rs, 11), nullableLong(rs, 12), rs.getInt(13) == 1, rs.getLong(14), nullableLong(rs, 15),
-                rs.getString(16));
+                rs.getString(16), rs.getString(17));
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {

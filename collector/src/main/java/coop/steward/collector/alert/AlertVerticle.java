@@ -144,6 +144,25 @@ final class AlertVerticle extends VerticleBase {
         return engine.book();
     }
 
+    /**
+     * The alerts the query matches, newest first: from memory, and with a time bound from alerts.db too, read in
+     * turn with the writes to it (ordered on this context), where memory has the latest state of what it holds.
+     */
+    Future<List<Alert>> find(AlertQuery query) {
+        long now = clock.millis();
+        AlertBook book = engine.book();
+        List<Alert> recent = book.list(alert -> query.matches(alert, now));
+        if (!query.readsHistory()) {
+            return Future.succeededFuture(recent);
+        }
+        return vertx.executeBlocking(() -> db.find(query, now), true).map(stored -> {
+            List<Alert> all = new ArrayList<>(recent);
+            stored.stream().filter(alert -> !book.holds(alert.id())).forEach(all::add);
+            all.sort(AlertBook.NEWEST_FIRST);
+            return all;
+        });
+    }
+
     /** The context that owns the engine, once deployed. */
     Context ownContext() {
         return context;

@@ -76,13 +76,22 @@ public final class Alerts implements CommitListener {
 
     /** Newest first (by the data time they opened at); {@code site} null for every site. */
     public Future<List<Alert>> list(Set<AlertState> states, String site) {
-        return onContext(() -> verticle.book().list(a -> states.contains(a.state())
-                && (site == null || site.equals(a.site()))));
+        return list(AlertQuery.of(states, site));
     }
 
-    /** The alert, now acknowledged (or as it was, if it is resolved); empty when there is no such alert. */
-    public Future<Optional<Alert>> acknowledge(String id) {
-        return onContext(() -> verticle.book().acknowledge(id));
+    /** Newest first (by the data time they opened at); with a time bound, alerts.db is read too. */
+    public Future<List<Alert>> list(AlertQuery query) {
+        Promise<List<Alert>> promise = Promise.promise();
+        context.runOnContext(v -> verticle.find(query).onComplete(promise));
+        return promise.future();
+    }
+
+    /**
+     * The alert, now acknowledged with the note (null for none), or as it was if it is resolved; empty when there
+     * is no such alert. An acknowledged alert gets the new note.
+     */
+    public Future<Optional<Alert>> acknowledge(String id, String note) {
+        return onContext(() -> verticle.book().acknowledge(id, note));
     }
 
     /** Runs the clock-driven checks now instead of at the next tick. */

@@ -13,9 +13,13 @@ import java.util.List;
 /**
  * The collector's configuration file ({@code bin/steward collector --config FILE}), loaded and validated once at
  * start-up: a {@link ConfigException} lists every problem with file, line and field. Without a file the collector
- * runs with {@link #defaults()}: 90 days of raw readings and every shipped alert rule.
+ * runs with {@link #defaults()}: 90 days of raw readings, every shipped alert rule, and every site in the
+ * collector's own time zone. {@code sites} lists the sites whose time zone was given.
  */
-public record CollectorConfig(Duration rawRetention, AlertsConfig alerts) {
+public record CollectorConfig(Duration rawRetention, AlertsConfig alerts, List<SiteConfig> sites) {
+    public CollectorConfig {
+        sites = List.copyOf(sites);
+    }
 
     public static CollectorConfig defaults() {
         return parse("", "(no --config file)");

@@ -11,7 +11,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads the collector's YAML: {@code store:} and {@code alerts:}, with the chosen shipped rule sets merged in. */
+/**
+ * Reads the collector's YAML: {@code store:}, {@code sites:} and {@code alerts:}, with the chosen shipped rule sets
+ * merged in.
+ */
 final class CollectorConfigReader {
     private final Problems problems;
 
@@ -25,10 +28,12 @@ final class CollectorConfigReader {
                 problems) : Keys.of(root, 1, "", problems);
         CollectorConfig config = null;
         if (top != null) {
-            top.allowOnly("store", "alerts");
+            top.allowOnly("store", "sites", "alerts");
             Duration retention = retention(top.has("store") ? top.block("store") : empty("store"));
+            List<SiteConfig> sites = SiteReader.read(top, problems);
             AlertsConfig alerts = alerts(top.has("alerts") ? top.block("alerts") : empty("alerts"));
-            config = retention == null || alerts == null ? null : new CollectorConfig(retention, alerts);
+            config = retention == null || sites == null || alerts == null ? null
+                    : new CollectorConfig(retention, alerts, sites);
         }
         problems.throwIfAny();
         return config;

@@ -1,16 +1,15 @@
 package coop.steward.collector.http;
 
 import coop.steward.collector.alert.Alerts;
+import coop.steward.collector.history.CounterTotals;
+import coop.steward.collector.history.ValveSpans;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.Presence;
-import coop.steward.collector.store.DeviceStatus;
+import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.ReadingStore;
-import coop.steward.collector.store.SensorSummary;
-import coop.steward.collector.store.SeriesData;
 import coop.steward.collector.store.SeriesQuery;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -19,10 +18,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,9 +34,11 @@ public final class HttpApi {
     private final Alerts alerts;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
+    private final Sites sites;
+    private final Blocking blocking;
 
     public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
-                   Alerts alerts, PrometheusMeterRegistry metrics, Clock clock) {
+                   Alerts alerts, PrometheusMeterRegistry metrics, Clock clock, Sites sites) {
         this.presence = presence;
         this.alerts = alerts;
         this.vertx = vertx;
@@ -49,6 +47,8 @@ public final class HttpApi {
         this.rejections = rejections;
         this.metrics = metrics;
         this.clock = clock;
+        this.sites = sites;
+        this.blocking = new Blocking(vertx);
     }
 
     public Router router() {
@@ -56,9 +56,13 @@ public final class HttpApi {
         router.route().handler(MalformedRequests::checkAddress);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
-        router.get("/api/v1/devices").handler(ctx -> json(ctx, this::devices));
+        new DeviceRoutes(store, presence, clock, blocking).mount(router);
+        new SiteRoutes(store, sites, blocking).mount(router);
+        new SeriesBatchRoutes(store, clock, blocking).mount(router);
+        new SpanRoutes(new ValveSpans(store), clock, blocking).mount(router);
+        new TotalsRoutes(new CounterTotals(store), sites, clock, blocking).mount(router);
         router.get("/api/v1/series").handler(this::series);
-        router.get("/api/v1/rejected").handler(ctx -> json(ctx, this::rejected));
+        router.get("/api/v1/rejected").handler(ctx -> blocking.json(ctx, this::rejected));
         new AlertRoutes(alerts).mount(router);
         router.get("/api/v1/stream").handler(new EventStream(vertx, Map.of(MqttIngest.READING_EVENTS, "reading",
                 Alerts.EVENTS, "alert"), ingest::listenToReadings)::handle);
@@ -77,7 +81,7 @@ public final class HttpApi {
     }
 
     private void health(RoutingContext ctx) {
-        blocking(() -> {
+        blocking.run(() -> {
             store.ping();
             return null;
         }).onComplete(ar -> {
@@ -106,28 +110,6 @@ public final class HttpApi {
         ctx.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape());
     }
 
-    private Object devices() {
-        List<DeviceStatus> devices = store.devices();
-        List<SensorSummary> sensors = store.sensors();
-        long now = clock.millis();
-        Map<String, JsonObject> byDevice = new LinkedHashMap<>();
-        for (DeviceStatus d : devices) {
-            byDevice.put(d.site() + "/" + d.device(), new JsonObject()
-                    .put("site", d.site()).put("device", d.device()).put("state", presence.state(d, now))
-                    .put("lastSeen", d.lastSeen()).put("sensors", new JsonArray()));
-        }
-        for (SensorSummary s : sensors) {
-            JsonObject device = byDevice.computeIfAbsent(s.key().site() + "/" + s.key().device(), k -> new JsonObject()
-                    .put("site", s.key().site()).put("device", s.key().device()).put("state", DeviceStatus.UNKNOWN)
-                    .putNull("lastSeen").put("sensors", new JsonArray()));
-            JsonObject last = s.last() == null ? null
-                    : new JsonObject().put("t", s.last().t()).put("value", s.last().value());
-            device.getJsonArray("sensors").add(new JsonObject().put("sensor", s.key().sensor()).put("kind", s.kind())
-                    .put("unit", s.unit()).put("last", last));
-        }
-        return new JsonArray(List.copyOf(byDevice.values()));
-    }
-
     private void series(RoutingContext ctx) {
         SeriesQuery query;
         try {
@@ -144,10 +126,10 @@ public final class HttpApi {
             return;
         }
         if (!csv) {
-            json(ctx, () -> seriesJson(query, store.query(query)));
+            blocking.json(ctx, () -> SeriesJson.of(query, store.query(query)));
             return;
         }
-        blocking(() -> store.query(query)).onComplete(ar -> {
+        blocking.run(() -> store.query(query)).onComplete(ar -> {
             if (ar.failed()) {
                 fail(ctx, ar.cause());
                 return;
@@ -158,27 +140,6 @@ public final class HttpApi {
         });
     }
 
-    private static JsonObject seriesJson(SeriesQuery query, SeriesData data) {
-        JsonArray t = new JsonArray();
-        JsonArray value = new JsonArray();
-        for (int i = 0; i < data.t().length; i++) {
-            t.add(data.t()[i]);
-            value.add(data.value()[i]);
-        }
-        JsonObject body = new JsonObject()
-                .put("site", query.key().site()).put("device", query.key().device()).put("sensor", query.key().sensor())
-                .put("kind", data.kind()).put("unit", data.unit())
-                .put("from", query.from()).put("to", query.to());
-        if (!query.isRaw()) {
-            body.put("step", query.stepMillis()).put("agg", query.aggregation().code());
-        }
-        body.put("t", t).put("value", value);
-        if (data.truncated()) {
-            body.put("truncated", true);
-        }
-        return body;
-    }
-
     private Object rejected() {
         JsonArray list = new JsonArray();
         for (RejectionLog.Entry e : rejections.latest()) {
@@ -186,22 +147,6 @@ public final class HttpApi {
                     .put("detail", e.detail()));
         }
         return list;
-    }
-
-    private void json(RoutingContext ctx, Callable<Object> work) {
-        blocking(work).onComplete(ar -> {
-            if (ar.failed()) {
-                fail(ctx, ar.cause());
-                return;
-            }
-            Object body = ar.result();
-            String encoded = body instanceof JsonArray a ? a.encode() : ((JsonObject) body).encode();
-            ctx.response().putHeader("Content-Type", "application/json").end(encoded);
-        });
-    }
-
-    private <T> Future<T> blocking(Callable<T> work) {
-        return vertx.executeBlocking(work, false);
     }
 
     private void failure(RoutingContext ctx) {

@@ -3,11 +3,7 @@ package coop.steward.collector.http;
 import coop.steward.collector.store.Aggregation;
 import coop.steward.collector.store.SeriesKey;
 import coop.steward.collector.store.SeriesQuery;
-import coop.steward.protocol.Ids;
 import io.vertx.core.MultiMap;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,37 +12,45 @@ final class SeriesRequest {
     static final int DEFAULT_LIMIT = 10_000;
     static final int MAX_LIMIT = 1_000_000;
     static final int MAX_POINTS_LIMIT = 100_000;
+    private static final String USAGE = "/api/v1/series?site=...&device=...&sensor=...";
     private static final Pattern STEP = Pattern.compile("(\\d+)(ms|s|m|h|d)?");
 
     private SeriesRequest() {
     }
 
     static SeriesQuery parse(MultiMap params, long now) {
-        SeriesKey key = new SeriesKey(id(params, "site"), id(params, "device"), id(params, "sensor"));
-        long to = params.contains("to") ? time(params, "to") : now;
-        long from = params.contains("from") ? time(params, "from") : to - Duration.ofHours(24).toMillis();
-        if (from > to) {
-            throw ApiError.badRequest("from (" + Instant.ofEpochMilli(from) + ") is after to ("
-                    + Instant.ofEpochMilli(to) + "): swap them");
-        }
-        int limit = params.contains("limit") ? positiveInt(params, "limit", MAX_LIMIT) : DEFAULT_LIMIT;
-        String step = params.get("step");
-        String maxPoints = params.get("maxPoints");
+        SeriesKey key = Params.seriesKey(params, USAGE);
+        Params.Range range = Params.range(params, now);
+        int limit = limit(params);
+        long step = bucketStep(params, range);
         String agg = params.get("agg");
-        if (step != null && maxPoints != null) {
-            throw ApiError.badRequest("give either step or maxPoints, not both");
-        }
-        if (step == null && maxPoints == null) {
+        if (step == 0) {
             if (agg != null) {
                 throw ApiError.badRequest("agg needs step or maxPoints: say how wide each bucket is");
             }
-            return SeriesQuery.raw(key, from, to, limit);
+            return SeriesQuery.raw(key, range.from(), range.to(), limit);
         }
         Aggregation aggregation = agg == null ? Aggregation.MEAN : Aggregation.parse(agg).orElseThrow(() ->
                 ApiError.badRequest("agg '" + agg + "' is not one of " + Aggregation.codes()));
-        long stepMillis = step != null ? step(step)
-                : SeriesQuery.stepFor(from, to, positiveInt(params, "maxPoints", MAX_POINTS_LIMIT));
-        return new SeriesQuery(key, from, to, aggregation, stepMillis, limit);
+        return new SeriesQuery(key, range.from(), range.to(), aggregation, step, limit);
+    }
+
+    static int limit(MultiMap params) {
+        return params.contains("limit") ? Params.positiveInt(params, "limit", MAX_LIMIT) : DEFAULT_LIMIT;
+    }
+
+    /** The bucket width that step or maxPoints asks for (maxPoints picks from {@link SeriesQuery#STEPS}); 0 for raw. */
+    static long bucketStep(MultiMap params, Params.Range range) {
+        String step = params.get("step");
+        String maxPoints = params.get("maxPoints");
+        if (step != null && maxPoints != null) {
+            throw ApiError.badRequest("give either step or maxPoints, not both");
+        }
+        if (step != null) {
+            return step(step);
+        }
+        return maxPoints == null ? 0 : SeriesQuery.stepFor(range.from(), range.to(),
+                Params.positiveInt(params, "maxPoints", MAX_POINTS_LIMIT));
     }
 
     static long step(String text) {
@@ -72,45 +76,5 @@ final class SeriesRequest {
             throw ApiError.badRequest("step '" + text + "' must be more than 0 and at most 3650 days");
         }
         return amount * factor;
-    }
-
-    private static String id(MultiMap params, String name) {
-        String value = params.get(name);
-        if (value == null) {
-            throw ApiError.badRequest(name + " is required: /api/v1/series?site=...&device=...&sensor=...");
-        }
-        if (!Ids.isValid(value)) {
-            throw ApiError.badRequest(name + " '" + value + "' is not a valid id: " + Ids.describeRule());
-        }
-        return value;
-    }
-
-    static long time(MultiMap params, String name) {
-        String value = params.get(name);
-        if (value.matches("-?\\d{1,18}")) {
-            return Long.parseLong(value);
-        }
-        try {
-            return Instant.parse(value).toEpochMilli();
-        } catch (ArithmeticException e) {
-            throw ApiError.badRequest(name + " '" + value + "' is beyond the years a time in milliseconds can "
-                    + "hold (about 292 million years either side of 1970)");
-        } catch (DateTimeParseException e) {
-            throw ApiError.badRequest(name + " '" + value + "' is neither epoch milliseconds nor an ISO-8601 "
-                    + "instant such as 2026-11-25T12:00:00Z");
-        }
-    }
-
-    private static int positiveInt(MultiMap params, String name, int max) {
-        String value = params.get(name);
-        try {
-            int n = Integer.parseInt(value);
-            if (n >= 1 && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiError.badRequest(name + " '" + value + "' must be a whole number from 1 to " + max);
     }
 }

@@ -32,16 +32,16 @@ final class InfluxSeriesQuery {
 
         List<InfluxRows> meta = answers.get(0).isEmpty() ? answers.get(1) : answers.get(0);
         if (meta.isEmpty()) {
-            return new SeriesData(query.key(), null, null, new long[0], new double[0], false);
+            return SeriesData.none(query);
         }
         String kind = meta.get(0).text(0, "kind");
         String unit = meta.get(0).text(0, "unit");
-        PointList points = new PointList(query.limit());
+        PointList points = new PointList(query.limit(), query.envelope());
         if (wholeHours) {
             addBuckets(points, query, answers.subList(2, answers.size()));
         } else {
             for (InfluxRows rows : answers.get(2)) {
-                for (int i = 0; i < rows.size() && points.add(rows.time(i), rows.number(i, "value")); i++) {
+                for (int i = 0; i < rows.size() && add(points, query, rows, i); i++) {
                     // PointList stops one past the limit, which tells that the answer is truncated.
                 }
             }
@@ -49,14 +49,24 @@ final class InfluxSeriesQuery {
         return points.toSeries(query.key(), kind, unit);
     }
 
-    /** Raw points, or InfluxDB's own buckets, which it aligns to multiples of the step since the epoch. */
+    private static boolean add(PointList points, SeriesQuery query, InfluxRows rows, int i) {
+        double value = rows.number(i, "value");
+        return query.envelope() ? points.add(rows.time(i), value, rows.number(i, "min"), rows.number(i, "max"))
+                : points.add(rows.time(i), value);
+    }
+
+    /**
+     * Raw points, or InfluxDB's own buckets, which it aligns to multiples of the step since the epoch; an envelope
+     * is two more functions in the same statement.
+     */
     private static String pointsStatement(SeriesQuery query, String series, long from, long to) {
         String where = " FROM reading WHERE " + series + " AND " + InfluxQl.range(from, to);
         String limit = " LIMIT " + ((long) query.limit() + 1);
         if (query.isRaw()) {
             return "SELECT value" + where + limit;
         }
-        return "SELECT " + query.aggregation().code() + "(value) AS value" + where + " GROUP BY time("
+        String envelope = query.envelope() ? ", min(value) AS \"min\", max(value) AS \"max\"" : "";
+        return "SELECT " + query.aggregation().code() + "(value) AS value" + envelope + where + " GROUP BY time("
                 + query.stepMillis() + "ms) fill(none)" + limit;
     }
 
@@ -110,7 +120,7 @@ final class InfluxSeriesQuery {
             }
         }
         for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
-            if (!points.add(e.getKey(), e.getValue().value(query.aggregation()))) {
+            if (!points.add(e.getKey(), e.getValue(), query.aggregation())) {
                 break;
             }
         }

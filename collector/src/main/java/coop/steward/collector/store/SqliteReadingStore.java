@@ -18,10 +18,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The embedded store: one SQLite file in WAL mode. One writer connection (SQLite has a single writer) and a
@@ -71,15 +67,17 @@ public final class SqliteReadingStore implements ReadingStore {
     private final Path file;
     private final Duration rawRetention;
     private final Connection writer;
-    private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
+    private final SqliteReaders readers;
     /** Touched only by the writer thread. */
     private final Map<SeriesKey, SeriesRow> seriesRows = new HashMap<>();
     private final Checkpointer checkpointer;
 
-    private SqliteReadingStore(Path file, Duration rawRetention, Connection writer, Checkpointer checkpointer) {
+    private SqliteReadingStore(Path file, Duration rawRetention, Connection writer, SqliteReaders readers,
+                               Checkpointer checkpointer) {
         this.file = file;
         this.rawRetention = rawRetention;
         this.writer = writer;
+        this.readers = readers;
         this.checkpointer = checkpointer;
     }
 
@@ -122,10 +120,8 @@ public final class SqliteReadingStore implements ReadingStore {
             }
             Connection checkpointing = connect(file);
             opened.add(checkpointing);
-            SqliteReadingStore store = new SqliteReadingStore(file, rawRetention, writer,
+            return new SqliteReadingStore(file, rawRetention, writer, new SqliteReaders(file, readers),
                     Checkpointer.start(checkpointing, file));
-            store.readers.addAll(readers);
-            return store;
         } catch (SQLException e) {
             closeAll(opened);
             throw new StoreException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
@@ -489,109 +485,7 @@ public final class SqliteReadingStore implements ReadingStore {
 
     @Override
     public SeriesData query(SeriesQuery query) {
-        return read(c -> {
-            SeriesKey key = query.key();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, kind, unit FROM series WHERE site = ? AND device = ? AND sensor = ?")) {
-                ps.setString(1, key.site());
-                ps.setString(2, key.device());
-                ps.setString(3, key.sensor());
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return new SeriesData(key, null, null, new long[0], new double[0], false);
-                    }
-                    return points(c, query, rs.getLong(1), rs.getString(2), rs.getString(3));
-                }
-            }
-        });
-    }
-
-    private static SeriesData points(Connection c, SeriesQuery query, long seriesId, String kind, String unit)
-            throws SQLException {
-        if (!query.isRaw() && query.stepMillis() % HOUR == 0) {
-            return fromRollups(c, query, seriesId, kind, unit);
-        }
-        String sql = query.isRaw()
-                ? "SELECT t, value FROM reading WHERE series_id = ? AND t >= ? AND t < ? ORDER BY t LIMIT ?"
-                : "SELECT (t / " + query.stepMillis() + ") * " + query.stepMillis() + " AS bucket, "
-                        + aggregate(query.aggregation())
-                        + " FROM reading WHERE series_id = ? AND t >= ? AND t < ? GROUP BY bucket ORDER BY bucket LIMIT ?";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setLong(1, seriesId);
-            ps.setLong(2, query.from());
-            ps.setLong(3, query.to());
-            ps.setInt(4, query.limit() + 1);
-            PointList points = new PointList(query.limit());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next() && points.add(rs.getLong(1), rs.getDouble(2))) {
-                    // PointList stops one past the limit, which tells that the answer is truncated.
-                }
-            }
-            return points.toSeries(query.key(), kind, unit);
-        }
-    }
-
-    /**
-     * Steps of whole hours: whole hours inside the range come from the roll-ups (which outlive raw retention),
-     * the partial hours at either end from raw readings, so the answer equals aggregating raw data.
-     */
-    private static SeriesData fromRollups(Connection c, SeriesQuery query, long seriesId, String kind, String unit)
-            throws SQLException {
-        long step = query.stepMillis();
-        long firstHour = Math.min(ceilHour(query.from()), query.to());
-        long lastHour = Math.max(Math.floorDiv(query.to(), HOUR) * HOUR, firstHour);
-        TreeMap<Long, Bucket> buckets = new TreeMap<>();
-        try (PreparedStatement raw = c.prepareStatement(
-                "SELECT t, value FROM reading WHERE series_id = ? AND t >= ? AND t < ?")) {
-            for (long[] range : new long[][] {{query.from(), firstHour}, {lastHour, query.to()}}) {
-                raw.setLong(1, seriesId);
-                raw.setLong(2, range[0]);
-                raw.setLong(3, range[1]);
-                try (ResultSet rs = raw.executeQuery()) {
-                    while (rs.next()) {
-                        long t = rs.getLong(1);
-                        buckets.computeIfAbsent(Math.floorDiv(t, step) * step, b -> new Bucket()).add(t, rs.getDouble(2));
-                    }
-                }
-            }
-        }
-        try (PreparedStatement rollups = c.prepareStatement("""
-                SELECT bucket, min, max, sum, count, last_t, last_value FROM rollup_1h
-                WHERE series_id = ? AND bucket >= ? AND bucket < ?""")) {
-            rollups.setLong(1, seriesId);
-            rollups.setLong(2, firstHour);
-            rollups.setLong(3, lastHour);
-            try (ResultSet rs = rollups.executeQuery()) {
-                while (rs.next()) {
-                    buckets.computeIfAbsent(Math.floorDiv(rs.getLong(1), step) * step, b -> new Bucket())
-                            .merge(rs.getDouble(2), rs.getDouble(3), rs.getDouble(4), rs.getLong(5), rs.getLong(6),
-                                    rs.getDouble(7));
-                }
-            }
-        }
-        PointList points = new PointList(query.limit());
-        for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
-            if (!points.add(e.getKey(), e.getValue().value(query.aggregation()))) {
-                break;
-            }
-        }
-        return points.toSeries(query.key(), kind, unit);
-    }
-
-    private static long ceilHour(long t) {
-        return -Math.floorDiv(-t, HOUR) * HOUR;
-    }
-
-    private static String aggregate(Aggregation aggregation) {
-        return switch (aggregation) {
-            case MEAN -> "avg(value)";
-            case MIN -> "min(value)";
-            case MAX -> "max(value)";
-            case SUM -> "sum(value)";
-            case COUNT -> "count(*)";
-            // SQLite takes a bare column from the row that holds max(): the value of the bucket's last point.
-            case LAST -> "value, max(t)";
-        };
+        return readers.read(c -> SqliteSeriesQuery.answer(c, query));
     }
 
     /** Drops raw readings older than the retention period; their hourly roll-ups stay. */
@@ -632,7 +526,7 @@ public final class SqliteReadingStore implements ReadingStore {
 
     @Override
     public List<SensorSummary> sensors() {
-        return read(c -> {
+        return readers.read(c -> {
             List<SensorSummary> result = new ArrayList<>();
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("""
@@ -654,7 +548,7 @@ public final class SqliteReadingStore implements ReadingStore {
 
     @Override
     public List<DeviceStatus> devices() {
-        return read(c -> {
+        return readers.read(c -> {
             List<DeviceStatus> result = new ArrayList<>();
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery(
@@ -671,41 +565,17 @@ public final class SqliteReadingStore implements ReadingStore {
 
     @Override
     public void ping() {
-        read(c -> {
+        readers.read(c -> {
             try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT count(*) FROM series")) {
                 return rs.next();
             }
         });
     }
 
-    private interface ReadWork<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T read(ReadWork<T> work) {
-        Connection connection;
-        try {
-            connection = readers.poll(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for a store connection", e);
-        }
-        if (connection == null) {
-            throw new StoreException("the store is busy: no reader connection came free within 30 s", null);
-        }
-        try {
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new StoreException("reading " + file + " failed: " + e.getMessage(), e);
-        } finally {
-            readers.add(connection);
-        }
-    }
-
     @Override
     public synchronized void close() {
         checkpointer.close();
-        List<Connection> all = new ArrayList<>(readers);
+        List<Connection> all = new ArrayList<>(readers.idle());
         all.add(writer);
         closeAll(all);
     }

@@ -94,7 +94,7 @@ class AlertBookTest {
     @Test
     void restoredOpenAlert_isNotRaisedAgain_andAReplayOfAResolvedEpisodeIsIgnored() {
         Alert open = new Alert("a7", "soil-dry", Severity.WARNING, "food-forest", "bed-1", "soil-a", AlertState.OPEN,
-                "dry", 18.0, T0, null, null, false, T0, null, null);
+                "dry", 18.0, T0, null, null, false, T0, null, null, null);
         Subject other = new Subject("food-forest", "bed-2", "soil-a");
         AlertBook book = book(new AlertBook.Restored(List.of(open),
                 Map.of(new AlertBook.Key("soil-dry", other), T0 + 90 * MINUTE), 8));
@@ -130,5 +130,28 @@ class AlertBookTest {
         assertThat(changes.get(0).alert().toJson().getLong("openedAt")).isEqualTo(T0);
         assertThat(changes.get(0).alert().toJson().getLong("detectedAt")).isEqualTo(T0 + 2 * MINUTE);
         assertThat(changes.get(0).alert().toJson().getBoolean("late")).isFalse();
+    }
+
+    @Test
+    void aNote_isKeptWithTheAcknowledgement_andASecondOneReplacesIt_keepingTheFirstAcknowledgementsTime() {
+        AlertBook book = book(AlertBook.Restored.empty());
+        book.raise(finding(T0));
+        clock.set(T0 + 5 * MINUTE);
+
+        Alert first = book.acknowledge("a1", "watered by hand").orElseThrow();
+        clock.set(T0 + 9 * MINUTE);
+        Alert again = book.acknowledge("a1", null).orElseThrow();
+        Alert renoted = book.acknowledge("a1", "the dripper was blocked; cleaned it").orElseThrow();
+        book.clear("soil-dry", SOIL, T0 + 60 * MINUTE, "wet again");
+
+        assertThat(first.note()).isEqualTo("watered by hand");
+        assertThat(again).as("acknowledging again without a note changes nothing").isEqualTo(first);
+        assertThat(renoted.note()).isEqualTo("the dripper was blocked; cleaned it");
+        assertThat(renoted.acknowledgedAt()).isEqualTo(T0 + 5 * MINUTE);
+        assertThat(kinds()).containsExactly(AlertChange.Kind.RAISED, AlertChange.Kind.ACKNOWLEDGED,
+                AlertChange.Kind.ACKNOWLEDGED, AlertChange.Kind.RESOLVED);
+        assertThat(changes.get(3).alert().note()).isEqualTo("the dripper was blocked; cleaned it");
+        assertThat(changes.get(3).alert().toJson().getString("note")).isEqualTo("the dripper was blocked; cleaned it");
+        assertThat(changes.get(0).alert().toJson().containsKey("note")).as("null, not left out").isTrue();
     }
 }

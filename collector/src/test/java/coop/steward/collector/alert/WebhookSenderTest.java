@@ -27,7 +27,7 @@ class WebhookSenderTest {
 
     private static AlertChange change(int n) {
         return new AlertChange(new Alert("a" + n, "soil-dry", Severity.WARNING, "food-forest", "bed-1", "soil-a",
-                AlertState.OPEN, "dry", 18.0, 0, null, null, false, 0, null, null), AlertChange.Kind.RAISED);
+                AlertState.OPEN, "dry", 18.0, 0, null, null, false, 0, null, null, null), AlertChange.Kind.RAISED);
     }
 
     private double counter(String name) {

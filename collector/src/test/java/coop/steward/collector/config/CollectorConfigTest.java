@@ -8,6 +8,7 @@ import coop.steward.config.ConfigException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -179,5 +180,52 @@ class CollectorConfigTest {
 
         assertThatThrownBy(() -> CollectorConfig.load(missing)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining(missing.toString()).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void sites_giveEachSiteItsTimeZone_andSitesNotListedAreLeftToTheCollectorsZone() {
+        CollectorConfig config = CollectorConfig.parse("""
+                sites:
+                  - id: food-forest
+                    zone: Europe/London
+                  - {id: lord-howe-array, zone: Australia/Lord_Howe}
+                """, "collector.yaml");
+
+        assertThat(config.sites()).containsExactly(new SiteConfig("food-forest", ZoneId.of("Europe/London")),
+                new SiteConfig("lord-howe-array", ZoneId.of("Australia/Lord_Howe")));
+        assertThat(CollectorConfig.defaults().sites()).isEmpty();
+    }
+
+    @Test
+    void everyProblemWithASite_isReportedWithFileLineAndField() {
+        List<ConfigError> errors = errors("""
+                sites:
+                  - id: food-forest
+                    zone: Europe/Londn
+                  - id: orchard
+                    zone: London
+                  - id: Solar-Array
+                    zone: +01:00
+                  - id: food-forest
+                    zone: UTC
+                  - id: shed
+                  - {id: barn, zone: UTC, timezone: UTC}
+                """);
+
+        assertThat(errors).extracting(ConfigError::toString).containsExactly(
+                "collector.yaml:3: sites[0].zone: 'Europe/Londn' is not an IANA time zone (did you mean "
+                        + "'Europe/London'?); use a name such as Europe/London, America/New_York or UTC",
+                "collector.yaml:5: sites[1].zone: 'London' is not an IANA time zone (did you mean 'Europe/London'?); "
+                        + "use a name such as Europe/London, America/New_York or UTC",
+                "collector.yaml:6: sites[2].id: 'Solar-Array' is not a valid id: use 1 to 64 lower-case letters, "
+                        + "digits, '_' or '-', starting with a letter or digit",
+                "collector.yaml:7: sites[2].zone: '+01:00' is not an IANA time zone; use a name such as "
+                        + "Europe/London, America/New_York or UTC",
+                "collector.yaml:8: sites[3].id: the site 'food-forest' is listed twice, here and on line 2; list "
+                        + "each site once",
+                "collector.yaml:10: sites[4].zone: 'zone' is missing; add it under sites[4], e.g. zone: "
+                        + "Europe/London",
+                "collector.yaml:11: sites[5].timezone: 'timezone' is not a known key; the keys under sites[5] are "
+                        + "id, zone");
     }
 }

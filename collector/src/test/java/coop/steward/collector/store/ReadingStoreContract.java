@@ -295,4 +295,85 @@ abstract class ReadingStoreContract {
         assertThat(Arrays.stream(data.value()).sum()).as("every reading in [from, to) counted once")
                 .isEqualTo((double) readings.stream().filter(r -> r.t() >= from && r.t() < to).count());
     }
+
+    @ParameterizedTest(name = "{0} every {1} ms")
+    @CsvSource({"mean, 60000", "mean, 900000", "mean, 3600000", "mean, 86400000", "last, 60000", "last, 900000",
+            "last, 3600000", "last, 86400000"})
+    void envelope_givesEachBucketsMinAndMax_besideItsValue_fromTheSameQuery(String agg, long step) {
+        Aggregation aggregation = Aggregation.parse(agg).orElseThrow();
+        List<Reading> readings = new ArrayList<>();
+        long start = T0 - 86_400_000L;
+        for (int i = 0; i < 2 * 24 * 60; i += 7) { // every 7 minutes for two days, written newest first
+            readings.add(0, soil(start + i * 60_000L + 1_000, (i * 37) % 100 + 0.25));
+        }
+        store.write(List.of(new DeviceReadings("food-forest", "bed-1", readings, T0)), List.of());
+        long from = start + 25 * 60_000L;
+        long to = T0 + 86_400_000L - 13 * 60_000L;
+
+        SeriesData data = store.query(new SeriesQuery(SOIL, from, to, aggregation, step, 10_000).withEnvelope());
+
+        java.util.TreeMap<Long, Bucket> expected = new java.util.TreeMap<>();
+        for (Reading r : readings) {
+            if (r.t() >= from && r.t() < to) {
+                expected.computeIfAbsent(Math.floorDiv(r.t(), step) * step, b -> new Bucket()).add(r.t(), r.value());
+            }
+        }
+        assertThat(data.hasEnvelope()).isTrue();
+        assertThat(data.t()).containsExactly(expected.keySet().stream().mapToLong(Long::longValue).toArray());
+        assertThat(data.value()).containsExactly(expected.values().stream().mapToDouble(b -> b.value(aggregation))
+                .toArray(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(data.min()).containsExactly(expected.values().stream().mapToDouble(Bucket::min).toArray());
+        assertThat(data.max()).containsExactly(expected.values().stream().mapToDouble(Bucket::max).toArray());
+    }
+
+    @Test
+    void envelope_cutByTheLimit_isCutWithTheValues_andASeriesWithoutData_hasAnEmptyOne() {
+        write(soil(T0, 1), soil(T0 + 30_000, 5), soil(T0 + 60_000, 2), soil(T0 + 120_000, 3));
+
+        SeriesData cut = store.query(new SeriesQuery(SOIL, T0, T0 + 600_000, Aggregation.MEAN, 60_000, 2)
+                .withEnvelope());
+        SeriesData none = store.query(new SeriesQuery(new SeriesKey("nowhere", "none", "x"), T0, T0 + 600_000,
+                Aggregation.MEAN, 60_000, 2).withEnvelope());
+
+        assertThat(cut.t()).containsExactly(T0, T0 + 60_000);
+        assertThat(cut.value()).containsExactly(3.0, 2.0);
+        assertThat(cut.min()).containsExactly(1.0, 2.0);
+        assertThat(cut.max()).containsExactly(5.0, 2.0);
+        assertThat(cut.truncated()).isTrue();
+        assertThat(none.kind()).isNull();
+        assertThat(none.t()).isEmpty();
+        assertThat(none.min()).isEmpty();
+        assertThat(none.max()).isEmpty();
+    }
+
+    @Test
+    void dailyEnvelope_outlivesRawRetention() {
+        long now = T0;
+        long old = now - RETENTION.toMillis() - 86_400_000L;
+        write(soil(old, 10), soil(old + 60_000, 30), soil(old + 120_000, 20));
+        store.maintain(now);
+
+        SeriesData daily = store.query(new SeriesQuery(SOIL, old - 86_400_000L, old + 86_400_000L, Aggregation.MEAN,
+                86_400_000L, 10).withEnvelope());
+
+        assertThat(daily.value()).containsExactly(20.0);
+        assertThat(daily.min()).containsExactly(10.0);
+        assertThat(daily.max()).containsExactly(30.0);
+    }
+
+    @Test
+    void latestBefore_isTheLastReadingBeforeTheTime_howeverOld_evenPastRawRetention() {
+        long now = T0;
+        long old = now - RETENTION.toMillis() - 86_400_000L;
+        write(soil(old, 10), soil(old + 60_000, 30), soil(now - 7_200_000L, 50), soil(now - 60_000, 60));
+        store.maintain(now);
+
+        assertThat(store.query(SeriesQuery.latestBefore(SOIL, now)).value()).containsExactly(60.0);
+        assertThat(store.query(SeriesQuery.latestBefore(SOIL, now - 60_000)).value()).containsExactly(50.0);
+        assertThat(store.query(SeriesQuery.latestBefore(SOIL, now - 7_200_000L)).value())
+                .as("from the hourly roll-up of a day whose raw readings are gone").containsExactly(30.0);
+        assertThat(store.query(SeriesQuery.latestBefore(SOIL, old)).value()).isEmpty();
+        assertThat(store.query(SeriesQuery.latestBefore(new SeriesKey("nowhere", "none", "x"), now)).value())
+                .isEmpty();
+    }
 }

@@ -1,0 +1,54 @@
+package coop.steward.collector.http;
+
+import coop.steward.collector.presence.Presence;
+import coop.steward.collector.store.DeviceStatus;
+import coop.steward.collector.store.ReadingStore;
+import coop.steward.collector.store.SensorSummary;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code GET /api/v1/devices}: every device, its state and each sensor's latest value. */
+final class DeviceRoutes {
+    private final ReadingStore store;
+    private final Presence presence;
+    private final Clock clock;
+    private final Blocking blocking;
+
+    DeviceRoutes(ReadingStore store, Presence presence, Clock clock, Blocking blocking) {
+        this.store = store;
+        this.presence = presence;
+        this.clock = clock;
+        this.blocking = blocking;
+    }
+
+    void mount(Router router) {
+        router.get("/api/v1/devices").handler(ctx -> blocking.json(ctx, this::devices));
+    }
+
+    private Object devices() {
+        List<DeviceStatus> devices = store.devices();
+        List<SensorSummary> sensors = store.sensors();
+        long now = clock.millis();
+        Map<String, JsonObject> byDevice = new LinkedHashMap<>();
+        for (DeviceStatus d : devices) {
+            byDevice.put(d.site() + "/" + d.device(), new JsonObject()
+                    .put("site", d.site()).put("device", d.device()).put("state", presence.state(d, now))
+                    .put("lastSeen", d.lastSeen()).put("sensors", new JsonArray()));
+        }
+        for (SensorSummary s : sensors) {
+            JsonObject device = byDevice.computeIfAbsent(s.key().site() + "/" + s.key().device(), k -> new JsonObject()
+                    .put("site", s.key().site()).put("device", s.key().device()).put("state", DeviceStatus.UNKNOWN)
+                    .putNull("lastSeen").put("sensors", new JsonArray()));
+            JsonObject last = s.last() == null ? null
+                    : new JsonObject().put("t", s.last().t()).put("value", s.last().value());
+            device.getJsonArray("sensors").add(new JsonObject().put("sensor", s.key().sensor()).put("kind", s.kind())
+                    .put("unit", s.unit()).put("last", last));
+        }
+        return new JsonArray(List.copyOf(byDevice.values()));
+    }
+}
