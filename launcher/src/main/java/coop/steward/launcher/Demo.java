@@ -117,7 +117,7 @@ final class Demo implements AutoCloseable {
             String yaml = story.tell(new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("${MQTT_URL}", brokerUrl)
                     .replace("${STORAGE}", storage.toString().replace("'", "''")));
-            return DeviceConfigLoader.parse(yaml, resource);
+            return story.tell(DeviceConfigLoader.parse(yaml, resource));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

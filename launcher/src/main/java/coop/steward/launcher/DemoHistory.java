@@ -71,10 +71,12 @@ final class DemoHistory {
         Path store = dataDir.resolve("store");
         Path marker = store.resolve(MARKER);
         if (Files.exists(marker)) {
-            return new DemoStory(Instant.parse(load(marker).getProperty("firstStart")));
+            Properties properties = load(marker);
+            return new DemoStory(Instant.parse(properties.getProperty("firstStart")),
+                    Boolean.parseBoolean(properties.getProperty("filled")));
         }
-        DemoStory story = new DemoStory(Instant.ofEpochMilli(clock.getAsLong()));
         if (Files.exists(store)) {
+            DemoStory story = new DemoStory(Instant.ofEpochMilli(clock.getAsLong()), false);
             say.accept("This data folder was first used before the demo had a history: it is kept as it is. Start "
                     + "with an empty --data folder to see " + HISTORY_DAYS + " days of history.");
             Properties properties = new Properties();
@@ -83,6 +85,7 @@ final class DemoHistory {
             save(properties, marker);
             return story;
         }
+        DemoStory story = new DemoStory(Instant.ofEpochMilli(clock.getAsLong()), true);
         Path filling = dataDir.resolve("store.filling");
         deleteTree(filling);
         say.accept("First start on " + dataDir + ": filling " + HISTORY_DAYS + " days of simulated history ("

@@ -1,5 +1,7 @@
 package coop.steward.launcher;
 
+import coop.steward.config.DeviceConfig;
+import coop.steward.config.SimulationSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,9 +12,11 @@ import java.time.temporal.ChronoUnit;
  * configs under /demo name these dates as placeholders; the live agents get the same dates as the history, so
  * their meters continue it.
  *
- * @param firstStart when the data folder was first started, which is where its history ends
+ * @param firstStart  when the data folder was first started, which is where its history ends
+ * @param withHistory false for a data folder from before the history: its bed-2 never leaked, so that its water
+ *                    meter goes on from the readings it already has
  */
-record DemoStory(Instant firstStart) {
+record DemoStory(Instant firstStart, boolean withHistory) {
     static final Duration HISTORY = Duration.ofDays(60);
     static final Duration SHADED_BEFORE_FIRST_START = Duration.ofDays(40);
     static final Duration LEAK_DAY_BEFORE_FIRST_START = Duration.ofDays(23);
@@ -38,11 +42,22 @@ record DemoStory(Instant firstStart) {
         return leakFrom().plus(LEAK_LASTS);
     }
 
-    /** A demo device config with this story's dates in place of its placeholders. */
+    /** A demo device config's text with this story's dates in place of its placeholders. */
     String tell(String yaml) {
         return yaml.replace("${SHADE_SINCE}", shadeSince().toString())
                 .replace("${LEAK_FROM}", leakFrom().toString())
                 .replace("${LEAK_TO}", leakTo().toString());
+    }
+
+    /** The config as this story has it: without the leak when the folder has no history. */
+    DeviceConfig tell(DeviceConfig config) {
+        SimulationSettings simulation = config.simulation();
+        if (withHistory || simulation.leak() == null) {
+            return config;
+        }
+        return new DeviceConfig(config.site(), config.device(), config.mqtt(), config.publish(), config.storageDir(),
+                config.maxOutboxReadings(), new SimulationSettings(simulation.seed(), simulation.latitude(),
+                simulation.peakPowerW(), simulation.shade(), null), config.sensors(), config.actuators());
     }
 
     private Instant day() {

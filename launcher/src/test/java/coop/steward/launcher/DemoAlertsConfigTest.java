@@ -21,7 +21,7 @@ class DemoAlertsConfigTest {
                 .containsExactlyElementsOf(CollectorConfig.defaults().alerts().rules().stream().map(RuleConfig::id)
                         .toList());
         // The same peak power as each simulated array's config (demo/array-N.yaml, simulation.peakPowerW).
-        DemoStory story = new DemoStory(Instant.now());
+        DemoStory story = new DemoStory(Instant.now(), true);
         List<ArrayConfig> arrays = new ArrayList<>();
         for (String device : Demo.DEVICES) {
             DeviceConfig array = Demo.config(device, "tcp://127.0.0.1:1", Path.of("unused"), story);

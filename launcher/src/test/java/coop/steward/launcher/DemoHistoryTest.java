@@ -177,6 +177,10 @@ class DemoHistoryTest {
         assertThat(said).singleElement().asString().contains("kept as it is");
         assertThat(Files.size(data.resolve("store").resolve("readings.db"))).isZero();
         assertThat(marker().getProperty("filled")).isEqualTo("false");
+        // Its bed-2 never leaked: the water meter goes on from the readings the folder already has.
+        assertThat(Demo.config("bed-2", "tcp://127.0.0.1:1", data, story).simulation().leak()).isNull();
+        assertThat(Demo.config("bed-2", "tcp://127.0.0.1:1", data, new DemoStory(story.firstStart(), true))
+                .simulation().leak()).isNotNull();
         // The live agents' story stays the same on every later start, so their meters do not jump.
         assertThat(DemoHistory.prepare(data, Demo.collectorConfig(), () -> now + 86_400_000L, said::add))
                 .isEqualTo(story);

@@ -28,7 +28,7 @@ class DemoTest {
     @Test
     void demo_servesLiveReadingsForEverySimulatedSensorWithin15Seconds_andKeepsThemAcrossARestart() throws Exception {
         Set<String> expected = new HashSet<>();
-        DemoStory story = new DemoStory(Instant.now());
+        DemoStory story = new DemoStory(Instant.now(), true);
         for (String device : Demo.DEVICES) {
             DeviceConfig config = Demo.config(device, "tcp://127.0.0.1:1", data, story);
             for (SensorConfig sensor : config.sensors()) {
