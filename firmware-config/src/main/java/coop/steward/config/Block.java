@@ -1,5 +1,7 @@
 package coop.steward.config;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,6 +205,20 @@ final class Block {
     YamlNode node(String key) {
         YamlNode.Entry entry = mapping.entries().get(key);
         return entry == null ? null : entry.value();
+    }
+
+    /** An instant written as ISO-8601 in UTC ({@code 2026-10-24T00:00:00Z}); null when missing or wrong (reported). */
+    Instant requiredInstant(String key, String example) {
+        String text = requiredText(key, example);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(text.strip());
+        } catch (DateTimeParseException e) {
+            error(key, "'" + text + "' is not an instant; write it in UTC as " + example.substring(key.length() + 2));
+            return null;
+        }
     }
 
     Long requiredWhole(String key, Range range, String example) {

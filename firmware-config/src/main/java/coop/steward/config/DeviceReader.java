@@ -4,6 +4,7 @@ import coop.steward.protocol.Ids;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -132,14 +133,51 @@ final class DeviceReader {
             return new SimulationSettings(defaultSeed, SimulationSettings.DEFAULT_LATITUDE,
                     SimulationSettings.DEFAULT_PEAK_POWER_W);
         }
-        block.allowOnly("seed", "latitude", "peakPowerW");
+        block.allowOnly("seed", "latitude", "peakPowerW", "shade", "leak");
         Long seed = block.whole("seed", Range.anyFinite(), defaultSeed);
         Double latitude = block.decimal("latitude", Range.between(-90, 90), SimulationSettings.DEFAULT_LATITUDE);
         Double peakPower = block.decimal("peakPowerW", Range.aboveZero(), SimulationSettings.DEFAULT_PEAK_POWER_W);
-        if (seed == null || latitude == null || peakPower == null) {
+        int mark = problems.count();
+        SimulationSettings.Shade shade = shade(block.block("shade"));
+        SimulationSettings.Leak leak = leak(block.block("leak"));
+        if (seed == null || latitude == null || peakPower == null || !problems.noneSince(mark)) {
             return null;
         }
-        return new SimulationSettings(seed, latitude, peakPower);
+        return new SimulationSettings(seed, latitude, peakPower, shade, leak);
+    }
+
+    /** Null when absent or wrong (reported). */
+    private static SimulationSettings.Shade shade(Block block) {
+        if (block == null) {
+            return null;
+        }
+        block.allowOnly("since", "fromHour", "toHour", "light");
+        Instant since = block.requiredInstant("since", "since: 2026-10-24T00:00:00Z");
+        Double from = block.requiredDecimal("fromHour", Range.between(0, 24), "fromHour: 10.5");
+        Double to = block.requiredDecimal("toHour", Range.between(0, 24), "toHour: 13.5");
+        Double light = block.requiredDecimal("light", Range.between(0, 0.99), "light: 0.35");
+        if (from != null && to != null && to - from < 2 / 3.0) {
+            block.error("toHour", "the shade must last at least 40 minutes after fromHour (" + Range.format(from)
+                    + "), so that its shadow can move in and out; was " + Range.format(to));
+            return null;
+        }
+        return since == null || from == null || to == null || light == null ? null
+                : new SimulationSettings.Shade(since, from, to, light);
+    }
+
+    private static SimulationSettings.Leak leak(Block block) {
+        if (block == null) {
+            return null;
+        }
+        block.allowOnly("from", "to", "litresPerMinute");
+        Instant from = block.requiredInstant("from", "from: 2026-11-10T14:20:00Z");
+        Instant to = block.requiredInstant("to", "to: 2026-11-10T17:05:00Z");
+        Double litres = block.requiredDecimal("litresPerMinute", Range.aboveZeroUpTo(100), "litresPerMinute: 2.4");
+        if (from != null && to != null && !to.isAfter(from)) {
+            block.error("to", "the leak must end after it starts (" + from + "); was " + to);
+            return null;
+        }
+        return from == null || to == null || litres == null ? null : new SimulationSettings.Leak(from, to, litres);
     }
 
     private static double seconds(Duration duration) {

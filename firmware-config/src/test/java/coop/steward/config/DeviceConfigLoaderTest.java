@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,25 @@ class DeviceConfigLoaderTest {
                         new SourceConfig("simulated", Map.of()), new Calibration.TwoPoint(520, 260)),
                 new SensorConfig("battery-v", "battery_voltage", "V", Duration.ofSeconds(30),
                         new SourceConfig("simulated", Map.of()), new Calibration.Linear(11, -0.5)));
+    }
+
+    @Test
+    void simulatedMishaps_areReadWithTheirInstantsInUtc() {
+        DeviceConfig config = DeviceConfigLoader.parse(minimal("""
+                simulation:
+                  seed: 7
+                  shade: {since: 2026-10-24T00:00:00Z, fromHour: 10.5, toHour: 13.5, light: 0.35}
+                  leak:
+                    from: 2026-11-10T14:20:00Z
+                    to: '2026-11-10T17:05:00Z'
+                    litresPerMinute: 2.4
+                """), "bed-1.yaml");
+
+        assertThat(config.simulation()).isEqualTo(new SimulationSettings(7, 45, 400,
+                new SimulationSettings.Shade(Instant.parse("2026-10-24T00:00:00Z"), 10.5, 13.5, 0.35),
+                new SimulationSettings.Leak(Instant.parse("2026-11-10T14:20:00Z"), Instant.parse("2026-11-10T17:05:00Z"),
+                        2.4)));
+        assertThat(DeviceConfigLoader.parse(minimal(""), "a.yaml").simulation().shade()).isNull();
     }
 
     @Test

@@ -144,6 +144,22 @@ class DeviceConfigValidationTest {
                         "simulation.latitude", ".inf is not a finite number"),
                 arguments("peakPowerW 0", with("peakPowerW: 400", "peakPowerW: 0"), 14, "simulation.peakPowerW",
                         "0 is out of range; use a number more than 0"),
+                arguments("a shade that starts on no day", with("peakPowerW: 400",
+                        "peakPowerW: 400\n  shade: {since: 24 October, fromHour: 10.5, toHour: 13.5, light: 0.35}"),
+                        15, "simulation.shade.since", "'24 October' is not an instant; write it in UTC as "
+                                + "2026-10-24T00:00:00Z"),
+                arguments("a shade that lets all the light through", with("peakPowerW: 400", "peakPowerW: 400\n  "
+                                + "shade: {since: 2026-10-24T00:00:00Z, fromHour: 10.5, toHour: 13.5, light: 1}"), 15,
+                        "simulation.shade.light", "1 is out of range; use a number from 0 to 0.99"),
+                arguments("a shade shorter than its shadow's edges", with("peakPowerW: 400", "peakPowerW: 400\n  "
+                                + "shade: {since: 2026-10-24T00:00:00Z, fromHour: 12, toHour: 12.5, light: 0.3}"), 15,
+                        "simulation.shade.toHour", "the shade must last at least 40 minutes after fromHour (12)"),
+                arguments("a leak that ends before it starts", with("peakPowerW: 400", "peakPowerW: 400\n  leak: "
+                                + "{from: 2026-11-10T14:20:00Z, to: 2026-11-10T14:00:00Z, litresPerMinute: 2.4}"), 15,
+                        "simulation.leak.to", "the leak must end after it starts (2026-11-10T14:20:00Z)"),
+                arguments("a leak with no flow", with("peakPowerW: 400", "peakPowerW: 400\n  leak: "
+                                + "{from: 2026-11-10T14:20:00Z, to: 2026-11-10T17:05:00Z}"), 15,
+                        "simulation.leak.litresPerMinute", "'litresPerMinute' is missing"),
                 // sensors
                 arguments("no sensors", BASE.substring(0, BASE.indexOf("sensors:")) + "sensors: []\n", 15, "sensors",
                         "has no sensors; add at least one"),

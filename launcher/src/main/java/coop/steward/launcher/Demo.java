@@ -18,32 +18,46 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Everything in one process: the embedded broker, the collector on the embedded store, simulated agents. */
 final class Demo implements AutoCloseable {
-    /** Three beds of a food forest and one solar array; each is a real device config under /demo. */
-    static final List<String> DEVICES = List.of("bed-1", "bed-2", "bed-3", "array-1");
+    /** Three beds of a food forest and a solar site of two arrays; each is a real device config under /demo. */
+    static final List<String> DEVICES = List.of("bed-1", "bed-2", "bed-3", "array-1", "array-2");
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
 
     private final EmbeddedBroker broker;
     private final Vertx vertx;
     private final Collector collector;
     private final List<Agent> agents;
+    private final DemoStory story;
 
-    private Demo(EmbeddedBroker broker, Vertx vertx, Collector collector, List<Agent> agents) {
+    private Demo(EmbeddedBroker broker, Vertx vertx, Collector collector, List<Agent> agents, DemoStory story) {
         this.broker = broker;
         this.vertx = vertx;
         this.collector = collector;
         this.agents = agents;
+        this.story = story;
     }
 
-    /** On this machine only. */
+    /** On this machine only; what it says about the history goes to the log. */
     static Demo start(int httpPort, int brokerPort, Path dataDir) throws Exception {
-        return start(httpPort, brokerPort, dataDir, false);
+        return start(httpPort, brokerPort, dataDir, false, LOG::info);
     }
 
-    /** @param openToTheNetwork listen on every interface (phones on the same Wi-Fi), not on 127.0.0.1 only */
-    static Demo start(int httpPort, int brokerPort, Path dataDir, boolean openToTheNetwork) throws Exception {
+    /**
+     * On the first start of a data folder the history is filled first ({@link DemoHistory}), which is what
+     * {@code say} hears about.
+     *
+     * @param openToTheNetwork listen on every interface (phones on the same Wi-Fi), not on 127.0.0.1 only
+     */
+    static Demo start(int httpPort, int brokerPort, Path dataDir, boolean openToTheNetwork, Consumer<String> say)
+            throws Exception {
         Path dir = dataDir.toAbsolutePath().normalize();
+        CollectorConfig collectorConfig = collectorConfig();
+        DemoStory story = DemoHistory.prepare(dir, collectorConfig, System::currentTimeMillis, say);
         String host = openToTheNetwork ? "0.0.0.0" : "127.0.0.1";
         EmbeddedBroker broker = EmbeddedBroker.start(host, brokerPort, dir.resolve("broker"));
         String brokerUrl = "tcp://127.0.0.1:" + brokerPort;
@@ -52,7 +66,7 @@ final class Demo implements AutoCloseable {
         Collector collector;
         try {
             collector = Collector.start(vertx, new CollectorSettings(ingest, host, httpPort, dir.resolve("store"))
-                    .with(collectorConfig())).await(60, TimeUnit.SECONDS);
+                    .with(collectorConfig)).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
             broker.close();
@@ -60,11 +74,16 @@ final class Demo implements AutoCloseable {
         }
         List<Agent> agents = new ArrayList<>();
         for (String device : DEVICES) {
-            Agent agent = Agent.create(config(device, brokerUrl, dir.resolve("agents")), Clock.systemUTC());
+            Agent agent = Agent.create(config(device, brokerUrl, dir.resolve("agents"), story), Clock.systemUTC());
             agent.start();
             agents.add(agent);
         }
-        return new Demo(broker, vertx, collector, agents);
+        return new Demo(broker, vertx, collector, agents, story);
+    }
+
+    /** This data folder's story: when it was first started, which is where its history ends. */
+    DemoStory story() {
+        return story;
     }
 
     int httpPort() {
@@ -75,7 +94,7 @@ final class Demo implements AutoCloseable {
         return broker.port();
     }
 
-    /** The shipped alert rules, and the demo array's peak power for the underperformance rule. */
+    /** The shipped alert rules, and the demo arrays' peak power for the underperformance rule. */
     static CollectorConfig collectorConfig() {
         String resource = "/demo/collector.yaml";
         try (InputStream in = Demo.class.getResourceAsStream(resource)) {
@@ -88,16 +107,17 @@ final class Demo implements AutoCloseable {
         }
     }
 
-    static DeviceConfig config(String device, String brokerUrl, Path storage) {
+    /** A demo device's config, with the dates of the data folder's {@code story}. */
+    static DeviceConfig config(String device, String brokerUrl, Path storage, DemoStory story) {
         String resource = "/demo/" + device + ".yaml";
         try (InputStream in = Demo.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("the demo config " + resource + " is missing from the jar");
             }
-            String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
+            String yaml = story.tell(new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("${MQTT_URL}", brokerUrl)
-                    .replace("${STORAGE}", storage.toString().replace("'", "''"));
-            return DeviceConfigLoader.parse(yaml, resource);
+                    .replace("${STORAGE}", storage.toString().replace("'", "''")));
+            return story.tell(DeviceConfigLoader.parse(yaml, resource));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Runs everything in one process with nothing to install: an embedded MQTT broker, the",
-                "collector on the embedded store, and simulated agents for a food forest and a solar array."})
+                "collector on the embedded store, and simulated agents for a food forest and a solar site. The",
+                "first start on a data folder fills it with 60 days of simulated history first."})
 final class DemoCommand implements Callable<Integer> {
     @Option(names = "--http", paramLabel = "PORT",
             description = "dashboard and API port (default 8080, or a free one if 8080 is taken)")
@@ -40,13 +41,14 @@ final class DemoCommand implements Callable<Integer> {
         }
         Demo demo;
         try {
-            demo = Demo.start(httpPort, brokerPort, data, lan);
+            demo = Demo.start(httpPort, brokerPort, data, lan, System.out::println);
         } catch (Exception e) {
             System.err.println("The demo could not start: " + e.getMessage());
             return 1;
         }
         String where = lan ? LanAddress.find().orElse("localhost") : "localhost";
-        System.out.printf("%nSteward demo is running: a food forest (bed-1, bed-2, bed-3) and a solar array (array-1).%n"
+        System.out.printf("%nSteward demo is running: a food forest (bed-1, bed-2, bed-3) and a solar site (array-1, "
+                        + "array-2).%n"
                         + "  Dashboard:   http://%s:%d/%n"
                         + "  MQTT broker: tcp://%s:%d   (watch it: mosquitto_sub -p %d -t 'steward/v1/#' -v)%n"
                         + "  Data:        %s%n"

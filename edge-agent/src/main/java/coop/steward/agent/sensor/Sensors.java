@@ -1,8 +1,11 @@
 package coop.steward.agent.sensor;
 
+import coop.steward.agent.sensor.sim.Leak;
+import coop.steward.agent.sensor.sim.Shade;
 import coop.steward.agent.sensor.sim.SimulatedSite;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.SensorConfig;
+import coop.steward.config.SimulationSettings;
 import coop.steward.config.Wiring;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -50,13 +53,23 @@ public final class Sensors {
             }
         }
         drivers.keepOnly(keys);
-        SimulatedSite site = new SimulatedSite(config.simulation().seed(), config.simulation().latitude(),
-                config.simulation().peakPowerW());
+        SimulatedSite site = simulatedSite(config.simulation());
         List<Sensor> sensors = new ArrayList<>();
         for (SensorConfig sensor : config.sensors()) {
             sensors.add(new Sensor(sensor, source(sensor, site, drivers, meters), drivers.nanos()));
         }
         return sensors;
+    }
+
+    /** The made-up world of a config's {@code simulated} sensors, with its mishaps. */
+    private static SimulatedSite simulatedSite(SimulationSettings settings) {
+        SimulationSettings.Shade shade = settings.shade();
+        SimulationSettings.Leak leak = settings.leak();
+        return new SimulatedSite(settings.seed(), settings.latitude(), settings.peakPowerW(),
+                shade == null ? null : new Shade(shade.since().toEpochMilli(), shade.fromHour(), shade.toHour(),
+                        shade.light()),
+                leak == null ? null : new Leak(leak.from().toEpochMilli(), leak.to().toEpochMilli(),
+                        leak.litresPerMinute()));
     }
 
     private static SensorSource source(SensorConfig sensor, SimulatedSite site, Drivers drivers,

@@ -8,6 +8,7 @@ import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
 import coop.steward.protocol.Reading;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,33 @@ class SensorsTest {
         drivers.close();
 
         assertThat(MeterTotal.open(storage, "flow").litres()).isCloseTo(1 / 450.0, within(1e-12));
+    }
+
+    @Test
+    void simulatedSensors_seeTheMishapsOfTheConfigsSimulation() {
+        String sensors = """
+                  - {id: flow, kind: flow_rate, intervalSeconds: 10, source: {type: simulated}}
+                  - {id: power, kind: solar_power, intervalSeconds: 10, source: {type: simulated}}
+                """;
+        String mishaps = """
+                simulation:
+                  leak: {from: 2026-11-10T14:20:00Z, to: 2026-11-10T17:05:00Z, litresPerMinute: 2.4}
+                  shade: {since: 2026-10-24T00:00:00Z, fromHour: 10.5, toHour: 13.5, light: 0.35}
+                """;
+        List<Sensor> plain = Sensors.from(config(sensors), new Drivers(pi.board(), storage));
+        List<Sensor> mishap = Sensors.from(DeviceConfigLoader.parse(mishaps + """
+                site: food-forest
+                device: bed-1
+                mqtt: {url: tcp://localhost:1883}
+                storage: {dir: %s}
+                sensors:
+                """.formatted(storage) + sensors, "bed-1.yaml"), new Drivers(pi.board(), storage));
+        long leaking = Instant.parse("2026-11-10T15:00:00Z").toEpochMilli();
+        long noon = Instant.parse("2026-11-11T12:00:00Z").toEpochMilli();
+
+        assertThat(plain.get(0).sample(leaking).value()).isZero();
+        assertThat(mishap.get(0).sample(leaking).value()).isCloseTo(2.4, within(0.1));
+        assertThat(mishap.get(1).sample(noon).value()).isLessThan(0.5 * plain.get(1).sample(noon).value());
     }
 
     private DeviceConfig config(String sensors) {

@@ -44,7 +44,8 @@ final class Cycle {
             long t = cycle.startMs + i * SimTime.MINUTE_MS;
             irradiance[i] = world.irradiance(t);
             airC[i] = world.weather().airTemperature(t);
-            powerW[i] = irradiance[i] == 0 ? 0 : world.array().power(irradiance[i], airC[i]);
+            double onPanels = world.panelIrradiance(irradiance[i], t);
+            powerW[i] = onPanels == 0 ? 0 : world.array().power(onPanels, airC[i]);
         }
         cycle.moisture[0] = world.bed().fieldCapacity();
         cycle.soc[0] = socPercent;

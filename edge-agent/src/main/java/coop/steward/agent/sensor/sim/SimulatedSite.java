@@ -22,8 +22,18 @@ public final class SimulatedSite {
     private final double peakPowerW;
     private final World world;
     private final Ledger ledger;
+    private final Leak leak;
 
     public SimulatedSite(long seed, double latitudeDeg, double peakPowerW) {
+        this(seed, latitudeDeg, peakPowerW, null, null);
+    }
+
+    /**
+     * A site with a mishap or two: {@code shade} over its panels, {@code leak} on its bed's supply line (either null
+     * for none). Both are pure functions of time too, so a history computed today and the live readings of
+     * tomorrow agree.
+     */
+    public SimulatedSite(long seed, double latitudeDeg, double peakPowerW, Shade shade, Leak leak) {
         if (!(latitudeDeg >= -90 && latitudeDeg <= 90)) {
             throw new IllegalArgumentException("latitudeDeg must be within -90..90, was " + latitudeDeg);
         }
@@ -32,8 +42,9 @@ public final class SimulatedSite {
         }
         this.seed = seed;
         this.peakPowerW = peakPowerW;
-        this.world = World.of(seed, latitudeDeg, peakPowerW);
+        this.world = World.of(seed, latitudeDeg, peakPowerW, shade);
         this.ledger = new Ledger(seed, world);
+        this.leak = leak;
     }
 
     /** True for the contract's standard kinds and for user kinds ({@code x_...}), which read a slow wave. */
@@ -58,12 +69,12 @@ public final class SimulatedSite {
             case "air_temperature" -> world.weather().airTemperature(t) + trim("offset", kind, sensorId, 0.2);
             case "humidity" -> Noise.clamp(world.weather().humidity(t) + trim("offset", kind, sensorId, 2), 0, 100);
             case "valve_state" -> cycle(t).minutesOpen(t) < 0 ? 0 : 1;
-            case "flow_rate" -> world.valve().flowLpm(cycle(t).minutesOpen(t));
+            case "flow_rate" -> world.valve().flowLpm(cycle(t).minutesOpen(t)) + (leak == null ? 0 : leak.flowLpm(t));
             case "water_total" -> waterTotalL(sensorId, t);
             case "irradiance" -> world.irradiance(t) * (1 + trim("gain", kind, sensorId, 0.02));
             case "solar_power" -> world.solarPower(t);
-            case "solar_voltage" -> world.array().voltage(world.irradiance(t), world.weather().airTemperature(t));
-            case "solar_current" -> world.array().current(world.irradiance(t), world.weather().airTemperature(t));
+            case "solar_voltage" -> world.array().voltage(world.panelIrradiance(t), world.weather().airTemperature(t));
+            case "solar_current" -> world.array().current(world.panelIrradiance(t), world.weather().airTemperature(t));
             case "energy_total" -> energyTotalWh(sensorId, t);
             case "battery_soc" -> cycle(t).soc(t);
             case "battery_voltage" -> world.battery().voltage(cycle(t).soc(t), world.solarPower(t))
@@ -84,8 +95,10 @@ public final class SimulatedSite {
         long done = ledger.wateringsBefore(index) + cycle.wateringsDone(t);
         double minutesOpen = cycle.minutesOpen(t);
         double running = minutesOpen < 0 ? 0 : Math.min(world.valve().litres(minutesOpen), perWatering);
-        // Whole waterings first: the sum is exact, so the meter never steps back when one watering ends.
-        return meterStart("water_total", sensorId, 20_000, 80_000) + (done * perWatering + running);
+        // Whole waterings first: the sum is exact, so the meter never steps back when one watering ends. A leak's
+        // litres only grow, and stay the same once it is mended, so adding them keeps the meter from stepping back.
+        double leaked = leak == null ? 0 : leak.litresBefore(t);
+        return meterStart("water_total", sensorId, 20_000, 80_000) + ((done * perWatering + running) + leaked);
     }
 
     private double energyTotalWh(String sensorId, long t) {
