@@ -61,6 +61,7 @@ public final class HttpApi {
         new SeriesBatchRoutes(store, clock, blocking).mount(router);
         new SpanRoutes(new ValveSpans(store), clock, blocking).mount(router);
         new TotalsRoutes(new CounterTotals(store), sites, clock, blocking).mount(router);
+        new ReportRoutes(store, sites, alerts, clock, blocking).mount(router);
         router.get("/api/v1/series").handler(this::series);
         router.get("/api/v1/rejected").handler(ctx -> blocking.json(ctx, this::rejected));
         new AlertRoutes(alerts).mount(router);
