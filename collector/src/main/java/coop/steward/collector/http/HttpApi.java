@@ -32,7 +32,7 @@ public final class HttpApi {
     private final MqttIngest ingest;
     private final RejectionLog rejections;
     private final Presence presence;
-    private final HealthReports health;
+    private final HealthReports deviceHealth;
     private final Alerts alerts;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
@@ -40,9 +40,10 @@ public final class HttpApi {
     private final Blocking blocking;
 
     public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
-                   HealthReports health, Alerts alerts, PrometheusMeterRegistry metrics, Clock clock, Sites sites) {
+                   HealthReports deviceHealth, Alerts alerts, PrometheusMeterRegistry metrics, Clock clock,
+                   Sites sites) {
         this.presence = presence;
-        this.health = health;
+        this.deviceHealth = deviceHealth;
         this.alerts = alerts;
         this.vertx = vertx;
         this.store = store;
@@ -59,7 +60,7 @@ public final class HttpApi {
         router.route().handler(MalformedRequests::checkAddress);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
-        new DeviceRoutes(store, presence, health, clock, blocking).mount(router);
+        new DeviceRoutes(store, presence, deviceHealth, clock, blocking).mount(router);
         new SiteRoutes(store, sites, blocking).mount(router);
         new SeriesBatchRoutes(store, clock, blocking).mount(router);
         new SpanRoutes(new ValveSpans(store), clock, blocking).mount(router);

@@ -11,6 +11,7 @@ import coop.steward.collector.report.Months;
 import coop.steward.collector.report.SiteReport;
 import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.ReadingStore;
+import coop.steward.collector.store.SensorSummary;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.JsonArray;
@@ -40,6 +41,10 @@ final class ReportRoutes {
     private record Asked(String site, YearMonth from, YearMonth to, boolean csv) {
     }
 
+    /** The sites to report on with their months, and the store's series, to find their meters. */
+    private record Plan(Map<String, Months> months, List<SensorSummary> sensors) {
+    }
+
     ReportRoutes(ReadingStore store, Sites sites, Alerts alerts, Clock clock, Blocking blocking) {
         this.store = store;
         this.sites = sites;
@@ -62,9 +67,10 @@ final class ReportRoutes {
             return;
         }
         long now = clock.millis();
-        blocking.run(() -> months(asked, now))
-                .compose(months -> alertsOpenedIn(asked.site(), months)
-                        .compose(opened -> blocking.run(() -> report.build(months, opened, now))))
+        blocking.run(() -> plan(asked, now))
+                .compose(plan -> alertsOpenedIn(asked.site(), plan.months())
+                        .compose(opened -> blocking.run(() -> report.build(plan.months(), plan.sensors(), opened,
+                                now))))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         ctx.fail(ar.cause());
@@ -114,8 +120,9 @@ final class ReportRoutes {
     }
 
     /** Blocking: the sites to report on, each with its months (its own current month when to is left out). */
-    private Map<String, Months> months(Asked asked, long now) {
-        SortedSet<String> known = sites.known(store);
+    private Plan plan(Asked asked, long now) {
+        List<SensorSummary> sensors = store.sensors();
+        SortedSet<String> known = sites.known(store.devices(), sensors);
         if (asked.site() != null && !known.contains(asked.site())) {
             throw new ApiError(404, "no site '" + asked.site() + "': the collector knows " + (known.isEmpty()
                     ? "no sites yet" : String.join(", ", known)));
@@ -126,7 +133,7 @@ final class ReportRoutes {
             checkCount(range);
             months.put(site, range);
         }
-        return months;
+        return new Plan(months, sensors);
     }
 
     /** Every alert of the site(s) opened in any reported month, from alerts.db too. */

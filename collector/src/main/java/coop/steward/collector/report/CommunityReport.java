@@ -31,9 +31,12 @@ public final class CommunityReport {
         this.totals = new CounterTotals(store);
     }
 
-    /** Blocking: two store queries per meter. {@code alerts} must hold every alert opened in the months. */
-    public List<SiteReport> build(Map<String, Months> months, List<Alert> alerts, long now) {
-        List<SensorSummary> sensors = store.sensors();
+    /**
+     * Blocking: two store queries per meter. {@code sensors} are the store's ({@link ReadingStore#sensors()}), and
+     * {@code alerts} must hold every alert opened in the months.
+     */
+    public List<SiteReport> build(Map<String, Months> months, List<SensorSummary> sensors, List<Alert> alerts,
+                                  long now) {
         List<SiteReport> reports = new ArrayList<>();
         months.forEach((site, range) -> {
             ZoneId zone = sites.zone(site);
