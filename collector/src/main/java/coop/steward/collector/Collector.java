@@ -5,6 +5,7 @@ import coop.steward.collector.http.HttpApi;
 import coop.steward.collector.http.MalformedRequests;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
+import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.InfluxReadingStore;
@@ -60,9 +61,11 @@ public final class Collector {
                                            PrometheusMeterRegistry metrics, RejectionLog rejections,
                                            ReadingStore store, Alerts alerts) {
         Presence presence = new Presence();
-        MqttIngest ingest = new MqttIngest(settings.ingest(), store, metrics, rejections, presence, clock, alerts);
+        HealthReports health = new HealthReports();
+        MqttIngest ingest = new MqttIngest(settings.ingest(), store, metrics, rejections, presence, health, clock,
+                alerts);
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
-        HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, alerts, metrics, clock, sites);
+        HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.
         return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)

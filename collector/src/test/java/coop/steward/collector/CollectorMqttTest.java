@@ -268,6 +268,57 @@ class CollectorMqttTest {
     }
 
     @Test
+    void devices_showTheHealthOfTheirLatestStatus_keptThroughALastWill_andNullBeforeAnyStatus() throws Exception {
+        String hash = "3f2a9c" + "0".repeat(58);
+        publisher.publish("steward/v1/food-forest/bed-1/status", ("{\"v\": 1, \"state\": \"online\", "
+                + "\"t\": 1764000000000, \"agent\": \"0.1.0\", \"outbox\": 3, \"uptime_s\": 12, \"dropped\": 0, "
+                + "\"uncorrectable\": 1, \"clock_synced\": true, \"faults\": {\"soil-temp\": \"sensor soil-temp: no "
+                + "DS18B20 at 28-0000\"}, \"config\": \"" + hash + "\"}").getBytes(StandardCharsets.UTF_8), 1, true);
+        publish("bed-2", "{\"v\": 1, \"device\": \"bed-2\", \"seq\": 0, \"readings\": [{\"sensor\": \"soil-a\", "
+                + "\"kind\": \"soil_moisture\", \"t\": 1764000000000, \"value\": 30}]}");
+        JsonObject expected = new JsonObject().put("agent", "0.1.0").put("uptimeS", 12).put("outbox", 3)
+                .put("dropped", 0).put("uncorrectable", 1).put("clockSynced", true)
+                .put("faults", new JsonObject().put("soil-temp", "sensor soil-temp: no DS18B20 at 28-0000"))
+                .put("config", hash).put("t", 1764000000000L);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(device("bed-1").getJsonObject("health"))
+                .isEqualTo(expected));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(device("bed-2")).isNotNull());
+        assertThat(device("bed-2").containsKey("health")).isTrue();
+        assertThat(device("bed-2").getValue("health")).as("no status from bed-2 yet").isNull();
+
+        publisher.publish("steward/v1/food-forest/bed-1/status",
+                "{\"v\": 1, \"state\": \"offline\"}".getBytes(StandardCharsets.UTF_8), 1, true);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(device("bed-1").getString("state")).isEqualTo("offline"));
+        assertThat(device("bed-1").getJsonObject("health")).isEqualTo(expected);
+    }
+
+    @Test
+    void health_comesBackAfterACollectorRestart_fromTheRetainedStatus() throws Exception {
+        publisher.publish("steward/v1/food-forest/bed-1/status", ("{\"v\": 1, \"state\": \"online\", "
+                + "\"t\": 1764000000000, \"agent\": \"0.1.0\", \"uptime_s\": 12}").getBytes(StandardCharsets.UTF_8),
+                1, true);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(device("bed-1").getJsonObject("health")).isNotNull());
+        collector.stop().await(10, TimeUnit.SECONDS);
+
+        collector = startCollector();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(device("bed-1").getJsonObject("health"))
+                .isEqualTo(new JsonObject("{\"agent\": \"0.1.0\", \"uptimeS\": 12, \"outbox\": null, "
+                        + "\"dropped\": null, \"uncorrectable\": null, \"clockSynced\": null, \"faults\": {}, "
+                        + "\"config\": null, \"t\": 1764000000000}")));
+    }
+
+    private JsonObject device(String device) throws Exception {
+        for (Object d : new JsonArray(get("/api/v1/devices").body())) {
+            if (((JsonObject) d).getString("device").equals(device)) {
+                return (JsonObject) d;
+            }
+        }
+        return null;
+    }
+
+    @Test
     void onlineDeviceThatGoesSilent_isShownOffline_withoutALastWill() throws Exception {
         long now = clock.millis();
         publisher.publish("steward/v1/solar-array/array-2/status", ("{\"v\": 1, \"state\": \"online\", \"t\": "

@@ -68,6 +68,24 @@ class MalformedRequestsTest {
             SERIES + "&limit=-5",
             SERIES + "&agg=median&step=1h",
             SERIES + "&format=%00",
+            "/api/v1/series/batch?series=%zz",
+            "/api/v1/series/batch?series=food-forest%2Fbed-1%2Fsoil-a&step=99999999999999999999999d",
+            "/api/v1/series/batch?series=%C0%AF/bed-1/soil-a&maxPoints=%",
+            "/api/v1/series/batch?series=//&from=%2B292278995-01-01T00:00:00Z",
+            "/api/v1/spans?site=food-forest&device=bed-1&sensor=valve&from=999999999999999999",
+            "/api/v1/spans?site=food-forest&device=bed-1&sensor=%e",
+            "/api/v1/totals?site=food-forest&device=shed&sensor=meter&period=%zz",
+            "/api/v1/totals?site=food-forest&device=shed&sensor=meter&from=-292278995-01-01T00:00:00Z",
+            "/api/v1/totals?site=food-forest&device=shed&sensor=meter&period=%00",
+            "/api/v1/report?from=%zz",
+            "/api/v1/report?from=99999-01",
+            "/api/v1/report?to=-0001-01",
+            "/api/v1/report?site=%E2%80%AE&format=csv",
+            "/api/v1/sites?%",
+            "/api/v1/alerts?severity=%zz",
+            "/api/v1/alerts?severity=warning,,critical",
+            "/api/v1/alerts?device=%C0%AF",
+            "/api/v1/alerts?from=%2B292278995-01-01T00:00:00Z",
             "/api/v1/alerts?state=%zz",
             "/api/v1/alerts?site=%E2%80%AE",
             "/api/v1/alerts?site=%C0%AF",
@@ -91,6 +109,32 @@ class MalformedRequestsTest {
                 + "Host: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
     }
 
+    /** Bodies a script or a broken client might send with an acknowledgement: never a 500, always a sentence. */
+    @ParameterizedTest
+    @ValueSource(strings = {"not json", "{", "[1, 2]", "42", "\"a note\"", "null", "{\"note\": {\"a\": 1}}",
+            "{\"note\": [1]}", "{\"note\": true}", "{\"note\": \"\\ud800\"}", "{\"note\": \"x\"} trailing"})
+    void acknowledgingWithABodyThatIsNotANote_answers4xxWithASentence(String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Answer answer = raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+                + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n" + body);
+
+        assertRefusedWithASentence(answer);
+    }
+
+    @Test
+    void acknowledgingWithAHugeOrDeeplyNestedBody_answers4xxWithASentence() throws Exception {
+        String deep = "{\"note\": " + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+        String huge = "{\"note\": \"" + "x".repeat(100_000) + "\"}";
+        for (String body : new String[] {deep, huge}) {
+            assertRefusedWithASentence(raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body));
+        }
+        byte[] notUtf8 = {'{', '"', 'n', 'o', 't', 'e', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
+        assertRefusedWithASentence(raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Content-Length: " + notUtf8.length + "\r\nConnection: close\r\n\r\n"
+                + new String(notUtf8, StandardCharsets.ISO_8859_1)));
+    }
+
     @Test
     void anAddressTooLongForTheServer_answers414WithASentence() throws Exception {
         Answer answer = raw("GET " + SERIES + "&x=" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -112,21 +156,24 @@ class MalformedRequestsTest {
         assertRefusedWithASentence(raw("GET /health HTTP/9.9 nonsense\r\n\r\n"));
     }
 
-    /** 2,000 requests built from pieces that broke parsers before; a fixed seed, so a failure can be replayed. */
+    /** 3,000 requests built from pieces that broke parsers before; a fixed seed, so a failure can be replayed. */
     @Test
     void fuzzedQueries_neverAnswer5xx() throws Exception {
         String[] paths = {"/api/v1/series", "/api/v1/alerts", "/api/v1/devices", "/api/v1/rejected",
-                "/api/v1/alerts/a1/ack", "/health", "/"};
+                "/api/v1/alerts/a1/ack", "/health", "/", "/api/v1/series/batch", "/api/v1/sites", "/api/v1/spans",
+                "/api/v1/totals", "/api/v1/report"};
         String[] names = {"site", "device", "sensor", "from", "to", "step", "maxPoints", "agg", "limit", "format",
-                "state", "", "%", "%zz", "a b"};
+                "state", "", "%", "%zz", "a b", "series", "series", "period", "severity"};
         String[] values = {"food-forest", "bed-1", "soil-a", "%zz", "%", "%e", "%ff", "%00", "%C0%AF", "-1", "0",
                 "9223372036854775807", "-9223372036854775808", "99999999999999999999", "1e308", "NaN",
                 "%2B292278995-01-01T00:00:00Z", "-292278995-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "1h", "0s",
                 "1d", "5m", "mean", "sum", "csv", "json", "open", "all", "%E2%80%AE", "%F0%9F%8C%B1", "..%2F..",
-                "a".repeat(300), "", "&", "=", "+", "%25", "999999999999999999"};
+                "a".repeat(300), "", "&", "=", "+", "%25", "999999999999999999", "food-forest/bed-1/soil-a",
+                "food-forest%2Fbed-1%2Fsoil-a", "/", "a/b/c/d", "day", "week", "month", "year", "decade", "2026-11",
+                "2026-13", "0000-01", "9999-12", "warning,critical", "info,", ",", "critical"};
         Random random = new Random(20261203L);
         List<String> failures = new ArrayList<>();
-        for (int i = 0; i < 2_000; i++) {
+        for (int i = 0; i < 3_000; i++) {
             StringBuilder target = new StringBuilder(paths[random.nextInt(paths.length)]).append('?');
             int params = random.nextInt(6);
             for (int p = 0; p < params; p++) {

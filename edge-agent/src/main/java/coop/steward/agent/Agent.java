@@ -69,6 +69,8 @@ public final class Agent implements AutoCloseable {
     /** The device's sensors, valves and board; closed when the agent stops. */
     private final Equipment equipment;
     private final SensorHealth health = new SensorHealth();
+    /** SHA-256 of the config it runs, for its status: of the file it started with, then of each push it applied. */
+    private volatile String configHash;
 
     public Agent(DeviceConfig config, List<Sensor> sensors, Clock clock, String mqttPassword) {
         this(config, sensors, Timekeeping.system(clock), mqttPassword);
@@ -133,6 +135,15 @@ public final class Agent implements AutoCloseable {
             equipment.close();
             throw e;
         }
+    }
+
+    /**
+     * The SHA-256 (as {@code sha256sum} prints it) of the config file this agent was created with, which its status
+     * names until a pushed config replaces it. Without it the status names no config until the first push.
+     */
+    public Agent withConfigHash(String sha256) {
+        this.configHash = sha256;
+        return this;
     }
 
     /** Called on the sampling thread with every reading taken; for tests and the demo's log. */
@@ -311,7 +322,7 @@ public final class Agent implements AutoCloseable {
     private StatusMessage status() {
         long now = clock.millis();
         return StatusMessage.online(now, VERSION, outbox.readings(), (now - startedAt) / 1000, outbox.dropped(),
-                outbox.uncorrectable(), time.isSynchronised()).withFaults(health.snapshot());
+                outbox.uncorrectable(), time.isSynchronised()).withFaults(health.snapshot()).withConfig(configHash);
     }
 
     /**
@@ -350,6 +361,10 @@ public final class Agent implements AutoCloseable {
             if (!link.publishConfigAck(ack)) {
                 LOG.warn("{}/{}: could not send config/ack ({}) : not connected", config.site(), config.device(),
                         ack.outcome());
+            }
+            if (ConfigAck.APPLIED.equals(ack.outcome()) && !ack.hash().equals(configHash)) {
+                configHash = ack.hash();
+                link.publishStatus(status()); // the retained status names the new config now, not in a minute
             }
         }
     }

@@ -54,7 +54,8 @@ public final class AgentCommand implements Callable<Integer> {
         }
         Agent agent;
         try {
-            agent = Agent.create(LastGoodConfig.choose(config, device), Clock.systemUTC());
+            LastGoodConfig.Start start = LastGoodConfig.choose(config, device);
+            agent = Agent.create(start.config(), Clock.systemUTC()).withConfigHash(start.hash());
         } catch (IllegalArgumentException | OutboxException e) {
             System.err.println(config + ": " + e.getMessage());
             return 1;

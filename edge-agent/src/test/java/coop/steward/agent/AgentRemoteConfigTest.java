@@ -8,6 +8,7 @@ import coop.steward.config.DeviceConfigLoader;
 import coop.steward.protocol.ConfigAck;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.ReadingsMessage;
+import coop.steward.protocol.StatusMessage;
 import coop.steward.testsupport.MosquittoBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ class AgentRemoteConfigTest {
     private final ConcurrentLinkedQueue<ConfigAck> acks = new ConcurrentLinkedQueue<>();
     private final Set<String> sensorsSeen = ConcurrentHashMap.newKeySet();
     private final Set<Long> seqsSeen = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<StatusMessage> statuses = new ConcurrentLinkedQueue<>();
     private Agent agent;
 
     @BeforeEach
@@ -48,6 +50,8 @@ class AgentRemoteConfigTest {
             seqsSeen.add(readings.seq());
             readings.readings().forEach(r -> sensorsSeen.add(r.sensor()));
         });
+        collector.subscribe(PREFIX + "status", 1, (topic, message) ->
+                statuses.add(ProtocolJson.decodeStatus(message.getPayload())));
         agent = startAgent();
     }
 
@@ -109,9 +113,25 @@ class AgentRemoteConfigTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> agent.config().sensors().size() == 2);
     }
 
+    @Test
+    void status_namesTheHashOfTheConfigTheAgentRuns_fromTheFileItStartedWith_thenFromEachPushItApplied()
+            throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> statuses.stream().anyMatch(s -> "online".equals(s.state())));
+        assertThat(statuses).filteredOn(s -> "online".equals(s.state())).first()
+                .extracting(StatusMessage::config).isEqualTo(ConfigAck.hashOf(config("")));
+        byte[] pushed = config("""
+                  - {id: flow, kind: flow_rate, intervalSeconds: 0.1, source: {type: simulated}}
+                """);
+
+        collector.publish(PREFIX + "config", pushed, 1, false);
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(statuses).last()
+                .extracting(StatusMessage::config).isEqualTo(ConfigAck.hashOf(pushed)));
+    }
+
     private Agent startAgent() {
         Agent started = Agent.create(DeviceConfigLoader.parse(new String(config(""), StandardCharsets.UTF_8),
-                "bed-1.yaml"), Clock.systemUTC());
+                "bed-1.yaml"), Clock.systemUTC()).withConfigHash(ConfigAck.hashOf(config("")));
         started.start();
         return started;
     }

@@ -103,6 +103,7 @@ public final class WireJson {
                 }
                 json.writeEndObject();
             }
+            optional(json, "config", status.config());
             json.writeEndObject();
         });
     }

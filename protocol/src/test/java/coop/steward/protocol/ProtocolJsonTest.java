@@ -58,4 +58,16 @@ class ProtocolJsonTest {
         assertThat(new String(json, StandardCharsets.UTF_8)).isEqualTo("{\"v\":1,\"device\":\"bed-3\",\"seq\":5,"
                 + "\"readings\":[{\"sensor\":\"ph\",\"kind\":\"x_ph\",\"t\":1764000000000,\"value\":6.5}]}");
     }
+
+    @Test
+    void agentStatus_namesTheHashOfTheConfigItRuns_andAStatusWithoutOneStillReads() {
+        String hash = ConfigAck.hashOf("site: food-forest\n".getBytes(StandardCharsets.UTF_8));
+        String json = new String(ProtocolJson.encode(StatusMessage.online(1764000000000L, "0.1.0", 0, 12)
+                .withConfig(hash)), StandardCharsets.UTF_8);
+
+        assertThat(json).endsWith(",\"config\":\"" + hash + "\"}");
+        assertThat(ProtocolJson.decodeStatus(json.getBytes(StandardCharsets.UTF_8)).config()).isEqualTo(hash);
+        assertThat(ProtocolJson.decodeStatus("{\"v\": 1, \"state\": \"online\", \"t\": 1}"
+                .getBytes(StandardCharsets.UTF_8)).config()).isNull();
+    }
 }

@@ -29,7 +29,9 @@ class WireJsonTest {
         List<StatusMessage> statuses = List.of(StatusMessage.lastWill(),
                 StatusMessage.online(T, "0.1.0", 3, 12),
                 StatusMessage.online(T, "0.1.0", 3, 12, 40, 7, false),
-                StatusMessage.online(T, "0.1.0", 0, 1, 0, 0, true).withFaults(Map.of("s1", "raw 70000 out of range")));
+                StatusMessage.online(T, "0.1.0", 0, 1, 0, 0, true).withFaults(Map.of("s1", "raw 70000 out of range")),
+                StatusMessage.online(T, "0.1.0", 0, 1, 0, 0, true).withFaults(Map.of("s1", "raw 70000 out of range"))
+                        .withConfig(ConfigAck.hashOf("site: food-forest".getBytes(StandardCharsets.UTF_8))));
 
         for (StatusMessage status : statuses) {
             assertThat(text(WireJson.encode(status))).isEqualTo(text(ProtocolJson.encode(status)));

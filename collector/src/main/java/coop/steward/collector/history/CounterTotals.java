@@ -7,6 +7,7 @@ import coop.steward.collector.store.SeriesKey;
 import coop.steward.collector.store.SeriesQuery;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -44,12 +45,17 @@ public final class CounterTotals {
         this.store = store;
     }
 
-    /** Blocking: two store queries. A series that is not a counter is answered with its kind and no totals. */
+    /** Blocking: two or three store queries. A series that is not a counter is answered with its kind and no totals. */
     public Totals of(SeriesKey key, long from, long to, CalendarPeriod period, ZoneId zone, long now) {
         List<LocalPeriod> periods = period.overlapping(from, to, zone);
         long step = stepFor(periods, from, to);
-        int buckets = (int) Math.min(Integer.MAX_VALUE - 1, (to - from) / step + 2);
-        SeriesData data = store.query(new SeriesQuery(key, from, to, Aggregation.LAST, step, buckets).withEnvelope());
+        SeriesData data = buckets(key, from, to, step);
+        if (step != HOUR) {
+            // Quarter hours come from raw readings only. Hours before the first one may be rolled up (past raw
+            // retention): those come from the roll-ups, each counted in the period its hour starts in.
+            long rawFrom = data.t().length == 0 ? to : Math.max(from, Math.floorDiv(data.t()[0], HOUR) * HOUR);
+            data = rawFrom > from ? join(buckets(key, from, rawFrom, HOUR), data) : data;
+        }
         Totals none = new Totals(data.kind(), data.unit(), List.of());
         if (data.kind() == null || !none.isCounter() || data.t().length == 0) {
             return none;
@@ -78,9 +84,39 @@ public final class CounterTotals {
         return new Totals(data.kind(), data.unit(), totals);
     }
 
+    /** Each bucket's last reading with its min and max, from one store query. */
+    private SeriesData buckets(SeriesKey key, long from, long to, long step) {
+        int limit = (int) Math.min(Integer.MAX_VALUE - 1, (to - from) / step + 2);
+        return store.query(new SeriesQuery(key, from, to, Aggregation.LAST, step, limit).withEnvelope());
+    }
+
+    /** {@code earlier}'s buckets, then {@code later}'s, which all come after them. */
+    private static SeriesData join(SeriesData earlier, SeriesData later) {
+        if (earlier.t().length == 0) {
+            return later;
+        }
+        SeriesData named = later.kind() != null ? later : earlier;
+        return new SeriesData(named.key(), named.kind(), named.unit(), concat(earlier.t(), later.t()),
+                concat(earlier.value(), later.value()), false, concat(earlier.min(), later.min()),
+                concat(earlier.max(), later.max()));
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static double[] concat(double[] a, double[] b) {
+        double[] all = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     /**
      * Hours, which both stores answer from their roll-ups (for any age), when every period boundary in the range
-     * falls on a whole hour; quarter hours otherwise (zones such as Asia/Kolkata), which need raw readings.
+     * falls on a whole hour; quarter hours otherwise (zones such as Asia/Kolkata), which need raw readings, so that
+     * no bucket straddles two periods.
      */
     private static long stepFor(List<LocalPeriod> periods, long from, long to) {
         for (LocalPeriod period : periods) {

@@ -39,8 +39,9 @@ public final class ValveSpans {
         SeriesData raw = store.query(SeriesQuery.raw(key, from, to, PAGE));
         // Retention drops the oldest hours first, so hours without raw readings come before the first raw one.
         long rawFrom = raw.t().length == 0 ? to : Math.max(from, Math.floorDiv(raw.t()[0], HOUR) * HOUR);
-        SeriesData hours = store.query(new SeriesQuery(key, from, rawFrom, Aggregation.LAST, HOUR,
-                (int) ((rawFrom - from) / HOUR + 2)).withEnvelope());
+        SeriesQuery rolledUp = new SeriesQuery(key, from, rawFrom, Aggregation.LAST, HOUR,
+                (int) ((rawFrom - from) / HOUR + 2)).withEnvelope();
+        SeriesData hours = rawFrom > from ? store.query(rolledUp) : SeriesData.none(rolledUp);
         SeriesData named = raw.kind() != null ? raw : hours;
         if (!KIND.equals(named.kind())) {
             return new Spans(named.kind(), named.unit(), List.of());

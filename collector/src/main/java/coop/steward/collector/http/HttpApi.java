@@ -5,6 +5,7 @@ import coop.steward.collector.history.CounterTotals;
 import coop.steward.collector.history.ValveSpans;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
+import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.ReadingStore;
@@ -31,6 +32,7 @@ public final class HttpApi {
     private final MqttIngest ingest;
     private final RejectionLog rejections;
     private final Presence presence;
+    private final HealthReports deviceHealth;
     private final Alerts alerts;
     private final PrometheusMeterRegistry metrics;
     private final Clock clock;
@@ -38,8 +40,10 @@ public final class HttpApi {
     private final Blocking blocking;
 
     public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
-                   Alerts alerts, PrometheusMeterRegistry metrics, Clock clock, Sites sites) {
+                   HealthReports deviceHealth, Alerts alerts, PrometheusMeterRegistry metrics, Clock clock,
+                   Sites sites) {
         this.presence = presence;
+        this.deviceHealth = deviceHealth;
         this.alerts = alerts;
         this.vertx = vertx;
         this.store = store;
@@ -56,11 +60,12 @@ public final class HttpApi {
         router.route().handler(MalformedRequests::checkAddress);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
-        new DeviceRoutes(store, presence, clock, blocking).mount(router);
+        new DeviceRoutes(store, presence, deviceHealth, clock, blocking).mount(router);
         new SiteRoutes(store, sites, blocking).mount(router);
         new SeriesBatchRoutes(store, clock, blocking).mount(router);
         new SpanRoutes(new ValveSpans(store), clock, blocking).mount(router);
         new TotalsRoutes(new CounterTotals(store), sites, clock, blocking).mount(router);
+        new ReportRoutes(store, sites, alerts, clock, blocking).mount(router);
         router.get("/api/v1/series").handler(this::series);
         router.get("/api/v1/rejected").handler(ctx -> blocking.json(ctx, this::rejected));
         new AlertRoutes(alerts).mount(router);

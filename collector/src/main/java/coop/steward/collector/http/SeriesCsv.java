@@ -41,7 +41,7 @@ final class SeriesCsv {
         return csv.toString();
     }
 
-    private static String number(double value) {
+    static String number(double value) {
         return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
                 : Double.toString(value);
     }

@@ -29,7 +29,7 @@ final class SiteRoutes {
 
     private Object list() {
         JsonArray list = new JsonArray();
-        for (String site : sites.known(store)) {
+        for (String site : sites.known(store.devices(), store.sensors())) {
             JsonArray arrays = new JsonArray();
             for (ArrayConfig array : sites.arrays(site)) {
                 arrays.add(new JsonObject().put("device", array.device()).put("sensor", array.sensor())

@@ -1,5 +1,6 @@
 package coop.steward.collector.ingest;
 
+import coop.steward.collector.presence.DeviceHealth;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.DecodedReadings;
@@ -31,19 +32,26 @@ final class Intake {
         try {
             DeviceTopic parsed = Topics.parse(topic).orElse(null);
             if (parsed != null && parsed.channel() == Channel.STATUS) {
-                DeviceStatus status = status(topic, parsed, message.payload(), now);
-                return new Delivery(topic, message.ack(), bytes, now, null, status);
+                StatusMessage status = status(topic, parsed, message.payload(), now);
+                if (status == null) {
+                    return new Delivery(topic, message.ack(), bytes, now, null, null, null);
+                }
+                // The status's own time, not arrival: the broker re-sends retained statuses on every reconnect.
+                // A Last Will has no time and leaves last-seen as it was.
+                Long seen = status.t() == null ? null : Math.min(status.t(), now);
+                return new Delivery(topic, message.ack(), bytes, now, null, new DeviceStatus(parsed.site(),
+                        parsed.device(), status.state(), seen, status.outbox()), DeviceHealth.of(status));
             }
             DecodedReadings decoded = decoder.decode(topic, message.payload());
             if (!decoded.rejections().isEmpty()) {
                 rejections.record(now, topic, decoded.rejections());
             }
-            return new Delivery(topic, message.ack(), bytes, now, decoded, null);
+            return new Delivery(topic, message.ack(), bytes, now, decoded, null, null);
         } catch (RuntimeException | StackOverflowError e) {
             // A bug of ours, not the sender's: still acknowledged, so that it can never stop ingest.
             rejections.record(now, topic, List.of(new Rejection(Reason.INTERNAL_ERROR, "the collector could not "
                     + "handle this message (" + e + "); it was acknowledged and dropped. Please report it")));
-            return new Delivery(topic, message.ack(), bytes, now, null, null);
+            return new Delivery(topic, message.ack(), bytes, now, null, null, null);
         }
     }
 
@@ -54,7 +62,8 @@ final class Intake {
                 + "QoS 1, which the collector never drops")));
     }
 
-    private DeviceStatus status(String topic, DeviceTopic parsed, byte[] payload, long now) {
+    /** The status message, or null when it is empty (a cleared retained topic) or rejected. */
+    private StatusMessage status(String topic, DeviceTopic parsed, byte[] payload, long now) {
         if (payload.length == 0) {
             return null; // an empty retained message clears the topic; it says nothing about the device
         }
@@ -64,11 +73,7 @@ final class Intake {
             return null;
         }
         try {
-            StatusMessage status = ProtocolJson.decodeStatus(payload);
-            // The status's own time, not arrival: the broker re-sends retained statuses on every reconnect.
-            // A Last Will has no time and leaves last-seen as it was.
-            Long seen = status.t() == null ? null : Math.min(status.t(), now);
-            return new DeviceStatus(parsed.site(), parsed.device(), status.state(), seen, status.outbox());
+            return ProtocolJson.decodeStatus(payload);
         } catch (IllegalArgumentException e) {
             rejections.record(now, topic, List.of(new Rejection(Reason.BAD_STATUS, e.getMessage())));
             return null;

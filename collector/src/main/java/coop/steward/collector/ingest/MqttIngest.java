@@ -1,5 +1,6 @@
 package coop.steward.collector.ingest;
 
+import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.collector.store.ReadingStore;
@@ -34,6 +35,7 @@ public final class MqttIngest extends VerticleBase {
     private final ReadingStore store;
     private final MeterRegistry registry;
     private final Presence presence;
+    private final HealthReports health;
     private final Clock clock;
     private final CommitListener listener;
     private final Intake intake;
@@ -47,13 +49,17 @@ public final class MqttIngest extends VerticleBase {
     private long ackTimer = -1;
     private long pendingBytes;
 
-    /** @param listener told about every committed batch (the alert rules) */
+    /**
+     * @param health   where the devices' latest status reports go
+     * @param listener told about every committed batch (the alert rules)
+     */
     public MqttIngest(IngestSettings settings, ReadingStore store, MeterRegistry registry, RejectionLog rejections,
-                      Presence presence, Clock clock, CommitListener listener) {
+                      Presence presence, HealthReports health, Clock clock, CommitListener listener) {
         this.settings = settings;
         this.store = store;
         this.registry = registry;
         this.presence = presence;
+        this.health = health;
         this.clock = clock;
         this.listener = listener;
         this.intake = new Intake(new ReadingsDecoder(clock), rejections);
@@ -169,6 +175,9 @@ public final class MqttIngest extends VerticleBase {
     private void notePresence(Delivery d) {
         if (d.status() != null) {
             presence.heard(d.status().site(), d.status().device(), d.receivedAt());
+            if (d.health() != null) {
+                health.reported(d.status().site(), d.status().device(), d.health());
+            }
         } else if (d.readings() != null && Ids.isValid(d.readings().site()) && Ids.isValid(d.readings().device())) {
             presence.heard(d.readings().site(), d.readings().device(), d.receivedAt());
         }

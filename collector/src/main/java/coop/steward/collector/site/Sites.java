@@ -60,12 +60,12 @@ public final class Sites {
         }).toList();
     }
 
-    /** Every site with stored devices or series, listed under {@code sites:} or with an array; blocking. */
-    public SortedSet<String> known(ReadingStore store) {
+    /** Every site with stored devices or series ({@link ReadingStore}), listed under {@code sites:} or with an array. */
+    public SortedSet<String> known(List<DeviceStatus> devices, List<SensorSummary> sensors) {
         SortedSet<String> known = new TreeSet<>(zones.keySet());
         arrays.forEach(a -> known.add(a.site()));
-        store.devices().stream().map(DeviceStatus::site).forEach(known::add);
-        store.sensors().stream().map(SensorSummary::key).forEach(key -> known.add(key.site()));
+        devices.forEach(d -> known.add(d.site()));
+        sensors.forEach(s -> known.add(s.key().site()));
         return known;
     }
 }

@@ -11,7 +11,7 @@ public record SeriesData(SeriesKey key, String kind, String unit, long[] t, doub
     }
 
     /** No such series: no points, and no kind or unit. */
-    static SeriesData none(SeriesQuery query) {
+    public static SeriesData none(SeriesQuery query) {
         return query.envelope()
                 ? new SeriesData(query.key(), null, null, new long[0], new double[0], false, new double[0], new double[0])
                 : new SeriesData(query.key(), null, null, new long[0], new double[0], false);

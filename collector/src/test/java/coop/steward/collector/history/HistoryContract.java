@@ -176,6 +176,39 @@ abstract class HistoryContract {
     }
 
     @Test
+    void inAZoneHalfAnHourOffTheHour_daysWhoseRawReadingsAreGone_comeFromTheHourlyRollups_andRecentOnesFromRaw() {
+        ZoneId kolkata = ZoneId.of("Asia/Kolkata");
+        long now = at("2026-09-01T00:00:00Z");
+        long start = now - RETENTION.toMillis() - 3 * DAY; // three days past retention, up to a day before now
+        List<long[]> readings = new ArrayList<>();
+        for (long t = start; t < now - DAY; t += 10 * MINUTE) { // a litre every 10 minutes
+            readings.add(new long[] {t, (t - start) / (10 * MINUTE)});
+        }
+        write(METER, "water_total", readings);
+        store.maintain(now);
+        long firstDay = at("2026-05-31T18:30:00Z"); // 2026-06-01 in Kolkata, raw readings gone
+        long lastDay = at("2026-08-29T18:30:00Z"); // 2026-08-30, raw readings kept
+
+        long rawSince = now - RETENTION.toMillis();
+
+        Totals old = totals(firstDay, firstDay + DAY, CalendarPeriod.DAY, kolkata, now);
+        Totals both = totals(firstDay, lastDay + DAY, CalendarPeriod.DAY, kolkata, now);
+
+        // An hour of roll-up counts in the day it starts in: a day that is rolled up is off by up to an hour's 6 L.
+        assertThat(old.periods()).singleElement().satisfies(day -> {
+            assertThat(day.period().label()).isEqualTo("2026-06-01");
+            assertThat(day.total()).isBetween(144.0 - 6, 144.0 + 6);
+        });
+        assertThat(both.periods()).hasSize(91).allSatisfy(day -> assertThat(day.total()).isBetween(144.0 - 6,
+                144.0 + 6));
+        assertThat(both.periods()).filteredOn(day -> day.period().start() > rawSince)
+                .as("days with raw readings are exact").hasSize(88).extracting(Total::total).containsOnly(144.0);
+        // Nothing lost or counted twice; the 3 L more were counted in the half hour before the range, in the hour
+        // that straddles its start, whose roll-up cannot be split.
+        assertThat(both.periods().stream().mapToDouble(Total::total).sum()).isEqualTo(91 * 144.0 + 3);
+    }
+
+    @Test
     void aSeriesThatIsNotACounter_isNamedWithItsKind_andOneWithoutData_hasNone() {
         write(new SeriesKey("food-forest", "shed", "soil"), "soil_moisture", List.of(new long[] {LATER - DAY, 30}));
 

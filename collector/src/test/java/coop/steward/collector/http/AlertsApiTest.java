@@ -98,6 +98,15 @@ class AlertsApiTest {
     }
 
     @Test
+    void aNoteSentAsCurlDashDSendsIt_withAFormContentType_isTaken() throws Exception {
+        HttpResponse<String> ack = api.post("/api/v1/alerts/a1/ack", "{\"note\": \"watered by hand\"}",
+                "application/x-www-form-urlencoded");
+
+        assertThat(ack.statusCode()).as(ack.body()).isEqualTo(200);
+        assertThat(new JsonObject(ack.body()).getString("note")).isEqualTo("watered by hand");
+    }
+
+    @Test
     void aNoteOf500Characters_isTaken_andWithoutABodyThereIsNone() throws Exception {
         String longest = "ü".repeat(500);
 

@@ -92,6 +92,11 @@ final class ApiServer implements AutoCloseable {
         return new JsonObject(response.body()).getString("error");
     }
 
+    HttpResponse<String> post(String path, String body, String contentType) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + collector.httpPort() + pathAndQuery);
     }

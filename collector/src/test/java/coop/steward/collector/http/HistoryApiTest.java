@@ -69,6 +69,7 @@ class HistoryApiTest {
                         .toEpochMilli()).put("label", "2026-02").put("total", 672.0).put("complete", true));
         assertThat(periods.getJsonObject(1).getDouble("total")).as("March, an hour short in London").isEqualTo(743.0);
         assertThat(periods.getJsonObject(2).getString("label")).isEqualTo("2026-04");
+        assertThat(periods.getJsonObject(2).getDouble("total")).as("up to the last reading, at 11:00").isEqualTo(349.0);
         assertThat(periods.getJsonObject(2).getBoolean("complete")).isFalse();
         assertThat(periods).hasSize(3);
     }

@@ -65,6 +65,7 @@ class SeriesBatchApiTest {
         assertThat(soilA.containsKey("truncated")).isFalse();
         JsonObject soilB = series.getJsonObject(1);
         assertThat(soilB.getString("unit")).isEqualTo("C");
+        assertThat(list(soilB, "value")).startsWith(10.8, 11.0);
         assertThat(soilB.getJsonArray("min").getDouble(0)).isEqualTo(10.0);
         assertThat(soilB.getJsonArray("max").getDouble(0)).isEqualTo(12.0);
         assertThat(series.getJsonObject(2)).isEqualTo(new JsonObject("{\"site\": \"food-forest\", "

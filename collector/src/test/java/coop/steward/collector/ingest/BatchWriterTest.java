@@ -49,6 +49,6 @@ class BatchWriterTest {
         DecodedReadings readings = new DecodedReadings("food-forest", "bed-1", OptionalLong.of(messageId),
                 List.of(new Reading("soil-a", "soil_moisture", 1_764_000_000_000L, 30, "%")), List.of());
         return new Delivery("steward/v1/food-forest/bed-1/readings", BrokerLink.Ack.NONE, 100, 1_764_000_000_000L,
-                readings, null);
+                readings, null, null);
     }
 }

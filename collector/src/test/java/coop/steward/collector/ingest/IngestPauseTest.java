@@ -3,6 +3,7 @@ package coop.steward.collector.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.DeviceStatus;
@@ -59,7 +60,7 @@ class IngestPauseTest {
         long limit = 1024 * 1024;
         MqttIngest ingest = new MqttIngest(new IngestSettings(broker.url(), "pause-test", null, null, 1_000, 20_000,
                 limit), store, new SimpleMeterRegistry(), new RejectionLog(new SimpleMeterRegistry()), new Presence(),
-                Clock.systemUTC(), CommitListener.NONE);
+                new HealthReports(), Clock.systemUTC(), CommitListener.NONE);
         vertx.deployVerticle(ingest).await(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(ingest::isConnected);
 

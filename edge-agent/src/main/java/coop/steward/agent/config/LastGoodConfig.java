@@ -3,6 +3,7 @@ package coop.steward.agent.config;
 import coop.steward.config.ConfigException;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
+import coop.steward.protocol.ConfigAck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,22 @@ import org.slf4j.LoggerFactory;
 public final class LastGoodConfig {
     public static final String FILE = "last-good.yaml";
     private static final Logger LOG = LoggerFactory.getLogger(LastGoodConfig.class);
+
+    /**
+     * The config an agent starts with and the SHA-256 of the file it came from, which the agent's status names
+     * (null when the file could not be read again).
+     */
+    public record Start(DeviceConfig config, String hash) {
+        static Start of(DeviceConfig config, Path file) {
+            try {
+                return new Start(config, ConfigAck.hashOf(Files.readAllBytes(file)));
+            } catch (IOException e) {
+                LOG.warn("{}/{}: cannot read {} again to name its hash in the status: {}", config.site(),
+                        config.device(), file, e.getMessage());
+                return new Start(config, null);
+            }
+        }
+    }
 
     private LastGoodConfig() {
     }
@@ -53,10 +70,10 @@ public final class LastGoodConfig {
      * then the device starts as it was last told to run, even before it can reach its broker. Either way the
      * retained config on the broker, if there is one, is applied again after connecting.
      */
-    public static DeviceConfig choose(Path configFile, DeviceConfig fromFile) {
+    public static Start choose(Path configFile, DeviceConfig fromFile) {
         Path lastGood = fromFile.storageDir().resolve(FILE);
         if (!Files.isRegularFile(lastGood)) {
-            return fromFile;
+            return Start.of(fromFile, configFile);
         }
         String name = fromFile.site() + "/" + fromFile.device();
         try {
@@ -64,21 +81,21 @@ public final class LastGoodConfig {
             if (pushed.compareTo(Files.getLastModifiedTime(configFile)) <= 0) {
                 LOG.info("{}: starting with {}, which is newer than the last pushed config {}", name, configFile,
                         lastGood);
-                return fromFile;
+                return Start.of(fromFile, configFile);
             }
             DeviceConfig candidate = DeviceConfigLoader.load(lastGood);
             if (!RemoteConfig.unchangeable(fromFile, candidate).isEmpty()) {
                 LOG.info("{}: starting with {}: the last pushed config {} names another device, broker or storage "
                         + "folder", name, configFile, lastGood);
-                return fromFile;
+                return Start.of(fromFile, configFile);
             }
             LOG.info("{}: starting with the last pushed config {}, which is newer than {}", name, lastGood,
                     configFile);
-            return candidate;
+            return Start.of(candidate, lastGood);
         } catch (IOException | ConfigException e) {
             LOG.warn("{}: cannot use the last pushed config {} ({}); starting with {}", name, lastGood,
                     e.getMessage(), configFile);
-            return fromFile;
+            return Start.of(fromFile, configFile);
         }
     }
 }

@@ -124,11 +124,15 @@ class RemoteConfigTest {
         Files.setLastModifiedTime(file, FileTime.from(Files.getLastModifiedTime(storage().resolve(
                 LastGoodConfig.FILE)).toInstant().minusSeconds(60)));
 
-        assertThat(LastGoodConfig.choose(file, fromFile).sensors().get(0).interval().toSeconds()).isEqualTo(10);
+        LastGoodConfig.Start pushed = LastGoodConfig.choose(file, fromFile);
+        assertThat(pushed.config().sensors().get(0).interval().toSeconds()).isEqualTo(10);
+        assertThat(pushed.hash()).as("the status names the pushed file it runs").isEqualTo(ConfigAck.hashOf(
+                bytes(yaml(10))));
 
         Files.writeString(file, yaml(30)); // edited on the device after the push: newer
-        assertThat(LastGoodConfig.choose(file, DeviceConfigLoader.load(file)).sensors().get(0).interval()
-                .toSeconds()).isEqualTo(30);
+        LastGoodConfig.Start edited = LastGoodConfig.choose(file, DeviceConfigLoader.load(file));
+        assertThat(edited.config().sensors().get(0).interval().toSeconds()).isEqualTo(30);
+        assertThat(edited.hash()).isEqualTo(ConfigAck.hashOf(Files.readAllBytes(file)));
     }
 
     private Path storage() {
