@@ -92,7 +92,7 @@ export function timeChart(container, options) {
       tzDate: options.zone ? (ts) => uPlot.tzDate(new Date(ts), options.zone) : undefined,
       scales: {
         x: { time: true, min: options.range ? options.range.from : undefined, max: options.range ? options.range.to : undefined },
-        y: options.yRange ? { range: options.yRange } : {},
+        y: { range: (u, min, max) => yRange(min, max, options.thresholds || []) },
       },
       axes: [
         { stroke: '#333', grid: { stroke: '#e6e3d8' }, ticks: { stroke: '#c9c5b6' } },
@@ -167,6 +167,25 @@ function start(chart, root, build) {
   width = root.clientWidth;
   if (observer) observer.observe(root);
   return chart;
+}
+
+/**
+ * The data's own range, widened to take in a rule's limit that lies within 15 units of it, so a gardener sees
+ * how far the bed is from dry without the line being squashed flat by a limit far away.
+ */
+function yRange(min, max, thresholds) {
+  if (min == null || max == null) return [0, 1];
+  let lo = min;
+  let hi = max;
+  for (const z of thresholds) {
+    const limit = z.below !== undefined ? z.below : z.above;
+    if (limit >= min - 15 && limit <= max + 15) {
+      lo = Math.min(lo, limit);
+      hi = Math.max(hi, limit);
+    }
+  }
+  const pad = Math.max(0.5, (hi - lo) * 0.06);
+  return [lo - pad, hi + pad];
 }
 
 /** Lines joined on one time axis; each table keeps its own gaps. */
@@ -266,8 +285,8 @@ export function barChart(container, { labels, series, unit, height = 200 }) {
       width, height,
       scales: { x: { time: false, range: [-0.5, Math.max(0.5, n - 0.5)] }, y: { range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1] } },
       axes: [
-        { stroke: '#333', grid: { show: false }, values: (u, splits) => splits.map((v) => labels[Math.round(v)] ?? ''),
-          splits: () => tickIndices(n, width), gap: 4 },
+        { stroke: '#333', grid: { show: false }, values: (u, splits) => splits.map((v) => shortLabel(labels[Math.round(v)])),
+          splits: () => tickIndices(n, width, Math.max(...labels.map((l) => shortLabel(l).length), 4)), gap: 4 },
         { stroke: '#333', grid: { stroke: '#e6e3d8' }, size: 56, label: unit, labelSize: 18,
           values: (u, splits) => splits.map((v) => formatNumber(v, unit)) },
       ],
@@ -302,11 +321,25 @@ export function barChart(container, { labels, series, unit, height = 200 }) {
   return start(chart, root, build);
 }
 
-function tickIndices(n, width) {
-  const every = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(width / 70))));
+function tickIndices(n, width, characters) {
+  const every = Math.max(1, Math.ceil(n / Math.max(2, Math.floor(width / (characters * 8 + 16)))));
   const ticks = [];
   for (let i = 0; i < n; i += every) ticks.push(i);
   return ticks;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** The totals API's period labels, shorter for an axis: "2026-11-03" -> "3 Nov", "2026-11" -> "Nov 2026". */
+export function shortLabel(label) {
+  if (!label) return '';
+  let m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(label);
+  if (m) return `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]}`;
+  m = /^(\d{4})-(\d{2})$/.exec(label);
+  if (m) return `${MONTHS[Number(m[2]) - 1]} ${m[1]}`;
+  m = /^\d{4}-(W\d{2})$/.exec(label);
+  if (m) return m[1];
+  return label;
 }
 
 /** A small line without axes for a card: the last 24 hours, with the dry and wet limits as faint lines. */
@@ -321,11 +354,10 @@ export function sparkline(container, t, value, { thresholds = [], label } = {}) 
     const width = Math.max(80, root.clientWidth || 160);
     chart.u = new uPlot({
       width, height: 44, ms: 1,
+      // The day's own movement fills the height; a limit shows only when the line comes near it.
       scales: { x: { time: true }, y: { range: (u, min, max) => {
-        const limits = thresholds.map((z) => (z.below !== undefined ? z.below : z.above));
-        const lo = Math.min(min, ...limits);
-        const hi = Math.max(max, ...limits);
-        return [lo - 1, hi + 1];
+        const pad = Math.max(1, (max - min) * 0.15);
+        return [min - pad, max + pad];
       } } },
       axes: [{ show: false }, { show: false }],
       legend: { show: false },

@@ -90,6 +90,9 @@ export function formatReading(kind, unit, value) {
   if (kind === 'valve_state' && (value === 0 || value === 1)) {
     return { number: value === 1 ? 'open' : 'closed', unit: '' };
   }
+  if (unit === 'Wh' && Math.abs(value) >= 10000) {
+    return { number: formatNumber(value / 1000, 'kWh'), unit: 'kWh' };
+  }
   return { number: formatNumber(value, unit), unit: kind === 'valve_state' ? '' : unitSymbol(unit) };
 }
 

@@ -14,6 +14,8 @@ import { DAY, rangeBar, rangeOf, zoomTo } from '../range.js';
 const PERIODS = [['day', 'Per day'], ['week', 'Per week'], ['month', 'Per month'], ['year', 'Per year']];
 /** How far back each period's bars go. */
 const BARS_BACK = { day: 30 * DAY, week: 26 * 7 * DAY, month: 365 * DAY, year: 5 * 365 * DAY };
+const PERIOD_SPANS = { day: 'The last 30 days', week: 'The last 26 weeks', month: 'The last 12 months',
+  year: 'The last 5 years' };
 
 export async function show(container, route, ctx) {
   const siteId = route.segments[0];
@@ -64,6 +66,8 @@ export async function show(container, route, ctx) {
   const energySection = el('section', 'chart-section');
   energySection.dataset.kind = 'energy_total';
   energySection.append(el('h2', 'chart-title', perKwp ? 'Specific yield (kWh/kWp)' : 'Energy (kWh)'));
+  energySection.append(el('p', 'legend-note', `${PERIOD_SPANS[period]}, in the site's calendar${zone ? ` (${zone})` : ''}; `
+    + 'the latest bar is the period so far.'));
   energySection.append(periodBar(route, period, perKwp));
   page.append(energySection);
 
