@@ -12,9 +12,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -22,8 +25,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -103,13 +108,23 @@ final class DemoHistory {
                     Demo.DEVICES.size(), story.historyFrom(), filled.raised(), filled.resolved()));
             return story;
         } catch (IOException e) {
-            deleteTree(filling);
-            throw new UncheckedIOException("filling the demo's history in " + filling + " failed: " + e.getMessage(),
-                    e);
-        } catch (RuntimeException | Error e) {
-            deleteTree(filling);
-            throw e;
+            throw discard(filling, new UncheckedIOException("filling the demo's history in " + filling + " failed: "
+                    + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            throw discard(filling, e);
+        } catch (Error e) {
+            throw discard(filling, e);
         }
+    }
+
+    /** Removes a fill that failed, so that the next start begins afresh; the failure is what is reported. */
+    private static <T extends Throwable> T discard(Path filling, T failure) {
+        try {
+            deleteTree(filling);
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        return failure;
     }
 
     private record Filled(long readings, long to, int raised, int resolved) {
@@ -122,7 +137,7 @@ final class DemoHistory {
             properties.setProperty("readings", Long.toString(readings));
             properties.setProperty("alertsRaised", Integer.toString(raised));
             properties.setProperty("alertsResolved", Integer.toString(resolved));
-            properties.setProperty("seconds", String.format(java.util.Locale.ROOT, "%.1f", seconds));
+            properties.setProperty("seconds", String.format(Locale.ROOT, "%.1f", seconds));
             return properties;
         }
     }
@@ -234,7 +249,7 @@ final class DemoHistory {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while filling the demo's history", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("storing the demo's history failed: " + e.getCause().getMessage(),
                     e.getCause());
         }
@@ -255,9 +270,12 @@ final class DemoHistory {
         return properties;
     }
 
+    /** On disk before it returns: the store folder it goes into is renamed into place right after. */
     private static void save(Properties properties, Path marker) {
-        try (OutputStream out = Files.newOutputStream(marker)) {
+        try (FileChannel channel = FileChannel.open(marker, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING); OutputStream out = Channels.newOutputStream(channel)) {
             properties.store(out, "Steward demo: this data folder's simulated history; firstStart dates its story");
+            channel.force(true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the demo's history marker " + marker + ": "
                     + e.getMessage(), e);

@@ -141,9 +141,10 @@ class DemoHistoryTest {
                 assertThat(Instant.ofEpochMilli(opened).atZone(ZoneOffset.UTC).getHour()).isBetween(10, 13);
             });
 
-            // The leak's day stands out in bed-2's water use.
+            // The leak's day stands out in bed-2's water use: the leak's own litres and the waterings'.
             long leakDay = Math.floorDiv(leakFrom, Duration.ofDays(1).toMillis()) * Duration.ofDays(1).toMillis();
-            assertThat(used(port, "bed-2", leakDay)).isGreaterThan(4 * used(port, "bed-2", leakDay - 86_400_000L));
+            assertThat(used(port, "bed-2", leakDay)).isGreaterThan(2.4 * 165)
+                    .isGreaterThan(2 * used(port, "bed-2", leakDay - 86_400_000L));
         }
 
         said.clear();
@@ -155,12 +156,11 @@ class DemoHistoryTest {
                 assertThat(count(port, series.get(i), story.historyFrom().toEpochMilli(),
                         story.firstStart().toEpochMilli())).isEqualTo(historyCounts[i]);
             }
-            JsonArray alerts = new JsonArray(http(port, "/api/v1/alerts").body());
-            assertThat(alerts.stream().map(JsonObject.class::cast).filter(a -> historyAlerts.stream()
-                    .anyMatch(h -> h.getString("id").equals(a.getString("id")))).toList())
-                    .containsExactlyInAnyOrderElementsOf(historyAlerts);
-            assertThat(alerts.size()).as("no alert of the history raised twice")
-                    .isLessThanOrEqualTo(historyAlerts.size() + 2);
+            // The same alerts (one still open when the history ended may have been resolved since), none twice.
+            List<String> episodes = new JsonArray(http(port, "/api/v1/alerts").body()).stream()
+                    .map(JsonObject.class::cast).map(DemoHistoryTest::episode).toList();
+            assertThat(episodes).containsAll(historyAlerts.stream().map(DemoHistoryTest::episode).toList())
+                    .doesNotHaveDuplicates();
         }
     }
 
@@ -184,6 +184,12 @@ class DemoHistoryTest {
         // The live agents' story stays the same on every later start, so their meters do not jump.
         assertThat(DemoHistory.prepare(data, Demo.collectorConfig(), () -> now + 86_400_000L, said::add))
                 .isEqualTo(story);
+    }
+
+    /** What an alert is about and when it opened: a second fill would raise the same again under another id. */
+    private static String episode(JsonObject alert) {
+        return alert.getString("rule") + " " + alert.getString("device") + "/" + alert.getString("sensor") + " at "
+                + alert.getLong("openedAt");
     }
 
     private long count(int port, Series s, long from, long to) throws Exception {
