@@ -184,7 +184,7 @@ function yRange(min, max, thresholds) {
       hi = Math.max(hi, limit);
     }
   }
-  const pad = Math.max(0.5, (hi - lo) * 0.06);
+  const pad = Math.max(0.5, (hi - lo) * 0.08);
   return [lo - pad, hi + pad];
 }
 
@@ -229,8 +229,9 @@ function drawBackground(u, options) {
     ctx.setLineDash([]);
     ctx.fillStyle = '#3d3000';
     ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+    // The label sits on the side of its line that faces the data, so it stays inside the plot.
     ctx.fillText(zone.label, left + 6 * devicePixelRatio,
-      zone.below !== undefined ? y + 14 * devicePixelRatio : y - 5 * devicePixelRatio);
+      zone.below !== undefined ? y - 5 * devicePixelRatio : y + 14 * devicePixelRatio);
   }
   for (const span of options.spans || []) {
     const x0 = u.valToPos(Math.max(span.from, u.scales.x.min), 'x', true);

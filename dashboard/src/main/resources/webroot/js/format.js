@@ -135,7 +135,7 @@ export function plural(count, word, many = `${word}s`) {
 }
 
 export const SEVERITIES = {
-  critical: { label: 'Critical', icon: '⛔', rank: 0 },
+  critical: { label: 'Critical', icon: '✖', rank: 0 },
   warning: { label: 'Warning', icon: '⚠', rank: 1 },
   info: { label: 'Info', icon: 'ℹ', rank: 2 },
 };

@@ -51,8 +51,11 @@ export function band(rules, value) {
   if (!rules.length || typeof value !== 'number') return null;
   const below = rules.filter((r) => r.below !== undefined && r.below !== null).sort((a, b) => a.below - b.below);
   const above = rules.filter((r) => r.above !== undefined && r.above !== null).sort((a, b) => b.above - a.above);
-  if (below.length && value < below[0].below) return { id: 'wilting', label: 'Wilting', icon: '⛔' };
-  if (below.some((r) => value < r.below)) return { id: 'dry', label: 'Dry', icon: '▼' };
+  const crossed = below.find((r) => value < r.below); // the lowest limit it is under
+  if (crossed) {
+    return crossed.severity === 'critical' ? { id: 'wilting', label: 'Wilting', icon: '✖' }
+      : { id: 'dry', label: 'Dry', icon: '▼' };
+  }
   if (above.some((r) => value > r.above)) return { id: 'wet', label: 'Wet', icon: '▲' };
   return { id: 'ok', label: 'OK', icon: '✓' };
 }

@@ -54,7 +54,7 @@ export async function show(container, route, ctx) {
 
   const openSpans = spans.flatMap((s) => s.spans || []);
   const markers = alerts.filter((a) => a.openedAt >= range.from && a.openedAt < range.to)
-    .map((a) => ({ t: a.openedAt, label: a.rule, icon: a.severity === 'critical' ? '⛔' : '⚠' }));
+    .map((a) => ({ t: a.openedAt, label: a.rule, icon: a.severity === 'critical' ? '✖' : '⚠' }));
   const sync = `plot-${site.site}-${device.device}`;
   const charts = [];
   const onZoom = (from, to) => zoomTo(route, from, to);

@@ -2,6 +2,7 @@
 // long until someone acknowledged them. Printable, and downloadable as CSV.
 
 import { api } from '../api.js';
+import { shortLabel } from '../chart.js';
 import { button, el, link, render } from '../dom.js';
 import { formatNumber } from '../format.js';
 import { go, withQuery } from '../router.js';
@@ -35,8 +36,11 @@ export async function show(container, route, ctx) {
     table.append(el('thead', null, el('tr', null, ...['Month', 'Water used (L)', 'Energy (kWh)', 'Specific yield (kWh/kWp)',
       'Alerts raised', 'Median time to acknowledge'].map((h) => el('th', null, h)))));
     const body = el('tbody');
-    for (const m of (site.months || []).slice().reverse()) {
-      const row = el('tr', null, el('td', null, `${m.month}${m.complete ? '' : ' (so far)'}`),
+    // Months before the site's first data say nothing: the table starts where the data does.
+    const months = site.months || [];
+    const first = months.findIndex((m) => m.waterL != null || m.energyKWh != null || m.alertsRaised > 0);
+    for (const m of (first === -1 ? [] : months.slice(first)).reverse()) {
+      const row = el('tr', null, el('td', null, `${shortLabel(m.month)}${m.complete ? '' : ' (so far)'}`),
         el('td', 'num', cell(m.waterL, 'L')), el('td', 'num', cell(m.energyKWh, 'kWh')),
         el('td', 'num', cell(m.specificYield, 'kWh/kWp')), el('td', 'num', String(m.alertsRaised ?? 0)),
         el('td', 'num', m.medianAckMinutes == null ? '–' : `${formatNumber(m.medianAckMinutes, '')} min`));
@@ -47,7 +51,8 @@ export async function show(container, route, ctx) {
     section.append(el('div', 'table-scroll', table));
     page.append(section);
   }
-  if (!(report.sites || []).length) page.append(el('p', 'note', 'Nothing to report yet.'));
+  if (!(report.sites || []).some((r) => (r.months || []).some((m) => m.waterL != null || m.energyKWh != null
+    || m.alertsRaised > 0))) page.append(el('p', 'note', 'Nothing to report yet.'));
   render(container, page);
   return { title: 'Community report' };
 }
