@@ -45,6 +45,7 @@ async function show() {
   const id = ++state.renderId;
   const container = document.getElementById('view');
   container.setAttribute('aria-busy', 'true');
+  delete container.dataset.failed;
   performance.mark(`steward:view-start:${id}`);
   try {
     const handle = await view.show(container, route, { isCurrent: () => id === state.renderId, failed });
@@ -66,6 +67,7 @@ async function show() {
     failed(error);
     render(container, el('div', 'problem', el('h2', null, 'This view could not be shown'),
       el('p', null, error.message)));
+    container.dataset.failed = String(id);
   } finally {
     if (id === state.renderId) container.removeAttribute('aria-busy');
     sweep();
