@@ -1,6 +1,7 @@
 // The collector's HTTP API (docs/protocol.md). Relative URLs, so the page works behind any host, port or path.
 
-const TIMEOUT_MS = 10000;
+/** Long enough for a year of data from a busy Pi; past it the view says so instead of waiting for ever. */
+const TIMEOUT_MS = 30000;
 
 export class ApiError extends Error {}
 
@@ -20,7 +21,9 @@ async function request(path, options = {}) {
       method: options.method || 'GET', body: options.body, signal: controller.signal,
     });
   } catch (error) {
-    throw new ApiError('Cannot reach the Steward collector');
+    throw new ApiError(error.name === 'AbortError'
+      ? `The Steward collector did not answer within ${TIMEOUT_MS / 1000} s (${path.split('?')[0]})`
+      : 'Cannot reach the Steward collector');
   } finally {
     clearTimeout(timer);
   }

@@ -36,6 +36,8 @@ final class EventStream {
         HttpServerResponse response = ctx.response()
                 .setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                // Never compressed: a compressor holds small events back until it has enough to send.
+                .putHeader("Content-Encoding", "identity")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": connected\n\n");
