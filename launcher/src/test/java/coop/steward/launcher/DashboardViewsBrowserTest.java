@@ -286,7 +286,13 @@ class DashboardViewsBrowserTest {
     private static void open(String hash) {
         browser.get("about:blank");
         browser.get(base + hash);
-        await().atMost(WAIT).ignoreExceptions().until(() -> readyId() > 0 || failure() != null);
+        try {
+            await().atMost(WAIT).ignoreExceptions().until(() -> readyId() > 0 || failure() != null);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(hash + " was not drawn within " + WAIT + "; its requests: " + script(
+                    "return JSON.stringify(performance.getEntriesByType('resource').map(r => [r.name.slice(-90), "
+                    + "Math.round(r.startTime), Math.round(r.duration)]))"), e);
+        }
         assertThat(failure()).as(hash).isNull();
     }
 
