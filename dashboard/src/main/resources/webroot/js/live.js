@@ -4,6 +4,7 @@
 const readingListeners = new Set();
 const alertListeners = new Set();
 let source = null;
+let connected = false;
 
 export function onReadings(listener) {
   readingListeners.add(listener);
@@ -15,7 +16,25 @@ export function onAlert(listener) {
   return () => alertListeners.delete(listener);
 }
 
+/**
+ * One stream for the page. It is closed when the page is put away (the back-forward cache keeps hidden pages, and a
+ * browser has only six connections to one host: hidden pages' streams would starve the visible page's requests).
+ */
 export function connect() {
+  if (!connected) {
+    connected = true;
+    window.addEventListener('pagehide', () => {
+      if (source) source.close();
+      source = null;
+    });
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted) open();
+    });
+  }
+  open();
+}
+
+function open() {
   if (source || typeof EventSource !== 'function') return;
   source = new EventSource('api/v1/stream');
   source.addEventListener('reading', (event) => {
@@ -41,7 +60,7 @@ export function connect() {
     if (source.readyState === EventSource.CLOSED) {
       source.close();
       source = null;
-      setTimeout(connect, 30000);
+      setTimeout(open, 30000);
     }
   });
 }
