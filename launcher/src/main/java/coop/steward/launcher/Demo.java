@@ -7,6 +7,7 @@ import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
+import coop.steward.launcher.broker.EmbeddedBroker;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;

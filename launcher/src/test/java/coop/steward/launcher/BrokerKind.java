@@ -1,5 +1,6 @@
 package coop.steward.launcher;
 
+import coop.steward.launcher.broker.EmbeddedBroker;
 import coop.steward.testsupport.FreePort;
 import coop.steward.testsupport.MosquittoBroker;
 import java.nio.file.Path;

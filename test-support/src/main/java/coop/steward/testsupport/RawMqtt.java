@@ -22,6 +22,11 @@ public final class RawMqtt {
 
     /** Publishes one QoS 1 message and waits up to 5 s for the broker's PUBACK. */
     public static Outcome publish(int port, String topic, byte[] payload) throws IOException {
+        return publish(port, topic, payload, false);
+    }
+
+    /** The same, flagged DUP as a client's resend after a reconnect is. */
+    public static Outcome publish(int port, String topic, byte[] payload, boolean dup) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
@@ -41,7 +46,7 @@ public final class RawMqtt {
             writeString(publish, topic.getBytes(StandardCharsets.UTF_8));
             publish.writeBytes(new byte[] {0, 1});
             publish.writeBytes(payload);
-            packet(out, 0x32, publish.toByteArray());
+            packet(out, dup ? 0x3a : 0x32, publish.toByteArray());
             try {
                 int type = in.readUnsignedByte();
                 if (type == 0x40) {
