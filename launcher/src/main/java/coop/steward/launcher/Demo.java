@@ -7,6 +7,7 @@ import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
+import coop.steward.protocol.ConfigAck;
 import coop.steward.launcher.broker.EmbeddedBroker;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -75,7 +76,9 @@ final class Demo implements AutoCloseable {
         }
         List<Agent> agents = new ArrayList<>();
         for (String device : DEVICES) {
-            Agent agent = Agent.create(config(device, brokerUrl, dir.resolve("agents"), story), Clock.systemUTC());
+            String yaml = configText(device, brokerUrl, dir.resolve("agents"), story);
+            Agent agent = Agent.create(parse(device, yaml, story), Clock.systemUTC())
+                    .withConfigHash(ConfigAck.hashOf(yaml.getBytes(StandardCharsets.UTF_8)));
             agent.start();
             agents.add(agent);
         }
@@ -110,15 +113,23 @@ final class Demo implements AutoCloseable {
 
     /** A demo device's config, with the dates of the data folder's {@code story}. */
     static DeviceConfig config(String device, String brokerUrl, Path storage, DemoStory story) {
+        return parse(device, configText(device, brokerUrl, storage, story), story);
+    }
+
+    private static DeviceConfig parse(String device, String yaml, DemoStory story) {
+        return story.tell(DeviceConfigLoader.parse(yaml, "/demo/" + device + ".yaml"));
+    }
+
+    /** The device's config as its agent reads it; its hash is the config its status names. */
+    private static String configText(String device, String brokerUrl, Path storage, DemoStory story) {
         String resource = "/demo/" + device + ".yaml";
         try (InputStream in = Demo.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("the demo config " + resource + " is missing from the jar");
             }
-            String yaml = story.tell(new String(in.readAllBytes(), StandardCharsets.UTF_8)
+            return story.tell(new String(in.readAllBytes(), StandardCharsets.UTF_8)
                     .replace("${MQTT_URL}", brokerUrl)
                     .replace("${STORAGE}", storage.toString().replace("'", "''")));
-            return story.tell(DeviceConfigLoader.parse(yaml, resource));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
