@@ -84,7 +84,7 @@ class DashboardBrowserTest {
 
         await().atMost(WAIT).ignoreExceptions().untilAsserted(() ->
                 assertThat(sensor("bed-3", "soil-a").findElement(By.className("value")).getText()).contains("31.4"));
-        assertThat(browser.getTitle()).isEqualTo("Steward");
+        assertThat(browser.getTitle()).isEqualTo("Today · Steward");
         WebElement article = browser.findElement(By.cssSelector("article[data-device='bed-3']"));
         assertThat(article.getAttribute("data-state")).isEqualTo("online");
         assertThat(article.getText()).contains("Online").doesNotContain("undefined", "NaN", "null");
