@@ -48,6 +48,7 @@ final class DashboardSpeed implements AutoCloseable {
 
     /** Starts the demo from the launcher's jar on a fresh data folder and waits until its history is in. */
     static DashboardSpeed start(Path work) throws Exception {
+        Files.createDirectories(work);
         Path jar = Path.of("launcher/target/steward.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar + " is missing: bin/bench builds it");
@@ -105,6 +106,7 @@ final class DashboardSpeed implements AutoCloseable {
         }
         List<Double> year = new ArrayList<>();
         List<Double> day = new ArrayList<>();
+        browser.get("about:blank"); // a fresh page: its first view is number 1
         browser.get(base + "#/plot/food-forest/bed-1?range=24h");
         awaitView(1);
         int view = 1;
