@@ -81,7 +81,7 @@ export function alertCard(alert, { zone = '', compact = false, onChange } = {}) 
   card.dataset.state = alert.state;
   const where = [alert.site, alert.device, alert.sensor].filter(Boolean).join(' / ');
   const ongoing = alert.resolvedAt ? `lasted ${formatDuration(alert.resolvedAt - alert.openedAt)}`
-    : `since ${formatTime(alert.openedAt, zone)}`;
+    : `open for ${formatDuration(Math.max(0, Date.now() - alert.openedAt))}`;
   card.append(el('header', 'alert-head', severityBadge(alert.severity), el('span', 'alert-rule', alert.rule),
     el('span', 'alert-where', where)));
   card.append(el('p', 'alert-message', alert.message || ''));

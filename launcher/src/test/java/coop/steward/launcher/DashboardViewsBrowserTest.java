@@ -24,7 +24,10 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
@@ -41,6 +44,7 @@ import org.openqa.selenium.interactions.Actions;
  * shows the faults a device reports, and a 360 px phone never scrolls sideways. Screenshots of every view, wide and
  * on a phone, go to target/screenshots.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class) // the pictures of the demo's views come before tests add data
 class DashboardViewsBrowserTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final Path SHOTS = Path.of("target", "screenshots");
@@ -86,6 +90,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
+    @Order(1)
     void theOverview_drawsEachBedsSparklineFromTheApi_withItsBand_andTodaysWaterAndEnergy() throws Exception {
         open("#/today");
 
@@ -107,6 +112,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
+    @Order(2)
     void thePlotView_drawsWhatTheApiAnswered_withThresholdsValveSpansAndDailyWater() throws Exception {
         open("#/plot/food-forest/bed-2?range=7d");
 
@@ -135,6 +141,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
+    @Order(6)
     void draggingAcrossAChart_zoomsToThatRange_andAsksTheApiForIt() throws Exception {
         open("#/plot/food-forest/bed-1?range=7d");
         int before = readyId();
@@ -159,6 +166,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
+    @Order(7)
     void aLiveReading_isAppendedToTheChart_withoutReloadingThePage() throws Exception {
         open("#/plot/food-forest/bed-3?range=6h");
         script("window.stillTheSamePage = true");
@@ -173,6 +181,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
+    @Order(3)
     void theArrayView_overlaysEachArray_andItsBarsAreTheApisDailyTotals() throws Exception {
         open("#/array/solar-array?range=7d");
 
@@ -194,6 +203,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
+    @Order(8)
     void acknowledgingAnAlertWithANote_takesItOffTheOpenList() throws Exception {
         // Half an hour of a bed below its refill point raises soil-dry (docs/alerts.md).
         long now = System.currentTimeMillis();
@@ -220,10 +230,12 @@ class DashboardViewsBrowserTest {
         open("#/alerts?state=acknowledged&site=test-plot");
         assertThat(browser.findElement(By.cssSelector("article.alert[data-alert='" + id + "']")).getText())
                 .contains("watered by hand");
+        open("#/alerts?state=all");
         screenshot("alerts");
     }
 
     @Test
+    @Order(5)
     void deviceHealth_showsTheSensorFaultsTheDeviceReports() throws Exception {
         publish("steward/v1/test-health/probe-1/status", "{\"v\": 1, \"state\": \"online\", \"t\": "
                 + System.currentTimeMillis() + ", \"agent\": \"0.1.0\", \"outbox\": 12, \"uptime_s\": 60, "
@@ -238,6 +250,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
+    @Order(4)
     void theReport_showsTheApisMonths_andOffersThemAsCsv() throws Exception {
         open("#/report?site=solar-array");
         JsonObject report = api(request("report", "site=solar-array"));
@@ -269,6 +282,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
+    @Order(9)
     void onA360PixelPhone_noViewScrollsSideways() throws Exception {
         browser.manage().window().setSize(new Dimension(360, 800));
         assertThat(script("return window.innerWidth")).isEqualTo(360L);
