@@ -369,6 +369,17 @@ class CollectorMqttTest {
     }
 
     @Test
+    void aBrokerThatDiesWithoutAWord_showsInHealthWithinSeconds_notAfterAKeepAlive() throws Exception {
+        broker.kill(); // SIGKILL: no goodbye on the wire, only the closed socket
+
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+            HttpResponse<String> health = get("/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(new JsonObject(health.body()).getString("broker")).isEqualTo("disconnected");
+        });
+    }
+
+    @Test
     void badSeriesRequest_answers400WithASentence() throws Exception {
         HttpResponse<String> response = get("/api/v1/series?site=food-forest&device=bed-1&sensor=soil-a&step=soon");
 
