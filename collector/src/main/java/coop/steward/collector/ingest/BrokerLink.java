@@ -37,11 +37,16 @@ final class BrokerLink {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
     /** MQTT's largest packet (its remaining length is at most 268,435,455 bytes). */
     static final int MAX_PACKET_BYTES = 268_435_455;
-    /** Short, so a broker that stops answering shows in /health within half a minute even with no traffic. */
-    private static final int KEEP_ALIVE_SECONDS = 15;
+    /**
+     * Short: a closed connection shows at once, and a broker that stops answering within 12.5 s (the client pings
+     * after 5 s of silence and gives up 7.5 s later), even with no traffic.
+     */
+    private static final int KEEP_ALIVE_SECONDS = 5;
     /** The collector's own QoS 1 messages (acks to agents, alerts) awaiting the broker's PUBACK. */
     private static final int MAX_OUTBOUND_IN_FLIGHT = 10_000;
     private static final long FIRST_RETRY_MS = 500;
+    /** After a pause, the store gets a moment before the broker's backlog comes again. */
+    private static final long RESUME_AFTER_MS = 1_000;
     private static final long MAX_RETRY_MS = 10_000;
 
     /** One message from the broker. */
@@ -108,20 +113,33 @@ final class BrokerLink {
     }
 
     /**
-     * Publishes one of the collector's own messages, QoS 1, without waiting. A retained one that cannot go out now
-     * is kept, the latest per topic, and sent once the connection is back; others are dropped (an agent resends
-     * what was not acknowledged).
+     * Publishes one of the collector's own messages, QoS 1, without waiting. A retained one is kept, the latest per
+     * topic, until the broker acknowledges it, and sent again on the next connection if it is not; others are
+     * dropped when they cannot go out (an agent resends what was not acknowledged).
      */
     void publish(String topic, byte[] payload, boolean retained) {
-        outgoing.publish(this::send, topic, payload, retained);
+        if (retained) {
+            outgoing.publish(this::send, ready ? current : null, topic, payload);
+        } else {
+            send(topic, payload);
+        }
+    }
+
+    /** Sends the retained messages not yet acknowledged; called every few hundred milliseconds. */
+    void flushRetained() {
+        if (ready) {
+            outgoing.flush(this::send, current);
+        }
     }
 
     /**
-     * Stops taking messages while the collector cannot keep up: disconnects, and the broker keeps them in the
-     * persistent session. Only reached when the broker sends more than its in-flight window should allow.
+     * Stops taking messages while the collector cannot keep up: what arrives from now on is left unacknowledged, and
+     * once everything taken before is stored and acknowledged ({@link #drained}), the link disconnects and connects
+     * again a second later, and the broker sends the rest again. Only reached when the broker sends more than its
+     * in-flight window should let it.
      */
     void pause(String why) {
-        if (paused || stopped) {
+        if (paused || stopped || current == null) {
             return;
         }
         paused = true;
@@ -129,11 +147,7 @@ final class BrokerLink {
                 why);
         problem = "intake paused while the store catches up: " + why;
         ready = false;
-        Connection connection = current;
-        current = null;
-        if (connection != null) {
-            connection.client.disconnect();
-        }
+        current.draining = true;
     }
 
     /** True while intake is paused on purpose. Safe from any thread. */
@@ -141,13 +155,23 @@ final class BrokerLink {
         return paused;
     }
 
-    void resume() {
-        if (paused && !stopped) {
+    /** Everything taken before the pause is stored and acknowledged: start afresh. */
+    void drained() {
+        if (!paused || stopped) {
+            return;
+        }
+        Connection connection = current;
+        current = null;
+        if (connection != null) {
+            connection.closing("intake paused while the store caught up");
+            connection.client.disconnect();
+        }
+        retryTimer = vertx.setTimer(RESUME_AFTER_MS, id -> {
             paused = false;
             LOG.info("Resuming intake from the MQTT broker at {}", settings.brokerUrl());
             retryMs = FIRST_RETRY_MS;
             connect();
-        }
+        });
     }
 
     Future<Void> stop() {
@@ -167,17 +191,16 @@ final class BrokerLink {
 
     /** Sends one message that is not retained, QoS 1; false when it cannot go out now. */
     boolean send(String topic, byte[] payload) {
-        return send(topic, payload, false);
+        return !send(topic, payload, false).failed();
     }
 
-    private boolean send(String topic, byte[] payload, boolean retain) {
+    private Future<Integer> send(String topic, byte[] payload, boolean retain) {
         Connection connection = current;
         if (connection == null || !ready) {
-            return false;
+            return Future.failedFuture("not connected");
         }
         // Fails at once, without throwing, when too many are in flight.
-        return !connection.client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, retain)
-                .failed();
+        return connection.client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, retain);
     }
 
     private void connect() {
@@ -206,6 +229,7 @@ final class BrokerLink {
         // flight), and an acknowledgement must never reach a later connection, where its id means another message.
         Connection connection = new Connection(MqttClient.create(vertx, options));
         connection.client.publishHandler(message -> received(connection, message))
+                .publishCompletionHandler(packetId -> outgoing.acknowledged(connection, packetId))
                 .subscribeCompletionHandler(suback -> subscribed(connection, suback))
                 .exceptionHandler(e -> failed(connection, e))
                 .closeHandler(v -> closed(connection));
@@ -241,12 +265,12 @@ final class BrokerLink {
         }
         retryMs = FIRST_RETRY_MS;
         ready = true;
-        outgoing.flush(this::send);
+        outgoing.flush(this::send, connection);
     }
 
     private void received(Connection connection, MqttPublishMessage message) {
-        if (connection != current) {
-            return; // from a connection given up: the broker sends it again on the next one
+        if (connection != current || connection.draining) {
+            return; // left unacknowledged: the broker sends it again on the next connection
         }
         int qos = message.qosLevel().value();
         if (qos > 0 && !connection.unacked.add(message.messageId())) {
@@ -288,6 +312,14 @@ final class BrokerLink {
             losses.increment();
         }
         ready = false;
+        if (paused && connection.draining) {
+            // Lost while draining: what it had taken is resent by the broker; start afresh after the pause.
+            retryTimer = vertx.setTimer(RESUME_AFTER_MS, id -> {
+                paused = false;
+                connect();
+            });
+            return;
+        }
         if (!stopped && !paused) {
             retry(connection.why != null ? connection.why : "lost the connection to the MQTT broker at "
                     + settings.brokerUrl());
@@ -311,6 +343,8 @@ final class BrokerLink {
         final Set<Integer> unacked = new HashSet<>();
         /** Why the collector itself is closing it, as a sentence, if it is. */
         String why;
+        /** Paused: messages that arrive now are left unacknowledged, and it closes once the earlier ones are. */
+        boolean draining;
 
         Connection(MqttClient client) {
             this.client = client;

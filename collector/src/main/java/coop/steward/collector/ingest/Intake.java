@@ -7,6 +7,7 @@ import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.DeviceTopic;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.ReadingsDecoder;
+import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.Reason;
 import coop.steward.protocol.Rejection;
 import coop.steward.protocol.StatusMessage;
@@ -28,7 +29,9 @@ final class Intake {
 
     Delivery read(BrokerLink.Message message, long now) {
         String topic = message.topic();
-        int bytes = message.payload().length;
+        // What the delivery holds while it waits: its decoded readings, never more than the contract's largest
+        // payload (a bigger one is rejected without being decoded, and its bytes are let go at once).
+        int bytes = Math.min(message.payload().length, ReadingsMessage.MAX_BYTES);
         try {
             DeviceTopic parsed = Topics.parse(topic).orElse(null);
             if (parsed != null && parsed.channel() == Channel.STATUS) {

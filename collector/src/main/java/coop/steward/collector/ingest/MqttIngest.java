@@ -135,11 +135,13 @@ public final class MqttIngest extends VerticleBase {
             intake.shed(message, now, pending);
             return;
         }
-        pendingBytes += message.payload().length;
-        if (pendingBytes > settings.maxPendingBytes()) {
+        Delivery delivery = intake.read(message, now);
+        pendingBytes += delivery.bytes();
+        // Never on the first message waiting: one message alone always gets through.
+        if (pendingBytes > settings.maxPendingBytes() && pending > 0) {
             link.pause((pendingBytes >> 20) + " MiB of messages wait for the store");
         }
-        writer.submit(intake.read(message, now));
+        writer.submit(delivery);
     }
 
     /** Runs once a batch is committed: acknowledge to the broker, confirm to agents, tell the dashboard and alerts. */
@@ -167,8 +169,8 @@ public final class MqttIngest extends VerticleBase {
         if (!stored.isEmpty() || !statuses.isEmpty()) {
             listener.committed(stored, statuses);
         }
-        if (pendingBytes < settings.maxPendingBytes() / 2) {
-            link.resume();
+        if (writer.pending() == 0) {
+            link.drained();
         }
     }
 
@@ -197,6 +199,7 @@ public final class MqttIngest extends VerticleBase {
         if (!link.isReady()) {
             return;
         }
+        link.flushRetained();
         acks.drain().forEach((device, ranges) -> {
             if (!link.send(Topics.readingsAck(device.site(), device.device()), ProtocolJson.encodeAck(ranges))) {
                 // Too many in flight, or just disconnected: keep them for the next round.

@@ -90,6 +90,33 @@ class IngestPauseTest {
         publisher.disconnect();
     }
 
+    @Test
+    void aSingleMessageLargerThanTheLimit_isRejected_andIngestGoesOn() throws Exception {
+        broker = MosquittoBroker.start(tmp.resolve("mosquitto"));
+        store = SqliteReadingStore.open(tmp.resolve("store"), Duration.ofDays(90));
+        RejectionLog rejections = new RejectionLog(new SimpleMeterRegistry());
+        MqttIngest ingest = new MqttIngest(new IngestSettings(broker.url(), "pause-test", null, null, 1_000, 20_000,
+                1024 * 1024), store, new SimpleMeterRegistry(), rejections, new Presence(), new HealthReports(),
+                Clock.systemUTC(),
+                CommitListener.NONE);
+        vertx.deployVerticle(ingest).await(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(ingest::isConnected);
+        MqttClient publisher = new MqttClient(broker.url(), "big-publisher", new MemoryPersistence());
+        publisher.connect();
+
+        publisher.publish("steward/v1/pause-site/bed-1/readings", new byte[2 * 1024 * 1024], 1, false);
+        publisher.publish("steward/v1/pause-site/bed-1/readings", message(1, System.currentTimeMillis() - 60_000), 1,
+                false);
+
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(store.sensors()).singleElement()
+                .satisfies(s -> assertThat(store.query(SeriesQuery.raw(s.key(), 0, Long.MAX_VALUE, 1_000_000)).t())
+                        .hasSize(READINGS)));
+        assertThat(rejections.latest()).anySatisfy(r -> assertThat(r.reason()).isEqualTo("too_large"));
+        assertThat(ingest.isPaused()).isFalse();
+        assertThat(ingest.isConnected()).isTrue();
+        publisher.disconnect();
+    }
+
     private static byte[] message(int seq, long t) {
         StringBuilder readings = new StringBuilder();
         for (int i = 0; i < READINGS; i++) {
