@@ -6,6 +6,7 @@ import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker's state on disk, as Mosquitto's persistence keeps it: retained messages and every persistent session
@@ -36,8 +38,12 @@ final class BrokerState {
             return Snapshot.empty();
         }
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
-            if (in.readInt() != VERSION) {
-                throw new IOException(file + " was written by another version of Steward's broker");
+            int version = in.readInt();
+            if (version != VERSION) {
+                // Another version's state: better a broker with no sessions than a demo that does not start.
+                LoggerFactory.getLogger(BrokerState.class).warn("{} was written by another version of Steward's "
+                        + "broker ({}); starting without its sessions and retained messages", file, version);
+                return Snapshot.empty();
             }
             Map<String, Message> retained = new HashMap<>();
             for (int i = in.readInt(); i > 0; i--) {
@@ -46,9 +52,9 @@ final class BrokerState {
             }
             Map<String, Session> sessions = new HashMap<>();
             for (int i = in.readInt(); i > 0; i--) {
-                Session session = new Session(in.readUTF(), true);
+                Session session = new Session(readString(in), true);
                 for (int s = in.readInt(); s > 0; s--) {
-                    session.subscriptions.put(in.readUTF(), (int) in.readByte());
+                    session.subscriptions.put(readString(in), (int) in.readByte());
                 }
                 for (int q = in.readInt(); q > 0; q--) {
                     Message m = readMessage(in);
@@ -71,10 +77,10 @@ final class BrokerState {
             }
             out.writeInt(state.sessions().size());
             for (Session session : state.sessions().values()) {
-                out.writeUTF(session.clientId);
+                writeString(out, session.clientId);
                 out.writeInt(session.subscriptions.size());
                 for (Map.Entry<String, Integer> s : session.subscriptions.entrySet()) {
-                    out.writeUTF(s.getKey());
+                    writeString(out, s.getKey());
                     out.writeByte(s.getValue());
                 }
                 // What was in flight goes first: it was sent before anything in the queue.
@@ -89,10 +95,19 @@ final class BrokerState {
         Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** UTF-8 with its length: writeUTF's modified UTF-8 cannot hold a topic filter of 16,000 emoji, which MQTT can. */
+    private static void writeString(DataOutputStream out, String text) throws IOException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
+    }
+
+    private static String readString(DataInputStream in) throws IOException {
+        return new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8);
+    }
+
     private static void writeMessage(DataOutputStream out, Message m) throws IOException {
-        byte[] topic = m.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        out.writeInt(topic.length);
-        out.write(topic);
+        writeString(out, m.topic());
         out.writeByte(m.qos());
         out.writeBoolean(m.retain());
         byte[] payload = m.payload().getBytes();
@@ -101,11 +116,10 @@ final class BrokerState {
     }
 
     private static Message readMessage(DataInputStream in) throws IOException {
-        byte[] topic = in.readNBytes(in.readInt());
+        String topic = readString(in);
         int qos = in.readByte();
         boolean retain = in.readBoolean();
         byte[] payload = in.readNBytes(in.readInt());
-        return new Message(new String(topic, java.nio.charset.StandardCharsets.UTF_8), Buffer.buffer(payload), qos,
-                retain);
+        return new Message(topic, Buffer.buffer(payload), qos, retain);
     }
 }

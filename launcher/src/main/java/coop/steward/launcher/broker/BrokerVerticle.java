@@ -89,18 +89,18 @@ final class BrokerVerticle extends VerticleBase {
             endpoint.setClientIdentifier(clientId);
         }
         Session earlier = sessions.get(clientId);
-        if (earlier != null && earlier.isOnline()) {
+        if (earlier != null && earlier.endpoint != null) {
             MqttEndpoint old = earlier.endpoint;
-            earlier.endpoint = null; // its close is a takeover, not the session going away
+            earlier.offline(); // its close is a takeover, not the session going away
             publishWill(old);
-            old.close();
+            closeQuietly(old);
         }
         boolean present = earlier != null && earlier.persistent && !endpoint.isCleanSession();
         Session session = present ? earlier : new Session(clientId, !endpoint.isCleanSession());
         sessions.put(clientId, session);
         session.endpoint = endpoint;
-        session.awaitingRelease.clear();
         boolean[] saidGoodbye = {false};
+        boolean[] gone = {false};
         endpoint.publishAutoAck(false);
         endpoint.subscriptionAutoAck(false);
         endpoint.publishHandler(message -> publish(session, endpoint, message))
@@ -127,23 +127,44 @@ final class BrokerVerticle extends VerticleBase {
                     unsubscribe.topics().forEach(session.subscriptions::remove);
                     endpoint.unsubscribeAcknowledge(unsubscribe.messageId());
                 })
-                .disconnectHandler(v -> saidGoodbye[0] = true)
+                .disconnectHandler(v -> {
+                    saidGoodbye[0] = true;
+                    leave(session, endpoint, gone, false);
+                })
                 .exceptionHandler(e -> LOG.debug("{}: {}", session.clientId, e.toString()))
-                .closeHandler(v -> {
-                    if (session.endpoint != endpoint) {
-                        return; // taken over by a newer connection
-                    }
-                    session.endpoint = null;
-                    if (!saidGoodbye[0]) {
-                        publishWill(endpoint);
-                    }
-                    if (!session.persistent) {
-                        sessions.remove(session.clientId);
-                    }
-                });
+                .closeHandler(v -> leave(session, endpoint, gone, !saidGoodbye[0]));
         endpoint.accept(present);
         if (present) {
             session.resume();
+        }
+    }
+
+    /**
+     * A connection ends: said goodbye, closed, or closed by the broker. Nothing more is sent on it from here, though
+     * the socket may take a while to close behind a client that stopped reading.
+     */
+    private void leave(Session session, MqttEndpoint endpoint, boolean[] gone, boolean publishWill) {
+        if (gone[0]) {
+            return;
+        }
+        gone[0] = true;
+        if (session.endpoint != endpoint) {
+            return; // taken over by a newer connection, which has the session now
+        }
+        session.offline();
+        if (publishWill) {
+            publishWill(endpoint);
+        }
+        if (!session.persistent) {
+            sessions.remove(session.clientId);
+        }
+    }
+
+    private static void closeQuietly(MqttEndpoint endpoint) {
+        try {
+            endpoint.close();
+        } catch (RuntimeException e) {
+            // closed already
         }
     }
 
@@ -152,7 +173,7 @@ final class BrokerVerticle extends VerticleBase {
         if (!TopicFilter.isValidTopic(message.topicName())) {
             LOG.warn("{} published to '{}', which is not a topic one may publish to; closing its connection",
                     from.clientId, message.topicName());
-            endpoint.close();
+            closeQuietly(endpoint);
             return;
         }
         if (qos == 2 && !from.awaitingRelease.add(message.messageId())) {
@@ -183,10 +204,18 @@ final class BrokerVerticle extends VerticleBase {
         }
         for (Session session : sessions.values()) {
             int granted = session.grantedFor(message.topic());
-            if (granted >= 0 && !session.deliver(message.at(Math.min(granted, Math.min(1, message.qos())), false),
-                    limits.maxQueuedBytes())) {
-                LOG.warn("Dropped a message on {} for {}: {} bytes already wait for it", message.topic(),
-                        session.clientId, session.queuedBytes);
+            if (granted < 0) {
+                continue;
+            }
+            try {
+                if (!session.deliver(message.at(Math.min(granted, Math.min(1, message.qos())), false),
+                        limits.maxQueuedBytes())) {
+                    LOG.warn("Dropped a message on {} for {}, which is not taking what it is sent ({} bytes wait "
+                            + "for it)", message.topic(), session.clientId, session.queuedBytes);
+                }
+            } catch (RuntimeException e) {
+                // One subscriber's broken connection must not keep the message from the others, or its PUBACK.
+                LOG.debug("Could not deliver on {} to {}: {}", message.topic(), session.clientId, e.toString());
             }
         }
     }

@@ -17,6 +17,13 @@ import java.util.Set;
 final class Session {
     /** Unacknowledged QoS 1 messages in flight to one client, as docs/deployment.md sets Mosquitto's. */
     static final int MAX_IN_FLIGHT = 1_000;
+    /** And at most this many of their bytes: a client that never acknowledges holds no more of the broker. */
+    static final long MAX_IN_FLIGHT_BYTES = 64L * 1024 * 1024;
+    /**
+     * Bytes handed to the connection and not yet written to the network. A client that stops reading fills this,
+     * and from then on its QoS 0 messages are dropped and its QoS 1 ones wait in its queue.
+     */
+    static final long MAX_UNWRITTEN_BYTES = 8L * 1024 * 1024;
 
     final String clientId;
     final boolean persistent;
@@ -26,8 +33,11 @@ final class Session {
     final ArrayDeque<Message> queue = new ArrayDeque<>();
     /** QoS 2 messages received from this client whose PUBREL has not come yet: a resend of one is not routed again. */
     final Set<Integer> awaitingRelease = new HashSet<>();
+    /** The current connection's endpoint, while it is open; null when the client is away or leaving. */
     MqttEndpoint endpoint;
     long queuedBytes;
+    private long inFlightBytes;
+    private long unwritten;
     private int nextId = 1;
 
     Session(String clientId, boolean persistent) {
@@ -36,7 +46,7 @@ final class Session {
     }
 
     boolean isOnline() {
-        return endpoint != null;
+        return endpoint != null && endpoint.isConnected();
     }
 
     /** The highest QoS among this client's subscriptions that match the topic; -1 when none does. */
@@ -50,15 +60,17 @@ final class Session {
         return granted;
     }
 
-    /** Sends a message now if the window allows, else queues it behind the others; false if the queue is full. */
+    /** Sends a message now if the window allows, else queues it behind the others; false if it had to be dropped. */
     boolean deliver(Message message, long maxQueuedBytes) {
         if (message.qos() == 0) {
-            if (isOnline()) {
-                endpoint.publish(message.topic(), message.payload(), MqttQoS.AT_MOST_ONCE, false, message.retain());
+            // Not kept for a client that is away, as Mosquitto does by default, nor for one that stopped reading.
+            if (!isOnline() || unwritten > MAX_UNWRITTEN_BYTES) {
+                return !isOnline();
             }
-            return true; // QoS 0 is not kept for a client that is away, as Mosquitto does by default
+            write(message, 0, false, MqttQoS.AT_MOST_ONCE);
+            return true;
         }
-        if (isOnline() && queue.isEmpty() && inFlight.size() < MAX_IN_FLIGHT) {
+        if (queue.isEmpty() && canSend(message)) {
             send(message, newId(), false);
             return true;
         }
@@ -71,7 +83,9 @@ final class Session {
     }
 
     void acknowledged(int packetId) {
-        if (inFlight.remove(packetId) != null) {
+        Message done = inFlight.remove(packetId);
+        if (done != null) {
+            inFlightBytes -= done.size();
             drain();
         }
     }
@@ -79,15 +93,23 @@ final class Session {
     /** After a reconnect: what was in flight goes again, flagged DUP with its packet id, then the queue. */
     void resume() {
         for (Map.Entry<Integer, Message> m : inFlight.entrySet()) {
-            send(m.getValue(), m.getKey(), true);
+            write(m.getValue(), m.getKey(), true, MqttQoS.AT_LEAST_ONCE);
         }
         drain();
     }
 
+    private boolean canSend(Message message) {
+        return isOnline() && inFlight.size() < MAX_IN_FLIGHT && unwritten <= MAX_UNWRITTEN_BYTES
+                && (inFlight.isEmpty() || inFlightBytes + message.size() <= MAX_IN_FLIGHT_BYTES);
+    }
+
     private void drain() {
         Iterator<Message> waiting = queue.iterator();
-        while (isOnline() && inFlight.size() < MAX_IN_FLIGHT && waiting.hasNext()) {
+        while (waiting.hasNext()) {
             Message next = waiting.next();
+            if (!canSend(next)) {
+                return;
+            }
             waiting.remove();
             queuedBytes -= next.size();
             send(next, newId(), false);
@@ -96,7 +118,29 @@ final class Session {
 
     private void send(Message message, int packetId, boolean dup) {
         inFlight.put(packetId, message);
-        endpoint.publish(message.topic(), message.payload(), MqttQoS.AT_LEAST_ONCE, dup, message.retain(), packetId);
+        inFlightBytes += message.size();
+        write(message, packetId, dup, MqttQoS.AT_LEAST_ONCE);
+    }
+
+    private void write(Message message, int packetId, boolean dup, MqttQoS qos) {
+        MqttEndpoint to = endpoint;
+        long size = message.size();
+        unwritten += size;
+        // Completes once the bytes are written to the network, or the connection failed.
+        to.publish(message.topic(), message.payload(), qos, dup, message.retain(), packetId).onComplete(ar -> {
+            if (endpoint == to) { // else the connection is gone, and offline() forgot its writes
+                unwritten -= size;
+                if (unwritten <= MAX_UNWRITTEN_BYTES) {
+                    drain();
+                }
+            }
+        });
+    }
+
+    /** The connection is gone or going: its writes no longer count, and nothing more is sent on it. */
+    void offline() {
+        endpoint = null;
+        unwritten = 0;
     }
 
     private int newId() {

@@ -120,6 +120,99 @@ class EmbeddedBrokerTest {
     }
 
     @Test
+    void aSubscriberThatStopsReading_neverKeepsTheBrokerFromAcknowledgingOthers() throws Exception {
+        start();
+        try (java.net.Socket stuck = new java.net.Socket()) {
+            stuck.setReceiveBufferSize(1024);
+            stuck.connect(new java.net.InetSocketAddress("127.0.0.1", broker.port()));
+            java.io.OutputStream out = stuck.getOutputStream();
+            java.io.InputStream in = stuck.getInputStream();
+            byte[] id = "stuck".getBytes(StandardCharsets.US_ASCII);
+            out.write(new byte[] {0x10, (byte) (12 + id.length), 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 0, 0,
+                    (byte) id.length});
+            out.write(id);
+            out.write(new byte[] {(byte) 0x82, 6, 0, 1, 0, 1, '#', 0}); // SUBSCRIBE "#" at QoS 0
+            out.flush();
+            in.readNBytes(4 + 5); // CONNACK and SUBACK; after that it reads nothing more
+            MqttClient flood = connect("flood", true);
+            byte[] big = new byte[64 * 1024];
+            for (int i = 0; i < 400; i++) {
+                flood.publish("flood/" + i, big, 0, false);
+            }
+            out.write(new byte[] {(byte) 0xe0, 0}); // DISCONNECT, behind a socket that will not drain
+            out.flush();
+
+            MqttClient other = client("other");
+            other.setTimeToWait(10_000); // a PUBACK that never comes fails the test instead of hanging it
+            MqttConnectOptions options = options(true);
+            options.setConnectionTimeout(5);
+            other.connect(options);
+            other.publish("after/flood", "still served".getBytes(StandardCharsets.UTF_8), 1, false);
+            assertThat(other.isConnected()).isTrue(); // the PUBACK came: publish() waits for it
+        }
+    }
+
+    /** In raw packets: Paho itself refuses characters beyond U+FFFF, which MQTT allows. */
+    @Test
+    void aFilterOfAnyLengthMqttAllows_survivesARestart() throws Exception {
+        start();
+        String filter = "\uD83C\uDF31".repeat(16_000); // 64,000 bytes of UTF-8
+        try (java.net.Socket session = rawConnect("long", false)) {
+            byte[] f = filter.getBytes(StandardCharsets.UTF_8);
+            java.io.ByteArrayOutputStream subscribe = new java.io.ByteArrayOutputStream();
+            subscribe.writeBytes(new byte[] {0, 1, (byte) (f.length >> 8), (byte) f.length});
+            subscribe.writeBytes(f);
+            subscribe.write(1);
+            rawPacket(session, 0x82, subscribe.toByteArray());
+            session.getInputStream().readNBytes(5); // SUBACK
+            rawPacket(session, 0xe0, new byte[0]);
+        }
+        assertThat(RawMqtt.publish(broker.port(), filter, "kept".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(RawMqtt.Outcome.ACKNOWLEDGED);
+
+        broker.close();
+        broker = EmbeddedBroker.start("127.0.0.1", broker.port(), tmp.resolve("broker"));
+
+        try (java.net.Socket again = rawConnect("long", false)) {
+            java.io.DataInputStream in = new java.io.DataInputStream(again.getInputStream());
+            assertThat(in.readUnsignedByte() & 0xf0).as("a PUBLISH kept for the session").isEqualTo(0x30);
+            for (int b = in.readUnsignedByte(); (b & 0x80) != 0; b = in.readUnsignedByte()) {
+                // the remaining length, not needed: the topic's own length follows
+            }
+            byte[] topic = in.readNBytes(in.readUnsignedShort());
+            assertThat(new String(topic, StandardCharsets.UTF_8)).isEqualTo(filter);
+        }
+    }
+
+    /** A raw MQTT 3.1.1 connection, CONNACK read. */
+    private java.net.Socket rawConnect(String clientId, boolean cleanSession) throws Exception {
+        java.net.Socket socket = new java.net.Socket("127.0.0.1", broker.port());
+        socket.setSoTimeout(10_000);
+        byte[] id = clientId.getBytes(StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream connect = new java.io.ByteArrayOutputStream();
+        connect.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, (byte) (cleanSession ? 2 : 0), 0, 60, 0,
+                (byte) id.length});
+        connect.writeBytes(id);
+        rawPacket(socket, 0x10, connect.toByteArray());
+        assertThat(socket.getInputStream().readNBytes(4)[3]).as("connection accepted").isZero();
+        return socket;
+    }
+
+    private static void rawPacket(java.net.Socket socket, int header, byte[] body) throws Exception {
+        java.io.ByteArrayOutputStream packet = new java.io.ByteArrayOutputStream();
+        packet.write(header);
+        int length = body.length;
+        do {
+            int digit = length % 128;
+            length /= 128;
+            packet.write(length > 0 ? digit | 0x80 : digit);
+        } while (length > 0);
+        packet.writeBytes(body);
+        socket.getOutputStream().write(packet.toByteArray());
+        socket.getOutputStream().flush();
+    }
+
+    @Test
     void aClientThatVanishesWithoutSayingGoodbye_hasItsWillPublished() throws Exception {
         start();
         List<String> seen = new CopyOnWriteArrayList<>();
