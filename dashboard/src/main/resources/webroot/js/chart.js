@@ -58,7 +58,9 @@ export function timeChart(container, options) {
   const canvasHolder = el('div', 'chart-canvas');
   root.append(canvasHolder);
   container.append(root);
-  const chart = { root, options, u: null, tables: options.series.map((s) => ({ ...s })) };
+  // Own copies of the columns: live readings are appended to them.
+  const chart = { root, options, u: null, tables: options.series.map((s) => ({ ...s, t: [...s.t], value: [...s.value],
+    min: s.min ? [...s.min] : s.min, max: s.max ? [...s.max] : s.max })) };
   if (options.range) {
     root.dataset.from = String(Math.round(options.range.from));
     root.dataset.to = String(Math.round(options.range.to));
@@ -130,16 +132,30 @@ export function timeChart(container, options) {
   chart.resize = () => {
     if (chart.u) chart.u.setSize({ width: Math.max(200, canvasHolder.clientWidth || 600), height: chart.u.height });
   };
-  /** Live readings: appended to the named series, and the window slides when the range follows now. */
+  /**
+   * Live readings: appended to the named series, and while the range follows now the window slides and what
+   * slides out is let go, so a view left open does not grow.
+   */
   chart.append = (label, t, value, range) => {
     const table = chart.tables.find((s) => s.label === label);
     if (!table || (table.t.length && t <= table.t[table.t.length - 1])) return false;
-    table.t = [...table.t, t];
-    table.value = [...table.value, value];
-    if (table.min) table.min = [...table.min, value];
-    if (table.max) table.max = [...table.max, value];
-    if (range) options.range = range;
-    build();
+    table.t.push(t);
+    table.value.push(value);
+    if (table.min) table.min.push(value);
+    if (table.max) table.max.push(value);
+    if (range) {
+      options.range = range;
+      for (const s of chart.tables) {
+        let keep = 0;
+        while (keep < s.t.length && s.t[keep] < range.from) keep++;
+        for (const column of ['t', 'value', 'min', 'max']) {
+          if (Array.isArray(s[column]) && keep > 0) s[column] = s[column].slice(keep);
+        }
+      }
+    }
+    chart.u.setData(align(chart.tables).data, false);
+    chart.u.setScale('x', { min: options.range.from, max: options.range.to });
+    root.dataset.points = String(chart.tables.reduce((n, s) => n + s.t.length, 0));
     return true;
   };
   return start(chart, root, build);

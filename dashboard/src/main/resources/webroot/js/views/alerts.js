@@ -30,17 +30,27 @@ export async function show(container, route, ctx) {
     list.append(el('p', 'note', state === 'open' ? 'No open alerts. Everything the rules watch looks fine.'
       : 'No alerts match these filters.'));
   }
-  alerts.forEach((a) => list.append(alertCard(a, { zone: zones.get(a.site) || '', onChange: () => reload(route) })));
+  // After an acknowledgement the list is read again at once: that alert leaves the open ones.
+  const again = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
+  alerts.forEach((a) => list.append(alertCard(a, { zone: zones.get(a.site) || '', onChange: again })));
   page.append(list);
   render(container, page);
-  const stop = onAlert(() => reload(route));
+  const stop = onAlert(() => reload(container));
   return { title: 'Alerts', dispose: stop };
 }
 
-function reload(route) {
-  // The same URL again: show() re-reads the list.
-  window.dispatchEvent(new HashChangeEvent('hashchange'));
-  return route;
+/** Shows the list again, unless someone is writing a note: then a button offers the new list. */
+function reload(container) {
+  const writing = [...container.querySelectorAll('textarea')].some((t) => t.value || t === document.activeElement);
+  if (!writing) {
+    window.dispatchEvent(new HashChangeEvent('hashchange')); // the same URL again: show() reads the list anew
+    return;
+  }
+  if (!container.querySelector('.list-changed')) {
+    const changed = button('The list changed: show the latest', 'secondary list-changed',
+      () => window.dispatchEvent(new HashChangeEvent('hashchange')));
+    container.querySelector('.alert-list').before(changed);
+  }
 }
 
 function filters(route, state, site, severity, sites) {

@@ -100,7 +100,8 @@ export async function show(container, route, ctx) {
   const labels = [];
   const byLabel = arrays.map(() => new Map());
   arrays.forEach((a, i) => {
-    const periods = energy[i] ? energy[i].periods : [];
+    // A period that began before the bars' span is only partly counted: left out rather than drawn short.
+    const periods = energy[i] ? energy[i].periods.filter((p) => p.start >= now - BARS_BACK[period]) : [];
     for (const p of periods) {
       if (!labels.includes(p.label)) labels.push(p.label);
       const kWh = p.total / 1000;

@@ -85,7 +85,8 @@ export async function show(container, route, ctx) {
     charts.push({ kind, section, series, thresholds, shaded });
   }
   for (const [i, meter] of meters.entries()) {
-    const periods = (totals[i] && totals[i].periods) || [];
+    // The day the range begins in is only partly counted: left out rather than drawn short.
+    const periods = ((totals[i] && totals[i].periods) || []).filter((p) => p.start >= range.from);
     const section = el('section', 'chart-section');
     section.dataset.kind = 'water_total';
     section.append(el('h2', 'chart-title', `Water used per day (${meter.sensor})`));

@@ -2,7 +2,7 @@
 // today; each array's power now, energy today and specific yield against expected; devices offline or failing.
 
 import { api } from '../api.js';
-import { sparkline } from '../chart.js';
+import { sparkline, sweep } from '../chart.js';
 import { el, link, render } from '../dom.js';
 import { formatNumber, formatTime, plural, startOfDay, unitOf } from '../format.js';
 import { onReadings } from '../live.js';
@@ -52,6 +52,7 @@ export async function show(container, route, ctx) {
       }));
     }
     render(container, page);
+    sweep(); // the sparklines this redraw replaced
   };
   await draw();
   // Values change in place as readings arrive; the rest (sparklines, today's totals) every minute.
