@@ -71,7 +71,8 @@ public final class RawMqtt {
         out.writeBytes(utf8);
     }
 
-    private static void packet(OutputStream out, int header, byte[] body) throws IOException {
+    /** Writes one MQTT packet: its first byte, the remaining length as MQTT encodes it, the body. */
+    public static void packet(OutputStream out, int header, byte[] body) throws IOException {
         ByteArrayOutputStream packet = new ByteArrayOutputStream(body.length + 5);
         packet.write(header);
         int length = body.length;

@@ -199,17 +199,7 @@ class EmbeddedBrokerTest {
     }
 
     private static void rawPacket(java.net.Socket socket, int header, byte[] body) throws Exception {
-        java.io.ByteArrayOutputStream packet = new java.io.ByteArrayOutputStream();
-        packet.write(header);
-        int length = body.length;
-        do {
-            int digit = length % 128;
-            length /= 128;
-            packet.write(length > 0 ? digit | 0x80 : digit);
-        } while (length > 0);
-        packet.writeBytes(body);
-        socket.getOutputStream().write(packet.toByteArray());
-        socket.getOutputStream().flush();
+        RawMqtt.packet(socket.getOutputStream(), header, body);
     }
 
     @Test
