@@ -6,6 +6,7 @@ import coop.steward.agent.outbox.Batch;
 import coop.steward.agent.outbox.Outbox;
 import coop.steward.agent.outbox.OutboxException;
 import coop.steward.agent.publish.MqttLink;
+import coop.steward.agent.publish.MqttLogin;
 import coop.steward.agent.sensor.Board;
 import coop.steward.agent.sensor.Sensor;
 import coop.steward.agent.sensor.SensorFault;
@@ -72,20 +73,20 @@ public final class Agent implements AutoCloseable {
     /** SHA-256 of the config it runs, for its status: of the file it started with, then of each push it applied. */
     private volatile String configHash;
 
-    public Agent(DeviceConfig config, List<Sensor> sensors, Clock clock, String mqttPassword) {
-        this(config, sensors, Timekeeping.system(clock), mqttPassword);
+    public Agent(DeviceConfig config, List<Sensor> sensors, Clock clock, MqttLogin login) {
+        this(config, sensors, Timekeeping.system(clock), login);
     }
 
     /** These sensors, with the config's actuators on the Raspberry Pi's GPIO. */
-    public Agent(DeviceConfig config, List<Sensor> sensors, Timekeeping time, String mqttPassword) {
-        this(config, Equipment.withSensors(sensors, config, Board.raspberryPi(), time.wall()), time, mqttPassword);
+    public Agent(DeviceConfig config, List<Sensor> sensors, Timekeeping time, MqttLogin login) {
+        this(config, Equipment.withSensors(sensors, config, Board.raspberryPi(), time.wall()), time, login);
     }
 
     /**
      * Opens the outbox in the config's storage folder; throws {@link OutboxException} when it cannot. The agent
      * owns {@code equipment} once it is made, and closes it when it stops.
      */
-    public Agent(DeviceConfig config, Equipment equipment, Timekeeping time, String mqttPassword) {
+    public Agent(DeviceConfig config, Equipment equipment, Timekeeping time, MqttLogin login) {
         this.config = config;
         this.equipment = equipment;
         this.sensors = equipment.sensors();
@@ -102,15 +103,14 @@ public final class Agent implements AutoCloseable {
             return thread;
         });
         try {
-            this.link = new MqttLink(config.mqtt().url(), config.site(), config.device(), config.mqtt().username(),
-                    mqttPassword, config.mqtt().keepAliveSeconds(), new LinkListener());
+            this.link = new MqttLink(config.mqtt(), login, config.site(), config.device(), new LinkListener());
         } catch (RuntimeException e) {
             outbox.close();
             throw e;
         }
     }
 
-    /** An agent on the sensors its configuration names, with the MQTT password from the named variable. */
+    /** An agent on the sensors its configuration names, logged in as {@link MqttLogin#of} finds in the environment. */
     public static Agent create(DeviceConfig config, Clock clock) {
         return create(config, Timekeeping.system(clock));
     }
@@ -122,15 +122,14 @@ public final class Agent implements AutoCloseable {
 
     /** As {@link #create(DeviceConfig, Clock)}, with its GPIO, I2C and SPI on {@code board}, which it then owns. */
     public static Agent create(DeviceConfig config, Timekeeping time, Board board) {
-        String passwordEnv = config.mqtt().passwordEnv();
-        String password = passwordEnv == null ? null : System.getenv(passwordEnv);
-        if (passwordEnv != null && password == null) {
-            throw new IllegalArgumentException("mqtt.passwordEnv names " + passwordEnv
-                    + ", but that environment variable is not set: set it to the broker password");
-        }
+        return create(config, time, board, MqttLogin.of(config.mqtt(), System::getenv));
+    }
+
+    /** As {@link #create(DeviceConfig, Timekeeping, Board)}, logged in as {@code login}. */
+    public static Agent create(DeviceConfig config, Timekeeping time, Board board, MqttLogin login) {
         Equipment equipment = Equipment.open(config, board, time.wall());
         try {
-            return new Agent(config, equipment, time, password);
+            return new Agent(config, equipment, time, login);
         } catch (RuntimeException e) {
             equipment.close();
             throw e;

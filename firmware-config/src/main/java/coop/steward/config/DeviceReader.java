@@ -73,7 +73,7 @@ final class DeviceReader {
         if (block == null) {
             return null;
         }
-        block.allowOnly("url", "username", "passwordEnv", "keepAliveSeconds");
+        block.allowOnly("url", "username", "passwordEnv", "keepAliveSeconds", "tls");
         String url = block.requiredText("url", "url: tcp://localhost:1883");
         if (url != null) {
             MqttUrl.problem(url).ifPresent(message -> block.error("url", message));
@@ -87,8 +87,46 @@ final class DeviceReader {
         }
         Long keepAlive = block.whole("keepAliveSeconds", Range.between(5, 3600),
                 (long) MqttSettings.DEFAULT_KEEP_ALIVE_SECONDS);
-        return keepAlive == null ? null
-                : new MqttSettings(url, block.text("username"), passwordEnv, keepAlive.intValue());
+        int mark = problems.count();
+        TlsFiles tls = tls(block, url);
+        return keepAlive == null || !problems.noneSince(mark) ? null
+                : new MqttSettings(url, block.text("username"), passwordEnv, keepAlive.intValue(), tls);
+    }
+
+    /** Files are checked when the agent starts, not here: a config is often validated away from its device. */
+    private TlsFiles tls(Block mqtt, String url) {
+        Block block = mqtt.block("tls");
+        if (block == null) {
+            return null;
+        }
+        block.allowOnly("caFile", "certFile", "keyFile");
+        if (url != null && !url.startsWith("ssl://")) {
+            mqtt.error("tls", "TLS settings need a TLS address: write the url as ssl://host:port (brokers usually "
+                    + "take TLS on 8883)");
+            return null;
+        }
+        Path ca = path(block, "caFile");
+        Path cert = path(block, "certFile");
+        Path key = path(block, "keyFile");
+        if ((cert == null) != (key == null)) {
+            block.error(cert == null ? "certFile" : "keyFile", "a client certificate goes with its key: give both "
+                    + "certFile and keyFile, or neither when the broker asks for no client certificate");
+            return null;
+        }
+        return ca == null && cert == null ? null : new TlsFiles(ca, cert, key);
+    }
+
+    private static Path path(Block block, String key) {
+        String text = block.text(key);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Path.of(text).toAbsolutePath().normalize();
+        } catch (InvalidPathException e) {
+            block.error(key, "'" + text + "' is not a usable path on this system (" + e.getReason() + ")");
+            return null;
+        }
     }
 
     private PublishSettings publish(Block block) {

@@ -7,7 +7,17 @@ package coop.steward.config;
  * @param username    null when the broker takes anonymous clients
  * @param passwordEnv the name of the environment variable holding the password, or null; the password itself
  *                    never appears in a configuration file
+ * @param tls         the certificate files for an {@code ssl://} broker; null for {@code tcp://}, and for
+ *                    {@code ssl://} with the system's CAs and no client certificate
  */
-public record MqttSettings(String url, String username, String passwordEnv, int keepAliveSeconds) {
+public record MqttSettings(String url, String username, String passwordEnv, int keepAliveSeconds, TlsFiles tls) {
     public static final int DEFAULT_KEEP_ALIVE_SECONDS = 30;
+
+    public MqttSettings(String url, String username, String passwordEnv, int keepAliveSeconds) {
+        this(url, username, passwordEnv, keepAliveSeconds, null);
+    }
+
+    public boolean usesTls() {
+        return url.startsWith("ssl://");
+    }
 }

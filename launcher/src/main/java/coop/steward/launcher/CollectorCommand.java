@@ -1,6 +1,7 @@
 package coop.steward.launcher;
 
 import coop.steward.agent.UntilStopped;
+import coop.steward.agent.publish.MqttLogin;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
@@ -13,11 +14,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "collector", mixinStandardHelpOptions = true,
         description = {"Runs the collector against an existing MQTT broker.",
-                "Broker credentials come from STEWARD_MQTT_USERNAME and STEWARD_MQTT_PASSWORD, never the command line."})
+                "Broker credentials come from --mqtt-account FILE or STEWARD_MQTT_USERNAME and STEWARD_MQTT_PASSWORD,",
+                "never the command line."})
 final class CollectorCommand implements Callable<Integer> {
     private static final Pattern BROKER_URL = Pattern.compile("(tcp|ssl)://[^:/\\s]+:\\d{1,5}");
 
@@ -43,10 +46,24 @@ final class CollectorCommand implements Callable<Integer> {
             + "STEWARD_INFLUXDB_PASSWORD"})
     String influxdb;
 
+    @Mixin
+    BrokerOptions broker = new BrokerOptions();
+
     @Override
     public Integer call() {
         if (!BROKER_URL.matcher(mqtt).matches()) {
             System.err.println("--mqtt '" + mqtt + "' is not a broker URL: use tcp://host:port or ssl://host:port");
+            return 2;
+        }
+        if (broker.problem(mqtt).isPresent()) {
+            System.err.println(broker.problem(mqtt).get());
+            return 2;
+        }
+        MqttLogin login;
+        try {
+            login = broker.login();
+        } catch (IllegalArgumentException e) {
+            System.err.println("--mqtt-account: " + e.getMessage());
             return 2;
         }
         InfluxSettings influx = null;
@@ -69,8 +86,8 @@ final class CollectorCommand implements Callable<Integer> {
             return 2;
         }
         Vertx vertx = Vertx.vertx();
-        IngestSettings ingest = new IngestSettings(mqtt, "steward-collector", System.getenv("STEWARD_MQTT_USERNAME"),
-                System.getenv("STEWARD_MQTT_PASSWORD"), 2_000, 20_000);
+        IngestSettings ingest = new IngestSettings(mqtt, "steward-collector", login.username(), login.password(),
+                2_000, 20_000).withTls(broker.files());
         Collector collector;
         try {
             CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile);

@@ -1,5 +1,7 @@
 package coop.steward.launcher;
 
+import coop.steward.agent.publish.MqttLogin;
+import coop.steward.agent.publish.PemTls;
 import coop.steward.config.ConfigError;
 import coop.steward.config.ConfigException;
 import coop.steward.config.DeviceConfig;
@@ -27,6 +29,7 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,7 +41,8 @@ import picocli.CommandLine.Spec;
                 "The file is checked here first, as 'config validate' does; then it is published, retained, on "
                         + "steward/v1/{site}/{device}/config, so a device that is offline gets it when it connects.",
                 "The device applies it without a restart and answers on .../config/ack.",
-                "Broker credentials come from STEWARD_MQTT_USERNAME and STEWARD_MQTT_PASSWORD.",
+                "Broker credentials come from --mqtt-account FILE (the operator's, from bin/steward identities) or "
+                        + "STEWARD_MQTT_USERNAME and STEWARD_MQTT_PASSWORD.",
                 "Exit code: 0 applied; 1 invalid, or rejected or rolled back by the device; 3 no answer within "
                         + "--timeout; 4 the broker cannot be reached (nothing was sent)."})
 final class ConfigPushCommand implements Callable<Integer> {
@@ -61,6 +65,9 @@ final class ConfigPushCommand implements Callable<Integer> {
             description = "how long to wait for the device's answer (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Mixin
+    BrokerOptions broker = new BrokerOptions();
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -74,6 +81,10 @@ final class ConfigPushCommand implements Callable<Integer> {
     }
 
     private int push(PrintWriter out, PrintWriter err) {
+        if (broker.problem(mqtt).isPresent()) {
+            err.println(broker.problem(mqtt).get() + "; nothing was sent");
+            return NO_BROKER;
+        }
         byte[] bytes;
         DeviceConfig config;
         try {
@@ -116,6 +127,9 @@ final class ConfigPushCommand implements Callable<Integer> {
             } catch (MqttException e) {
                 err.println("cannot reach the broker at " + mqtt + " (" + e.getMessage() + "); nothing was sent");
                 return NO_BROKER;
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage() + "; nothing was sent");
+                return NO_BROKER;
             }
             out.println("sent " + file + " to " + device + " (sha256 " + hash + "); waiting for its answer");
             out.flush();
@@ -153,12 +167,17 @@ final class ConfigPushCommand implements Callable<Integer> {
         return REFUSED;
     }
 
-    private static MqttConnectOptions options() {
+    private MqttConnectOptions options() {
         MqttConnectOptions options = new MqttConnectOptions();
+        if (mqtt.startsWith("ssl://")) {
+            options.setSocketFactory(PemTls.context(broker.files()).getSocketFactory());
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
         options.setCleanSession(true);
         options.setConnectionTimeout(10);
-        String username = System.getenv("STEWARD_MQTT_USERNAME");
-        String password = System.getenv("STEWARD_MQTT_PASSWORD");
+        MqttLogin login = broker.login();
+        String username = login.username();
+        String password = login.password();
         if (username != null) {
             options.setUserName(username);
         }

@@ -7,8 +7,15 @@ import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
-import coop.steward.protocol.ConfigAck;
+import coop.steward.agent.clock.Timekeeping;
+import coop.steward.agent.publish.MqttLogin;
+import coop.steward.agent.sensor.Board;
+import coop.steward.launcher.broker.BrokerAccess;
 import coop.steward.launcher.broker.EmbeddedBroker;
+import coop.steward.launcher.identity.Identities;
+import coop.steward.launcher.identity.IdentityFolder;
+import coop.steward.launcher.identity.ListenerSettings;
+import coop.steward.protocol.ConfigAck;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -35,13 +43,16 @@ final class Demo implements AutoCloseable {
     private final Collector collector;
     private final List<Agent> agents;
     private final DemoStory story;
+    private final Path identities;
 
-    private Demo(EmbeddedBroker broker, Vertx vertx, Collector collector, List<Agent> agents, DemoStory story) {
+    private Demo(EmbeddedBroker broker, Vertx vertx, Collector collector, List<Agent> agents, DemoStory story,
+                 Path identities) {
         this.broker = broker;
         this.vertx = vertx;
         this.collector = collector;
         this.agents = agents;
         this.story = story;
+        this.identities = identities;
     }
 
     /** On this machine only; what it says about the history goes to the log. */
@@ -61,10 +72,15 @@ final class Demo implements AutoCloseable {
         CollectorConfig collectorConfig = collectorConfig();
         DemoStory story = DemoHistory.prepare(dir, collectorConfig, System::currentTimeMillis, say);
         String host = openToTheNetwork ? "0.0.0.0" : "127.0.0.1";
-        EmbeddedBroker broker = EmbeddedBroker.start(host, brokerPort, dir.resolve("broker"));
         String brokerUrl = "tcp://127.0.0.1:" + brokerPort;
+        // Open to the network, the broker takes only the site's identities, as a real site's Mosquitto would.
+        IdentityFolder identities = openToTheNetwork ? identities(dir, brokerUrl, brokerPort, story) : null;
+        EmbeddedBroker broker = EmbeddedBroker.start(host, brokerPort, dir.resolve("broker"),
+                identities == null ? BrokerAccess.OPEN : identities.load());
         Vertx vertx = Vertx.vertx();
-        IngestSettings ingest = new IngestSettings(brokerUrl, "steward-collector", null, null, 2_000, 20_000);
+        MqttLogin collectorLogin = login(identities, Identities.COLLECTOR);
+        IngestSettings ingest = new IngestSettings(brokerUrl, "steward-collector", collectorLogin.username(),
+                collectorLogin.password(), 2_000, 20_000);
         Collector collector;
         try {
             collector = Collector.start(vertx, new CollectorSettings(ingest, host, httpPort, dir.resolve("store"))
@@ -77,12 +93,34 @@ final class Demo implements AutoCloseable {
         List<Agent> agents = new ArrayList<>();
         for (String device : DEVICES) {
             String yaml = configText(device, brokerUrl, dir.resolve("agents"), story);
-            Agent agent = Agent.create(parse(device, yaml, story), Clock.systemUTC())
+            DeviceConfig config = parse(device, yaml, story);
+            Agent agent = Agent.create(config, Timekeeping.system(Clock.systemUTC()), Board.raspberryPi(),
+                            login(identities, Identities.username(config)))
                     .withConfigHash(ConfigAck.hashOf(yaml.getBytes(StandardCharsets.UTF_8)));
             agent.start();
             agents.add(agent);
         }
-        return new Demo(broker, vertx, collector, agents, story);
+        return new Demo(broker, vertx, collector, agents, story, identities == null ? null : identities.dir());
+    }
+
+    /** The demo devices' accounts, made on the first start with --lan and kept in the data folder after. */
+    private static IdentityFolder identities(Path dir, String brokerUrl, int brokerPort, DemoStory story) {
+        List<DeviceConfig> configs = new ArrayList<>();
+        for (String device : DEVICES) {
+            configs.add(config(device, brokerUrl, dir.resolve("agents"), story));
+        }
+        IdentityFolder folder = new IdentityFolder(dir.resolve("identities"));
+        folder.write(Identities.of(configs), ListenerSettings.plain(brokerPort, null));
+        return folder;
+    }
+
+    private static MqttLogin login(IdentityFolder identities, String username) {
+        return identities == null ? MqttLogin.ANONYMOUS : new MqttLogin(username, identities.password(username));
+    }
+
+    /** Where the accounts are, when the broker takes only those; empty when it is open to anyone. */
+    Optional<Path> identities() {
+        return Optional.ofNullable(identities);
     }
 
     /** This data folder's story: when it was first started, which is where its history ends. */

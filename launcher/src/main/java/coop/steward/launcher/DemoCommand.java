@@ -24,8 +24,8 @@ final class DemoCommand implements Callable<Integer> {
     Path data;
 
     @Option(names = "--lan", description = {"open the dashboard and the broker to your network, for a phone on the",
-            "same Wi-Fi; without it both listen on this machine only. The broker takes anonymous clients:",
-            "anyone who can reach it can send readings and commands"})
+            "same Wi-Fi; without it both listen on this machine only. Open, the broker takes only the demo's",
+            "own accounts (made in DIR/identities), as a site's Mosquitto would (docs/security.md)"})
     boolean lan;
 
     @Override
@@ -55,12 +55,11 @@ final class DemoCommand implements Callable<Integer> {
                         + "%s%n"
                         + "Press Ctrl-C to stop; the data is kept for the next start.%n%n",
                 where, demo.httpPort(), where, demo.brokerPort(), demo.brokerPort(),
-                data.toAbsolutePath().normalize(), lan
-                        ? "Open to your network (--lan): the broker takes anonymous clients, so anyone who can reach "
-                        + "it can send readings%nand commands, and the dashboard has no sign-in. Use it on a network "
-                        + "you trust."
-                        : "On this machine only; the broker takes anonymous clients. For a phone on the same Wi-Fi, "
-                        + "start it with --lan.");
+                data.toAbsolutePath().normalize(), demo.identities().map(accounts -> String.format(
+                        "Open to your network (--lan): the broker takes only the accounts in %s%n(operator.env "
+                        + "there for config push), but the dashboard has no sign-in yet: use it on a network you "
+                        + "trust.", accounts.resolve("accounts"))).orElse("On this machine only; the broker takes "
+                        + "anonymous clients. For a phone on the same Wi-Fi, start it with --lan."));
         UntilStopped.await(() -> {
             demo.close();
             System.out.println("Steward demo stopped.");

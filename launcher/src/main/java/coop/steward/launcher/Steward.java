@@ -2,13 +2,15 @@ package coop.steward.launcher;
 
 import coop.steward.agent.AgentCommand;
 import coop.steward.config.ConfigCommand;
+import coop.steward.launcher.identity.IdentitiesCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/steward}: one launcher, one sub-command per role. */
 @Command(name = "steward", mixinStandardHelpOptions = true, version = "Steward 0.1.0",
         description = "Watches over food forests and small solar installations.",
-        subcommands = {DemoCommand.class, CollectorCommand.class, AgentCommand.class, ConfigCommand.class})
+        subcommands = {DemoCommand.class, CollectorCommand.class, AgentCommand.class, ConfigCommand.class,
+                IdentitiesCommand.class})
 public final class Steward implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

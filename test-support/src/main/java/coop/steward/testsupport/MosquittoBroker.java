@@ -22,17 +22,35 @@ public final class MosquittoBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> extraConfig;
+    /** False when the configuration given makes its own listeners and access rules. */
+    private final boolean ownListener;
     private Process process;
 
-    private MosquittoBroker(Path dir, int port, List<String> extraConfig) {
+    private MosquittoBroker(Path dir, int port, List<String> extraConfig, boolean ownListener) {
         this.dir = dir;
         this.port = port;
         this.extraConfig = List.copyOf(extraConfig);
+        this.ownListener = ownListener;
+    }
+
+    /**
+     * Starts a broker with a configuration made elsewhere (as {@code bin/steward identities} writes one), which must
+     * listen on {@code port} on 127.0.0.1; only persistence and logging are added, in {@code dir}.
+     */
+    public static MosquittoBroker startConfigured(Path dir, int port, Path configuration) {
+        try {
+            MosquittoBroker broker = new MosquittoBroker(dir, port,
+                    Files.readAllLines(configuration, StandardCharsets.UTF_8), false);
+            broker.startProcess();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + configuration, e);
+        }
     }
 
     /** Starts a broker with persistence in {@code dir}; {@code extraConfig} lines are appended to mosquitto.conf. */
     public static MosquittoBroker start(Path dir, String... extraConfig) {
-        MosquittoBroker broker = new MosquittoBroker(dir, FreePort.find(), List.of(extraConfig));
+        MosquittoBroker broker = new MosquittoBroker(dir, FreePort.find(), List.of(extraConfig), true);
         broker.startProcess();
         return broker;
     }
@@ -95,9 +113,11 @@ public final class MosquittoBroker implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path conf = dir.resolve("mosquitto.conf");
-            List<String> lines = new ArrayList<>(List.of(
-                    "listener " + port + " 127.0.0.1",
-                    "allow_anonymous true",
+            List<String> lines = new ArrayList<>();
+            if (ownListener) {
+                lines.addAll(List.of("listener " + port + " 127.0.0.1", "allow_anonymous true"));
+            }
+            lines.addAll(List.of(
                     "persistence true",
                     "persistence_location " + dir.toAbsolutePath() + "/",
                     "log_dest file " + dir.toAbsolutePath().resolve("mosquitto.log"),

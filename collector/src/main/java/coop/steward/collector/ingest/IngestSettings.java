@@ -1,5 +1,7 @@
 package coop.steward.collector.ingest;
 
+import coop.steward.config.TlsFiles;
+
 /**
  * How the collector talks to its broker. The password never comes from the command line.
  *
@@ -8,9 +10,12 @@ package coop.steward.collector.ingest;
  * @param maxReadingsPerTransaction the most readings one store transaction takes
  * @param maxPendingBytes           past this many payload bytes waiting for the store, intake pauses and the broker
  *                                  keeps what follows, until half of them are stored
+ * @param tls                       the certificate files for an {@code ssl://} broker, or null for the system's CAs
+ *                                  and no client certificate
  */
 public record IngestSettings(String brokerUrl, String clientId, String username, String password,
-                             int maxPendingMessages, int maxReadingsPerTransaction, long maxPendingBytes) {
+                             int maxPendingMessages, int maxReadingsPerTransaction, long maxPendingBytes,
+                             TlsFiles tls) {
     /**
      * A broker's in-flight window should keep the collector far below this, but Mosquitto 2.0.11 was seen here
      * sending 8,000 unacknowledged messages with max_inflight_messages 1000 under a burst.
@@ -21,5 +26,21 @@ public record IngestSettings(String brokerUrl, String clientId, String username,
                           int maxPendingMessages, int maxReadingsPerTransaction) {
         this(brokerUrl, clientId, username, password, maxPendingMessages, maxReadingsPerTransaction,
                 DEFAULT_MAX_PENDING_BYTES);
+    }
+
+    public IngestSettings(String brokerUrl, String clientId, String username, String password,
+                          int maxPendingMessages, int maxReadingsPerTransaction, long maxPendingBytes) {
+        this(brokerUrl, clientId, username, password, maxPendingMessages, maxReadingsPerTransaction,
+                maxPendingBytes, null);
+    }
+
+    public IngestSettings withTls(TlsFiles files) {
+        return new IngestSettings(brokerUrl, clientId, username, password, maxPendingMessages,
+                maxReadingsPerTransaction, maxPendingBytes, files);
+    }
+
+    @Override
+    public String toString() {
+        return "IngestSettings[" + brokerUrl + " as " + (username == null ? "anonymous" : username) + "]";
     }
 }

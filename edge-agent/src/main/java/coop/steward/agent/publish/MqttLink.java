@@ -1,5 +1,6 @@
 package coop.steward.agent.publish;
 
+import coop.steward.config.MqttSettings;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.ConfigAck;
 import coop.steward.protocol.SeqRange;
@@ -74,17 +75,30 @@ public final class MqttLink implements AutoCloseable {
     private final AtomicInteger session = new AtomicInteger();
     private long reconnectDelayMs = 500;
 
-    public MqttLink(String url, String site, String device, String username, String password, int keepAliveSeconds,
-                    Listener listener) {
+    /**
+     * @param mqtt  the broker
+     * @param login who to log in as
+     * @throws IllegalArgumentException naming what is wrong with the address or the TLS files
+     */
+    public MqttLink(MqttSettings mqtt, MqttLogin login, String site, String device, Listener listener) {
         this.site = site;
         this.device = device;
         this.listener = listener;
+        // A broker with Steward's identities replaces this with the user name, so that no one else can take it.
+        String clientId = "steward-agent-" + site + "-" + device;
         try {
-            this.client = new MqttAsyncClient(url, "steward-agent-" + site + "-" + device, new MemoryPersistence());
+            this.client = new MqttAsyncClient(mqtt.url(), clientId, new MemoryPersistence());
         } catch (MqttException e) {
-            throw new IllegalArgumentException("cannot use MQTT broker URL '" + url + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException("cannot use MQTT broker URL '" + mqtt.url() + "': " + e.getMessage(), e);
         }
         options = new MqttConnectOptions();
+        if (mqtt.usesTls()) {
+            options.setSocketFactory(PemTls.context(mqtt.tls()).getSocketFactory());
+            options.setHttpsHostnameVerificationEnabled(true);
+        }
+        int keepAliveSeconds = mqtt.keepAliveSeconds();
+        String username = login.username();
+        String password = login.password();
         options.setCleanSession(false);
         options.setAutomaticReconnect(true);
         options.setMaxReconnectDelay((int) MAX_RECONNECT_DELAY_MS);

@@ -4,6 +4,7 @@ import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.mqtt.MqttAuth;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.MqttServer;
 import io.vertx.mqtt.MqttServerOptions;
@@ -29,6 +30,7 @@ final class BrokerVerticle extends VerticleBase {
     private final String host;
     private final int port;
     private final Limits limits;
+    private final BrokerAccess access;
     private final Map<String, Session> sessions;
     private final Map<String, Message> retained;
     private MqttServer server;
@@ -37,10 +39,11 @@ final class BrokerVerticle extends VerticleBase {
     record Limits(int maxPacketBytes, int maxPayloadBytes, long maxQueuedBytes) {
     }
 
-    BrokerVerticle(String host, int port, Limits limits, BrokerState.Snapshot saved) {
+    BrokerVerticle(String host, int port, Limits limits, BrokerAccess access, BrokerState.Snapshot saved) {
         this.host = host;
         this.port = port;
         this.limits = limits;
+        this.access = access;
         this.sessions = saved.sessions();
         this.retained = saved.retained();
     }
@@ -78,8 +81,19 @@ final class BrokerVerticle extends VerticleBase {
             endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_UNACCEPTABLE_PROTOCOL_VERSION);
             return;
         }
-        String clientId = endpoint.clientIdentifier();
-        if (clientId == null || clientId.isEmpty()) {
+        MqttAuth auth = endpoint.auth();
+        String clientId = access.login(endpoint.clientIdentifier(), auth == null ? null : auth.getUsername(),
+                auth == null ? null : auth.getPassword()).orElse(null);
+        if (clientId == null) {
+            LOG.debug("Refused a client at {}: no account with that user name and password",
+                    endpoint.remoteAddress());
+            endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_NOT_AUTHORIZED);
+            return;
+        }
+        if (!clientId.equals(endpoint.clientIdentifier())) {
+            endpoint.setClientIdentifier(clientId);
+        }
+        if (clientId.isEmpty()) {
             if (!endpoint.isCleanSession()) {
                 // MQTT 3.1.1: a session kept for later needs a name to find it by.
                 endpoint.reject(MqttConnectReturnCode.CONNECTION_REFUSED_IDENTIFIER_REJECTED);
@@ -180,7 +194,10 @@ final class BrokerVerticle extends VerticleBase {
             endpoint.publishReceived(message.messageId()); // sent again before its PUBREL: routed once already
             return;
         }
-        if (message.payload().length() > limits.maxPayloadBytes()) {
+        if (!access.mayPublish(from.clientId, message.topicName())) {
+            // As Mosquitto: acknowledged and dropped, so that a client learns nothing of what others may do.
+            LOG.debug("{} may not publish on {}; dropped", from.clientId, message.topicName());
+        } else if (message.payload().length() > limits.maxPayloadBytes()) {
             // As Mosquitto's message_size_limit: acknowledged and dropped, the sender stays connected.
             LOG.warn("Dropped a message of {} bytes from {} on {}: the limit is {} bytes", message.payload().length(),
                     from.clientId, message.topicName(), limits.maxPayloadBytes());
@@ -204,7 +221,7 @@ final class BrokerVerticle extends VerticleBase {
         }
         for (Session session : sessions.values()) {
             int granted = session.grantedFor(message.topic());
-            if (granted < 0) {
+            if (granted < 0 || !access.mayReceive(session.clientId, message.topic())) {
                 continue;
             }
             try {
@@ -236,7 +253,7 @@ final class BrokerVerticle extends VerticleBase {
             return;
         }
         for (Message message : retained.values()) {
-            if (TopicFilter.matches(filter, message.topic())) {
+            if (TopicFilter.matches(filter, message.topic()) && access.mayReceive(session.clientId, message.topic())) {
                 session.deliver(message.at(Math.min(granted, message.qos()), true), limits.maxQueuedBytes());
             }
         }
@@ -245,7 +262,8 @@ final class BrokerVerticle extends VerticleBase {
     private void publishWill(MqttEndpoint endpoint) {
         MqttWill will = endpoint.will();
         if (will != null && will.isWillFlag() && will.getWillTopic() != null
-                && TopicFilter.isValidTopic(will.getWillTopic())) {
+                && TopicFilter.isValidTopic(will.getWillTopic())
+                && access.mayPublish(endpoint.clientIdentifier(), will.getWillTopic())) {
             route(new Message(will.getWillTopic(), will.getWillMessage(), will.getWillQos(), will.isWillRetain()));
         }
     }

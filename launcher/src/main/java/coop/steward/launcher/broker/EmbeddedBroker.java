@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * of Mosquitto: payloads up to 1 MiB forwarded (the collector lists those over the contract's 256 KiB) and larger
  * ones acknowledged and dropped without dropping the sender; 1,000 messages in flight to a subscriber; the rest
  * queued, up to 512 MiB a session; no Nagle delay; sessions and retained messages kept on disk across restarts.
- * Anonymous: it takes any client that can reach it, which is 127.0.0.1 unless the demo is opened to the network.
+ * On 127.0.0.1 it takes any client; opened to the network it takes only the accounts {@code bin/steward identities}
+ * generates, each held to its ACL as Mosquitto holds it ({@link BrokerAccess}).
  * <p>
  * Steward's own because the embeddable brokers on Maven Central fall short: Moquette 0.17 lets one DUP publish, which
  * clients send after any reconnect, kill one of its session threads and with it every client that thread serves
@@ -43,14 +44,22 @@ public final class EmbeddedBroker implements AutoCloseable {
         this.host = host;
     }
 
-    /** @param host where it listens: 127.0.0.1 unless the demo is opened to the network on purpose */
+    /** Open to anyone who reaches it: for 127.0.0.1. */
     public static EmbeddedBroker start(String host, int port, Path dataDir) throws IOException {
+        return start(host, port, dataDir, BrokerAccess.OPEN);
+    }
+
+    /**
+     * @param host   where it listens: 127.0.0.1 unless the demo is opened to the network on purpose
+     * @param access who may connect and what each may do: the generated identities when it is open to the network
+     */
+    public static EmbeddedBroker start(String host, int port, Path dataDir, BrokerAccess access) throws IOException {
         Files.createDirectories(dataDir);
         Path stateFile = dataDir.resolve("broker-state.bin");
         BrokerState.Snapshot saved = BrokerState.read(stateFile);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         BrokerVerticle broker = new BrokerVerticle(host, port,
-                new BrokerVerticle.Limits(MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, MAX_QUEUED_BYTES), saved);
+                new BrokerVerticle.Limits(MAX_PACKET_BYTES, MAX_PAYLOAD_BYTES, MAX_QUEUED_BYTES), access, saved);
         try {
             vertx.deployVerticle(broker).await(30, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -4,7 +4,7 @@ package coop.steward.launcher.broker;
  * MQTT's topic names and filters: levels split by '/', '+' standing for one level and '#' for all that follow; a
  * topic that starts with '$' is matched only by a filter that names its first level.
  */
-final class TopicFilter {
+public final class TopicFilter {
     private static final int MAX_BYTES = 65_535;
 
     private TopicFilter() {
@@ -34,7 +34,7 @@ final class TopicFilter {
         return true;
     }
 
-    static boolean matches(String filter, String topic) {
+    public static boolean matches(String filter, String topic) {
         if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) {
             return false;
         }

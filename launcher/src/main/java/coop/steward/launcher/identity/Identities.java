@@ -1,0 +1,80 @@
+package coop.steward.launcher.identity;
+
+import coop.steward.config.DeviceConfig;
+import coop.steward.protocol.Channel;
+import coop.steward.protocol.Topics;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The broker accounts of a site, from its device configs: one per device, which may publish only its own readings,
+ * status and answers and hear only its own config, commands and acks; the collector's, which reads every device and
+ * answers them; and the operator's, the only one that may send configs and commands.
+ */
+public final class Identities {
+    public static final String COLLECTOR = "collector";
+    public static final String OPERATOR = "operator";
+    private static final String EVERY_DEVICE = Topics.PREFIX + "+/+/";
+
+    private Identities() {
+    }
+
+    /** @throws IllegalArgumentException when two devices would share an identity, saying which */
+    public static List<Account> of(List<DeviceConfig> devices) {
+        List<Account> accounts = new ArrayList<>(List.of(collector(), operator()));
+        Map<String, String> taken = new HashMap<>(Map.of(COLLECTOR, "the collector", OPERATOR, "the operator"));
+        for (DeviceConfig device : devices) {
+            String name = device.site() + "/" + device.device();
+            String username = username(device);
+            String earlier = taken.putIfAbsent(username, name);
+            if (earlier != null) {
+                throw new IllegalArgumentException(earlier.equals(name)
+                        ? "device " + name + " is given twice; give each device's config once"
+                        : "devices " + earlier + " and " + name + " would both log in as '" + username + "'; give "
+                                + "each its own mqtt.username, or leave it out for " + name + " to be its own");
+            }
+            accounts.add(device(device, username));
+        }
+        return accounts;
+    }
+
+    /** The config's {@code mqtt.username}, or {@code site.device}: ids hold no '.', so no two devices share it. */
+    public static String username(DeviceConfig device) {
+        return device.mqtt().username() != null ? device.mqtt().username() : device.site() + "." + device.device();
+    }
+
+    static Account collector() {
+        return new Account(COLLECTOR, "the collector: reads every device, acknowledges readings, publishes alerts",
+                List.of(Permission.read(EVERY_DEVICE + Channel.READINGS.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.STATUS.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.CONFIG_ACK.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.CMD_ACK.suffix()),
+                        Permission.write(EVERY_DEVICE + Channel.READINGS_ACK.suffix()),
+                        Permission.readWrite(Topics.PREFIX + "+/alerts/#")));
+    }
+
+    static Account operator() {
+        return new Account(OPERATOR, "the operator: sends configs and commands to devices (config push)",
+                List.of(Permission.readWrite(EVERY_DEVICE + Channel.CONFIG.suffix()),
+                        Permission.write(EVERY_DEVICE + Channel.CMD.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.CONFIG_ACK.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.CMD_ACK.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.STATUS.suffix()),
+                        Permission.read(Topics.PREFIX + "+/alerts/#")));
+    }
+
+    static Account device(DeviceConfig device, String username) {
+        String site = device.site();
+        String id = device.device();
+        return new Account(username, "device " + site + "/" + id,
+                List.of(Permission.write(Topics.device(site, id, Channel.READINGS)),
+                        Permission.write(Topics.device(site, id, Channel.STATUS)),
+                        Permission.write(Topics.device(site, id, Channel.CONFIG_ACK)),
+                        Permission.write(Topics.device(site, id, Channel.CMD_ACK)),
+                        Permission.read(Topics.device(site, id, Channel.CONFIG)),
+                        Permission.read(Topics.device(site, id, Channel.CMD)),
+                        Permission.read(Topics.device(site, id, Channel.READINGS_ACK))));
+    }
+}
