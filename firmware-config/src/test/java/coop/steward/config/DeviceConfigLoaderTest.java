@@ -11,6 +11,23 @@ import org.junit.jupiter.api.Test;
 class DeviceConfigLoaderTest {
 
     @Test
+    void tlsFiles_areReadAsAbsolutePaths_forATlsAddress() {
+        DeviceConfig config = DeviceConfigLoader.parse("""
+                site: food-forest
+                device: bed-1
+                mqtt:
+                  url: ssl://hub.example.org:8883
+                  tls: {caFile: /etc/steward/ca.crt, certFile: /etc/steward/bed-1.crt, keyFile: /etc/steward/bed-1.key}
+                sensors:
+                  - {id: soil-a, kind: soil_moisture, intervalSeconds: 60, source: {type: simulated}}
+                """, "bed-1.yaml");
+
+        assertThat(config.mqtt().tls()).isEqualTo(new TlsFiles(Path.of("/etc/steward/ca.crt"),
+                Path.of("/etc/steward/bed-1.crt"), Path.of("/etc/steward/bed-1.key")));
+        assertThat(config.mqtt().usesTls()).isTrue();
+    }
+
+    @Test
     void fullConfig_isReadIntoRecords() {
         DeviceConfig config = DeviceConfigLoader.parse("""
                 site: food-forest

@@ -24,6 +24,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLHandshakeException;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -125,7 +126,13 @@ final class ConfigPushCommand implements Callable<Integer> {
                         });
                 client.publish(Topics.device(config.site(), config.device(), Channel.CONFIG), bytes, 1, true);
             } catch (MqttException e) {
-                err.println("cannot reach the broker at " + mqtt + " (" + e.getMessage() + "); nothing was sent");
+                if (e.getCause() instanceof SSLHandshakeException handshake) {
+                    err.println("cannot reach the broker at " + mqtt + ": it did not prove who it is, its "
+                            + "certificate is not signed by the CA given with --mqtt-ca (or the system's) or not "
+                            + "for this address (" + handshake.getMessage() + "); nothing was sent");
+                } else {
+                    err.println("cannot reach the broker at " + mqtt + " (" + e.getMessage() + "); nothing was sent");
+                }
                 return NO_BROKER;
             } catch (IllegalArgumentException e) {
                 err.println(e.getMessage() + "; nothing was sent");
