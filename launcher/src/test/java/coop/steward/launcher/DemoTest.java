@@ -79,6 +79,26 @@ class DemoTest {
         }
     }
 
+    @Test
+    void demoOpenedToTheNetwork_takesOnlyItsOwnAccounts_andItsAgentsStillReport() throws Exception {
+        try (Demo demo = Demo.start(FreePort.find(), FreePort.find(), data, true, said -> { })) {
+            long live = System.currentTimeMillis();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(sensorsWithReadings(demo.httpPort(), live)).contains("food-forest/bed-1/soil-a",
+                            "solar-array/array-1/power"));
+            Path accounts = demo.identities().orElseThrow().resolve("accounts");
+            assertThat(accounts.resolve("operator.env")).exists();
+
+            Process anonymous = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p",
+                    Integer.toString(demo.brokerPort()), "-q", "1", "-t", "steward/v1/food-forest/bed-1/cmd", "-m",
+                    "{\"v\": 1, \"id\": \"c1\", \"actuator\": \"valve\", \"action\": \"open\", \"seconds\": 60}")
+                    .redirectErrorStream(true).start();
+            assertThat(anonymous.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(new String(anonymous.getInputStream().readAllBytes())).contains("not authorised");
+            assertThat(anonymous.exitValue()).isNotZero();
+        }
+    }
+
     /** Sensors whose latest reading was taken at {@code since} or later. */
     private Set<String> sensorsWithReadings(int port, long since) throws Exception {
         Set<String> found = new HashSet<>();
