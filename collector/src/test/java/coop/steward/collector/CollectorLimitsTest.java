@@ -149,6 +149,38 @@ class CollectorLimitsTest {
     }
 
     @Test
+    void aStatusOverSixteenKiB_isRefusedAndCounted_andTheTextsOfOneBelowAreServedCut() throws Exception {
+        startCollector("");
+        String padding = "x".repeat(16 * 1024); // the status limit, and so the status goes past it
+        publish("steward/v1/food-forest/bed-1/status", "{\"v\": 1, \"state\": \"online\", \"t\": " + T0
+                + ", \"note\": \"" + padding + "\"}", true);
+        StringBuilder faults = new StringBuilder();
+        for (int i = 1; i < 100; i++) {
+            faults.append(i == 1 ? "" : ", ").append("\"probe-").append(i).append("\": \"")
+                    .append("no answer from the bus; ".repeat(4)).append("\"");
+        }
+        publish("steward/v1/food-forest/bed-2/status", "{\"v\": 1, \"state\": \"online\", \"t\": " + T0
+                + ", \"agent\": \"" + "9".repeat(2_000) + "\", \"faults\": {" + faults + ", \"probe-0\": \""
+                + "w".repeat(1_000) + "\"}}", true);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(device("bed-2")).isNotNull());
+        assertThat(metric("steward_rejected_total{reason=\"too_large\"}")).isEqualTo(1);
+        assertThat(rejected()).singleElement().satisfies(r -> assertThat(r.getString("detail"))
+                .contains("the limit for a status is 16384 bytes"));
+        assertThat(device("bed-1")).as("the refused status changed nothing").isNull();
+        JsonObject health = device("bed-2").getJsonObject("health");
+        assertThat(health.getString("agent")).hasSize(64).endsWith("\u2026");
+        JsonObject kept = health.getJsonObject("faults");
+        assertThat(kept.getString("probe-0")).hasSize(200).startsWith("www").endsWith("\u2026");
+        assertThat(kept.size()).isBetween(10, 99);
+        int chars = 0;
+        for (String sensor : kept.fieldNames()) {
+            chars += sensor.length() + kept.getString(sensor).length();
+        }
+        assertThat(chars).isLessThanOrEqualTo(4_096);
+    }
+
+    @Test
     void aHostileTopicAndValue_areListedEscapedAndCut() throws Exception {
         startCollector("");
         // A right-to-left override: Mosquitto itself refuses control characters in a topic, but not this.

@@ -13,6 +13,7 @@ import coop.steward.protocol.Reason;
 import coop.steward.protocol.Rejection;
 import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
+import coop.steward.protocol.Untrusted;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,12 @@ import java.util.List;
  * log. Never throws.
  */
 final class Intake {
+    /**
+     * The largest status taken: Steward's agent sends a few hundred bytes, a few KiB with every sensor failing. A
+     * device's latest status is kept in memory, for every device.
+     */
+    static final int MAX_STATUS_BYTES = 16 * 1024;
+
     private final ReadingsDecoder decoder;
     private final RejectionLog rejections;
     private final Census census;
@@ -119,8 +126,14 @@ final class Intake {
             return null; // an empty retained message clears the topic; it says nothing about the device
         }
         if (!parsed.hasValidIds()) {
-            rejections.record(now, topic, List.of(new Rejection(Reason.BAD_TOPIC, "topic '" + topic
-                    + "' has a site or device id that is not valid")));
+            rejections.record(now, topic, List.of(new Rejection(Reason.BAD_TOPIC, "topic '"
+                    + Untrusted.topic(topic) + "' has a site or device id that is not valid")));
+            return null;
+        }
+        if (payload.length > MAX_STATUS_BYTES) {
+            rejections.record(now, topic, List.of(new Rejection(Reason.TOO_LARGE, "status is " + payload.length
+                    + " bytes; the limit for a status is " + MAX_STATUS_BYTES + " bytes: send the fields of the "
+                    + "contract, with short texts")));
             return null;
         }
         StatusMessage status;
