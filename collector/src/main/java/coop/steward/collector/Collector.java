@@ -62,8 +62,8 @@ public final class Collector {
                                            ReadingStore store, Alerts alerts) {
         Presence presence = new Presence();
         HealthReports health = new HealthReports();
-        MqttIngest ingest = new MqttIngest(settings.ingest(), store, metrics, rejections, presence, health, clock,
-                alerts);
+        MqttIngest ingest = new MqttIngest(settings.ingest(), settings.limits(), store, metrics, rejections, presence,
+                health, clock, alerts);
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.

@@ -2,6 +2,7 @@ package coop.steward.collector;
 
 import coop.steward.collector.config.AlertsConfig;
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.config.Limits;
 import coop.steward.collector.config.SiteConfig;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.store.InfluxSettings;
@@ -14,13 +15,19 @@ import java.util.List;
  * Everything the collector needs to start, checked by whoever builds it from the command line. Readings go to
  * InfluxDB when {@code influx} is set, else to the embedded store in {@code dataDir} (which always holds the
  * alert state). {@code sites} are the sites whose time zone the config file gave; the others follow the
- * collector's own.
+ * collector's own. {@code limits} bound the devices and series it keeps.
  */
 public record CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
                                 Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
-                                List<SiteConfig> sites) {
+                                List<SiteConfig> sites, Limits limits) {
     public CollectorSettings {
         sites = List.copyOf(sites);
+    }
+
+    public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
+                             Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
+                             List<SiteConfig> sites) {
+        this(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites, Limits.DEFAULT);
     }
 
     public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
@@ -38,14 +45,15 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
         this(ingest, httpHost, httpPort, dataDir, rawRetention, CollectorConfig.defaults().alerts());
     }
 
-    /** These settings with the retention, alert rules and site time zones of a collector config file. */
+    /** These settings with the retention, alert rules, site time zones and limits of a collector config file. */
     public CollectorSettings with(CollectorConfig config) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
-                influx, config.sites());
+                influx, config.sites(), config.limits());
     }
 
     /** These settings with readings stored in InfluxDB. */
     public CollectorSettings withInflux(InfluxSettings settings) {
-        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings, sites);
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings, sites,
+                limits);
     }
 }

@@ -60,8 +60,12 @@ public final class ProtocolJson {
                 throw new IllegalArgumentException("status must have \"v\": 1 and \"state\" \"online\" or \"offline\"");
             }
             return status;
+        } catch (JsonProcessingException e) {
+            // The original message, without the parser's location, which quotes up to 500 characters of the payload.
+            throw new IllegalArgumentException("status is not valid JSON: "
+                    + Untrusted.complaint(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("status is not valid JSON: " + e.getMessage(), e);
+            throw new IllegalArgumentException("status is not valid JSON: " + Untrusted.complaint(e.getMessage()), e);
         }
     }
 

@@ -45,14 +45,14 @@ public final class ReadingsDecoder {
     public DecodedReadings decode(String topic, byte[] payload) {
         DeviceTopic parsed = Topics.parse(topic).orElse(null);
         if (parsed == null || parsed.channel() != Channel.READINGS) {
-            return whole(null, null, Reason.BAD_TOPIC, "topic '" + topic
+            return whole(null, null, Reason.BAD_TOPIC, "topic '" + Untrusted.topic(topic)
                     + "' is not steward/v1/{site}/{device}/readings");
         }
         String site = parsed.site();
         String device = parsed.device();
         if (!parsed.hasValidIds()) {
-            return whole(site, device, Reason.BAD_TOPIC, "topic '" + topic + "' has a site or device id that is not "
-                    + Ids.describeRule());
+            return whole(site, device, Reason.BAD_TOPIC, "topic '" + Untrusted.topic(topic)
+                    + "' has a site or device id that is not " + Ids.describeRule());
         }
         if (payload.length > ReadingsMessage.MAX_BYTES) {
             return whole(site, device, Reason.TOO_LARGE, "message is " + payload.length + " bytes; the limit is "
@@ -69,12 +69,14 @@ public final class ReadingsDecoder {
                     + " levels: send the flat readings payload of the contract");
         } catch (JsonParseException e) {
             if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
-                return whole(site, device, Reason.DUPLICATE_KEY, e.getOriginalMessage()
+                return whole(site, device, Reason.DUPLICATE_KEY, Untrusted.complaint(e.getOriginalMessage())
                         + ": each key may appear once in an object");
             }
-            return whole(site, device, Reason.NOT_JSON, "message is not valid JSON (" + e.getOriginalMessage() + ")");
+            return whole(site, device, Reason.NOT_JSON, "message is not valid JSON ("
+                    + Untrusted.complaint(e.getOriginalMessage()) + ")");
         } catch (IOException e) {
-            return whole(site, device, Reason.NOT_JSON, "message is not valid JSON (" + e.getMessage() + ")");
+            return whole(site, device, Reason.NOT_JSON, "message is not valid JSON ("
+                    + Untrusted.complaint(e.getMessage()) + ")");
         }
         if (root == null) {
             return whole(site, device, Reason.NOT_OBJECT, "message must be a JSON object {\"v\": 1, \"device\": ..., "
@@ -87,16 +89,16 @@ public final class ReadingsDecoder {
         OptionalLong seq = validSeq ? OptionalLong.of(seqField.asLong()) : OptionalLong.empty();
         JsonNode v = root.v;
         if (v == null || !v.isIntegralNumber() || v.asLong() != ReadingsMessage.VERSION) {
-            return whole(site, device, seq, Reason.BAD_VERSION, "\"v\" must be 1, got " + v);
+            return whole(site, device, seq, Reason.BAD_VERSION, "\"v\" must be 1, got " + Untrusted.quote(v));
         }
         JsonNode deviceField = root.device;
         if (deviceField == null || !deviceField.isTextual() || !deviceField.textValue().equals(device)) {
-            return whole(site, device, seq, Reason.DEVICE_MISMATCH, "\"device\" is " + deviceField
+            return whole(site, device, seq, Reason.DEVICE_MISMATCH, "\"device\" is " + Untrusted.quote(deviceField)
                     + " but the topic's device is '" + device + "': they must be equal");
         }
         if (!validSeq) {
             return whole(site, device, Reason.BAD_SEQ, "\"seq\" must be a non-negative integer that grows with "
-                    + "every message, got " + seqField);
+                    + "every message, got " + Untrusted.quote(seqField));
         }
         List<Object> readings = root.readings;
         if (readings == null) {
@@ -133,7 +135,8 @@ public final class ReadingsDecoder {
         JsonNode sensorField = node.sensor;
         if (sensorField == null || !sensorField.isTextual() || !Ids.isValid(sensorField.textValue())) {
             return new Rejection(Reason.BAD_SENSOR, "readings[" + index + "]: \"sensor\" "
-                    + (sensorField == null ? "is missing" : sensorField + " is not " + Ids.describeRule()));
+                    + (sensorField == null ? "is missing"
+                    : Untrusted.quote(sensorField) + " is not " + Ids.describeRule()));
         }
         String sensor = sensorField.textValue();
         // Only a rejection needs it: building it for every good reading cost more than the checks below.
@@ -142,14 +145,14 @@ public final class ReadingsDecoder {
         Kind kind = kindField != null && kindField.isTextual() ? Kind.lookup(kindField.textValue()).orElse(null) : null;
         if (kind == null) {
             return new Rejection(Reason.UNKNOWN_KIND, where.get() + ": \"kind\" " + (kindField == null ? "is missing"
-                    : kindField + " is not a known kind") + "; use one of " + Kind.standardNames());
+                    : Untrusted.quote(kindField) + " is not a known kind") + "; use one of " + Kind.standardNames());
         }
         JsonNode unitField = node.unit;
         String unit = null;
         if (unitField != null && !unitField.isNull()) {
             if (!unitField.isTextual() || !kind.acceptsUnit(unitField.textValue())) {
-                return new Rejection(Reason.WRONG_UNIT, where.get() + ": unit " + unitField + " is wrong for "
-                        + kind.name() + "; use \"" + kind.unit() + "\" or leave the unit out");
+                return new Rejection(Reason.WRONG_UNIT, where.get() + ": unit " + Untrusted.quote(unitField)
+                        + " is wrong for " + kind.name() + "; use \"" + kind.unit() + "\" or leave the unit out");
             }
             // A standard kind's unit is its own string, one in memory instead of one per reading.
             unit = kind.isUserKind() ? unitField.textValue() : kind.unit();
@@ -157,17 +160,18 @@ public final class ReadingsDecoder {
         JsonNode valueField = node.value;
         if (valueField == null || !valueField.isNumber() || !Double.isFinite(valueField.doubleValue())) {
             return new Rejection(Reason.BAD_VALUE, where.get() + ": \"value\" must be a finite number, got "
-                    + (valueField == null ? "nothing" : valueField.toString()));
+                    + (valueField == null ? "nothing" : Untrusted.quote(valueField)));
         }
         double value = valueField.doubleValue();
         if (!kind.accepts(value)) {
-            return new Rejection(Reason.OUT_OF_RANGE, where.get() + ": value " + valueField + " is outside "
-                    + kind.describeRange() + " for " + kind.name() + "; check the sensor's calibration");
+            return new Rejection(Reason.OUT_OF_RANGE, where.get() + ": value " + Untrusted.quote(valueField)
+                    + " is outside " + kind.describeRange() + " for " + kind.name()
+                    + "; check the sensor's calibration");
         }
         JsonNode tField = node.t;
         if (tField == null || !tField.isIntegralNumber() || !tField.canConvertToLong()) {
             return new Rejection(Reason.BAD_TIME, where.get() + ": \"t\" must be epoch milliseconds as a JSON integer, "
-                    + "got " + (tField == null ? "nothing" : tField.toString()));
+                    + "got " + (tField == null ? "nothing" : Untrusted.quote(tField)));
         }
         long t = tField.longValue();
         if (t < EARLIEST_T) {

@@ -22,6 +22,8 @@ public enum Reason {
     BAD_STATUS("bad_status", true),
     /** A QoS 0 message that arrived while the store was far behind (QoS 1 messages are never shed). */
     OVERLOADED("overloaded", true),
+    /** A new device while the collector already knows as many as it keeps (a status, or readings of a new device). */
+    TOO_MANY_DEVICES("too_many_devices", true),
     /** The collector could not handle the message: a bug, reported so that it never stops ingest. */
     INTERNAL_ERROR("internal_error", true),
 
@@ -34,7 +36,9 @@ public enum Reason {
     OUT_OF_RANGE("out_of_range", false),
     BAD_TIME("bad_time", false),
     FUTURE_TIME("future_time", false),
-    TOO_OLD("too_old", false);
+    TOO_OLD("too_old", false),
+    /** A reading of a new series while the collector, or its device, already has as many as it keeps. */
+    TOO_MANY_SERIES("too_many_series", false);
 
     private final String code;
     private final boolean wholeMessage;

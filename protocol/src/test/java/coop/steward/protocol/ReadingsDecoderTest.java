@@ -292,4 +292,23 @@ class ReadingsDecoderTest {
         assertThat(decoded.rejections()).singleElement().extracting(Rejection::detail).asString()
                 .contains("soil-a", "130.5", "0..100", "calibration");
     }
+
+    @Test
+    void whatAClientSent_isQuotedEscapedAndShort_soTheSentenceStaysReadable() {
+        // An escape sequence that clears a terminal (JSON-escaped, as JSON needs), and a right-to-left override.
+        String huge = "\\u001b[2J\u202E" + "x".repeat(200_000);
+        DecodedReadings wrongDevice = decode("{\"v\": 1, \"device\": \"" + huge
+                + "\", \"seq\": 1, \"readings\": []}");
+        DecodedReadings badValue = decode(message(reading("\"soil-a\"", "\"soil_moisture\"", Long.toString(NOW),
+                "\"" + huge + "\"", null)));
+        DecodedReadings badTopic = decoder.decode("steward/v1/" + "S".repeat(60_000) + "/d/readings",
+                "{}".getBytes(StandardCharsets.UTF_8));
+
+        String mismatch = wrongDevice.rejections().get(0).detail();
+        assertThat(mismatch).hasSizeLessThan(200).endsWith("but the topic's device is 'bed-3': they must be equal")
+                .contains("[2J", "\\u202E", "\u2026").doesNotContain("\u001b", "\u202E");
+        assertThat(badValue.rejections().get(0).detail()).hasSizeLessThan(200).contains("soil-a", "\u2026");
+        assertThat(badTopic.rejections().get(0).detail()).hasSizeLessThan(300)
+                .contains("\u2026", "has a site or device id that is not");
+    }
 }

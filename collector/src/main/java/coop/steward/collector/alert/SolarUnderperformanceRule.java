@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * An array (or string) delivering well below what it should. What it should deliver comes from irradiance when
@@ -21,12 +22,23 @@ import java.util.Set;
 final class SolarUnderperformanceRule implements Rule {
     static final String POWER = "solar_power";
     static final String IRRADIANCE = "irradiance";
+    /**
+     * Two days of minutes are 35 KB a series, so invented sensor ids must not multiply them. A device with a listed
+     * array has its own irradiance and power series followed up to this many each (a real one has one irradiance
+     * sensor and a few strings), so that no other device can crowd them out.
+     */
+    static final int SERIES_PER_ARRAY_DEVICE = 16;
+    /** Irradiance followed per site from devices without a listed array (a weather station). */
+    static final int OTHER_IRRADIANCE_PER_SITE = 16;
 
     private final RuleConfig.SolarUnderperformance config;
     private final List<ArrayConfig> arrays;
+    /** Irradiance is followed only where an array is judged against it. */
+    private final Set<String> arraySites;
+    private final Set<Subject> arrayDevices;
     private final long holdMs;
     private final long skewMs;
-    /** Irradiance series of each site; a device's own sensor is preferred over another device's. */
+    /** Irradiance series of each site with a listed array; a device's own sensor is preferred over another's. */
     private final Map<String, Map<Subject, MinuteHistory>> irradiance = new HashMap<>();
     /** Yield (W per rated W) of every listed array of each site. */
     private final Map<String, Map<Subject, MinuteHistory>> yields = new HashMap<>();
@@ -38,6 +50,8 @@ final class SolarUnderperformanceRule implements Rule {
     SolarUnderperformanceRule(RuleConfig.SolarUnderperformance config, List<ArrayConfig> arrays) {
         this.config = config;
         this.arrays = List.copyOf(arrays);
+        this.arraySites = arrays.stream().map(ArrayConfig::site).collect(Collectors.toSet());
+        this.arrayDevices = arrays.stream().map(a -> Subject.device(a.site(), a.device())).collect(Collectors.toSet());
         this.holdMs = config.hold().toMillis();
         this.skewMs = config.maxSkew().toMillis();
     }
@@ -55,8 +69,12 @@ final class SolarUnderperformanceRule implements Rule {
     @Override
     public void accept(Sample s, AlertSink sink) {
         if (IRRADIANCE.equals(s.kind())) {
-            irradiance.computeIfAbsent(s.site(), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(s.subject(), k -> new MinuteHistory()).put(s.t(), s.value());
+            if (arraySites.contains(s.site())) {
+                MinuteHistory history = history(irradiance, s.subject());
+                if (history != null) {
+                    history.put(s.t(), s.value());
+                }
+            }
             return;
         }
         ArrayConfig array = array(s);
@@ -64,8 +82,11 @@ final class SolarUnderperformanceRule implements Rule {
             return;
         }
         double yield = s.value() / array.peakPowerW();
-        yields.computeIfAbsent(s.site(), k -> new LinkedHashMap<>())
-                .computeIfAbsent(s.subject(), k -> new MinuteHistory()).put(s.t(), yield);
+        MinuteHistory history = history(yields, s.subject());
+        if (history == null) {
+            return;
+        }
+        history.put(s.t(), yield);
         Episode episode = series.computeIfAbsent(s.subject(), k -> new Episode(holdMs, sink.isActive(id(), k)));
         Expectation expected = expected(s);
         if (expected == null) {
@@ -92,6 +113,40 @@ final class SolarUnderperformanceRule implements Rule {
     }
 
     private record Expectation(double yield, String what) {
+    }
+
+    /** The series' history, new if there is room for it; null when its device or site has all it may. */
+    private MinuteHistory history(Map<String, Map<Subject, MinuteHistory>> bySite, Subject series) {
+        Map<Subject, MinuteHistory> site = bySite.computeIfAbsent(series.site(), k -> new LinkedHashMap<>());
+        MinuteHistory history = site.get(series);
+        if (history == null && hasRoom(site, series)) {
+            history = new MinuteHistory();
+            site.put(series, history);
+        }
+        return history;
+    }
+
+    private boolean hasRoom(Map<Subject, MinuteHistory> site, Subject series) {
+        boolean ofArray = isArrayDevice(series);
+        long alike = site.keySet().stream()
+                .filter(k -> ofArray ? k.device().equals(series.device()) : !isArrayDevice(k)).count();
+        return alike < (ofArray ? SERIES_PER_ARRAY_DEVICE : OTHER_IRRADIANCE_PER_SITE);
+    }
+
+    private boolean isArrayDevice(Subject series) {
+        return arrayDevices.contains(Subject.device(series.site(), series.device()));
+    }
+
+    /** How many series' histories are kept, for tests. */
+    int followedSeries() {
+        int n = 0;
+        for (Map<Subject, MinuteHistory> site : irradiance.values()) {
+            n += site.size();
+        }
+        for (Map<Subject, MinuteHistory> site : yields.values()) {
+            n += site.size();
+        }
+        return n;
     }
 
     /** The yield this array should have now, or null when it cannot be judged. */

@@ -29,11 +29,16 @@ final class CollectorConfigReader {
         CollectorConfig config = null;
         if (top != null) {
             top.allowOnly("store", "sites", "alerts");
-            Duration retention = retention(top.has("store") ? top.block("store") : empty("store"));
+            Keys store = top.has("store") ? top.block("store") : empty("store");
+            if (store != null) {
+                store.allowOnly("rawRetentionDays", "maxDevices", "maxSeries", "maxSensorsPerDevice");
+            }
+            Duration retention = retention(store);
+            Limits limits = limits(store);
             List<SiteConfig> sites = SiteReader.read(top, problems);
             AlertsConfig alerts = alerts(top.has("alerts") ? top.block("alerts") : empty("alerts"));
-            config = retention == null || sites == null || alerts == null ? null
-                    : new CollectorConfig(retention, alerts, sites);
+            config = retention == null || limits == null || sites == null || alerts == null ? null
+                    : new CollectorConfig(retention, alerts, sites, limits);
         }
         problems.throwIfAny();
         return config;
@@ -47,9 +52,20 @@ final class CollectorConfigReader {
         if (store == null) {
             return null;
         }
-        store.allowOnly("rawRetentionDays");
         Integer days = store.whole("rawRetentionDays", 1, 36_500, 90);
         return days == null ? null : Duration.ofDays(days);
+    }
+
+    private static Limits limits(Keys store) {
+        if (store == null) {
+            return null;
+        }
+        Limits defaults = Limits.DEFAULT;
+        Integer devices = store.whole("maxDevices", 1, 10_000_000, defaults.maxDevices());
+        Integer series = store.whole("maxSeries", 1, 100_000_000, defaults.maxSeries());
+        Integer perDevice = store.whole("maxSensorsPerDevice", 1, 100_000_000, defaults.maxSensorsPerDevice());
+        return devices == null || series == null || perDevice == null ? null
+                : new Limits(devices, series, perDevice);
     }
 
     private AlertsConfig alerts(Keys alerts) {

@@ -8,6 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -15,12 +17,18 @@ import java.util.function.Supplier;
  * event's body is a JSON object, or JSON text already written.
  */
 final class EventStream {
+    /**
+     * Each client holds consumers, a timer and a connection, and every event is written once per client: a page
+     * open in a hundred browsers at once is more than a community site has, and far from what hurts the collector.
+     */
+    static final int MAX_CLIENTS = 100;
     private static final long HEARTBEAT_MS = 15_000;
     private static final String DROPPABLE = "reading";
 
     private final Vertx vertx;
     private final Map<String, String> eventNames;
     private final Supplier<Runnable> clientJoins;
+    private final AtomicInteger clients = new AtomicInteger();
 
     /**
      * @param eventNames the SSE event name of each event-bus address relayed
@@ -33,6 +41,12 @@ final class EventStream {
     }
 
     void handle(RoutingContext ctx) {
+        if (clients.incrementAndGet() > MAX_CLIENTS) {
+            clients.decrementAndGet();
+            ctx.fail(new ApiError(503, MAX_CLIENTS + " clients already follow the event stream, the most the "
+                    + "collector serves at once; close a dashboard page elsewhere, or try again later"));
+            return;
+        }
         HttpServerResponse response = ctx.response()
                 .setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
@@ -53,10 +67,14 @@ final class EventStream {
         })));
         // Comments keep proxies and browsers from closing an idle stream.
         long heartbeat = vertx.setPeriodic(HEARTBEAT_MS, id -> response.write(": heartbeat\n\n"));
+        AtomicBoolean left = new AtomicBoolean();
         Runnable cleanUp = () -> {
-            vertx.cancelTimer(heartbeat);
-            consumers.forEach(MessageConsumer::unregister);
-            leaves.run();
+            if (left.compareAndSet(false, true)) {
+                vertx.cancelTimer(heartbeat);
+                consumers.forEach(MessageConsumer::unregister);
+                leaves.run();
+                clients.decrementAndGet();
+            }
         };
         response.closeHandler(v -> cleanUp.run());
         if (response.closed()) {

@@ -6,25 +6,37 @@ import coop.steward.protocol.Channel;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.DeviceTopic;
 import coop.steward.protocol.ProtocolJson;
+import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsDecoder;
 import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.Reason;
 import coop.steward.protocol.Rejection;
 import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
+import coop.steward.protocol.Untrusted;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads one MQTT message into what the store takes: a readings message's valid readings, or a device's status.
- * Whatever is wrong with it is recorded in the rejection log. Never throws.
+ * Reads one MQTT message into what the store takes: a readings message's valid readings, or a device's status,
+ * within the devices and series the {@link Census} admits. Whatever is wrong with it is recorded in the rejection
+ * log. Never throws.
  */
 final class Intake {
+    /**
+     * The largest status taken: Steward's agent sends a few hundred bytes, a few KiB with every sensor failing. A
+     * device's latest status is kept in memory, for every device.
+     */
+    static final int MAX_STATUS_BYTES = 16 * 1024;
+
     private final ReadingsDecoder decoder;
     private final RejectionLog rejections;
+    private final Census census;
 
-    Intake(ReadingsDecoder decoder, RejectionLog rejections) {
+    Intake(ReadingsDecoder decoder, RejectionLog rejections, Census census) {
         this.decoder = decoder;
         this.rejections = rejections;
+        this.census = census;
     }
 
     Delivery read(BrokerLink.Message message, long now) {
@@ -45,7 +57,7 @@ final class Intake {
                 return new Delivery(topic, message.ack(), bytes, now, null, new DeviceStatus(parsed.site(),
                         parsed.device(), status.state(), seen, status.outbox()), DeviceHealth.of(status));
             }
-            DecodedReadings decoded = decoder.decode(topic, message.payload());
+            DecodedReadings decoded = withinLimits(decoder.decode(topic, message.payload()));
             if (!decoded.rejections().isEmpty()) {
                 rejections.record(now, topic, decoded.rejections());
             }
@@ -65,21 +77,77 @@ final class Intake {
                 + "QoS 1, which the collector never drops")));
     }
 
+    /**
+     * The readings of series the census admits; the others are rejected, and all of them when the device is new and
+     * there is no room for it. Readings of series already known are always kept.
+     */
+    private DecodedReadings withinLimits(DecodedReadings decoded) {
+        if (decoded.readings().isEmpty()) {
+            return decoded;
+        }
+        String site = decoded.site();
+        String device = decoded.device();
+        List<Reading> kept = new ArrayList<>(decoded.readings().size());
+        List<Rejection> refused = new ArrayList<>(decoded.rejections());
+        for (Reading r : decoded.readings()) {
+            Census.Full full = census.admitSeries(site, device, r.sensor());
+            if (full == null) {
+                kept.add(r);
+            } else if (full == Census.Full.DEVICES) {
+                refused.add(new Rejection(Reason.TOO_MANY_DEVICES, tooManyDevices(site, device)));
+                return new DecodedReadings(site, device, decoded.seq(), List.of(), refused);
+            } else {
+                refused.add(new Rejection(Reason.TOO_MANY_SERIES, tooManySeries(site, device, r.sensor(), full)));
+            }
+        }
+        return kept.size() == decoded.readings().size() ? decoded
+                : new DecodedReadings(site, device, decoded.seq(), kept, refused);
+    }
+
+    private String tooManyDevices(String site, String device) {
+        return site + "/" + device + " is a new device, but the collector already keeps "
+                + census.limits().maxDevices() + " devices, its limit (store.maxDevices in its config); what the "
+                + "devices it knows send is still taken";
+    }
+
+    private String tooManySeries(String site, String device, String sensor, Census.Full full) {
+        String series = site + "/" + device + "/" + sensor + " is a new series, but ";
+        return full == Census.Full.SERIES
+                ? series + "the collector already keeps " + census.limits().maxSeries() + " series, its limit "
+                + "(store.maxSeries in its config); readings of series it knows are still stored"
+                : series + "its device already has " + census.limits().maxSensorsPerDevice() + " series, the limit "
+                + "per device (store.maxSensorsPerDevice in the collector's config); its other readings are still "
+                + "stored";
+    }
+
     /** The status message, or null when it is empty (a cleared retained topic) or rejected. */
     private StatusMessage status(String topic, DeviceTopic parsed, byte[] payload, long now) {
         if (payload.length == 0) {
             return null; // an empty retained message clears the topic; it says nothing about the device
         }
         if (!parsed.hasValidIds()) {
-            rejections.record(now, topic, List.of(new Rejection(Reason.BAD_TOPIC, "topic '" + topic
-                    + "' has a site or device id that is not valid")));
+            rejections.record(now, topic, List.of(new Rejection(Reason.BAD_TOPIC, "topic '"
+                    + Untrusted.topic(topic) + "' has a site or device id that is not valid")));
             return null;
         }
+        if (payload.length > MAX_STATUS_BYTES) {
+            rejections.record(now, topic, List.of(new Rejection(Reason.TOO_LARGE, "status is " + payload.length
+                    + " bytes; the limit for a status is " + MAX_STATUS_BYTES + " bytes: send the fields of the "
+                    + "contract, with short texts")));
+            return null;
+        }
+        StatusMessage status;
         try {
-            return ProtocolJson.decodeStatus(payload);
+            status = ProtocolJson.decodeStatus(payload);
         } catch (IllegalArgumentException e) {
             rejections.record(now, topic, List.of(new Rejection(Reason.BAD_STATUS, e.getMessage())));
             return null;
         }
+        if (!census.admitDevice(parsed.site(), parsed.device())) {
+            rejections.record(now, topic, List.of(new Rejection(Reason.TOO_MANY_DEVICES,
+                    tooManyDevices(parsed.site(), parsed.device()))));
+            return null;
+        }
+        return status;
     }
 }

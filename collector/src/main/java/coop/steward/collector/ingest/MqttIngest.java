@@ -1,16 +1,17 @@
 package coop.steward.collector.ingest;
 
+import coop.steward.collector.config.Limits;
 import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.protocol.DecodedReadings;
-import coop.steward.protocol.Ids;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.ReadingsDecoder;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.Topics;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -38,31 +39,43 @@ public final class MqttIngest extends VerticleBase {
     private final HealthReports health;
     private final Clock clock;
     private final CommitListener listener;
-    private final Intake intake;
+    private final Limits limits;
+    private final RejectionLog rejections;
     private final ReadingEvents events;
     private final AckCoalescer acks = new AckCoalescer();
     private final Map<AckCoalescer.Device, Long> lastSeq = new HashMap<>();
     private final Counter received;
     private final Counter gaps;
+    private Census census;
+    private Intake intake;
     private BrokerLink link;
     private BatchWriter writer;
     private long ackTimer = -1;
     private long pendingBytes;
 
+    /** With the default {@link Limits}. */
+    public MqttIngest(IngestSettings settings, ReadingStore store, MeterRegistry registry, RejectionLog rejections,
+                      Presence presence, HealthReports health, Clock clock, CommitListener listener) {
+        this(settings, Limits.DEFAULT, store, registry, rejections, presence, health, clock, listener);
+    }
+
     /**
+     * @param limits   how many devices and series are kept: what the store holds, and new ones while there is room
      * @param health   where the devices' latest status reports go
      * @param listener told about every committed batch (the alert rules)
      */
-    public MqttIngest(IngestSettings settings, ReadingStore store, MeterRegistry registry, RejectionLog rejections,
-                      Presence presence, HealthReports health, Clock clock, CommitListener listener) {
+    public MqttIngest(IngestSettings settings, Limits limits, ReadingStore store, MeterRegistry registry,
+                      RejectionLog rejections, Presence presence, HealthReports health, Clock clock,
+                      CommitListener listener) {
         this.settings = settings;
+        this.limits = limits;
+        this.rejections = rejections;
         this.store = store;
         this.registry = registry;
         this.presence = presence;
         this.health = health;
         this.clock = clock;
         this.listener = listener;
-        this.intake = new Intake(new ReadingsDecoder(clock), rejections);
         this.events = new ReadingEvents(registry);
         this.received = Counter.builder("steward.messages.received").description("MQTT messages received")
                 .register(registry);
@@ -71,19 +84,43 @@ public final class MqttIngest extends VerticleBase {
                 .register(registry);
     }
 
-    /** Connects in the background: a broker that is not up yet is retried with back-off, never fatal. */
+    /**
+     * Learns which devices and series the store holds, then connects in the background: a broker that is not up yet
+     * is retried with back-off, never fatal.
+     */
     @Override
     public Future<?> start() {
-        writer = new BatchWriter(vertx, store, registry, settings.maxReadingsPerTransaction(), this::committed);
-        link = new BrokerLink(vertx, settings, List.of(Topics.ALL_READINGS, Topics.ALL_STATUS), registry,
-                this::received);
-        ackTimer = vertx.setPeriodic(ACK_INTERVAL_MS, id -> publishAcks());
-        link.start();
-        return Future.succeededFuture();
+        return vertx.executeBlocking(() -> Census.of(limits, store.devices(), store.sensors())).map(known -> {
+            census = known;
+            registerCensusGauges();
+            intake = new Intake(new ReadingsDecoder(clock), rejections, census);
+            writer = new BatchWriter(vertx, store, registry, settings.maxReadingsPerTransaction(), this::committed);
+            link = new BrokerLink(vertx, settings, List.of(Topics.ALL_READINGS, Topics.ALL_STATUS), registry,
+                    this::received);
+            ackTimer = vertx.setPeriodic(ACK_INTERVAL_MS, id -> publishAcks());
+            link.start();
+            return null;
+        });
+    }
+
+    private void registerCensusGauges() {
+        Gauge.builder("steward.devices.known", census, Census::devices)
+                .description("Devices the collector keeps; new ones past steward_devices_max are refused")
+                .register(registry);
+        Gauge.builder("steward.devices.max", limits, Limits::maxDevices)
+                .description("The most devices the collector keeps (store.maxDevices)").register(registry);
+        Gauge.builder("steward.series.known", census, Census::series)
+                .description("Series the collector keeps; new ones past steward_series_max are refused")
+                .register(registry);
+        Gauge.builder("steward.series.max", limits, Limits::maxSeries)
+                .description("The most series the collector keeps (store.maxSeries)").register(registry);
     }
 
     @Override
     public Future<?> stop() {
+        if (link == null) {
+            return Future.succeededFuture(); // it never started
+        }
         vertx.cancelTimer(ackTimer);
         return link.stop().eventually(() -> {
             writer.close();
@@ -156,7 +193,9 @@ public final class MqttIngest extends VerticleBase {
             if (readings != null && readings.seq().isPresent()) {
                 long seq = readings.seq().getAsLong();
                 acks.add(readings.site(), readings.device(), seq);
-                countGap(readings.site(), readings.device(), seq);
+                if (census.knows(readings.site(), readings.device())) {
+                    countGap(readings.site(), readings.device(), seq);
+                }
             }
             if (readings != null && !readings.readings().isEmpty()) {
                 events.stored(vertx.eventBus(), readings);
@@ -174,13 +213,14 @@ public final class MqttIngest extends VerticleBase {
         }
     }
 
+    /** Only for devices the census keeps: a status is taken only from those, and readings name any device at all. */
     private void notePresence(Delivery d) {
         if (d.status() != null) {
             presence.heard(d.status().site(), d.status().device(), d.receivedAt());
             if (d.health() != null) {
                 health.reported(d.status().site(), d.status().device(), d.health());
             }
-        } else if (d.readings() != null && Ids.isValid(d.readings().site()) && Ids.isValid(d.readings().device())) {
+        } else if (d.readings() != null && census.knows(d.readings().site(), d.readings().device())) {
             presence.heard(d.readings().site(), d.readings().device(), d.receivedAt());
         }
     }

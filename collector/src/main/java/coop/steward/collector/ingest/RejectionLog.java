@@ -2,6 +2,7 @@ package coop.steward.collector.ingest;
 
 import coop.steward.protocol.Reason;
 import coop.steward.protocol.Rejection;
+import coop.steward.protocol.Untrusted;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayDeque;
@@ -11,9 +12,16 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
-/** Every rejection, counted by reason for /metrics; the latest ones kept for {@code GET /api/v1/rejected}. */
+/**
+ * Every rejection, counted by reason for /metrics; the latest ones kept for {@code GET /api/v1/rejected}, their topic
+ * and detail escaped and cut (a topic may be 64 KiB and a quoted value 256 KiB, of anything, from anyone).
+ */
 public final class RejectionLog {
     public static final int KEPT = 1_000;
+    /** Every valid topic (at most 150 characters) is kept whole. */
+    public static final int TOPIC_CHARS = 300;
+    /** The longest sentence of the collector's own, an unknown kind with the list of kinds, is about 430. */
+    public static final int DETAIL_CHARS = 500;
 
     /** One rejected message or reading; {@code t} is when the collector received it. */
     public record Entry(long t, String topic, String reason, String detail) {
@@ -33,13 +41,15 @@ public final class RejectionLog {
     }
 
     public void record(long receivedAt, String topic, List<Rejection> rejections) {
+        String shown = Untrusted.cut(topic, TOPIC_CHARS);
         synchronized (latest) {
             for (Rejection rejection : rejections) {
                 counters.get(rejection.reason()).increment();
                 if (latest.size() == KEPT) {
                     latest.removeLast();
                 }
-                latest.addFirst(new Entry(receivedAt, topic, rejection.reason().code(), rejection.detail()));
+                latest.addFirst(new Entry(receivedAt, shown, rejection.reason().code(),
+                        Untrusted.cut(rejection.detail(), DETAIL_CHARS)));
             }
         }
     }

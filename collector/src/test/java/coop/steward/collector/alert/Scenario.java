@@ -62,6 +62,10 @@ final class Scenario {
         engine.tick(false);
     }
 
+    List<Rule> rules() {
+        return engine.rules();
+    }
+
     List<AlertChange> changes() {
         return changes;
     }

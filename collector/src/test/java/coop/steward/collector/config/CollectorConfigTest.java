@@ -228,4 +228,35 @@ class CollectorConfigTest {
                 "collector.yaml:11: sites[5].timezone: 'timezone' is not a known key; the keys under sites[5] are "
                         + "id, zone");
     }
+
+    @Test
+    void limits_defaultFarAboveAnySite_andAreRaisedOrLoweredUnderStore() {
+        assertThat(CollectorConfig.defaults().limits()).isEqualTo(new Limits(10_000, 100_000, 1_000));
+
+        CollectorConfig config = CollectorConfig.parse("""
+                store:
+                  maxDevices: 20000
+                  maxSeries: 250000
+                  maxSensorsPerDevice: 50
+                """, "collector.yaml");
+
+        assertThat(config.limits()).isEqualTo(new Limits(20_000, 250_000, 50));
+        assertThat(config.rawRetention()).isEqualTo(Duration.ofDays(90));
+    }
+
+    @Test
+    void aLimitThatIsNotAWholeNumberAboveZero_isReported() {
+        List<ConfigError> errors = errors("""
+                store:
+                  maxDevices: 0
+                  maxSeries: lots
+                  maxSensors: 5
+                """);
+
+        assertThat(errors).extracting(ConfigError::toString).hasSize(3).anySatisfy(e -> assertThat(e)
+                .startsWith("collector.yaml:2: store.maxDevices:")).anySatisfy(e -> assertThat(e)
+                .startsWith("collector.yaml:3: store.maxSeries:")).anySatisfy(e -> assertThat(e)
+                .startsWith("collector.yaml:4: store.maxSensors: 'maxSensors' is not a known key (did you mean "
+                        + "'maxSensorsPerDevice'?)"));
+    }
 }

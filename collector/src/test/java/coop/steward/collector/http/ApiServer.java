@@ -97,6 +97,10 @@ final class ApiServer implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    int port() {
+        return collector.httpPort();
+    }
+
     private URI uri(String pathAndQuery) {
         return URI.create("http://127.0.0.1:" + collector.httpPort() + pathAndQuery);
     }
