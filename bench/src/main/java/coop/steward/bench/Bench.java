@@ -89,9 +89,9 @@ public final class Bench {
             return;
         }
         try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
-                "max_queued_messages 0", "max_inflight_messages 10000", "set_tcp_nodelay true")) {
+                "max_queued_messages 10000000", "max_queued_bytes 536870912", "max_inflight_messages 10000", "set_tcp_nodelay true")) {
             report.note("The harness's Mosquitto runs with the settings docs/deployment.md gives a collector's broker "
-                    + "(max_queued_messages 0, set_tcp_nodelay true), and max_inflight_messages 10000.");
+                    + "(max_queued_messages 10000000, max_queued_bytes 536870912, set_tcp_nodelay true), and max_inflight_messages 10000.");
             if (onlyAlerts) {
                 alertLatency(report, work, broker);
                 return;

@@ -13,9 +13,7 @@ enum BrokerKind {
     MOSQUITTO {
         @Override
         Running start(Path dir) {
-            MosquittoBroker broker = MosquittoBroker.start(dir, "max_queued_messages 0",
-                    "max_queued_bytes 536870912", "max_inflight_messages 1000", "set_tcp_nodelay true",
-                    "message_size_limit 1048576");
+            MosquittoBroker broker = MosquittoBroker.start(dir, MosquittoBroker.AS_DEPLOYED.toArray(String[]::new));
             return new Running(broker.port(), broker::close);
         }
     },

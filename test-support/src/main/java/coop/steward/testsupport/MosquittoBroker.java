@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MosquittoBroker implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/sbin/mosquitto");
+    /** The delivery settings docs/deployment.md gives a collector's broker. */
+    public static final List<String> AS_DEPLOYED = List.of("max_queued_messages 10000000", "max_queued_bytes 536870912",
+            "max_inflight_messages 1000", "set_tcp_nodelay true", "message_size_limit 1048576");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
     private final Path dir;
@@ -35,12 +39,14 @@ public final class MosquittoBroker implements AutoCloseable {
 
     /**
      * Starts a broker with a configuration made elsewhere (as {@code bin/steward identities} writes one), which must
-     * listen on {@code port} on 127.0.0.1; only persistence and logging are added, in {@code dir}.
+     * listen on {@code port} on 127.0.0.1, after the delivery settings of docs/deployment.md, as a site installs
+     * both; persistence and logging are added, in {@code dir}.
      */
     public static MosquittoBroker startConfigured(Path dir, int port, Path configuration) {
         try {
-            MosquittoBroker broker = new MosquittoBroker(dir, port,
-                    Files.readAllLines(configuration, StandardCharsets.UTF_8), false);
+            List<String> lines = new ArrayList<>(Files.readAllLines(configuration, StandardCharsets.UTF_8));
+            lines.addAll(AS_DEPLOYED);
+            MosquittoBroker broker = new MosquittoBroker(dir, port, lines, false);
             broker.startProcess();
             return broker;
         } catch (IOException e) {
@@ -112,6 +118,8 @@ public final class MosquittoBroker implements AutoCloseable {
         }
         try {
             Files.createDirectories(dir);
+            // Started as root, Mosquitto becomes the mosquitto user before it opens its log and persistence file.
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
             Path conf = dir.resolve("mosquitto.conf");
             List<String> lines = new ArrayList<>();
             if (ownListener) {
