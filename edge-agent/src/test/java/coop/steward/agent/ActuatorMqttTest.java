@@ -152,8 +152,9 @@ class ActuatorMqttTest {
 
     @Test
     void aFaultySensor_isNamedInTheStatus_andNeverSentAsAReading() throws Exception {
+        // No probe is wired to the machine that runs the test: the kernel's 1-Wire folder has none.
         startAgent(600, "  - {id: soil-temp, kind: soil_temperature, intervalSeconds: 0.1, source: {type: ds18b20, "
-                + "path: " + tmp.resolve("28-000005e2fdc3/w1_slave") + "}}\n");
+                + "device: 28-000005e2fdc3}}\n");
 
         await().atMost(Duration.ofSeconds(10)).until(() -> retainedStatus().path("faults").has("soil-temp"));
         assertThat(retainedStatus().path("faults").path("soil-temp").asText())

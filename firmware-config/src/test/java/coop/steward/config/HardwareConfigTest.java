@@ -20,7 +20,7 @@ class HardwareConfigTest {
                   - {id: total, kind: water_total, intervalSeconds: 1, source: {type: flow-meter, meter: flow}}
                   - {id: c, kind: solar_current, intervalSeconds: 1, source: {type: ina226, bus: 3, address: 0x4F, shuntOhms: 0.002, maxCurrentA: 20, quantity: current}}
                   - {id: t, kind: soil_temperature, intervalSeconds: 1, source: {type: ds18b20, device: 28-000005e2fdc3}}
-                  - {id: u, kind: air_temperature, intervalSeconds: 1, source: {type: ds18b20, path: /tmp/w1_slave}}
+                  - {id: u, kind: air_temperature, intervalSeconds: 1, source: {type: ds18b20, path: /sys/bus/w1/devices/28-0316a2794cff/temperature}}
                   - {id: d, kind: x_d, intervalSeconds: 1, source: {type: gpio-input, gpio: 22, pull: up, activeHigh: false}}
                 """);
 
@@ -30,9 +30,11 @@ class HardwareConfigTest {
                 new Wiring.FlowMeter(17, 450),
                 new Wiring.FlowMeterRef("flow"),
                 new Wiring.PowerMonitor(Wiring.PowerChip.INA226, 3, 0x4F, 0.002, 20, Wiring.Quantity.CURRENT),
-                new Wiring.Ds18b20(Path.of("/sys/bus/w1/devices/28-000005e2fdc3/w1_slave")),
-                new Wiring.Ds18b20(Path.of("/tmp/w1_slave")),
+                new Wiring.Ds18b20("28-000005e2fdc3", "w1_slave"),
+                new Wiring.Ds18b20("28-0316a2794cff", "temperature"),
                 new Wiring.GpioInput(22, Wiring.Pull.UP, false));
+        assertThat(((Wiring.Ds18b20) config.sensors().get(5).source().wiring()).path())
+                .isEqualTo(Path.of("/sys/bus/w1/devices/28-000005e2fdc3/w1_slave"));
         assertThat(config.usesPi4j()).isTrue();
     }
 

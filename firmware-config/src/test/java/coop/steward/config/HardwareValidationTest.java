@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Wiring mistakes are reported at their line and field, before the agent touches a pin. */
 class HardwareValidationTest {
@@ -173,6 +174,25 @@ class HardwareValidationTest {
                         "actuators[0].id", "'flow' is already the id of sensors[1] (line 11)"),
                 arguments("activeHigh that is not yes or no", with("activeHigh: true", "activeHigh: high"), 22,
                         "actuators[0].activeHigh", "must be true or false"));
+    }
+
+    /** A pushed config must not make the agent read, and report in its status, any file but a probe's own. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/etc/steward/agent.env", "/proc/self/environ", "/dev/zero", "/tmp/w1_slave",
+            "/sys/bus/w1/devices/28-000005e2fdc3/../../../../../etc/shadow",
+            "/sys/bus/w1/devices/28-000005e2fdc3/w1_slave/../../../../../../proc/self/environ",
+            "/sys/bus/w1/devices/w1_bus_master1/w1_master_slaves", "/sys/bus/w1/devices/10-000802b4f1a2/w1_slave",
+            "/sys/bus/w1/devices/28-000005e2fdc3/name", "/sys/bus/w1/devices/28-000005E2FDC3/w1_slave",
+            "//sys/bus/w1/devices/28-000005e2fdc3/w1_slave", "/sys/bus/w1/devices/28-000005e2fdc3/w1_slave\n",
+            "sys/bus/w1/devices/28-000005e2fdc3/w1_slave"})
+    void aDs18b20PathOutsideTheProbesOwnFiles_isRefused_sayingWhichFilesAreAllowed(String path) {
+        String yaml = sensor("{type: ds18b20, path: \"" + path + "\"}", "soil_temperature");
+
+        assertThat(errorsOf(yaml)).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("sensors[3].source.path");
+            assertThat(error.message()).contains("is not a DS18B20's file; the agent reads only "
+                    + "/sys/bus/w1/devices/28-<12 hex digits>/w1_slave or .../temperature");
+        });
     }
 
     @Test
