@@ -109,6 +109,22 @@ class ActuatorMqttTest {
     }
 
     @Test
+    void anOpenRightAfterAClose_isRefusedOnCmdAck_untilTheValveHasRested() throws Exception {
+        startAgent(600, "");
+
+        send("{\"v\":1,\"id\":\"c-40\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":300}");
+        send("{\"v\":1,\"id\":\"c-41\",\"actuator\":\"valve\",\"action\":\"close\"}");
+        send("{\"v\":1,\"id\":\"c-42\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":300}");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 3);
+        assertThat(acks.get(2).path("id").asText()).isEqualTo("c-42");
+        assertThat(acks.get(2).path("outcome").asText()).isEqualTo("refused");
+        assertThat(acks.get(2).path("reason").asText()).startsWith("valve rests 60 s after each opening "
+                + "(minClosedSeconds); it closed 0 s ago: open it again in ");
+        assertThat(pi.output(VALVE_PIN).state()).isEqualTo(DigitalState.LOW);
+    }
+
+    @Test
     void whenTheBrokerStopsWhileTheValveIsOpen_theAgentClosesItAtOnce() throws Exception {
         startAgent(600, "");
         send("{\"v\":1,\"id\":\"c-20\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":300}");

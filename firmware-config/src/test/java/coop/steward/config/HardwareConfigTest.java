@@ -95,18 +95,21 @@ class HardwareConfigTest {
     }
 
     @Test
-    void actuators_areRead_andTheirKindIsValveState() {
+    void actuators_areRead_andTheirKindIsValveState_andTheDutyCycleTakesItsDefaultsWhenLeftOut() {
         DeviceConfig config = parse("""
                 sensors:
                   - {id: flow, kind: flow_rate, intervalSeconds: 10, source: {type: simulated}}
                 actuators:
                   - {id: valve, gpio: 27, activeHigh: false, maxOpenSeconds: 1800, intervalSeconds: 60}
-                  - {id: pump, kind: valve_state, gpio: 23, activeHigh: true, maxOpenSeconds: 0.5, intervalSeconds: 5}
+                  - {id: pump, kind: valve_state, gpio: 23, activeHigh: true, maxOpenSeconds: 0.5, intervalSeconds: 5,
+                     minClosedSeconds: 0, maxOpenSecondsPerDay: 28800}
                 """);
 
         assertThat(config.actuators()).containsExactly(
-                new ActuatorConfig("valve", "valve_state", 27, false, Duration.ofSeconds(1800), Duration.ofSeconds(60)),
-                new ActuatorConfig("pump", "valve_state", 23, true, Duration.ofMillis(500), Duration.ofSeconds(5)));
+                new ActuatorConfig("valve", "valve_state", 27, false, Duration.ofSeconds(1800), Duration.ofSeconds(60),
+                        Duration.ofSeconds(60), Duration.ofHours(4)),
+                new ActuatorConfig("pump", "valve_state", 23, true, Duration.ofMillis(500), Duration.ofSeconds(5),
+                        Duration.ZERO, Duration.ofHours(8)));
         assertThat(config.usesPi4j()).isTrue();
     }
 

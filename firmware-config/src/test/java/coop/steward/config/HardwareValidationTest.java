@@ -173,7 +173,22 @@ class HardwareValidationTest {
                 arguments("an actuator with a sensor's id", with("  - id: valve\n", "  - id: flow\n"), 20,
                         "actuators[0].id", "'flow' is already the id of sensors[1] (line 11)"),
                 arguments("activeHigh that is not yes or no", with("activeHigh: true", "activeHigh: high"), 22,
-                        "actuators[0].activeHigh", "must be true or false"));
+                        "actuators[0].activeHigh", "must be true or false"),
+                // the duty cycle
+                arguments("a negative rest", withActuatorKey("minClosedSeconds: -1"), 25,
+                        "actuators[0].minClosedSeconds", "-1 is out of range; use a number from 0 to 86400"),
+                arguments("a rest longer than a day", withActuatorKey("minClosedSeconds: 90000"), 25,
+                        "actuators[0].minClosedSeconds", "from 0 to 86400"),
+                arguments("no open time a day", withActuatorKey("maxOpenSecondsPerDay: 0"), 25,
+                        "actuators[0].maxOpenSecondsPerDay", "more than 0 and at most 86400"),
+                arguments("more than a day's open time", withActuatorKey("maxOpenSecondsPerDay: 86401"), 25,
+                        "actuators[0].maxOpenSecondsPerDay", "more than 0 and at most 86400"),
+                arguments("a day's open time below one opening's", withActuatorKey("maxOpenSecondsPerDay: 600"), 25,
+                        "actuators[0].maxOpenSecondsPerDay", "maxOpenSeconds (1800) is more than "
+                                + "maxOpenSecondsPerDay (600), so no opening could run to maxOpenSeconds"),
+                arguments("one opening longer than the default day's", with("maxOpenSeconds: 1800",
+                        "maxOpenSeconds: 20000"), 23, "actuators[0].maxOpenSeconds", "is more than "
+                                + "maxOpenSecondsPerDay (14400, its default)"));
     }
 
     /** A pushed config must not make the agent read, and report in its status, any file but a probe's own. */
@@ -217,6 +232,11 @@ class HardwareValidationTest {
         assertThat(BASE.indexOf(text)).as("'%s' occurs once in BASE", text)
                 .isNotNegative().isEqualTo(BASE.lastIndexOf(text));
         return BASE.replace(text, replacement);
+    }
+
+    /** BASE with one more key for the valve, on line 25. */
+    private static String withActuatorKey(String line) {
+        return BASE + "    " + line + "\n";
     }
 
     /** BASE with a fourth sensor; its source is on line 22. */

@@ -52,14 +52,25 @@ public final class Actuators implements AutoCloseable {
         });
     }
 
-    /** Valves on {@code board}'s outputs, all closed; Pi4J is started only when there is at least one. */
+    /**
+     * Valves on {@code board}'s outputs, all closed; Pi4J is started only when there is at least one.
+     *
+     * @param clock the wall clock, against which a command's {@code t} is checked
+     */
     public static Actuators open(List<ActuatorConfig> configs, Board board, Clock clock, String device) {
+        return open(configs, board, clock, device, null);
+    }
+
+    /** As {@link #open(List, Board, Clock, String)}, with the valves' timers on {@code time} (null: the real ones). */
+    static Actuators open(List<ActuatorConfig> configs, Board board, Clock clock, String device,
+                          ActuatorClock time) {
         Actuators actuators = new Actuators(clock, device);
+        ActuatorClock valveTime = time == null ? ActuatorClock.on(actuators.thread) : time;
         try {
             for (ActuatorConfig config : configs) {
                 DigitalOutput output = board.output(config.gpio(), Valve.level(false, config.activeHigh()),
                         Valve.level(false, config.activeHigh()));
-                actuators.valves.put(config.id(), new Valve(config, output, actuators.thread));
+                actuators.valves.put(config.id(), new Valve(config, output, valveTime));
             }
         } catch (RuntimeException e) {
             actuators.close();
@@ -142,6 +153,8 @@ public final class Actuators implements AutoCloseable {
         }
         try {
             valve.open(Duration.ofNanos(Math.round(command.seconds() * 1e9)));
+        } catch (DutyCycle.Refused e) {
+            return CommandAck.refused(command.id(), e.getMessage(), valve.isOpen());
         } catch (RuntimeException e) {
             return CommandAck.refused(command.id(), "the valve could not be opened: " + e.getMessage(),
                     valve.isOpen());

@@ -27,7 +27,8 @@ class ActuatorsTest {
     @BeforeEach
     void start() {
         actuators = Actuators.open(List.of(new ActuatorConfig("valve", "valve_state", 27, true,
-                        Duration.ofSeconds(1800), Duration.ofSeconds(60))), pi.board(),
+                        Duration.ofSeconds(1800), Duration.ofSeconds(60), ActuatorConfig.DEFAULT_MIN_CLOSED,
+                        ActuatorConfig.DEFAULT_MAX_OPEN_PER_DAY)), pi.board(),
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), "bed-1");
         valve = actuators.valves().get(0);
     }
