@@ -69,8 +69,11 @@ public final class MqttLink implements AutoCloseable {
     private final MqttConnectOptions options;
     private final Listener listener;
     private volatile boolean closed;
-    /** Connections whose subscriptions the broker confirmed: only then can acks, configs and commands arrive. */
-    private final AtomicInteger subscribedSession = new AtomicInteger();
+    /**
+     * Connections whose subscriptions the broker confirmed: only then can acks, configs and commands arrive. -1
+     * until the first: Paho says it is connected a moment before {@code connectComplete} counts the session.
+     */
+    private final AtomicInteger subscribedSession = new AtomicInteger(-1);
     private final AtomicInteger session = new AtomicInteger();
     private long reconnectDelayMs = 500;
 
