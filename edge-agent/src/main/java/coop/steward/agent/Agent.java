@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -51,6 +53,8 @@ public final class Agent implements AutoCloseable {
 
     /** Replaced by a pushed config, on the scheduler thread. */
     private volatile DeviceConfig config;
+    /** The config file on the device, which sets what a pushed config may do. */
+    private volatile DeviceConfig local;
     /** Touched only on the scheduler thread, once started. */
     private List<Sensor> sensors;
     private final Clock clock;
@@ -87,6 +91,7 @@ public final class Agent implements AutoCloseable {
      */
     public Agent(DeviceConfig config, Equipment equipment, Timekeeping time, String mqttPassword) {
         this.config = config;
+        this.local = config;
         this.equipment = equipment;
         this.sensors = equipment.sensors();
         this.time = time;
@@ -143,6 +148,16 @@ public final class Agent implements AutoCloseable {
      */
     public Agent withConfigHash(String sha256) {
         this.configHash = sha256;
+        return this;
+    }
+
+    /**
+     * The config file on the device, when the agent starts with a config pushed to it earlier ({@link
+     * coop.steward.agent.config.LastGoodConfig}): a push may not go past what the file allows. Without it, the
+     * config the agent was created with counts as the file.
+     */
+    public Agent withLocalConfig(DeviceConfig fromFile) {
+        this.local = fromFile;
         return this;
     }
 
@@ -352,8 +367,35 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
+        public DeviceConfig local() {
+            return local;
+        }
+
+        @Override
         public void run(DeviceConfig next) {
             reconfigure(next);
+        }
+
+        @Override
+        public void afterQueued(Runnable task) {
+            try {
+                scheduler.execute(task);
+            } catch (RejectedExecutionException e) {
+                // stopping: the trial was abandoned
+            }
+        }
+
+        @Override
+        public String stoppedSampling() {
+            // A sampler's future is done only when its task threw past sample()'s catch (an Error such as
+            // OutOfMemoryError): the executor then never runs it again.
+            for (int i = 0; i < samplers.size(); i++) {
+                ScheduledFuture<?> sampler = samplers.get(i);
+                if (sampler.isDone() && !sampler.isCancelled()) {
+                    return "sampling sensor " + sensors.get(i).id() + " stopped (" + failure(sampler) + ")";
+                }
+            }
+            return null;
         }
 
         @Override
@@ -430,6 +472,7 @@ public final class Agent implements AutoCloseable {
         equipment.actuators().closeAll("the agent stops"); // first; the closed state goes in the final flush
         try {
             scheduler.submit(() -> {
+                remoteConfig.abandonTrial(); // a config on trial did not fail: the agent stops
                 samplers.forEach(s -> s.cancel(false));
                 flush();
             }).get(5, TimeUnit.SECONDS);
@@ -467,5 +510,17 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(5));
+    }
+
+    private static String failure(Future<?> done) {
+        try {
+            done.get();
+            return "it ended";
+        } catch (ExecutionException e) {
+            return String.valueOf(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 }
