@@ -455,6 +455,11 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
+        public void commandRefused(String reason) {
+            equipment.actuators().refuse(reason, link::publishCommandAck);
+        }
+
+        @Override
         public void connectionLost() {
             // A collector that cannot reach the device cannot close its valves: the device closes them itself.
             equipment.actuators().closeAll("the agent lost the broker");

@@ -125,6 +125,28 @@ class ActuatorMqttTest {
     }
 
     @Test
+    void aCommandOfMoreThan4KiB_isRefusedUnread_andOneJustUnderIsCarriedOut() throws Exception {
+        startAgent(600, "");
+        String open = "{\"v\":1,\"id\":\"c-%s\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":300,"
+                + "\"note\":\"%s\"}";
+        byte[] tooLarge = open.formatted("50", "x".repeat(4096)).getBytes(StandardCharsets.UTF_8);
+        byte[] justUnder = open.formatted("51", "x".repeat(4000)).getBytes(StandardCharsets.UTF_8);
+        assertThat(justUnder.length).isLessThanOrEqualTo(4096);
+
+        publish(CMD, tooLarge);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 1);
+        assertThat(acks.get(0).toString()).isEqualTo("{\"v\":1,\"outcome\":\"refused\",\"reason\":\"the command "
+                + "is " + tooLarge.length + " bytes; a device reads at most 4096 bytes (4 KiB) of a command\"}");
+        assertThat(pi.output(VALVE_PIN).state()).isEqualTo(DigitalState.LOW);
+
+        publish(CMD, justUnder);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 2);
+        assertThat(acks.get(1).path("outcome").asText()).isEqualTo("done");
+    }
+
+    @Test
     void whenTheBrokerStopsWhileTheValveIsOpen_theAgentClosesItAtOnce() throws Exception {
         startAgent(600, "");
         send("{\"v\":1,\"id\":\"c-20\",\"actuator\":\"valve\",\"action\":\"open\",\"seconds\":300}");

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -117,6 +118,28 @@ class AgentRemoteConfigTest {
         });
         assertThat(agent.config().sensors()).hasSize(1);
         assertThat(tmp.resolve("agent").resolve(LastGoodConfig.FILE)).doesNotExist();
+    }
+
+    @Test
+    void aConfigOfMoreThan64KiB_isRejectedUnread_andOneJustUnderIsApplied() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(agent::isConnected);
+        byte[] tooLarge = config("# " + "x".repeat(64 * 1024) + "\n"
+                + "  - {id: flow, kind: flow_rate, intervalSeconds: 1, source: {type: simulated}}\n");
+
+        collector.publish(PREFIX + "config", tooLarge, 1, false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
+        assertThat(acks).singleElement().isEqualTo(ConfigAck.rejected(ConfigAck.hashOf(tooLarge), List.of(PREFIX
+                + "config: the config is " + tooLarge.length + " bytes; a device reads at most 65536 bytes (64 KiB): "
+                + "leave out comments or split the device")));
+        assertThat(agent.config().sensors()).hasSize(1);
+
+        byte[] justUnder = config("# " + "x".repeat(60 * 1024) + "\n"
+                + "  - {id: flow, kind: flow_rate, intervalSeconds: 1, source: {type: simulated}}\n");
+        collector.publish(PREFIX + "config", justUnder, 1, false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 2);
+        assertThat(acks).last().isEqualTo(ConfigAck.applied(ConfigAck.hashOf(justUnder)));
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,8 +98,17 @@ public final class Actuators implements AutoCloseable {
      * every {@value #ACK_RETRY_MS} ms for a while when it returns false (the broker's window is full).
      */
     public void command(byte[] payload, boolean retained, Predicate<byte[]> send) {
+        answer(() -> handle(payload, retained), send);
+    }
+
+    /** Answers a command that was not read (it was too large) with {@code reason}, as {@link #command} would. */
+    public void refuse(String reason, Predicate<byte[]> send) {
+        answer(() -> CommandAck.refused(null, reason, null), send);
+    }
+
+    private void answer(Supplier<CommandAck> ack, Predicate<byte[]> send) {
         try {
-            thread.execute(() -> sendAck(handle(payload, retained).toJson(), send, 1));
+            thread.execute(() -> sendAck(ack.get().toJson(), send, 1));
         } catch (RejectedExecutionException e) {
             LOG.warn("a command arrived while the agent stops; it is not carried out");
         }
