@@ -39,8 +39,8 @@ public final class MqttLink implements AutoCloseable {
     private static final int RESERVED_INFLIGHT = 16;
     /**
      * The largest message read on each topic; a larger one is dropped unread. Anyone on the broker can publish to
-     * them, and the agent runs in a heap of 16 MiB. A config with 64 sensors, each with a table of 64 points, still
-     * fits in 64 KiB; a command is a line; an ack holds thousands of ranges.
+     * them, and the agent runs in a heap of 16 MiB. The example configs take 1 to 4 KiB, and 64 sensors with a
+     * 32-point calibration table each under 48 KiB; a command is a line; an ack holds thousands of ranges.
      */
     static final int MAX_CONFIG_BYTES = 64 * 1024;
     static final int MAX_CMD_BYTES = 4 * 1024;
