@@ -3,6 +3,7 @@ package coop.steward.agent.actuator;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import coop.steward.agent.sensor.Board;
 import coop.steward.config.ActuatorConfig;
+import coop.steward.protocol.Printable;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,11 @@ public final class Actuators implements AutoCloseable {
     private static final int REMEMBERED_COMMANDS = 64;
     private static final long ACK_RETRY_MS = 250;
     private static final int ACK_TRIES = 40;
+    /** Of what a sender wrote, what goes into a log line (ids, which Command allows up to 128 characters) ... */
+    private static final int MAX_LOGGED_ID = 64;
+    private static final int MAX_LOGGED = 300;
+    /** ... and what is quoted back in an ack's reason. */
+    static final int MAX_ECHOED = 64;
 
     private final Map<String, Valve> valves = new LinkedHashMap<>();
     private final Clock clock;
@@ -120,7 +126,8 @@ public final class Actuators implements AutoCloseable {
         try {
             command = Command.parse(payload);
         } catch (Command.Invalid e) {
-            LOG.warn("refused a command{}: {}", e.id() == null ? "" : " " + e.id(), e.getMessage());
+            LOG.warn("refused a command{}: {}", e.id() == null ? "" : " " + Printable.cut(e.id(), MAX_LOGGED_ID),
+                    Printable.cut(e.getMessage(), MAX_LOGGED));
             return CommandAck.refused(e.id(), e.getMessage(), null);
         }
         if (retained) {
@@ -135,7 +142,8 @@ public final class Actuators implements AutoCloseable {
         CommandAck ack = carryOut(command);
         recent.put(command.id(), ack);
         if (ack.outcome().equals(CommandAck.REFUSED)) {
-            LOG.warn("refused command {}: {}", command.id(), ack.reason());
+            LOG.warn("refused command {}: {}", Printable.cut(command.id(), MAX_LOGGED_ID),
+                    Printable.cut(ack.reason(), MAX_LOGGED));
         }
         return ack;
     }
@@ -144,8 +152,8 @@ public final class Actuators implements AutoCloseable {
         Valve valve = valves.get(command.actuator());
         if (valve == null) {
             String known = valves.isEmpty() ? "it has none" : "it has " + String.join(", ", valves.keySet());
-            return CommandAck.refused(command.id(), "no actuator '" + command.actuator() + "' on this device; "
-                    + known, null);
+            return CommandAck.refused(command.id(), "no actuator '" + Printable.cut(command.actuator(), MAX_ECHOED)
+                    + "' on this device; " + known, null);
         }
         if (command.t() != null && clock.millis() - command.t() > STALE_AFTER.toMillis()) {
             return CommandAck.refused(command.id(), "the command was sent " + (clock.millis() - command.t()) / 1000
@@ -153,7 +161,7 @@ public final class Actuators implements AutoCloseable {
                     + "is not carried out late", valve.isOpen());
         }
         if (command.action().equals(Command.CLOSE)) {
-            valve.close("command " + command.id());
+            valve.close("command " + Printable.cut(command.id(), MAX_LOGGED_ID));
             return CommandAck.done(command.id(), valve.isOpen());
         }
         Duration maxOpen = valve.config().maxOpen();
@@ -194,7 +202,8 @@ public final class Actuators implements AutoCloseable {
             return;
         }
         if (attempt >= ACK_TRIES) {
-            LOG.warn("could not send a cmd/ack after {} tries: {}", attempt, new String(ack, StandardCharsets.UTF_8));
+            LOG.warn("could not send a cmd/ack after {} tries: {}", attempt,
+                    Printable.cut(new String(ack, StandardCharsets.UTF_8), MAX_LOGGED));
             return;
         }
         try {

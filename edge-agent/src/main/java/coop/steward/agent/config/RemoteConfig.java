@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
 public final class RemoteConfig {
     private static final Logger LOG = LoggerFactory.getLogger(RemoteConfig.class);
     /** Enough of the errors to see what was wrong in the log; the config/ack carries them all. */
-    private static final int MAX_LOGGED = 1_000;
+    static final int MAX_LOGGED = 1_000;
 
     /** What the agent offers; every call comes on the agent's own thread. */
     public interface Target {
