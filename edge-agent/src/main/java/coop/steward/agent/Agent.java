@@ -24,7 +24,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -52,6 +54,8 @@ public final class Agent implements AutoCloseable {
 
     /** Replaced by a pushed config, on the scheduler thread. */
     private volatile DeviceConfig config;
+    /** The config file on the device, which sets what a pushed config may do. */
+    private volatile DeviceConfig local;
     /** Touched only on the scheduler thread, once started. */
     private List<Sensor> sensors;
     private final Clock clock;
@@ -88,6 +92,7 @@ public final class Agent implements AutoCloseable {
      */
     public Agent(DeviceConfig config, Equipment equipment, Timekeeping time, MqttLogin login) {
         this.config = config;
+        this.local = config;
         this.equipment = equipment;
         this.sensors = equipment.sensors();
         this.time = time;
@@ -142,6 +147,16 @@ public final class Agent implements AutoCloseable {
      */
     public Agent withConfigHash(String sha256) {
         this.configHash = sha256;
+        return this;
+    }
+
+    /**
+     * The config file on the device, when the agent starts with a config pushed to it earlier ({@link
+     * coop.steward.agent.config.LastGoodConfig}): a push may not go past what the file allows. Without it, the
+     * config the agent was created with counts as the file.
+     */
+    public Agent withLocalConfig(DeviceConfig fromFile) {
+        this.local = fromFile;
         return this;
     }
 
@@ -351,8 +366,35 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
+        public DeviceConfig local() {
+            return local;
+        }
+
+        @Override
         public void run(DeviceConfig next) {
             reconfigure(next);
+        }
+
+        @Override
+        public void afterQueued(Runnable task) {
+            try {
+                scheduler.execute(task);
+            } catch (RejectedExecutionException e) {
+                // stopping: the trial was abandoned
+            }
+        }
+
+        @Override
+        public String stoppedSampling() {
+            // A sampler's future is done only when its task threw past sample()'s catch (an Error such as
+            // OutOfMemoryError): the executor then never runs it again.
+            for (int i = 0; i < samplers.size(); i++) {
+                ScheduledFuture<?> sampler = samplers.get(i);
+                if (sampler.isDone() && !sampler.isCancelled()) {
+                    return "sampling sensor " + sensors.get(i).id() + " stopped (" + failure(sampler) + ")";
+                }
+            }
+            return null;
         }
 
         @Override
@@ -412,6 +454,11 @@ public final class Agent implements AutoCloseable {
         }
 
         @Override
+        public void commandRefused(String reason) {
+            equipment.actuators().refuse(reason, link::publishCommandAck);
+        }
+
+        @Override
         public void connectionLost() {
             // A collector that cannot reach the device cannot close its valves: the device closes them itself.
             equipment.actuators().closeAll("the agent lost the broker");
@@ -429,6 +476,7 @@ public final class Agent implements AutoCloseable {
         equipment.actuators().closeAll("the agent stops"); // first; the closed state goes in the final flush
         try {
             scheduler.submit(() -> {
+                remoteConfig.abandonTrial(); // a config on trial did not fail: the agent stops
                 samplers.forEach(s -> s.cancel(false));
                 flush();
             }).get(5, TimeUnit.SECONDS);
@@ -466,5 +514,17 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         stop(Duration.ofSeconds(5));
+    }
+
+    private static String failure(Future<?> done) {
+        try {
+            done.get();
+            return "it ended";
+        } catch (ExecutionException e) {
+            return String.valueOf(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
     }
 }

@@ -55,7 +55,8 @@ public final class AgentCommand implements Callable<Integer> {
         Agent agent;
         try {
             LastGoodConfig.Start start = LastGoodConfig.choose(config, device);
-            agent = Agent.create(start.config(), Clock.systemUTC()).withConfigHash(start.hash());
+            agent = Agent.create(start.config(), Clock.systemUTC()).withConfigHash(start.hash())
+                    .withLocalConfig(device);
         } catch (IllegalArgumentException | OutboxException e) {
             System.err.println(config + ": " + e.getMessage());
             return 1;

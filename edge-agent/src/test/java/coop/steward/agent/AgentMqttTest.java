@@ -90,6 +90,24 @@ class AgentMqttTest {
         assertThat(timesSeen.get(1L)).isGreaterThan(seq1AtAck);
     }
 
+    @Test
+    void anAckOfMoreThan64KiB_isDroppedUnread_andTheReadingsItNamesStayInTheOutbox() throws Exception {
+        agent.start();
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.isConnected() && agent.outboxReadings() >= 5);
+        String ack = "{\"v\": 1, \"seq\": [[0, 1000000]], \"x\": \"%s\"}";
+
+        collector.publish("steward/v1/food-forest/bed-1/readings/ack",
+                ack.formatted("x".repeat(64 * 1024)).getBytes(StandardCharsets.UTF_8), 1, false);
+
+        await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3))
+                .until(() -> agent.outboxReadings() >= 5);
+
+        collector.publish("steward/v1/food-forest/bed-1/readings/ack",
+                ack.formatted("x".repeat(60 * 1024)).getBytes(StandardCharsets.UTF_8), 1, false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> agent.outboxReadings() < 5);
+    }
+
     private JsonNode retainedStatus() throws Exception {
         AtomicReference<byte[]> status = new AtomicReference<>();
         MqttClient reader = new MqttClient(broker.url(), "status-reader-" + System.nanoTime(), new MemoryPersistence());

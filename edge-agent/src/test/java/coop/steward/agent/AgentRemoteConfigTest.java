@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -67,7 +68,7 @@ class AgentRemoteConfigTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> sensorsSeen.contains("soil-a"));
         long seqsBefore = seqsSeen.size();
         byte[] pushed = config("""
-                  - {id: flow, kind: flow_rate, intervalSeconds: 0.1, source: {type: simulated}}
+                  - {id: flow, kind: flow_rate, intervalSeconds: 1, source: {type: simulated}}
                 """);
 
         collector.publish(PREFIX + "config", pushed, 1, true);
@@ -100,9 +101,51 @@ class AgentRemoteConfigTest {
     }
 
     @Test
+    void aPushThatSamplesFasterThanOnceASecond_isRejected_andTheAgentGoesOnWithItsConfig() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(agent::isConnected);
+        byte[] pushed = config("""
+                  - {id: flow, kind: flow_rate, intervalSeconds: 0.001, source: {type: simulated}}
+                """);
+
+        collector.publish(PREFIX + "config", pushed, 1, true);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
+        assertThat(acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.REJECTED);
+            assertThat(ack.errors()).containsExactly(PREFIX + "config: sensors[1].intervalSeconds: a pushed config "
+                    + "may sample a sensor at most once a second, not every 0.001 s; sample faster in the config file "
+                    + "on the device");
+        });
+        assertThat(agent.config().sensors()).hasSize(1);
+        assertThat(tmp.resolve("agent").resolve(LastGoodConfig.FILE)).doesNotExist();
+    }
+
+    @Test
+    void aConfigOfMoreThan64KiB_isRejectedUnread_andOneJustUnderIsApplied() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(agent::isConnected);
+        byte[] tooLarge = config("# " + "x".repeat(64 * 1024) + "\n"
+                + "  - {id: flow, kind: flow_rate, intervalSeconds: 1, source: {type: simulated}}\n");
+
+        collector.publish(PREFIX + "config", tooLarge, 1, false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> !acks.isEmpty());
+        assertThat(acks).singleElement().isEqualTo(ConfigAck.rejected(ConfigAck.hashOf(tooLarge), List.of(PREFIX
+                + "config: the config is " + tooLarge.length + " bytes; a device reads at most 65536 bytes (64 KiB): "
+                + "leave out comments or split the device")));
+        assertThat(agent.config().sensors()).hasSize(1);
+
+        byte[] justUnder = config("# " + "x".repeat(60 * 1024) + "\n"
+                + "  - {id: flow, kind: flow_rate, intervalSeconds: 1, source: {type: simulated}}\n");
+        collector.publish(PREFIX + "config", justUnder, 1, false);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 2);
+        assertThat(acks).last().isEqualTo(ConfigAck.applied(ConfigAck.hashOf(justUnder)));
+    }
+
+    @Test
     void retainedConfig_isAppliedAgain_whenTheAgentRestartsFromItsOwnFile() throws Exception {
         byte[] pushed = config("""
-                  - {id: flow, kind: flow_rate, intervalSeconds: 0.1, source: {type: simulated}}
+                  - {id: flow, kind: flow_rate, intervalSeconds: 1, source: {type: simulated}}
                 """);
         collector.publish(PREFIX + "config", pushed, 1, true);
         await().atMost(Duration.ofSeconds(10)).until(() -> acks.size() == 1);
@@ -120,7 +163,7 @@ class AgentRemoteConfigTest {
         assertThat(statuses).filteredOn(s -> "online".equals(s.state())).first()
                 .extracting(StatusMessage::config).isEqualTo(ConfigAck.hashOf(config("")));
         byte[] pushed = config("""
-                  - {id: flow, kind: flow_rate, intervalSeconds: 0.1, source: {type: simulated}}
+                  - {id: flow, kind: flow_rate, intervalSeconds: 1, source: {type: simulated}}
                 """);
 
         collector.publish(PREFIX + "config", pushed, 1, false);
@@ -141,10 +184,10 @@ class AgentRemoteConfigTest {
                 site: food-forest
                 device: bed-1
                 mqtt: {url: %s}
-                publish: {flushSeconds: 0.1, ackTimeoutSeconds: 1}
+                publish: {flushSeconds: 1, ackTimeoutSeconds: 1}
                 storage: {dir: '%s'}
                 sensors:
-                  - {id: soil-a, kind: soil_moisture, intervalSeconds: 0.1, source: {type: simulated}}
+                  - {id: soil-a, kind: soil_moisture, intervalSeconds: 1, source: {type: simulated}}
                 """.formatted(broker.url(), tmp.resolve("agent")) + moreSensors).getBytes(StandardCharsets.UTF_8);
     }
 }

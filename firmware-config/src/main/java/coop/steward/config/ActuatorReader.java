@@ -1,12 +1,14 @@
 package coop.steward.config;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Reads the optional {@code actuators} list: relays on GPIO outputs, each with the longest time the agent lets
- * it stay open. Nothing about a relay is defaulted that could open a valve by mistake: {@code activeHigh} and
- * {@code maxOpenSeconds} must be written out.
+ * it stay open, the rest it takes after, and its open time a day. Nothing about a relay is defaulted that could open
+ * a valve by mistake: {@code activeHigh} and {@code maxOpenSeconds} must be written out; the duty cycle's defaults
+ * only ever refuse an opening.
  */
 final class ActuatorReader {
     static final int MAX_ACTUATORS = 16;
@@ -48,7 +50,8 @@ final class ActuatorReader {
         if (block == null) {
             return null;
         }
-        block.allowOnly("id", "kind", "gpio", "activeHigh", "maxOpenSeconds", "intervalSeconds");
+        block.allowOnly("id", "kind", "gpio", "activeHigh", "maxOpenSeconds", "intervalSeconds", "minClosedSeconds",
+                "maxOpenSecondsPerDay");
         String id = ids.uniqueId(block, path);
         String kind = block.text("kind");
         if (kind != null && !kind.equals(ActuatorConfig.VALVE_STATE)) {
@@ -61,6 +64,17 @@ final class ActuatorReader {
         Double maxOpen = block.requiredDecimal("maxOpenSeconds", Range.aboveZeroUpTo(86_400),
                 "maxOpenSeconds: 1800");
         Double interval = block.requiredDecimal("intervalSeconds", Range.aboveZeroUpTo(86_400), "intervalSeconds: 60");
+        Double minClosed = block.decimal("minClosedSeconds", Range.between(0, 86_400),
+                (double) ActuatorConfig.DEFAULT_MIN_CLOSED.toSeconds());
+        Double maxOpenPerDay = block.decimal("maxOpenSecondsPerDay", Range.aboveZeroUpTo(86_400),
+                (double) ActuatorConfig.DEFAULT_MAX_OPEN_PER_DAY.toSeconds());
+        if (maxOpen != null && maxOpenPerDay != null && maxOpenPerDay < maxOpen) {
+            boolean written = block.has("maxOpenSecondsPerDay");
+            block.error(written ? "maxOpenSecondsPerDay" : "maxOpenSeconds", "maxOpenSeconds (" + Range.format(maxOpen)
+                    + ") is more than maxOpenSecondsPerDay (" + Range.format(maxOpenPerDay) + (written ? "" : ", its "
+                    + "default") + "), so no opening could run to maxOpenSeconds; lower maxOpenSeconds or write "
+                    + "maxOpenSecondsPerDay: " + Range.format(maxOpen) + " or more");
+        }
         if (gpio != null) {
             wiring.gpio(gpio.intValue(), path, block.field("gpio"), block.lineOf("gpio"));
         }
@@ -68,6 +82,8 @@ final class ActuatorReader {
             return null;
         }
         return new ActuatorConfig(id, ActuatorConfig.VALVE_STATE, gpio.intValue(), activeHigh,
-                DeviceReader.seconds(maxOpen), DeviceReader.seconds(interval));
+                DeviceReader.seconds(maxOpen), DeviceReader.seconds(interval),
+                Duration.ofNanos(Math.round(minClosed * 1e9)), // 0 is allowed: no rest
+                DeviceReader.seconds(maxOpenPerDay));
     }
 }

@@ -1,10 +1,10 @@
 package coop.steward.config;
 
 import coop.steward.protocol.Kind;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -16,8 +16,10 @@ final class SourceReader {
     static final double[] ADS1115_FULL_SCALES = {6.144, 4.096, 2.048, 1.024, 0.512, 0.256};
     static final double INA219_SHUNT_RANGE_V = 0.32;
     static final double INA226_SHUNT_RANGE_V = 0.08192;
-    static final Path W1_DEVICES = Path.of("/sys/bus/w1/devices");
-    private static final Pattern DS18B20_ID = Pattern.compile("28-[0-9a-f]{12}");
+    /** The only files a DS18B20 source may name: a probe's own, in the kernel's 1-Wire folder. */
+    private static final Pattern DS18B20_PATH = Pattern.compile(Pattern.quote(Wiring.Ds18b20.W1_DEVICES + "/")
+            + "(" + Wiring.Ds18b20.ID.pattern() + ")/(" + Wiring.Ds18b20.W1_SLAVE + "|" + Wiring.Ds18b20.TEMPERATURE
+            + ")");
 
     private final WiringCheck check;
 
@@ -190,7 +192,7 @@ final class SourceReader {
         }
         if (block.has("device") == block.has("path")) {
             block.error(block.has("device") ? "path" : "device", "give either device (the probe's 1-Wire id, e.g. "
-                    + "device: 28-000005e2fdc3) or path (its w1_slave file), not both and not neither");
+                    + "device: 28-000005e2fdc3) or path (its w1_slave or temperature file), not both and not neither");
             return null;
         }
         if (block.has("device")) {
@@ -198,23 +200,25 @@ final class SourceReader {
             if (device == null) {
                 return null;
             }
-            if (!DS18B20_ID.matcher(device).matches()) {
+            if (!Wiring.Ds18b20.ID.matcher(device).matches()) {
                 block.error("device", "'" + device + "' is not a DS18B20 id: they are 28- and 12 hex digits in lower "
                         + "case, as listed by ls /sys/bus/w1/devices");
                 return null;
             }
-            return new Wiring.Ds18b20(W1_DEVICES.resolve(device).resolve("w1_slave"));
+            return new Wiring.Ds18b20(device, Wiring.Ds18b20.W1_SLAVE);
         }
         String path = block.text("path");
         if (path == null) {
             return null;
         }
-        if (!path.startsWith("/")) {
-            block.error("path", "'" + path + "' is not an absolute path; write the whole path, e.g. "
-                    + "/sys/bus/w1/devices/28-000005e2fdc3/w1_slave");
+        Matcher probe = DS18B20_PATH.matcher(path);
+        if (!probe.matches()) {
+            block.error("path", "'" + path + "' is not a DS18B20's file; the agent reads only "
+                    + "/sys/bus/w1/devices/28-<12 hex digits>/w1_slave or .../temperature, e.g. "
+                    + "/sys/bus/w1/devices/28-000005e2fdc3/w1_slave (or write device: 28-000005e2fdc3)");
             return null;
         }
-        return new Wiring.Ds18b20(Path.of(path));
+        return new Wiring.Ds18b20(probe.group(1), probe.group(2));
     }
 
     private Wiring gpioInput(Block block) {

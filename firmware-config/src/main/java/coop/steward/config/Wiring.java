@@ -1,6 +1,7 @@
 package coop.steward.config;
 
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /**
  * How a sensor's source is wired: the typed form of its {@code source} block, checked against the chip's
@@ -42,8 +43,35 @@ public sealed interface Wiring {
                         Quantity quantity) implements Wiring {
     }
 
-    /** A Maxim DS18B20 thermometer on the 1-Wire bus, read through the kernel's {@code w1_slave} file. */
-    record Ds18b20(Path file) implements Wiring {
+    /**
+     * A Maxim DS18B20 thermometer on the 1-Wire bus, read through a file the kernel's w1-therm driver gives it in
+     * {@code /sys/bus/w1/devices}. Nothing else can be named: a config, pushed by whoever can reach the broker,
+     * must not turn the agent into a reader of the device's other files.
+     *
+     * @param device the probe's id, {@code 28-} and 12 lower-case hex digits
+     * @param file   {@link #W1_SLAVE} (the scratchpad with its CRC check) or {@link #TEMPERATURE} (millidegrees,
+     *               kernels from 5.10)
+     */
+    record Ds18b20(String device, String file) implements Wiring {
+        public static final Path W1_DEVICES = Path.of("/sys/bus/w1/devices");
+        public static final String W1_SLAVE = "w1_slave";
+        public static final String TEMPERATURE = "temperature";
+        /** Family code 28 is the DS18B20's (10 is the DS18S20, 22 the DS1822, which read differently). */
+        public static final Pattern ID = Pattern.compile("28-[0-9a-f]{12}");
+
+        public Ds18b20 {
+            if (device == null || !ID.matcher(device).matches()) {
+                throw new IllegalArgumentException("not a DS18B20 id: " + device);
+            }
+            if (!W1_SLAVE.equals(file) && !TEMPERATURE.equals(file)) {
+                throw new IllegalArgumentException("a DS18B20 is read through w1_slave or temperature, not " + file);
+            }
+        }
+
+        /** The probe's file under {@code /sys/bus/w1/devices}. */
+        public Path path() {
+            return W1_DEVICES.resolve(device).resolve(file);
+        }
     }
 
     /** A GPIO input read as 0 or 1 (a float switch, a door contact); 1 when the input is active. */

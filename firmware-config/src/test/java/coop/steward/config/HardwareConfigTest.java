@@ -20,7 +20,7 @@ class HardwareConfigTest {
                   - {id: total, kind: water_total, intervalSeconds: 1, source: {type: flow-meter, meter: flow}}
                   - {id: c, kind: solar_current, intervalSeconds: 1, source: {type: ina226, bus: 3, address: 0x4F, shuntOhms: 0.002, maxCurrentA: 20, quantity: current}}
                   - {id: t, kind: soil_temperature, intervalSeconds: 1, source: {type: ds18b20, device: 28-000005e2fdc3}}
-                  - {id: u, kind: air_temperature, intervalSeconds: 1, source: {type: ds18b20, path: /tmp/w1_slave}}
+                  - {id: u, kind: air_temperature, intervalSeconds: 1, source: {type: ds18b20, path: /sys/bus/w1/devices/28-0316a2794cff/temperature}}
                   - {id: d, kind: x_d, intervalSeconds: 1, source: {type: gpio-input, gpio: 22, pull: up, activeHigh: false}}
                 """);
 
@@ -30,9 +30,11 @@ class HardwareConfigTest {
                 new Wiring.FlowMeter(17, 450),
                 new Wiring.FlowMeterRef("flow"),
                 new Wiring.PowerMonitor(Wiring.PowerChip.INA226, 3, 0x4F, 0.002, 20, Wiring.Quantity.CURRENT),
-                new Wiring.Ds18b20(Path.of("/sys/bus/w1/devices/28-000005e2fdc3/w1_slave")),
-                new Wiring.Ds18b20(Path.of("/tmp/w1_slave")),
+                new Wiring.Ds18b20("28-000005e2fdc3", "w1_slave"),
+                new Wiring.Ds18b20("28-0316a2794cff", "temperature"),
                 new Wiring.GpioInput(22, Wiring.Pull.UP, false));
+        assertThat(((Wiring.Ds18b20) config.sensors().get(5).source().wiring()).path())
+                .isEqualTo(Path.of("/sys/bus/w1/devices/28-000005e2fdc3/w1_slave"));
         assertThat(config.usesPi4j()).isTrue();
     }
 
@@ -93,18 +95,21 @@ class HardwareConfigTest {
     }
 
     @Test
-    void actuators_areRead_andTheirKindIsValveState() {
+    void actuators_areRead_andTheirKindIsValveState_andTheDutyCycleTakesItsDefaultsWhenLeftOut() {
         DeviceConfig config = parse("""
                 sensors:
                   - {id: flow, kind: flow_rate, intervalSeconds: 10, source: {type: simulated}}
                 actuators:
                   - {id: valve, gpio: 27, activeHigh: false, maxOpenSeconds: 1800, intervalSeconds: 60}
-                  - {id: pump, kind: valve_state, gpio: 23, activeHigh: true, maxOpenSeconds: 0.5, intervalSeconds: 5}
+                  - {id: pump, kind: valve_state, gpio: 23, activeHigh: true, maxOpenSeconds: 0.5, intervalSeconds: 5,
+                     minClosedSeconds: 0, maxOpenSecondsPerDay: 28800}
                 """);
 
         assertThat(config.actuators()).containsExactly(
-                new ActuatorConfig("valve", "valve_state", 27, false, Duration.ofSeconds(1800), Duration.ofSeconds(60)),
-                new ActuatorConfig("pump", "valve_state", 23, true, Duration.ofMillis(500), Duration.ofSeconds(5)));
+                new ActuatorConfig("valve", "valve_state", 27, false, Duration.ofSeconds(1800), Duration.ofSeconds(60),
+                        Duration.ofSeconds(60), Duration.ofHours(4)),
+                new ActuatorConfig("pump", "valve_state", 23, true, Duration.ofMillis(500), Duration.ofSeconds(5),
+                        Duration.ZERO, Duration.ofHours(8)));
         assertThat(config.usesPi4j()).isTrue();
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Wiring mistakes are reported at their line and field, before the agent touches a pin. */
 class HardwareValidationTest {
@@ -172,7 +173,41 @@ class HardwareValidationTest {
                 arguments("an actuator with a sensor's id", with("  - id: valve\n", "  - id: flow\n"), 20,
                         "actuators[0].id", "'flow' is already the id of sensors[1] (line 11)"),
                 arguments("activeHigh that is not yes or no", with("activeHigh: true", "activeHigh: high"), 22,
-                        "actuators[0].activeHigh", "must be true or false"));
+                        "actuators[0].activeHigh", "must be true or false"),
+                // the duty cycle
+                arguments("a negative rest", withActuatorKey("minClosedSeconds: -1"), 25,
+                        "actuators[0].minClosedSeconds", "-1 is out of range; use a number from 0 to 86400"),
+                arguments("a rest longer than a day", withActuatorKey("minClosedSeconds: 90000"), 25,
+                        "actuators[0].minClosedSeconds", "from 0 to 86400"),
+                arguments("no open time a day", withActuatorKey("maxOpenSecondsPerDay: 0"), 25,
+                        "actuators[0].maxOpenSecondsPerDay", "more than 0 and at most 86400"),
+                arguments("more than a day's open time", withActuatorKey("maxOpenSecondsPerDay: 86401"), 25,
+                        "actuators[0].maxOpenSecondsPerDay", "more than 0 and at most 86400"),
+                arguments("a day's open time below one opening's", withActuatorKey("maxOpenSecondsPerDay: 600"), 25,
+                        "actuators[0].maxOpenSecondsPerDay", "maxOpenSeconds (1800) is more than "
+                                + "maxOpenSecondsPerDay (600), so no opening could run to maxOpenSeconds"),
+                arguments("one opening longer than the default day's", with("maxOpenSeconds: 1800",
+                        "maxOpenSeconds: 20000"), 23, "actuators[0].maxOpenSeconds", "is more than "
+                                + "maxOpenSecondsPerDay (14400, its default)"));
+    }
+
+    /** A pushed config must not make the agent read, and report in its status, any file but a probe's own. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/etc/steward/agent.env", "/proc/self/environ", "/dev/zero", "/tmp/w1_slave",
+            "/sys/bus/w1/devices/28-000005e2fdc3/../../../../../etc/shadow",
+            "/sys/bus/w1/devices/28-000005e2fdc3/w1_slave/../../../../../../proc/self/environ",
+            "/sys/bus/w1/devices/w1_bus_master1/w1_master_slaves", "/sys/bus/w1/devices/10-000802b4f1a2/w1_slave",
+            "/sys/bus/w1/devices/28-000005e2fdc3/name", "/sys/bus/w1/devices/28-000005E2FDC3/w1_slave",
+            "//sys/bus/w1/devices/28-000005e2fdc3/w1_slave", "/sys/bus/w1/devices/28-000005e2fdc3/w1_slave\n",
+            "sys/bus/w1/devices/28-000005e2fdc3/w1_slave"})
+    void aDs18b20PathOutsideTheProbesOwnFiles_isRefused_sayingWhichFilesAreAllowed(String path) {
+        String yaml = sensor("{type: ds18b20, path: \"" + path + "\"}", "soil_temperature");
+
+        assertThat(errorsOf(yaml)).singleElement().satisfies(error -> {
+            assertThat(error.field()).isEqualTo("sensors[3].source.path");
+            assertThat(error.message()).contains("is not a DS18B20's file; the agent reads only "
+                    + "/sys/bus/w1/devices/28-<12 hex digits>/w1_slave or .../temperature");
+        });
     }
 
     @Test
@@ -197,6 +232,11 @@ class HardwareValidationTest {
         assertThat(BASE.indexOf(text)).as("'%s' occurs once in BASE", text)
                 .isNotNegative().isEqualTo(BASE.lastIndexOf(text));
         return BASE.replace(text, replacement);
+    }
+
+    /** BASE with one more key for the valve, on line 25. */
+    private static String withActuatorKey(String line) {
+        return BASE + "    " + line + "\n";
     }
 
     /** BASE with a fourth sensor; its source is on line 22. */

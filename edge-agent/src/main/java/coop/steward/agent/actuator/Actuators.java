@@ -3,6 +3,7 @@ package coop.steward.agent.actuator;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import coop.steward.agent.sensor.Board;
 import coop.steward.config.ActuatorConfig;
+import coop.steward.protocol.Printable;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,11 @@ public final class Actuators implements AutoCloseable {
     private static final int REMEMBERED_COMMANDS = 64;
     private static final long ACK_RETRY_MS = 250;
     private static final int ACK_TRIES = 40;
+    /** Of what a sender wrote, what goes into a log line (ids, which Command allows up to 128 characters) ... */
+    private static final int MAX_LOGGED_ID = 64;
+    private static final int MAX_LOGGED = 300;
+    /** ... and what is quoted back in an ack's reason. */
+    static final int MAX_ECHOED = 64;
 
     private final Map<String, Valve> valves = new LinkedHashMap<>();
     private final Clock clock;
@@ -52,14 +59,25 @@ public final class Actuators implements AutoCloseable {
         });
     }
 
-    /** Valves on {@code board}'s outputs, all closed; Pi4J is started only when there is at least one. */
+    /**
+     * Valves on {@code board}'s outputs, all closed; Pi4J is started only when there is at least one.
+     *
+     * @param clock the wall clock, against which a command's {@code t} is checked
+     */
     public static Actuators open(List<ActuatorConfig> configs, Board board, Clock clock, String device) {
+        return open(configs, board, clock, device, null);
+    }
+
+    /** As {@link #open(List, Board, Clock, String)}, with the valves' timers on {@code time} (null: the real ones). */
+    static Actuators open(List<ActuatorConfig> configs, Board board, Clock clock, String device,
+                          ActuatorClock time) {
         Actuators actuators = new Actuators(clock, device);
+        ActuatorClock valveTime = time == null ? ActuatorClock.on(actuators.thread) : time;
         try {
             for (ActuatorConfig config : configs) {
                 DigitalOutput output = board.output(config.gpio(), Valve.level(false, config.activeHigh()),
                         Valve.level(false, config.activeHigh()));
-                actuators.valves.put(config.id(), new Valve(config, output, actuators.thread));
+                actuators.valves.put(config.id(), new Valve(config, output, valveTime));
             }
         } catch (RuntimeException e) {
             actuators.close();
@@ -86,8 +104,17 @@ public final class Actuators implements AutoCloseable {
      * every {@value #ACK_RETRY_MS} ms for a while when it returns false (the broker's window is full).
      */
     public void command(byte[] payload, boolean retained, Predicate<byte[]> send) {
+        answer(() -> handle(payload, retained), send);
+    }
+
+    /** Answers a command that was not read (it was too large) with {@code reason}, as {@link #command} would. */
+    public void refuse(String reason, Predicate<byte[]> send) {
+        answer(() -> CommandAck.refused(null, reason, null), send);
+    }
+
+    private void answer(Supplier<CommandAck> ack, Predicate<byte[]> send) {
         try {
-            thread.execute(() -> sendAck(handle(payload, retained).toJson(), send, 1));
+            thread.execute(() -> sendAck(ack.get().toJson(), send, 1));
         } catch (RejectedExecutionException e) {
             LOG.warn("a command arrived while the agent stops; it is not carried out");
         }
@@ -99,7 +126,8 @@ public final class Actuators implements AutoCloseable {
         try {
             command = Command.parse(payload);
         } catch (Command.Invalid e) {
-            LOG.warn("refused a command{}: {}", e.id() == null ? "" : " " + e.id(), e.getMessage());
+            LOG.warn("refused a command{}: {}", e.id() == null ? "" : " " + Printable.cut(e.id(), MAX_LOGGED_ID),
+                    Printable.cut(e.getMessage(), MAX_LOGGED));
             return CommandAck.refused(e.id(), e.getMessage(), null);
         }
         if (retained) {
@@ -114,7 +142,8 @@ public final class Actuators implements AutoCloseable {
         CommandAck ack = carryOut(command);
         recent.put(command.id(), ack);
         if (ack.outcome().equals(CommandAck.REFUSED)) {
-            LOG.warn("refused command {}: {}", command.id(), ack.reason());
+            LOG.warn("refused command {}: {}", Printable.cut(command.id(), MAX_LOGGED_ID),
+                    Printable.cut(ack.reason(), MAX_LOGGED));
         }
         return ack;
     }
@@ -123,8 +152,8 @@ public final class Actuators implements AutoCloseable {
         Valve valve = valves.get(command.actuator());
         if (valve == null) {
             String known = valves.isEmpty() ? "it has none" : "it has " + String.join(", ", valves.keySet());
-            return CommandAck.refused(command.id(), "no actuator '" + command.actuator() + "' on this device; "
-                    + known, null);
+            return CommandAck.refused(command.id(), "no actuator '" + Printable.cut(command.actuator(), MAX_ECHOED)
+                    + "' on this device; " + known, null);
         }
         if (command.t() != null && clock.millis() - command.t() > STALE_AFTER.toMillis()) {
             return CommandAck.refused(command.id(), "the command was sent " + (clock.millis() - command.t()) / 1000
@@ -132,7 +161,7 @@ public final class Actuators implements AutoCloseable {
                     + "is not carried out late", valve.isOpen());
         }
         if (command.action().equals(Command.CLOSE)) {
-            valve.close("command " + command.id());
+            valve.close("command " + Printable.cut(command.id(), MAX_LOGGED_ID));
             return CommandAck.done(command.id(), valve.isOpen());
         }
         Duration maxOpen = valve.config().maxOpen();
@@ -142,6 +171,8 @@ public final class Actuators implements AutoCloseable {
         }
         try {
             valve.open(Duration.ofNanos(Math.round(command.seconds() * 1e9)));
+        } catch (DutyCycle.Refused e) {
+            return CommandAck.refused(command.id(), e.getMessage(), valve.isOpen());
         } catch (RuntimeException e) {
             return CommandAck.refused(command.id(), "the valve could not be opened: " + e.getMessage(),
                     valve.isOpen());
@@ -171,7 +202,8 @@ public final class Actuators implements AutoCloseable {
             return;
         }
         if (attempt >= ACK_TRIES) {
-            LOG.warn("could not send a cmd/ack after {} tries: {}", attempt, new String(ack, StandardCharsets.UTF_8));
+            LOG.warn("could not send a cmd/ack after {} tries: {}", attempt,
+                    Printable.cut(new String(ack, StandardCharsets.UTF_8), MAX_LOGGED));
             return;
         }
         try {

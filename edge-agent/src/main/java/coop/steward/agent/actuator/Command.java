@@ -1,5 +1,6 @@
 package coop.steward.agent.actuator;
 
+import coop.steward.protocol.Printable;
 import coop.steward.protocol.WireJson;
 import java.io.IOException;
 import java.util.Locale;
@@ -77,6 +78,8 @@ record Command(String id, String actuator, String action, Double seconds, Long t
         if (value == null) {
             return "missing";
         }
-        return value instanceof String text ? "\"" + text + "\"" : String.valueOf(value).toLowerCase(Locale.ROOT);
+        String written = value instanceof String text ? "\"" + text + "\""
+                : String.valueOf(value).toLowerCase(Locale.ROOT);
+        return Printable.cut(written, Actuators.MAX_ECHOED);
     }
 }

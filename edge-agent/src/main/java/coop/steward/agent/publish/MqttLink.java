@@ -3,6 +3,7 @@ package coop.steward.agent.publish;
 import coop.steward.config.MqttSettings;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.ConfigAck;
+import coop.steward.protocol.Printable;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
@@ -37,6 +38,16 @@ public final class MqttLink implements AutoCloseable {
     static final int MAX_INFLIGHT = 256;
     /** Of those, kept free of readings so that status and acks never wait behind a replay. */
     private static final int RESERVED_INFLIGHT = 16;
+    /**
+     * The largest message read on each topic; a larger one is dropped unread. Anyone on the broker can publish to
+     * them, and the agent runs in a heap of 16 MiB. The example configs take 1 to 4 KiB, and 64 sensors with a
+     * 32-point calibration table each under 48 KiB; a command is a line; an ack holds thousands of ranges.
+     */
+    static final int MAX_CONFIG_BYTES = 64 * 1024;
+    static final int MAX_CMD_BYTES = 4 * 1024;
+    static final int MAX_ACK_BYTES = 64 * 1024;
+    /** Of a topic or a parser's complaint about a payload, what goes into a log line. */
+    private static final int MAX_LOGGED = 200;
 
     /** What the link needs from the agent. */
     public interface Listener {
@@ -59,6 +70,10 @@ public final class MqttLink implements AutoCloseable {
         default void commandArrived(byte[] payload, boolean retained) {
         }
 
+        /** A message on {@code .../cmd} was not read; {@code reason} is the sentence its cmd/ack gives. */
+        default void commandRefused(String reason) {
+        }
+
         /** The connection to the broker broke (not a clean close); Paho reconnects by itself. */
         default void connectionLost() {
         }
@@ -70,8 +85,11 @@ public final class MqttLink implements AutoCloseable {
     private final MqttConnectOptions options;
     private final Listener listener;
     private volatile boolean closed;
-    /** Connections whose subscriptions the broker confirmed: only then can acks, configs and commands arrive. */
-    private final AtomicInteger subscribedSession = new AtomicInteger();
+    /**
+     * Connections whose subscriptions the broker confirmed: only then can acks, configs and commands arrive. -1
+     * until the first: Paho says it is connected a moment before {@code connectComplete} counts the session.
+     */
+    private final AtomicInteger subscribedSession = new AtomicInteger(-1);
     private final AtomicInteger session = new AtomicInteger();
     private long reconnectDelayMs = 500;
 
@@ -238,24 +256,51 @@ public final class MqttLink implements AutoCloseable {
                 dispatch(topic, message);
             } catch (RuntimeException e) {
                 // Paho drops the connection when this throws, and the broker would hand the message back for ever.
-                LOG.error("{}/{}: could not handle a message on {}; it is dropped", site, device, topic, e);
+                LOG.error("{}/{}: could not handle a message on {}; it is dropped", site, device,
+                        Printable.cut(topic, MAX_LOGGED), e);
             }
         }
 
         private void dispatch(String topic, MqttMessage message) {
+            byte[] payload = message.getPayload();
             if (topic.equals(Topics.device(site, device, Channel.CONFIG))) {
-                listener.configArrived(message.getPayload(), message.isRetained());
+                if (tooLarge(topic, payload, MAX_CONFIG_BYTES)) {
+                    publishConfigAck(ConfigAck.rejected(ConfigAck.hashOf(payload), List.of(topic + ": the config "
+                            + "is " + payload.length + " bytes; a device reads at most " + MAX_CONFIG_BYTES
+                            + " bytes (64 KiB): leave out comments or split the device")));
+                    return;
+                }
+                listener.configArrived(payload, message.isRetained());
                 return;
             }
             if (topic.equals(Topics.device(site, device, Channel.CMD))) {
-                listener.commandArrived(message.getPayload(), message.isRetained());
+                if (tooLarge(topic, payload, MAX_CMD_BYTES)) {
+                    listener.commandRefused("the command is " + payload.length + " bytes; a device reads at most "
+                            + MAX_CMD_BYTES + " bytes (4 KiB) of a command");
+                    return;
+                }
+                listener.commandArrived(payload, message.isRetained());
+                return;
+            }
+            if (tooLarge(topic, payload, MAX_ACK_BYTES)) {
                 return;
             }
             try {
-                listener.acknowledged(WireJson.decodeAck(message.getPayload()));
+                listener.acknowledged(WireJson.decodeAck(payload));
             } catch (IllegalArgumentException e) {
-                LOG.warn("{}/{}: ignoring a malformed ack on {}: {}", site, device, topic, e.getMessage());
+                // The parser's complaint quotes the payload.
+                LOG.warn("{}/{}: ignoring a malformed ack on {}: {}", site, device, Printable.cut(topic, MAX_LOGGED),
+                        Printable.cut(e.getMessage(), MAX_LOGGED));
             }
+        }
+
+        private boolean tooLarge(String topic, byte[] payload, int max) {
+            if (payload.length <= max) {
+                return false;
+            }
+            LOG.warn("{}/{}: dropped a message of {} bytes on {} unread: at most {} bytes are read there", site, device,
+                    payload.length, Printable.cut(topic, MAX_LOGGED), max);
+            return true;
         }
 
         @Override

@@ -85,7 +85,7 @@ public final class Sensors {
             return new PowerMonitorSource(drivers.powerMonitor(w), w.quantity());
         }
         if (wiring instanceof Wiring.Ds18b20 w) {
-            return new Ds18b20Source(w.file());
+            return new Ds18b20Source(w.path());
         }
         if (wiring instanceof Wiring.GpioInput w) {
             return new GpioInputSource(drivers.gpioInput(w), w.activeHigh());

@@ -2,6 +2,9 @@ package coop.steward.agent.actuator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import coop.steward.agent.sensor.MockPi;
 import coop.steward.config.ActuatorConfig;
 import coop.steward.protocol.ProtocolJson;
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 
 /** Commands as they come from {@code cmd}, and the acks that go back on {@code cmd/ack}. */
 class ActuatorsTest {
@@ -27,7 +31,8 @@ class ActuatorsTest {
     @BeforeEach
     void start() {
         actuators = Actuators.open(List.of(new ActuatorConfig("valve", "valve_state", 27, true,
-                        Duration.ofSeconds(1800), Duration.ofSeconds(60))), pi.board(),
+                        Duration.ofSeconds(1800), Duration.ofSeconds(60), ActuatorConfig.DEFAULT_MIN_CLOSED,
+                        ActuatorConfig.DEFAULT_MAX_OPEN_PER_DAY)), pi.board(),
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC), "bed-1");
         valve = actuators.valves().get(0);
     }
@@ -123,6 +128,27 @@ class ActuatorsTest {
 
         assertThat(handle(open)).isEqualTo(first);
         assertThat(valve.isOpen()).isFalse();
+    }
+
+    @Test
+    void whatTheSenderWrote_reachesTheLogAndTheAckEscapedAndCut_soItCannotForgeOrFloodLogLines() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger logger = (Logger) LoggerFactory.getLogger(Actuators.class);
+        log.start();
+        logger.addAppender(log);
+        try {
+            String ack = handle("{\"v\":1,\"id\":\"c-1\\n12:00:00.000 INFO valve closes\",\"actuator\":\""
+                    + "\\u001b[2J" + "p".repeat(10_000) + "\",\"action\":\"close\"}");
+
+            assertThat(log.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
+                    .startsWith("refused command c-1\\u000a12:00:00.000 INFO valve closes: no actuator "
+                            + "'\\\\u001b[2Jppp")
+                    .doesNotContain("\n", "\u001b")
+                    .hasSizeLessThan(400);
+            assertThat(ack).contains("no actuator '\\\\u001b[2Jppp").hasSizeLessThan(300);
+        } finally {
+            logger.detachAppender(log);
+        }
     }
 
     private String handle(String payload) {

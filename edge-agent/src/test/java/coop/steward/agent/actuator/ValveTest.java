@@ -126,6 +126,6 @@ class ValveTest {
 
     static ActuatorConfig valve(int gpio, boolean activeHigh, long maxOpenSeconds) {
         return new ActuatorConfig("valve-" + gpio, "valve_state", gpio, activeHigh, Duration.ofSeconds(maxOpenSeconds),
-                Duration.ofSeconds(60));
+                Duration.ofSeconds(60), ActuatorConfig.DEFAULT_MIN_CLOSED, ActuatorConfig.DEFAULT_MAX_OPEN_PER_DAY);
     }
 }

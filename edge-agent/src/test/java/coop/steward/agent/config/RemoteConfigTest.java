@@ -14,6 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class RemoteConfigTest {
     private static final String TOPIC = "steward/v1/food-forest/bed-1/config";
@@ -135,6 +137,147 @@ class RemoteConfigTest {
         assertThat(edited.hash()).isEqualTo(ConfigAck.hashOf(Files.readAllBytes(file)));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "sampling faster than once a second | intervalSeconds: 10 | intervalSeconds: 0.5 | sensors[0]."
+                    + "intervalSeconds: a pushed config may sample a sensor at most once a second, not every 0.5 s",
+            "flushing faster than once a second | storage: {dir: | publish: {flushSeconds: 0.01}\\nstorage: {dir: | "
+                    + "publish.flushSeconds: a pushed config may write readings to the outbox at most once a second, "
+                    + "not every 0.01 s",
+            "a larger outbox than the file allows | storage: {dir: | storage: {maxOutboxReadings: 2000000, dir: | "
+                    + "storage.maxOutboxReadings: a pushed config may keep at most the 1000000 readings the config "
+                    + "file on the device allows, not 2000000",
+            "another storage folder | /storage | /elsewhere | storage.dir: a pushed config cannot move the "
+                    + "device's storage folder",
+    })
+    void aPushThatGoesPastWhatTheFileOnTheDeviceAllows_isRejectedWithASentence_andTheOldConfigRuns(
+            String what, String text, String replacement, String error) {
+        DeviceConfig before = agent.current;
+        String yaml = yaml(10);
+        assertThat(yaml).contains(text);
+
+        remote.received(bytes(yaml.replace(text, replacement.replace("\\n", "\n"))), false);
+
+        assertThat(agent.runs).isEmpty();
+        assertThat(agent.current).isEqualTo(before);
+        assertThat(agent.acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.REJECTED);
+            assertThat(ack.errors()).singleElement().asString().startsWith(TOPIC + ": " + error);
+        });
+    }
+
+    @Test
+    void aSmallerOutboxThanTheFileAllows_andSlowerSampling_areApplied() {
+        byte[] pushed = bytes(yaml(3600).replace("storage: {dir: ", "storage: {maxOutboxReadings: 5000, dir: "));
+
+        remote.received(pushed, false);
+
+        assertThat(agent.acks).containsExactly(ConfigAck.applied(ConfigAck.hashOf(pushed)));
+        assertThat(agent.current.maxOutboxReadings()).isEqualTo(5000);
+    }
+
+    @Test
+    void aConfigWhoseSamplingStopsOnItsFirstSample_isRolledBack_andNeverKeptAsLastGood() {
+        DeviceConfig before = agent.current;
+        agent.stopsSampling = "sampling sensor soil-a stopped (java.lang.OutOfMemoryError: Java heap space)";
+        byte[] pushed = bytes(yaml(10));
+
+        remote.received(pushed, false);
+
+        assertThat(agent.runs).as("the new config, then the old one again").hasSize(2).last().isEqualTo(before);
+        assertThat(agent.acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.ROLLED_BACK);
+            assertThat(ack.errors()).containsExactly("the config ran, but sampling sensor soil-a stopped "
+                    + "(java.lang.OutOfMemoryError: Java heap space); the device runs its previous config");
+        });
+        assertThat(storage().resolve(LastGoodConfig.FILE)).doesNotExist();
+        assertThat(storage().resolve(LastGoodConfig.TRIAL)).doesNotExist();
+    }
+
+    @Test
+    void aConfigIsKeptAsLastGoodAndAcknowledged_onlyAfterItsFirstSamples() {
+        agent.holdQueued = true;
+        byte[] pushed = bytes(yaml(10));
+
+        remote.received(pushed, false);
+
+        assertThat(agent.runs).hasSize(1);
+        assertThat(agent.acks).isEmpty();
+        assertThat(storage().resolve(LastGoodConfig.FILE)).doesNotExist();
+
+        agent.runQueued();
+
+        assertThat(agent.acks).containsExactly(ConfigAck.applied(ConfigAck.hashOf(pushed)));
+        assertThat(storage().resolve(LastGoodConfig.FILE)).hasBinaryContent(pushed);
+    }
+
+    @Test
+    void aConfigTheAgentDiedTrying_isNotRunAgainFromTheRetainedCopy_onlyWhenSomeonePushesItAgain() {
+        agent.holdQueued = true; // the agent dies before its first samples are done
+        byte[] pushed = bytes(yaml(10));
+        remote.received(pushed, true);
+        assertThat(storage().resolve(LastGoodConfig.TRIAL)).exists();
+
+        FakeAgent restarted = new FakeAgent(DeviceConfigLoader.parse(yaml(60), "bed-1.yaml"));
+        RemoteConfig again = new RemoteConfig(restarted, TOPIC);
+        again.received(pushed, true); // the broker hands out the retained config on connecting
+
+        assertThat(restarted.runs).isEmpty();
+        assertThat(restarted.acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.ROLLED_BACK);
+            assertThat(ack.errors()).singleElement().asString().startsWith("the agent stopped while it tried this "
+                    + "config, so it runs its previous one");
+        });
+        assertThat(storage().resolve(LastGoodConfig.FILE)).doesNotExist();
+
+        again.received(pushed, false); // pushed again by a person
+
+        assertThat(restarted.acks).last().isEqualTo(ConfigAck.applied(ConfigAck.hashOf(pushed)));
+        assertThat(storage().resolve(LastGoodConfig.TRIAL)).doesNotExist();
+    }
+
+    @Test
+    void aTrialCutShortByACleanStop_doesNotCountAgainstTheConfig() {
+        agent.holdQueued = true;
+        byte[] pushed = bytes(yaml(10));
+        remote.received(pushed, true);
+
+        remote.abandonTrial();
+
+        assertThat(storage().resolve(LastGoodConfig.TRIAL)).doesNotExist();
+        FakeAgent restarted = new FakeAgent(DeviceConfigLoader.parse(yaml(60), "bed-1.yaml"));
+        new RemoteConfig(restarted, TOPIC).received(pushed, true);
+        assertThat(restarted.acks).containsExactly(ConfigAck.applied(ConfigAck.hashOf(pushed)));
+    }
+
+    @Test
+    void aPushArrivingWhileAnotherIsOnTrial_waitsForThatTrialToEnd() {
+        agent.holdQueued = true;
+        byte[] first = bytes(yaml(10));
+        byte[] second = bytes(yaml(20));
+        remote.received(first, false);
+
+        remote.received(second, false);
+        assertThat(agent.runs).hasSize(1);
+
+        agent.runQueued();
+
+        assertThat(agent.acks).containsExactly(ConfigAck.applied(ConfigAck.hashOf(first)),
+                ConfigAck.applied(ConfigAck.hashOf(second)));
+        assertThat(agent.current.sensors().get(0).interval().toSeconds()).isEqualTo(20);
+    }
+
+    @Test
+    void atStart_aLastGoodConfigThatDoesWhatAPushMayNot_isPassedOver() throws Exception {
+        Path file = Files.writeString(tmp.resolve("bed-1.yaml"), yaml(60));
+        DeviceConfig fromFile = DeviceConfigLoader.load(file);
+        LastGoodConfig.save(storage(), bytes(yaml(60).replace("intervalSeconds: 60", "intervalSeconds: 0.01")));
+        Files.setLastModifiedTime(file, FileTime.from(Files.getLastModifiedTime(storage().resolve(
+                LastGoodConfig.FILE)).toInstant().minusSeconds(60)));
+
+        assertThat(LastGoodConfig.choose(file, fromFile).config()).isEqualTo(fromFile);
+    }
+
     private Path storage() {
         return tmp.resolve("storage");
     }
@@ -158,18 +301,52 @@ class RemoteConfigTest {
     }
 
     private static final class FakeAgent implements RemoteConfig.Target {
+        final DeviceConfig local;
         DeviceConfig current;
         boolean failNextRun;
+        /** What stoppedSampling says once the next config has run. */
+        String stopsSampling;
+        String stopped;
+        /** Whether queued tasks wait for runQueued() (an agent that dies waits for ever) or run at once. */
+        boolean holdQueued;
+        final List<Runnable> queued = new ArrayList<>();
         final List<DeviceConfig> runs = new ArrayList<>();
         final List<ConfigAck> acks = new ArrayList<>();
 
         FakeAgent(DeviceConfig current) {
+            this.local = current;
             this.current = current;
         }
 
         @Override
         public DeviceConfig current() {
             return current;
+        }
+
+        @Override
+        public DeviceConfig local() {
+            return local;
+        }
+
+        @Override
+        public void afterQueued(Runnable task) {
+            if (holdQueued) {
+                queued.add(task);
+            } else {
+                task.run();
+            }
+        }
+
+        void runQueued() {
+            holdQueued = false;
+            while (!queued.isEmpty()) {
+                queued.remove(0).run();
+            }
+        }
+
+        @Override
+        public String stoppedSampling() {
+            return stopped;
         }
 
         @Override
@@ -180,6 +357,8 @@ class RemoteConfigTest {
                 throw new IllegalStateException("sensor soil-a: no such bus /dev/i2c-1");
             }
             current = config;
+            stopped = stopsSampling;
+            stopsSampling = null;
         }
 
         @Override
