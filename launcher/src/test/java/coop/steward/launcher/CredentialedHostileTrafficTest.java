@@ -3,7 +3,6 @@ package coop.steward.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
@@ -15,13 +14,6 @@ import coop.steward.launcher.identity.IdentityFolder;
 import coop.steward.launcher.identity.ListenerSettings;
 import coop.steward.testsupport.FreePort;
 import coop.steward.testsupport.MosquittoBroker;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,8 +26,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -68,17 +58,12 @@ class CredentialedHostileTrafficTest {
     private int port;
     private IdentityFolder ids;
     private AutoCloseable broker;
-    private Vertx vertx;
-    private Collector collector;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private RunningCollector collector;
 
     @AfterEach
     void stop() throws Exception {
         if (collector != null) {
-            collector.stop().await(10, TimeUnit.SECONDS);
-        }
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
+            collector.close();
         }
         if (broker != null) {
             broker.close();
@@ -94,7 +79,7 @@ class CredentialedHostileTrafficTest {
         Thread watcher = new Thread(() -> {
             while (running.get()) {
                 try {
-                    int status = get("/health").statusCode();
+                    int status = collector.get("/health").statusCode();
                     if (status != 200) {
                         unhealthy.add("status " + status);
                     }
@@ -126,9 +111,9 @@ class CredentialedHostileTrafficTest {
         running.set(false);
         watcher.join();
         assertThat(unhealthy).as("/health while it went on").isEmpty();
-        assertThat(metric("steward_mqtt_connection_losses_total")).isZero();
-        assertThat(metric("steward_series_known")).as("series kept").isEqualTo(MAX_SERIES);
-        assertThat(metric("steward_devices_known")).as("only the six devices that may publish").isEqualTo(6);
+        assertThat(collector.metric("steward_mqtt_connection_losses_total")).isZero();
+        assertThat(collector.metric("steward_series_known")).as("series kept").isEqualTo(MAX_SERIES);
+        assertThat(collector.metric("steward_devices_known")).as("only the six devices that may publish").isEqualTo(6);
         assertThat(rejectedReasons()).contains("not_json", "not_utf8", "too_large", "too_many_series");
     }
 
@@ -150,14 +135,13 @@ class CredentialedHostileTrafficTest {
         broker = kind == Kind.MOSQUITTO
                 ? MosquittoBroker.startConfigured(tmp.resolve("mosquitto"), port, ids.mosquittoConf())
                 : EmbeddedBroker.start("127.0.0.1", port, tmp.resolve("embedded"), ids.load());
-        vertx = Vertx.vertx();
         IngestSettings ingest = new IngestSettings("tcp://127.0.0.1:" + port, "steward-collector",
                 Identities.COLLECTOR, ids.password(Identities.COLLECTOR), 2_000, 20_000);
         CollectorConfig limits = CollectorConfig.parse("store: {maxSeries: " + MAX_SERIES
                 + ", maxSensorsPerDevice: 1000}\n", "collector.yaml");
-        collector = Collector.start(vertx, new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("store"))
-                .with(limits)).await(30, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/health").statusCode() == 200);
+        collector = RunningCollector.start(new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("store"))
+                .with(limits));
+        await().atMost(Duration.ofSeconds(20)).until(() -> collector.get("/health").statusCode() == 200);
     }
 
     private interface Send {
@@ -277,23 +261,10 @@ class CredentialedHostileTrafficTest {
     }
 
     private long storedCount(String device) throws Exception {
-        return new JsonObject(get("/api/v1/series?site=" + SITE + "&device=" + device + "&sensor=soil-a&from=0&to="
-                + (System.currentTimeMillis() + 86_400_000L) + "&limit=1000000").body()).getJsonArray("t").size();
+        return collector.storedCount(SITE, device, "soil-a");
     }
 
     private List<String> rejectedReasons() throws Exception {
-        JsonArray rejected = new JsonArray(get("/api/v1/rejected").body());
-        return rejected.stream().map(r -> ((JsonObject) r).getString("reason")).distinct().toList();
-    }
-
-    private long metric(String name) throws Exception {
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.E+]+)$").matcher(get("/metrics").body());
-        assertThat(m.find()).as(name + " in /metrics").isTrue();
-        return (long) Double.parseDouble(m.group(2));
-    }
-
-    private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return collector.rejected().stream().map(r -> r.getString("reason")).distinct().toList();
     }
 }

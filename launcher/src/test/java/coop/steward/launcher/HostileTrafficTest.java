@@ -3,16 +3,10 @@ package coop.steward.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.testsupport.RawMqtt;
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,8 +20,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -55,26 +47,19 @@ class HostileTrafficTest {
     @org.junit.jupiter.api.io.TempDir
     Path tmp;
     private BrokerKind.Running broker;
-    private Vertx vertx;
-    private Collector collector;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private RunningCollector collector;
 
     private void start(BrokerKind kind) throws Exception {
         broker = kind.start(tmp.resolve("broker"));
-        vertx = Vertx.vertx();
         IngestSettings ingest = new IngestSettings(broker.url(), "hostile-test-collector", null, null, 2_000, 20_000);
-        collector = Collector.start(vertx, new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("store")))
-                .await(30, TimeUnit.SECONDS);
+        collector = RunningCollector.start(new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("store")));
         await().atMost(WAIT).until(() -> get("/health").statusCode() == 200);
     }
 
     @AfterEach
     void stop() throws Exception {
         if (collector != null) {
-            collector.stop().await(10, TimeUnit.SECONDS);
-        }
-        if (vertx != null) {
-            vertx.close().await(10, TimeUnit.SECONDS);
+            collector.close();
         }
         if (broker != null) {
             broker.close();
@@ -302,15 +287,11 @@ class HostileTrafficTest {
     }
 
     private long storedCount(String device) throws Exception {
-        return new JsonObject(get("/api/v1/series?site=" + SITE + "&device=" + device
-                + "&sensor=soil-a&from=0&to=" + (System.currentTimeMillis() + 86_400_000L) + "&limit=1000000").body())
-                .getJsonArray("t").size();
+        return collector.storedCount(SITE, device, "soil-a");
     }
 
     private List<JsonObject> rejected() throws Exception {
-        List<JsonObject> list = new ArrayList<>();
-        new JsonArray(get("/api/v1/rejected").body()).forEach(r -> list.add((JsonObject) r));
-        return list;
+        return collector.rejected();
     }
 
     private List<String> rejectedTopics() throws Exception {
@@ -318,13 +299,10 @@ class HostileTrafficTest {
     }
 
     private long metric(String name) throws Exception {
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*})? ([0-9.E+]+)$").matcher(get("/metrics").body());
-        assertThat(m.find()).as(name + " in /metrics").isTrue();
-        return (long) Double.parseDouble(m.group(2));
+        return collector.metric(name);
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.httpPort() + path))
-                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        return collector.get(path);
     }
 }

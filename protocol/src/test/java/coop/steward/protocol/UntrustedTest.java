@@ -28,6 +28,12 @@ class UntrustedTest {
     }
 
     @Test
+    void aNewline_cannotStartAForgedLogLine() {
+        assertThat(Untrusted.cut("c-1\n2026-12-03 14:00:00 INFO valve closes: all is well", 200))
+                .isEqualTo("c-1\\u000A2026-12-03 14:00:00 INFO valve closes: all is well").doesNotContain("\n");
+    }
+
+    @Test
     void aCut_neverSplitsAnEscapeOrACharacterPair() {
         assertThat(Untrusted.cut("ab\u0001", 7)).isEqualTo("ab\u2026");
         assertThat(Untrusted.cut("ab\u0001", 8)).isEqualTo("ab\\u0001");

@@ -3,7 +3,7 @@ package coop.steward.agent.actuator;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import coop.steward.agent.sensor.Board;
 import coop.steward.config.ActuatorConfig;
-import coop.steward.protocol.Printable;
+import coop.steward.protocol.Untrusted;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -126,8 +126,8 @@ public final class Actuators implements AutoCloseable {
         try {
             command = Command.parse(payload);
         } catch (Command.Invalid e) {
-            LOG.warn("refused a command{}: {}", e.id() == null ? "" : " " + Printable.cut(e.id(), MAX_LOGGED_ID),
-                    Printable.cut(e.getMessage(), MAX_LOGGED));
+            LOG.warn("refused a command{}: {}", e.id() == null ? "" : " " + Untrusted.cut(e.id(), MAX_LOGGED_ID),
+                    Untrusted.cut(e.getMessage(), MAX_LOGGED));
             return CommandAck.refused(e.id(), e.getMessage(), null);
         }
         if (retained) {
@@ -142,8 +142,8 @@ public final class Actuators implements AutoCloseable {
         CommandAck ack = carryOut(command);
         recent.put(command.id(), ack);
         if (ack.outcome().equals(CommandAck.REFUSED)) {
-            LOG.warn("refused command {}: {}", Printable.cut(command.id(), MAX_LOGGED_ID),
-                    Printable.cut(ack.reason(), MAX_LOGGED));
+            LOG.warn("refused command {}: {}", Untrusted.cut(command.id(), MAX_LOGGED_ID),
+                    Untrusted.cut(ack.reason(), MAX_LOGGED));
         }
         return ack;
     }
@@ -152,7 +152,7 @@ public final class Actuators implements AutoCloseable {
         Valve valve = valves.get(command.actuator());
         if (valve == null) {
             String known = valves.isEmpty() ? "it has none" : "it has " + String.join(", ", valves.keySet());
-            return CommandAck.refused(command.id(), "no actuator '" + Printable.cut(command.actuator(), MAX_ECHOED)
+            return CommandAck.refused(command.id(), "no actuator '" + Untrusted.cut(command.actuator(), MAX_ECHOED)
                     + "' on this device; " + known, null);
         }
         if (command.t() != null && clock.millis() - command.t() > STALE_AFTER.toMillis()) {
@@ -161,7 +161,7 @@ public final class Actuators implements AutoCloseable {
                     + "is not carried out late", valve.isOpen());
         }
         if (command.action().equals(Command.CLOSE)) {
-            valve.close("command " + Printable.cut(command.id(), MAX_LOGGED_ID));
+            valve.close("command " + Untrusted.cut(command.id(), MAX_LOGGED_ID));
             return CommandAck.done(command.id(), valve.isOpen());
         }
         Duration maxOpen = valve.config().maxOpen();
@@ -203,7 +203,7 @@ public final class Actuators implements AutoCloseable {
         }
         if (attempt >= ACK_TRIES) {
             LOG.warn("could not send a cmd/ack after {} tries: {}", attempt,
-                    Printable.cut(new String(ack, StandardCharsets.UTF_8), MAX_LOGGED));
+                    Untrusted.cut(new String(ack, StandardCharsets.UTF_8), MAX_LOGGED));
             return;
         }
         try {

@@ -1,6 +1,6 @@
 package coop.steward.agent.actuator;
 
-import coop.steward.protocol.Printable;
+import coop.steward.protocol.Untrusted;
 import coop.steward.protocol.WireJson;
 import java.io.IOException;
 import java.util.Locale;
@@ -80,6 +80,6 @@ record Command(String id, String actuator, String action, Double seconds, Long t
         }
         String written = value instanceof String text ? "\"" + text + "\""
                 : String.valueOf(value).toLowerCase(Locale.ROOT);
-        return Printable.cut(written, Actuators.MAX_ECHOED);
+        return Untrusted.cut(written, Actuators.MAX_ECHOED);
     }
 }

@@ -4,7 +4,7 @@ import coop.steward.config.ConfigException;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
 import coop.steward.protocol.ConfigAck;
-import coop.steward.protocol.Printable;
+import coop.steward.protocol.Untrusted;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -127,7 +127,7 @@ public final class LastGoodConfig {
             List<String> refused = PushRules.refusals(fromFile, candidate);
             if (!refused.isEmpty()) {
                 LOG.info("{}: starting with {}: the last pushed config {} does what a push may not: {}", name,
-                        configFile, lastGood, Printable.cut(String.join("; ", refused), RemoteConfig.MAX_LOGGED));
+                        configFile, lastGood, Untrusted.cut(String.join("; ", refused), RemoteConfig.MAX_LOGGED));
                 return Start.of(fromFile, configFile);
             }
             LOG.info("{}: starting with the last pushed config {}, which is newer than {}", name, lastGood,
@@ -135,7 +135,7 @@ public final class LastGoodConfig {
             return Start.of(candidate, lastGood);
         } catch (IOException | ConfigException e) {
             LOG.warn("{}: cannot use the last pushed config {} ({}); starting with {}", name, lastGood,
-                    Printable.cut(e.getMessage(), RemoteConfig.MAX_LOGGED), configFile);
+                    Untrusted.cut(e.getMessage(), RemoteConfig.MAX_LOGGED), configFile);
             return Start.of(fromFile, configFile);
         }
     }

@@ -5,7 +5,7 @@ import coop.steward.config.ConfigException;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
 import coop.steward.protocol.ConfigAck;
-import coop.steward.protocol.Printable;
+import coop.steward.protocol.Untrusted;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -207,7 +207,7 @@ public final class RemoteConfig {
 
     private ConfigAck rejected(String name, String hash, List<String> errors) {
         // The errors quote the pushed text, which anyone on the broker wrote.
-        LOG.warn("{}: rejected the pushed config {}: {}", name, hash, Printable.cut(String.join("; ", errors),
+        LOG.warn("{}: rejected the pushed config {}: {}", name, hash, Untrusted.cut(String.join("; ", errors),
                 MAX_LOGGED));
         return ConfigAck.rejected(hash, errors);
     }

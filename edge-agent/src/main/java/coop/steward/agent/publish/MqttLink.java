@@ -3,10 +3,10 @@ package coop.steward.agent.publish;
 import coop.steward.config.MqttSettings;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.ConfigAck;
-import coop.steward.protocol.Printable;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
+import coop.steward.protocol.Untrusted;
 import coop.steward.protocol.WireJson;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -257,7 +257,7 @@ public final class MqttLink implements AutoCloseable {
             } catch (RuntimeException e) {
                 // Paho drops the connection when this throws, and the broker would hand the message back for ever.
                 LOG.error("{}/{}: could not handle a message on {}; it is dropped", site, device,
-                        Printable.cut(topic, MAX_LOGGED), e);
+                        Untrusted.cut(topic, MAX_LOGGED), e);
             }
         }
 
@@ -289,8 +289,8 @@ public final class MqttLink implements AutoCloseable {
                 listener.acknowledged(WireJson.decodeAck(payload));
             } catch (IllegalArgumentException e) {
                 // The parser's complaint quotes the payload.
-                LOG.warn("{}/{}: ignoring a malformed ack on {}: {}", site, device, Printable.cut(topic, MAX_LOGGED),
-                        Printable.cut(e.getMessage(), MAX_LOGGED));
+                LOG.warn("{}/{}: ignoring a malformed ack on {}: {}", site, device, Untrusted.cut(topic, MAX_LOGGED),
+                        Untrusted.cut(e.getMessage(), MAX_LOGGED));
             }
         }
 
@@ -299,7 +299,7 @@ public final class MqttLink implements AutoCloseable {
                 return false;
             }
             LOG.warn("{}/{}: dropped a message of {} bytes on {} unread: at most {} bytes are read there", site, device,
-                    payload.length, Printable.cut(topic, MAX_LOGGED), max);
+                    payload.length, Untrusted.cut(topic, MAX_LOGGED), max);
             return true;
         }
 

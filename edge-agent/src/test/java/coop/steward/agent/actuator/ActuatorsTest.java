@@ -141,11 +141,11 @@ class ActuatorsTest {
                     + "\\u001b[2J" + "p".repeat(10_000) + "\",\"action\":\"close\"}");
 
             assertThat(log.list).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
-                    .startsWith("refused command c-1\\u000a12:00:00.000 INFO valve closes: no actuator "
-                            + "'\\\\u001b[2Jppp")
+                    .startsWith("refused command c-1\\u000A12:00:00.000 INFO valve closes: no actuator "
+                            + "'\\u001B[2Jppp")
                     .doesNotContain("\n", "\u001b")
                     .hasSizeLessThan(400);
-            assertThat(ack).contains("no actuator '\\\\u001b[2Jppp").hasSizeLessThan(300);
+            assertThat(ack).contains("no actuator '\\\\u001B[2Jppp").hasSizeLessThan(300);
         } finally {
             logger.detachAppender(log);
         }

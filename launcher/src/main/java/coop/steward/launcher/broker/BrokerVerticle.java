@@ -1,5 +1,6 @@
 package coop.steward.launcher.broker;
 
+import coop.steward.protocol.Untrusted;
 import io.netty.handler.codec.mqtt.MqttConnectReturnCode;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -186,7 +187,7 @@ final class BrokerVerticle extends VerticleBase {
         int qos = message.qosLevel().value();
         if (!TopicFilter.isValidTopic(message.topicName())) {
             LOG.warn("{} published to '{}', which is not a topic one may publish to; closing its connection",
-                    from.clientId, message.topicName());
+                    Untrusted.cut(from.clientId, 80), Untrusted.cut(message.topicName(), 160));
             closeQuietly(endpoint);
             return;
         }
@@ -196,11 +197,11 @@ final class BrokerVerticle extends VerticleBase {
         }
         if (!access.mayPublish(from.clientId, message.topicName())) {
             // As Mosquitto: acknowledged and dropped, so that a client learns nothing of what others may do.
-            LOG.debug("{} may not publish on {}; dropped", from.clientId, message.topicName());
+            LOG.debug("{} may not publish on {}; dropped", from.clientId, Untrusted.cut(message.topicName(), 160));
         } else if (message.payload().length() > limits.maxPayloadBytes()) {
             // As Mosquitto's message_size_limit: acknowledged and dropped, the sender stays connected.
             LOG.warn("Dropped a message of {} bytes from {} on {}: the limit is {} bytes", message.payload().length(),
-                    from.clientId, message.topicName(), limits.maxPayloadBytes());
+                    Untrusted.cut(from.clientId, 80), Untrusted.cut(message.topicName(), 160), limits.maxPayloadBytes());
         } else {
             route(new Message(message.topicName(), message.payload(), qos, message.isRetain()));
         }
@@ -228,7 +229,8 @@ final class BrokerVerticle extends VerticleBase {
                 if (!session.deliver(message.at(Math.min(granted, Math.min(1, message.qos())), false),
                         limits.maxQueuedBytes())) {
                     LOG.warn("Dropped a message on {} for {}, which is not taking what it is sent ({} bytes wait "
-                            + "for it)", message.topic(), session.clientId, session.queuedBytes);
+                            + "for it)", Untrusted.cut(message.topic(), 160), Untrusted.cut(session.clientId, 80),
+                            session.queuedBytes);
                 }
             } catch (RuntimeException e) {
                 // One subscriber's broken connection must not keep the message from the others, or its PUBACK.
