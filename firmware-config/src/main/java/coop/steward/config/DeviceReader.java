@@ -33,6 +33,11 @@ final class DeviceReader {
         top.allowOnly("site", "device", "mqtt", "publish", "storage", "simulation", "sensors", "actuators");
         String site = requiredId(top, "site", "site: food-forest");
         String device = requiredId(top, "device", "device: bed-1");
+        if (Ids.ALERTS.equals(device)) {
+            top.error("device", "'alerts' cannot be a device id: steward/v1/{site}/alerts/ is where the site's alerts "
+                    + "are published; give the device another id, e.g. 'alerts-panel'");
+            device = null;
+        }
         MqttSettings mqtt = mqtt(top.requiredBlock("mqtt", "mqtt: {url: tcp://localhost:1883}"));
         PublishSettings publish = publish(top.block("publish"));
         Block storage = top.block("storage");
@@ -89,8 +94,14 @@ final class DeviceReader {
                 (long) MqttSettings.DEFAULT_KEEP_ALIVE_SECONDS);
         int mark = problems.count();
         TlsFiles tls = tls(block, url);
+        String username = block.text("username");
+        if (username != null && !MqttSettings.USERNAME.matcher(username).matches()) {
+            // Not repeated: it goes into the broker's password and ACL files, where a line break would add rules.
+            block.error("username", "a user name is 1 to 128 characters of letters, digits, '.', '_' and '-', "
+                    + "starting with a letter or digit (bin/steward identities names devices site.device)");
+        }
         return keepAlive == null || !problems.noneSince(mark) ? null
-                : new MqttSettings(url, block.text("username"), passwordEnv, keepAlive.intValue(), tls);
+                : new MqttSettings(url, username, passwordEnv, keepAlive.intValue(), tls);
     }
 
     /** Files are checked when the agent starts, not here: a config is often validated away from its device. */

@@ -1,5 +1,7 @@
 package coop.steward.config;
 
+import java.util.regex.Pattern;
+
 /**
  * How the agent reaches its broker.
  *
@@ -12,6 +14,8 @@ package coop.steward.config;
  */
 public record MqttSettings(String url, String username, String passwordEnv, int keepAliveSeconds, TlsFiles tls) {
     public static final int DEFAULT_KEEP_ALIVE_SECONDS = 30;
+    /** What a broker account may be called: safe in Mosquitto's password and ACL files and in a file name. */
+    public static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     public MqttSettings(String url, String username, String passwordEnv, int keepAliveSeconds) {
         this(url, username, passwordEnv, keepAliveSeconds, null);

@@ -50,11 +50,12 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("%nSteward demo is running: a food forest (bed-1, bed-2, bed-3) and a solar site (array-1, "
                         + "array-2).%n"
                         + "  Dashboard:   http://%s:%d/%n"
-                        + "  MQTT broker: tcp://%s:%d   (watch it: mosquitto_sub -p %d -t 'steward/v1/#' -v)%n"
+                        + "  MQTT broker: tcp://%s:%d%s%n"
                         + "  Data:        %s%n"
                         + "%s%n"
                         + "Press Ctrl-C to stop; the data is kept for the next start.%n%n",
-                where, demo.httpPort(), where, demo.brokerPort(), demo.brokerPort(),
+                where, demo.httpPort(), where, demo.brokerPort(), demo.identities().isPresent() ? ""
+                        : "   (watch it: mosquitto_sub -p " + demo.brokerPort() + " -t 'steward/v1/#' -v)",
                 data.toAbsolutePath().normalize(), demo.identities().map(accounts -> String.format(
                         "Open to your network (--lan): the broker takes only the accounts in %s%n(operator.env "
                         + "there for config push), but the dashboard has no sign-in yet: use it on a network you "

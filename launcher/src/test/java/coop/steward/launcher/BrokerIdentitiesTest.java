@@ -137,9 +137,26 @@ class BrokerIdentitiesTest {
 
     @ParameterizedTest
     @EnumSource(Kind.class)
+    void onlyTheOperator_sendsConfigsAndCommands_notTheCollector(Kind kind) throws Exception {
+        start(kind);
+        List<String> heardByA = listen(account("food-forest.bed-a"), A + "cmd", A + "config");
+
+        publish(account("collector"), A + "cmd", "the collector's command");
+        publish(account("collector"), A + "config", "the collector's config");
+        publish(account("operator"), A + "config", "the operator's config");
+
+        await().atMost(WAIT).until(() -> heardByA.size() == 1);
+        assertThat(heardByA).containsExactly(A + "config: the operator's config");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Kind.class)
     void aDevice_cannotHearAnothersCommands_norForgeItsAcks(Kind kind) throws Exception {
         start(kind);
-        List<String> heardByA = listen(account("food-forest.bed-a"), A + "readings/ack", A + "cmd");
+        // Retained before anyone subscribes: the broker hands it to whoever subscribes later, if they may read it.
+        account("operator").publish(A + "config", "a's retained config".getBytes(StandardCharsets.UTF_8), 1, true);
+        List<String> heardByA = listen(account("food-forest.bed-a"), A + "readings/ack", A + "cmd", A + "config");
+        await().atMost(WAIT).until(() -> heardByA.size() == 1);
         MqttClient b = account("food-forest.bed-b");
         List<String> heardByB = new CopyOnWriteArrayList<>();
         for (String filter : List.of(A + "cmd", A + "readings/ack", A + "#", "steward/v1/#", "#")) {
@@ -150,13 +167,13 @@ class BrokerIdentitiesTest {
             }
         }
 
-        publish(b, A + "readings/ack", "{\"v\": 1, \"acks\": [{\"from\": 0, \"to\": 1000000}]}");
+        publish(b, A + "readings/ack", "{\"v\": 1, \"seq\": [[0, 1000000]]}");
         publish(account("collector"), A + "readings/ack", "the collector's ack");
         publish(account("operator"), A + "cmd", "the operator's command");
 
-        await().atMost(WAIT).until(() -> heardByA.size() == 2);
-        assertThat(heardByA).containsExactly(A + "readings/ack: the collector's ack",
-                A + "cmd: the operator's command");
+        await().atMost(WAIT).until(() -> heardByA.size() == 3);
+        assertThat(heardByA).containsExactly(A + "config: a's retained config",
+                A + "readings/ack: the collector's ack", A + "cmd: the operator's command");
         assertThat(heardByB).as("b heard nothing of a's").isEmpty();
     }
 

@@ -138,6 +138,24 @@ class BrokerTlsTest {
                 .until(() -> health(collector) == 503 && heard.isEmpty());
     }
 
+    @Test
+    void aCertificateFromTheRightCa_forAnotherName_isRefused() throws Exception {
+        Certificates.Issued elsewhere = ca.serverNamed("elsewhere", "broker.elsewhere.example");
+        int tlsPort = FreePort.find();
+        MosquittoBroker broker = MosquittoBroker.start(tmp.resolve("elsewhere"), "listener " + tlsPort
+                + " 127.0.0.1", "certfile " + elsewhere.certFile(), "keyfile " + elsewhere.keyFile());
+        closing.push(broker);
+        String url = "ssl://127.0.0.1:" + tlsPort;
+
+        Collector collector = collector(url, null, new TlsFiles(ca.certFile(), null, null));
+        int pushed = execute("config", "push", deviceConfig(tlsPort, false).toString(), "--mqtt", url,
+                "--mqtt-ca", ca.certFile().toString(), "--timeout", "5");
+
+        assertThat(pushed).isEqualTo(4);
+        assertThat(err.toString()).contains("it did not prove who it is");
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> health(collector) == 503);
+    }
+
     private Collector collector(String url, String password, TlsFiles tls) throws Exception {
         Vertx vertx = Vertx.vertx();
         closing.push(() -> vertx.close().await(10, TimeUnit.SECONDS));

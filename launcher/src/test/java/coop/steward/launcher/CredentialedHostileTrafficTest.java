@@ -185,7 +185,7 @@ class CredentialedHostileTrafficTest {
                     case 4 -> window.send(topic("good-1", "readings"), readings("good-1", 1_000_000 + m,
                             T0 - 3_600_000 - m * 1_000L, 5, "soil-a"));
                     default -> window.send(topic("good-1", m % 12 == 5 ? "readings/ack" : "cmd"),
-                            "{\"v\": 1, \"acks\": [{\"from\": 0, \"to\": 1000000}]}".getBytes(StandardCharsets.UTF_8));
+                            "{\"v\": 1, \"seq\": [[0, 1000000]]}".getBytes(StandardCharsets.UTF_8));
                 }
             }
         }

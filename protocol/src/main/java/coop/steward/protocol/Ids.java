@@ -3,6 +3,11 @@ package coop.steward.protocol;
 /** Site, device and sensor identifiers: matched exactly, never trimmed or lower-cased. */
 public final class Ids {
     private static final int MAX_LENGTH = 64;
+    /**
+     * Not a device: {@code steward/v1/{site}/alerts/...} are the alerts' topics, and a device of that id would share
+     * them, so an account allowed the alerts could send that device commands and configs.
+     */
+    public static final String ALERTS = "alerts";
 
     private Ids() {
     }

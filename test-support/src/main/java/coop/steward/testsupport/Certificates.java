@@ -73,6 +73,11 @@ public final class Certificates {
                 "localhost")}));
     }
 
+    /** A server's certificate for another name than this machine's, as a broker elsewhere would show. */
+    public Issued serverNamed(String fileName, String dnsName) {
+        return issue(fileName, new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+    }
+
     /** A client's certificate. */
     public Issued client(String fileName) {
         return issue(fileName, null);

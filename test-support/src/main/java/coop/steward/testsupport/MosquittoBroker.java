@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 public final class MosquittoBroker implements AutoCloseable {
     private static final Path BINARY = Path.of("/usr/sbin/mosquitto");
     /** The delivery settings docs/deployment.md gives a collector's broker. */
-    public static final List<String> AS_DEPLOYED = List.of("max_queued_messages 10000000", "max_queued_bytes 536870912",
-            "max_inflight_messages 1000", "set_tcp_nodelay true", "message_size_limit 1048576");
+    public static final List<String> AS_DEPLOYED = List.of("autosave_interval 60", "max_queued_messages 10000000",
+            "max_queued_bytes 536870912", "max_inflight_messages 1000", "message_size_limit 1048576",
+            "set_tcp_nodelay true");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(15);
 
     private final Path dir;

@@ -11,7 +11,7 @@ import java.util.List;
  * What a config pushed over MQTT may not do, against the config file on the device. Whoever can publish to the
  * broker can push one, so a push cannot cut the device off (site, device, broker), lose its outbox (storage
  * folder), wear out its SD card or flood the broker (sampling or flushing faster than once a second), or fill its
- * disk (a larger outbox than the file allows). Whoever can edit the file on the device can set any of these.
+ * disk (a larger outbox than the file allows), nor touch its valves' pins and safety limits. Whoever can edit the file on the device can set any of these.
  */
 public final class PushRules {
     /** The fastest a pushed config may sample a sensor. */
@@ -41,6 +41,12 @@ public final class PushRules {
             refused.add("storage.dir: a pushed config cannot move the device's storage folder (" + next.storageDir()
                     + "; it is " + local.storageDir() + "), where its outbox is; change it in the config file on "
                     + "the device");
+        }
+        if (!next.actuators().equals(local.actuators())) {
+            // Also keeps an older last-good.yaml from bringing back other pins or a looser duty cycle at start.
+            refused.add("actuators: a pushed config cannot change the valves and pumps (their pins and safety "
+                    + "limits); change them in the config file on the device and restart the agent, which closes "
+                    + "every valve");
         }
         if (next.maxOutboxReadings() > local.maxOutboxReadings()) {
             refused.add("storage.maxOutboxReadings: a pushed config may keep at most the " + local.maxOutboxReadings()

@@ -167,6 +167,23 @@ class RemoteConfigTest {
     }
 
     @Test
+    void aPushThatChangesTheValves_isRejected_soNoPinOrLooserDutyCycleComesFromTheBroker() {
+        DeviceConfig before = agent.current;
+        String valve = "actuators:\n  - {id: valve, kind: valve_state, gpio: 27, activeHigh: true, "
+                + "maxOpenSeconds: 1800, intervalSeconds: 60, minClosedSeconds: 0}\nsensors:";
+
+        remote.received(bytes(yaml(10).replace("sensors:", valve)), false);
+
+        assertThat(agent.runs).isEmpty();
+        assertThat(agent.current).isEqualTo(before);
+        assertThat(agent.acks).singleElement().satisfies(ack -> {
+            assertThat(ack.outcome()).isEqualTo(ConfigAck.REJECTED);
+            assertThat(ack.errors()).singleElement().asString()
+                    .startsWith(TOPIC + ": actuators: a pushed config cannot change the valves and pumps");
+        });
+    }
+
+    @Test
     void aSmallerOutboxThanTheFileAllows_andSlowerSampling_areApplied() {
         byte[] pushed = bytes(yaml(3600).replace("storage: {dir: ", "storage: {maxOutboxReadings: 5000, dir: "));
 

@@ -146,7 +146,7 @@ final class BrokerVerticle extends VerticleBase {
                     saidGoodbye[0] = true;
                     leave(session, endpoint, gone, false);
                 })
-                .exceptionHandler(e -> LOG.debug("{}: {}", session.clientId, e.toString()))
+                .exceptionHandler(e -> LOG.debug("{}: {}", Untrusted.cut(session.clientId, 80), e.toString()))
                 .closeHandler(v -> leave(session, endpoint, gone, !saidGoodbye[0]));
         endpoint.accept(present);
         if (present) {
@@ -197,7 +197,8 @@ final class BrokerVerticle extends VerticleBase {
         }
         if (!access.mayPublish(from.clientId, message.topicName())) {
             // As Mosquitto: acknowledged and dropped, so that a client learns nothing of what others may do.
-            LOG.debug("{} may not publish on {}; dropped", from.clientId, Untrusted.cut(message.topicName(), 160));
+            LOG.debug("{} may not publish on {}; dropped", Untrusted.cut(from.clientId, 80),
+                    Untrusted.cut(message.topicName(), 160));
         } else if (message.payload().length() > limits.maxPayloadBytes()) {
             // As Mosquitto's message_size_limit: acknowledged and dropped, the sender stays connected.
             LOG.warn("Dropped a message of {} bytes from {} on {}: the limit is {} bytes", message.payload().length(),
@@ -234,7 +235,8 @@ final class BrokerVerticle extends VerticleBase {
                 }
             } catch (RuntimeException e) {
                 // One subscriber's broken connection must not keep the message from the others, or its PUBACK.
-                LOG.debug("Could not deliver on {} to {}: {}", message.topic(), session.clientId, e.toString());
+                LOG.debug("Could not deliver on {} to {}: {}", Untrusted.cut(message.topic(), 160),
+                        Untrusted.cut(session.clientId, 80), e.toString());
             }
         }
     }

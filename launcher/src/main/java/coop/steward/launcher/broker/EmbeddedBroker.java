@@ -55,7 +55,9 @@ public final class EmbeddedBroker implements AutoCloseable {
      */
     public static EmbeddedBroker start(String host, int port, Path dataDir, BrokerAccess access) throws IOException {
         Files.createDirectories(dataDir);
-        Path stateFile = dataDir.resolve("broker-state.bin");
+        // Sessions and retained messages made while anyone could connect must not reach devices once only accounts
+        // may: a retained config an anonymous client left, or a session someone opened under a device's name.
+        Path stateFile = dataDir.resolve(access == BrokerAccess.OPEN ? "broker-state.bin" : "broker-state-accounts.bin");
         BrokerState.Snapshot saved = BrokerState.read(stateFile);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1));
         BrokerVerticle broker = new BrokerVerticle(host, port,

@@ -1,7 +1,9 @@
 package coop.steward.launcher.identity;
 
 import coop.steward.config.DeviceConfig;
+import coop.steward.config.MqttSettings;
 import coop.steward.protocol.Channel;
+import coop.steward.protocol.Ids;
 import coop.steward.protocol.Topics;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,6 +30,15 @@ public final class Identities {
         for (DeviceConfig device : devices) {
             String name = device.site() + "/" + device.device();
             String username = username(device);
+            if (Ids.ALERTS.equals(device.device())) {
+                throw new IllegalArgumentException("device " + name + ": 'alerts' cannot be a device id, since "
+                        + "steward/v1/" + device.site() + "/alerts/ is where the site's alerts are published");
+            }
+            // Checked again here, not only by the config loader: these names are written into the broker's files.
+            if (!MqttSettings.USERNAME.matcher(username).matches()) {
+                throw new IllegalArgumentException("device " + name + ": its mqtt.username is not a user name a "
+                        + "broker file can hold; use 1 to 128 letters, digits, '.', '_' and '-'");
+            }
             String earlier = taken.putIfAbsent(username, name);
             if (earlier != null) {
                 throw new IllegalArgumentException(earlier.equals(name)

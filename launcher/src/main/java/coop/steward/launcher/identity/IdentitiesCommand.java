@@ -88,10 +88,10 @@ public final class IdentitiesCommand implements Callable<Integer> {
             written.created().forEach(name -> out.println("new account " + name + ": "
                     + folder.accountFile(name)));
             written.kept().forEach(name -> out.println("kept account " + name + " (its password is unchanged)"));
-            if (!written.brokerCanRead()) {
-                out.println("This machine has no 'mosquitto' group: on the broker's machine, give it the password "
-                        + "file with chgrp mosquitto " + folder.dir().resolve("mosquitto/passwords") + " && chmod 640 "
-                        + folder.dir().resolve("mosquitto/passwords"));
+            if (written.brokerCannotRead() != null) {
+                Path passwords = folder.dir().resolve("mosquitto/passwords");
+                out.println(written.brokerCannotRead() + ": chgrp mosquitto " + passwords + " && chmod 640 "
+                        + passwords);
             }
             out.println("Mosquitto configuration: " + written.mosquittoConf()
                     + "\nInstall it as docs/security.md shows; keep " + outDir.toAbsolutePath().normalize()

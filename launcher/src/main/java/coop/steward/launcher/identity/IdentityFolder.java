@@ -31,7 +31,8 @@ public final class IdentityFolder {
     }
 
     /** What one generation did, for the person who ran it. */
-    public record Written(List<String> created, List<String> kept, Path mosquittoConf, boolean brokerCanRead) {
+    /** @param brokerCannotRead why Mosquitto could not read the password file as it is, or null when it can */
+    public record Written(List<String> created, List<String> kept, Path mosquittoConf, String brokerCannotRead) {
     }
 
     public Path accountFile(String username) {
@@ -72,11 +73,11 @@ public final class IdentityFolder {
                 passwords.put(account.username(), password);
             }
             writeSecret(passwordFile(), MosquittoFiles.passwordFile(accounts, passwords));
-            boolean brokerCanRead = letMosquittoRead(passwordFile());
+            String brokerCannotRead = letMosquittoRead(passwordFile());
             Files.writeString(aclFile(), MosquittoFiles.aclFile(accounts), StandardCharsets.UTF_8);
             Files.writeString(mosquittoConf(), MosquittoConf.text(passwordFile(), aclFile(), listeners),
                     StandardCharsets.UTF_8);
-            return new Written(created, kept, mosquittoConf(), brokerCanRead);
+            return new Written(created, kept, mosquittoConf(), brokerCannotRead);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the identities in " + dir + " (" + e.getMessage() + ")", e);
         }
@@ -118,17 +119,22 @@ public final class IdentityFolder {
 
     /**
      * Mosquitto reads its password file after it has become the {@code mosquitto} user, so the file is given to that
-     * group where it exists (on the broker's machine); false when it could not be.
+     * group where it exists (on the broker's machine); else why not, as the start of a sentence.
      */
-    private static boolean letMosquittoRead(Path file) {
+    private static String letMosquittoRead(Path file) {
+        GroupPrincipal group;
         try {
-            GroupPrincipal group = file.getFileSystem().getUserPrincipalLookupService()
-                    .lookupPrincipalByGroupName("mosquitto");
+            group = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName("mosquitto");
+        } catch (IOException | UnsupportedOperationException e) {
+            return "This machine has no 'mosquitto' group: on the broker's machine, give it the password file";
+        }
+        try {
             Files.getFileAttributeView(file, PosixFileAttributeView.class).setGroup(group);
             Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r-----"));
-            return true;
+            return null;
         } catch (IOException | UnsupportedOperationException e) {
-            return false;
+            return "This user may not give the password file to the 'mosquitto' group (" + e.getMessage()
+                    + "); run this as root, or give it yourself";
         }
     }
 

@@ -1,0 +1,68 @@
+package coop.steward.launcher.identity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import coop.steward.config.DeviceConfig;
+import coop.steward.config.MqttSettings;
+import coop.steward.config.PublishSettings;
+import coop.steward.config.SimulationSettings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IdentitiesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aUserNameThatWouldAddLinesToTheBrokersFiles_isRefused_evenFromAConfigMadeInCode() {
+        DeviceConfig evil = device("bed-1", "evil\nuser evil\ntopic readwrite #");
+
+        assertThatThrownBy(() -> Identities.of(List.of(evil))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not a user name a broker file can hold");
+    }
+
+    @Test
+    void twoDevicesUnderOneUserName_areRefused_sayingWhich() {
+        assertThatThrownBy(() -> Identities.of(List.of(device("bed-1", "shared"), device("bed-2", "shared"))))
+                .hasMessageContaining("devices food-forest/bed-1 and food-forest/bed-2 would both log in as 'shared'");
+    }
+
+    @Test
+    void aPasswordHashedByMosquittoPasswd_isRecognised_andAWrongOneIsNot() throws Exception {
+        Path file = tmp.resolve("passwords");
+        Process process = new ProcessBuilder("mosquitto_passwd", "-c", "-b", file.toString(), "alice", "s3cret")
+                .redirectErrorStream(true).start();
+        assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        String hash = Files.readString(file, StandardCharsets.UTF_8).strip().substring("alice:".length());
+
+        assertThat(PasswordHash.matches("s3cret", hash)).isTrue();
+        assertThat(PasswordHash.matches("s3cret!", hash)).isFalse();
+        assertThat(PasswordHash.matches("s3cret", PasswordHash.of("s3cret"))).isTrue();
+    }
+
+    @Test
+    void generatingAgain_keepsEveryPasswordAlreadyMade() {
+        IdentityFolder folder = new IdentityFolder(tmp.resolve("ids"));
+        folder.write(Identities.of(List.of(device("bed-1", null))), ListenerSettings.plain(1883, null));
+        String before = folder.password("food-forest.bed-1");
+
+        IdentityFolder.Written again = folder.write(Identities.of(List.of(device("bed-1", null), device("bed-2",
+                null))), ListenerSettings.plain(1883, null));
+
+        assertThat(folder.password("food-forest.bed-1")).isEqualTo(before);
+        assertThat(again.created()).containsExactly("food-forest.bed-2");
+        assertThat(again.kept()).contains("collector", "operator", "food-forest.bed-1");
+    }
+
+    private static DeviceConfig device(String id, String username) {
+        return new DeviceConfig("food-forest", id, new MqttSettings("tcp://localhost:1883", username, null, 30),
+                PublishSettings.DEFAULTS, Path.of("/tmp"), 1_000, new SimulationSettings(1, 51.5, 400),
+                List.of());
+    }
+}
