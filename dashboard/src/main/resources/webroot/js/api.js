@@ -33,6 +33,10 @@ async function request(path, options = {}) {
   } catch (error) {
     body = null;
   }
+  if (response.status === 401 && options.method !== 'DELETE') {
+    // Signed out, or never signed in: the sign-in page brings them back to this view.
+    location.assign(`signin.html${location.hash}`);
+  }
   if (!response.ok) {
     throw new ApiError(body && body.error ? body.error : `the collector answered HTTP ${response.status}`);
   }
@@ -50,6 +54,8 @@ function query(params) {
 }
 
 export const api = {
+  session: () => request('api/v1/session'),
+  signOut: () => request('api/v1/session', { method: 'DELETE' }),
   devices: () => request('api/v1/devices'),
   sites: () => request('api/v1/sites'),
   alerts: (params) => request(`api/v1/alerts${query(params)}`),

@@ -1,7 +1,8 @@
 // Steward dashboard: a view per URL fragment, each drawn from the collector's API and kept current.
 
-import { ApiError } from './api.js';
-import { el, render } from './dom.js';
+import { ApiError, api } from './api.js';
+import { button, el, render } from './dom.js';
+import { setPerson, signedIn } from './session.js';
 import { formatTime } from './format.js';
 import { connect } from './live.js';
 import { parse } from './router.js';
@@ -19,13 +20,26 @@ const CHECK_EVERY_MS = 5000;
 
 const state = { current: null, failingSince: null, renderId: 0 };
 
-function main() {
+async function main() {
   const nav = document.getElementById('nav');
   for (const [view, label] of NAV) {
     const a = el('a', 'nav-link', label);
     a.href = `#/${view}`;
     a.dataset.view = view;
     nav.append(a);
+  }
+  try {
+    setPerson(await api.session());
+  } catch (error) {
+    // Unreachable collector: the banner says so; a 401 has gone to the sign-in page.
+  }
+  const person = signedIn();
+  if (!person.open) {
+    nav.append(el('span', 'nav-person', el('span', 'nav-name', person.name), button('Sign out', 'secondary',
+      async () => {
+        await api.signOut().catch(() => null);
+        location.assign('signin.html');
+      })));
   }
   window.addEventListener('hashchange', show);
   show();

@@ -2,6 +2,7 @@ package coop.steward.collector;
 
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.http.HttpApi;
+import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.http.MalformedRequests;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
@@ -66,10 +67,11 @@ public final class Collector {
                 health, clock, alerts);
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
+        PeopleStore people = settings.accounts() ? PeopleStore.open(settings.dataDir()) : null;
         // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.
         return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
-                .requestHandler(api.router())
+                .requestHandler(api.router(people))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
                     store.close();

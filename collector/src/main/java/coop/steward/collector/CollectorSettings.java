@@ -15,13 +15,21 @@ import java.util.List;
  * Everything the collector needs to start, checked by whoever builds it from the command line. Readings go to
  * InfluxDB when {@code influx} is set, else to the embedded store in {@code dataDir} (which always holds the
  * alert state). {@code sites} are the sites whose time zone the config file gave; the others follow the
- * collector's own. {@code limits} bound the devices and series it keeps.
+ * collector's own. {@code limits} bound the devices and series it keeps. With {@code accounts}, the HTTP API and
+ * dashboard serve only people signed in with an account of {@code dataDir}'s people store; without, anyone who
+ * reaches them (the demo on 127.0.0.1).
  */
 public record CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
                                 Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
-                                List<SiteConfig> sites, Limits limits) {
+                                List<SiteConfig> sites, Limits limits, boolean accounts) {
     public CollectorSettings {
         sites = List.copyOf(sites);
+    }
+
+    public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
+                             Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
+                             List<SiteConfig> sites, Limits limits) {
+        this(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites, limits, false);
     }
 
     public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
@@ -48,12 +56,18 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
     /** These settings with the retention, alert rules, site time zones and limits of a collector config file. */
     public CollectorSettings with(CollectorConfig config) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
-                influx, config.sites(), config.limits());
+                influx, config.sites(), config.limits(), accounts);
+    }
+
+    /** These settings with sign-in required ({@code true}) or the API open to whoever reaches it. */
+    public CollectorSettings withAccounts(boolean required) {
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
+                limits, required);
     }
 
     /** These settings with readings stored in InfluxDB. */
     public CollectorSettings withInflux(InfluxSettings settings) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings, sites,
-                limits);
+                limits, accounts);
     }
 }

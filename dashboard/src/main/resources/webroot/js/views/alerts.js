@@ -3,6 +3,7 @@
 
 import { api } from '../api.js';
 import { button, el, link, render } from '../dom.js';
+import { may } from '../session.js';
 import { collator, formatDuration, formatTime } from '../format.js';
 import { onAlert } from '../live.js';
 import { go, href, withQuery } from '../router.js';
@@ -102,7 +103,7 @@ export function alertCard(alert, { zone = '', compact = false, onChange } = {}) 
   if (alert.note) card.append(el('p', 'alert-note', el('strong', null, 'Note: '), alert.note));
   const actions = el('div', 'alert-actions');
   if (alert.device) actions.append(link(chartHref(alert), 'button-link', 'Show the chart'));
-  if (alert.state === 'open') actions.append(ackControl(alert, compact, onChange, card));
+  if (alert.state === 'open' && may('steward', alert.site)) actions.append(ackControl(alert, compact, onChange, card));
   card.append(actions);
   return card;
 }

@@ -5,6 +5,7 @@ import coop.steward.agent.publish.MqttLogin;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.config.ConfigException;
@@ -49,6 +50,11 @@ final class CollectorCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker = new BrokerOptions();
 
+    @Option(names = "--open", description = {"serve the dashboard and API to anyone who reaches them, without "
+            + "sign-in: anyone on the network can then acknowledge alerts. Without it, people sign in with the "
+            + "accounts of bin/steward user, and the collector will not start before there is one"})
+    boolean open;
+
     @Override
     public Integer call() {
         if (!BROKER_URL.matcher(mqtt).matches()) {
@@ -85,12 +91,20 @@ final class CollectorCommand implements Callable<Integer> {
             e.errors().forEach(error -> System.err.println("  " + error));
             return 2;
         }
+        if (!open && PeopleStore.open(data).isEmpty()) {
+            System.err.println("No one can sign in yet, and the collector serves its dashboard and API to the whole "
+                    + "network: add the first admin with\n  bin/steward user add NAME --role admin --data " + data
+                    + "\nor start it with --open to serve without sign-in (anyone who reaches port " + http
+                    + " can then acknowledge alerts).");
+            return 2;
+        }
         Vertx vertx = Vertx.vertx();
         IngestSettings ingest = new IngestSettings(mqtt, "steward-collector", login.username(), login.password(),
                 2_000, 20_000).withTls(broker.files());
         Collector collector;
         try {
-            CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile);
+            CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile)
+                    .withAccounts(!open);
             collector = Collector.start(vertx, influx == null ? settings : settings.withInflux(influx))
                     .await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -99,7 +113,9 @@ final class CollectorCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("Steward collector: http://localhost:" + collector.httpPort() + "/ (broker " + mqtt
-                + ", data " + data.toAbsolutePath().normalize() + ")");
+                + ", data " + data.toAbsolutePath().normalize() + ")\n" + (open
+                ? "Open (--open): no sign-in; anyone who reaches it can acknowledge alerts."
+                : "Sign-in required, as the people of bin/steward user --data " + data + "."));
         UntilStopped.await(() -> {
             try {
                 collector.stop().await(10, TimeUnit.SECONDS);

@@ -3,6 +3,7 @@ package coop.steward.launcher;
 import coop.steward.agent.AgentCommand;
 import coop.steward.config.ConfigCommand;
 import coop.steward.launcher.identity.IdentitiesCommand;
+import coop.steward.launcher.people.UserCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 @Command(name = "steward", mixinStandardHelpOptions = true, version = "Steward 0.1.0",
         description = "Watches over food forests and small solar installations.",
         subcommands = {DemoCommand.class, CollectorCommand.class, AgentCommand.class, ConfigCommand.class,
-                IdentitiesCommand.class})
+                IdentitiesCommand.class, UserCommand.class})
 public final class Steward implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

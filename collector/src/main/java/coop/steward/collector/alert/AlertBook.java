@@ -133,6 +133,10 @@ final class AlertBook implements AlertSink {
         return acknowledge(id, null);
     }
 
+    Optional<Alert> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
     /**
      * A person acknowledged it, perhaps with a note (null for none). Acknowledging it again with a note replaces the
      * note and keeps the first acknowledgement's time. A resolved alert is answered as it is.

@@ -86,6 +86,11 @@ public final class Alerts implements CommitListener {
         return promise.future();
     }
 
+    /** The alert of that id, whatever its state; empty when there is none. */
+    public Future<Optional<Alert>> find(String id) {
+        return onContext(() -> verticle.book().get(id));
+    }
+
     /**
      * The alert, now acknowledged with the note (null for none), or as it was if it is resolved; empty when there
      * is no such alert. An acknowledged alert gets the new note.

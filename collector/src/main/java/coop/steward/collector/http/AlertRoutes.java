@@ -5,6 +5,7 @@ import coop.steward.collector.alert.AlertQuery;
 import coop.steward.collector.alert.AlertState;
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.config.Severity;
+import coop.steward.collector.people.Role;
 import io.vertx.core.MultiMap;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -105,7 +106,12 @@ final class AlertRoutes {
             ctx.fail(e);
             return;
         }
-        alerts.acknowledge(id, note).onComplete(ar -> {
+        alerts.find(id).compose(found -> {
+            if (found.isPresent()) {
+                Access.require(ctx, Role.STEWARD, found.get().site());
+            }
+            return alerts.acknowledge(id, note);
+        }).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());
                 return;

@@ -6,6 +6,7 @@ import coop.steward.collector.history.ValveSpans;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.HealthReports;
+import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.ReadingStore;
@@ -55,9 +56,11 @@ public final class HttpApi {
         this.blocking = new Blocking(vertx);
     }
 
-    public Router router() {
+    /** @param people whose accounts the API asks for, or null to serve anyone who reaches it */
+    public Router router(PeopleStore people) {
         Router router = Router.router(vertx);
         router.route().handler(MalformedRequests::checkAddress);
+        (people == null ? Access.open() : Access.accounts(people, blocking, clock)).mount(router);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         new DeviceRoutes(store, presence, deviceHealth, clock, blocking).mount(router);

@@ -1,0 +1,328 @@
+package coop.steward.collector.people;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * People, their roles, their sessions and their API tokens, in {@code people.db} beside the collector's other data:
+ * written by {@code bin/steward user} while the collector runs, and read by the collector at each request, so that a
+ * person added or removed counts at once. Only hashes of passwords, session ids and tokens are kept. Blocking: call
+ * it from a worker, never an event loop.
+ */
+public final class PeopleStore {
+    public static final String FILE = "people.db";
+    /** How long a sign-in lasts: a gardener's phone stays signed in for a season's month. */
+    public static final Duration SESSION = Duration.ofDays(30);
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Checked when the name is unknown, so that a wrong name takes as long as a wrong password. */
+    private static final String DUMMY_HASH = PasswordHashing.hash("no one has this password");
+
+    private final String url;
+
+    private PeopleStore(Path file) {
+        this.url = "jdbc:sqlite:" + file;
+    }
+
+    public static PeopleStore open(Path dataDir) {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot make the data folder " + dataDir + " (" + e.getMessage() + ")", e);
+        }
+        PeopleStore store = new PeopleStore(dataDir.resolve(FILE));
+        store.query(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA journal_mode=WAL");
+            }
+            return null;
+        });
+        store.update(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("CREATE TABLE IF NOT EXISTS person (name TEXT PRIMARY KEY, password TEXT NOT NULL, "
+                        + "created INTEGER NOT NULL)");
+                statement.execute("CREATE TABLE IF NOT EXISTS person_role (name TEXT NOT NULL, site TEXT NOT NULL, "
+                        + "role TEXT NOT NULL, PRIMARY KEY (name, site))");
+                statement.execute("CREATE TABLE IF NOT EXISTS token (hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
+                        + "label TEXT NOT NULL, created INTEGER NOT NULL)");
+                statement.execute("CREATE TABLE IF NOT EXISTS session (hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
+                        + "expires INTEGER NOT NULL)");
+            }
+            return null;
+        });
+        return store;
+    }
+
+    /** What a person's name may be, as a sentence, or null when {@code name} is one. */
+    public static String nameProblem(String name) {
+        return name != null && NAME.matcher(name).matches() ? null
+                : "a name is 1 to 64 characters of a-z, 0-9, '.', '_' and '-', starting with a letter or digit";
+    }
+
+    public boolean isEmpty() {
+        return query(connection -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM person")) {
+                return rows.next() && rows.getLong(1) == 0;
+            }
+        });
+    }
+
+    /** @throws IllegalArgumentException when the name is taken or not a name, saying so */
+    public void add(String name, String password, List<Grant> grants) {
+        String problem = nameProblem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException("'" + name + "': " + problem);
+        }
+        String hash = PasswordHashing.hash(password);
+        update(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO person (name, password, created) VALUES (?, ?, ?)")) {
+                insert.setString(1, name);
+                insert.setString(2, hash);
+                insert.setLong(3, System.currentTimeMillis());
+                insert.executeUpdate();
+            } catch (SQLException e) {
+                if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
+                    throw new IllegalArgumentException("there is already someone called " + name
+                            + "; choose another name, or change their password with bin/steward user passwd");
+                }
+                throw e;
+            }
+            for (Grant grant : grants) {
+                grant(connection, name, grant);
+            }
+            return null;
+        });
+    }
+
+    /** Gives them {@code grant}'s role at its site, in place of any role they had there. */
+    public boolean grant(String name, Grant grant) {
+        return update(connection -> {
+            if (person(connection, name)) {
+                grant(connection, name, grant);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private static boolean person(Connection connection, String name) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT 1 FROM person WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    /** @return false when there is no such person */
+    public boolean setPassword(String name, String password) {
+        String hash = PasswordHashing.hash(password);
+        return update(connection -> {
+            try (PreparedStatement change = connection.prepareStatement("UPDATE person SET password = ? WHERE name = ?")) {
+                change.setString(1, hash);
+                change.setString(2, name);
+                boolean changed = change.executeUpdate() == 1;
+                // A new password ends every session, so a stolen phone is signed out.
+                delete(connection, "DELETE FROM session WHERE name = ?", name);
+                return changed;
+            }
+        });
+    }
+
+    /** Their roles, sessions and tokens go with them. @return false when there is no such person */
+    public boolean remove(String name) {
+        return update(connection -> {
+            delete(connection, "DELETE FROM person_role WHERE name = ?", name);
+            delete(connection, "DELETE FROM session WHERE name = ?", name);
+            delete(connection, "DELETE FROM token WHERE name = ?", name);
+            return delete(connection, "DELETE FROM person WHERE name = ?", name) == 1;
+        });
+    }
+
+    public List<Person> list() {
+        return query(connection -> {
+            Map<String, List<Grant>> people = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT name FROM person ORDER BY name")) {
+                while (rows.next()) {
+                    people.put(rows.getString(1), new ArrayList<>());
+                }
+            }
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT name, site, role FROM person_role ORDER BY site")) {
+                while (rows.next()) {
+                    List<Grant> grants = people.get(rows.getString(1));
+                    Optional<Role> role = Role.of(rows.getString(3));
+                    if (grants != null && role.isPresent()) {
+                        grants.add(new Grant(rows.getString(2), role.get()));
+                    }
+                }
+            }
+            List<Person> list = new ArrayList<>();
+            people.forEach((name, grants) -> list.add(new Person(name, grants)));
+            return list;
+        });
+    }
+
+    /** The person, when the password is theirs. */
+    public Optional<Person> signIn(String name, String password) {
+        Optional<String> hash = query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT password FROM person WHERE name = ?")) {
+                select.setString(1, name);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+        boolean matches = PasswordHashing.matches(password, hash.orElse(DUMMY_HASH));
+        return matches && hash.isPresent() ? person(name) : Optional.empty();
+    }
+
+    /** A new session for them; the id goes into their cookie, and only its hash is kept. */
+    public String newSession(String name, Instant now) {
+        String id = secret();
+        update(connection -> {
+            delete(connection, "DELETE FROM session WHERE expires < ?", now.toEpochMilli());
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO session (hash, name, expires) VALUES (?, ?, ?)")) {
+                insert.setString(1, sha256(id));
+                insert.setString(2, name);
+                insert.setLong(3, now.plus(SESSION).toEpochMilli());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+        return id;
+    }
+
+    public Optional<Person> bySession(String id, Instant now) {
+        return byHash("SELECT name FROM session WHERE hash = ? AND expires >= " + now.toEpochMilli(), id);
+    }
+
+    public void endSession(String id) {
+        update(connection -> delete(connection, "DELETE FROM session WHERE hash = ?", sha256(id)));
+    }
+
+    /** A new API token for scripts and Grafana, shown once; only its hash is kept. */
+    public String newToken(String name, String label) {
+        if (person(name).isEmpty()) {
+            throw new IllegalArgumentException("there is no one called " + name + " (bin/steward user list)");
+        }
+        String token = "stw_" + secret();
+        update(connection -> {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO token (hash, name, label, created) VALUES (?, ?, ?, ?)")) {
+                insert.setString(1, sha256(token));
+                insert.setString(2, name);
+                insert.setString(3, label);
+                insert.setLong(4, System.currentTimeMillis());
+                insert.executeUpdate();
+            }
+            return null;
+        });
+        return token;
+    }
+
+    public Optional<Person> byToken(String token) {
+        return byHash("SELECT name FROM token WHERE hash = ?", token);
+    }
+
+    public Optional<Person> person(String name) {
+        return list().stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    private Optional<Person> byHash(String sql, String secret) {
+        Optional<String> name = query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setString(1, sha256(secret));
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+        return name.flatMap(this::person);
+    }
+
+    private static void grant(Connection connection, String name, Grant grant) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT OR REPLACE INTO person_role (name, site, role) VALUES (?, ?, ?)")) {
+            insert.setString(1, name);
+            insert.setString(2, grant.site());
+            insert.setString(3, grant.role().code());
+            insert.executeUpdate();
+        }
+    }
+
+    private static int delete(Connection connection, String sql, Object value) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(sql)) {
+            delete.setObject(1, value);
+            return delete.executeUpdate();
+        }
+    }
+
+    private static String secret() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T query(Work<T> work) {
+        try (Connection connection = DriverManager.getConnection(url)) {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("PRAGMA busy_timeout=5000");
+            }
+            return work.run(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("the people store " + url + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private <T> T update(Work<T> work) {
+        return query(connection -> {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        });
+    }
+}

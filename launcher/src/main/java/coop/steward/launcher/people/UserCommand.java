@@ -1,0 +1,248 @@
+package coop.steward.launcher.people;
+
+import coop.steward.collector.people.Grant;
+import coop.steward.collector.people.PeopleStore;
+import coop.steward.collector.people.Person;
+import coop.steward.collector.people.Role;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code steward user}: the people who may sign in to the dashboard and API, managed from the shell, so that the
+ * first admin needs no web page. Works while the collector runs; a change counts at the next request.
+ */
+@Command(name = "user", mixinStandardHelpOptions = true,
+        description = {"Manages the people who may sign in to the collector's dashboard and API (docs/security.md).",
+                "Roles, per site: viewer reads; steward also acknowledges alerts and waters; installer also sees "
+                        + "device health and pushes configs; admin also manages people, rules and sites."},
+        subcommands = {UserCommand.Add.class, UserCommand.Grant_.class, UserCommand.Passwd.class,
+                UserCommand.Remove.class, UserCommand.ListPeople.class, UserCommand.Token.class})
+public final class UserCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where the collector keeps its data, and with it {@code people.db}. */
+    static final class DataOption {
+        @Option(names = "--data", paramLabel = "DIR", defaultValue = "./data",
+                description = "the collector's data folder (default: ${DEFAULT-VALUE})")
+        Path data;
+
+        PeopleStore store() {
+            return PeopleStore.open(data);
+        }
+    }
+
+    /** A role and where it holds. */
+    static final class RoleOptions {
+        @Option(names = "--role", required = true, paramLabel = "ROLE",
+                description = "viewer, steward, installer or admin")
+        String role;
+
+        @Option(names = "--site", paramLabel = "SITE", defaultValue = Grant.EVERY_SITE,
+                description = "the site it holds at (default: every site)")
+        String site;
+
+        Grant grant() {
+            Role parsed = Role.of(role).orElseThrow(() -> new IllegalArgumentException("--role '" + role
+                    + "' is not one of viewer, steward, installer, admin"));
+            return new Grant(site, parsed);
+        }
+    }
+
+    /** Asks for a password twice on the terminal, or reads one line from standard input for scripts. */
+    static final class PasswordOption {
+        static final int MIN_LENGTH = 10;
+
+        @Option(names = "--password-stdin", description = "read the password from the first line of standard input "
+                + "(for scripts) instead of asking")
+        boolean fromStdin;
+
+        String read(PrintWriter err) throws IOException {
+            String password;
+            if (fromStdin) {
+                password = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            } else {
+                Console console = System.console();
+                if (console == null) {
+                    throw new IllegalArgumentException("no terminal to ask for the password on; give it with "
+                            + "--password-stdin");
+                }
+                char[] first = console.readPassword("Password: ");
+                char[] second = console.readPassword("Again: ");
+                if (first == null || !Arrays.equals(first, second)) {
+                    throw new IllegalArgumentException("the two passwords differ; nothing was changed");
+                }
+                password = new String(first);
+            }
+            if (password == null || password.length() < MIN_LENGTH) {
+                throw new IllegalArgumentException("a password needs at least " + MIN_LENGTH + " characters (a few "
+                        + "words do); nothing was changed");
+            }
+            return password;
+        }
+    }
+
+    private abstract static class Sub implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        DataOption data = new DataOption();
+
+        @Override
+        public final Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                return run(data.store(), out, err);
+            } catch (IllegalArgumentException e) {
+                err.println(e.getMessage());
+                return 2;
+            } catch (IOException e) {
+                err.println("cannot read the password (" + e.getMessage() + ")");
+                return 2;
+            } finally {
+                out.flush();
+                err.flush();
+            }
+        }
+
+        abstract int run(PeopleStore people, PrintWriter out, PrintWriter err) throws IOException;
+
+        static String describe(Person person) {
+            return person.name() + "  " + person.grants().stream().map(g -> g.role().code() + " at "
+                    + (g.site().equals(Grant.EVERY_SITE) ? "every site" : g.site())).collect(Collectors.joining(", "));
+        }
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a person with a role.")
+    static final class Add extends Sub {
+        @Parameters(paramLabel = "NAME", description = "their sign-in name: a-z, 0-9, '.', '_' and '-'")
+        String name;
+
+        @Mixin
+        RoleOptions role = new RoleOptions();
+
+        @Mixin
+        PasswordOption password = new PasswordOption();
+
+        @Override
+        int run(PeopleStore people, PrintWriter out, PrintWriter err) throws IOException {
+            Grant grant = role.grant();
+            String problem = PeopleStore.nameProblem(name);
+            if (problem != null) {
+                throw new IllegalArgumentException("'" + name + "': " + problem);
+            }
+            people.add(name, password.read(err), List.of(grant));
+            out.println("added " + name + ": " + grant.role().code() + " at "
+                    + (grant.site().equals(Grant.EVERY_SITE) ? "every site" : grant.site()));
+            return 0;
+        }
+    }
+
+    @Command(name = "grant", mixinStandardHelpOptions = true,
+            description = "Gives someone a role at a site, in place of the one they had there.")
+    static final class Grant_ extends Sub {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Mixin
+        RoleOptions role = new RoleOptions();
+
+        @Override
+        int run(PeopleStore people, PrintWriter out, PrintWriter err) {
+            if (!people.grant(name, role.grant())) {
+                throw new IllegalArgumentException("there is no one called " + name + " (bin/steward user list)");
+            }
+            out.println(describe(people.person(name).orElseThrow()));
+            return 0;
+        }
+    }
+
+    @Command(name = "passwd", mixinStandardHelpOptions = true,
+            description = "Sets someone's password; they are signed out everywhere.")
+    static final class Passwd extends Sub {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Mixin
+        PasswordOption password = new PasswordOption();
+
+        @Override
+        int run(PeopleStore people, PrintWriter out, PrintWriter err) throws IOException {
+            if (people.person(name).isEmpty()) {
+                throw new IllegalArgumentException("there is no one called " + name + " (bin/steward user list)");
+            }
+            people.setPassword(name, password.read(err));
+            out.println("new password set for " + name + "; their sign-ins have ended");
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", mixinStandardHelpOptions = true,
+            description = "Removes someone, with their sign-ins and API tokens.")
+    static final class Remove extends Sub {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(PeopleStore people, PrintWriter out, PrintWriter err) {
+            if (!people.remove(name)) {
+                throw new IllegalArgumentException("there is no one called " + name + " (bin/steward user list)");
+            }
+            out.println("removed " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists everyone and their roles.")
+    static final class ListPeople extends Sub {
+        @Override
+        int run(PeopleStore people, PrintWriter out, PrintWriter err) {
+            List<Person> everyone = people.list();
+            if (everyone.isEmpty()) {
+                out.println("no one yet: add the first admin with bin/steward user add NAME --role admin");
+            }
+            everyone.forEach(person -> out.println(describe(person)));
+            return 0;
+        }
+    }
+
+    @Command(name = "token", mixinStandardHelpOptions = true,
+            description = {"Makes an API token for scripts and Grafana, acting as NAME with NAME's roles.",
+                    "Send it as 'Authorization: Bearer TOKEN'. It is shown once; only its hash is kept."})
+    static final class Token extends Sub {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--label", paramLabel = "TEXT", defaultValue = "api",
+                description = "what it is for, e.g. grafana (default: ${DEFAULT-VALUE})")
+        String label;
+
+        @Override
+        int run(PeopleStore people, PrintWriter out, PrintWriter err) {
+            out.println(people.newToken(name, label));
+            return 0;
+        }
+    }
+}
