@@ -57,6 +57,10 @@ export const api = {
   session: () => request('api/v1/session'),
   signOut: () => request('api/v1/session', { method: 'DELETE' }),
   devices: () => request('api/v1/devices'),
+  command: (command) => request('api/v1/commands', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(command),
+  }),
+  commands: (site, device) => request(`api/v1/commands${query({ site, device })}`),
   sites: () => request('api/v1/sites'),
   alerts: (params) => request(`api/v1/alerts${query(params)}`),
   acknowledge: (id, note) => request(`api/v1/alerts/${encodeURIComponent(id)}/ack`, {

@@ -1,6 +1,8 @@
 package coop.steward.collector;
 
 import coop.steward.collector.alert.Alerts;
+import coop.steward.collector.command.CommandLog;
+import coop.steward.collector.command.Commands;
 import coop.steward.collector.http.HttpApi;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.http.MalformedRequests;
@@ -31,8 +33,10 @@ public final class Collector {
     private final HttpServer http;
     private final StoreMaintenance maintenance;
 
+    private final Commands commands;
     private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, String ingestDeployment, Alerts alerts,
-                      HttpServer http, StoreMaintenance maintenance) {
+                      HttpServer http, StoreMaintenance maintenance, Commands commands) {
+        this.commands = commands;
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
@@ -68,10 +72,13 @@ public final class Collector {
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         PeopleStore people = settings.accounts() ? PeopleStore.open(settings.dataDir()) : null;
+        CommandLog commandLog = CommandLog.open(settings.dataDir());
+        Commands commands = new Commands(vertx, settings.ingest(), settings.ingest().commandLoginName(),
+                settings.ingest().commandLoginPassword(), commandLog, clock);
         // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.
         return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
-                .requestHandler(api.router(people))
+                .requestHandler(api.router(people, commands, commandLog))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
                     store.close();
@@ -81,8 +88,9 @@ public final class Collector {
                         + "): choose another port with --http", e))))
                 .compose(http -> vertx.deployVerticle(ingest).map(id -> {
                     alerts.attach(ingest::publish, ingest::isConnected);
+                    commands.start();
                     return new Collector(vertx, store, ingest, id, alerts, http,
-                            StoreMaintenance.start(vertx, store, clock));
+                            StoreMaintenance.start(vertx, store, clock), commands);
                 }));
     }
 
@@ -98,6 +106,7 @@ public final class Collector {
 
     public Future<Void> stop() {
         maintenance.stop();
+        commands.stop();
         return http.close()
                 .compose(v -> vertx.undeploy(ingestDeployment))
                 .compose(v -> alerts.stop())

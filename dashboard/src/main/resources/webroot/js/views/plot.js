@@ -10,6 +10,7 @@ import { findDevice, loadSites, thresholdsFor, zonesFor } from '../model.js';
 import { href } from '../router.js';
 import { rangeBar, rangeOf, zoomTo } from '../range.js';
 import { alertCard } from './alerts.js';
+import { waterSection } from './water.js';
 import { stateBadge } from './cards.js';
 
 /** Kinds drawn as a line each in a chart of their own, in this order; counters become bars, valves spans. */
@@ -94,6 +95,12 @@ export async function show(container, route, ctx) {
     charts.push({ bars: true, section, periods, meter });
   }
   if (!charts.length) page.append(el('p', 'note', 'This device has no readings to chart yet.'));
+
+  for (const valve of valves) {
+    // Drawn again after an answer, so that the new valve span and the command's outcome show.
+    page.append(await waterSection(site, device, valve, zone, () => window.dispatchEvent(new Event('hashchange'))));
+  }
+  if (!ctx.isCurrent()) return null;
 
   const alertSection = el('section', 'plot-alerts');
   alertSection.append(el('h2', 'chart-title', 'Alerts in this period'));

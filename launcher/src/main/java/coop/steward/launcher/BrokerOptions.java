@@ -64,6 +64,11 @@ final class BrokerOptions {
         if (accountFile == null) {
             return new MqttLogin(System.getenv(MqttLogin.USERNAME_VARIABLE), System.getenv(MqttLogin.PASSWORD_VARIABLE));
         }
+        return login(accountFile);
+    }
+
+    /** @throws IllegalArgumentException when the file cannot be read or lacks a user name or password */
+    static MqttLogin login(Path accountFile) {
         Properties account = new Properties();
         try (Reader in = Files.newBufferedReader(accountFile, StandardCharsets.UTF_8)) {
             account.load(in);

@@ -50,6 +50,11 @@ final class CollectorCommand implements Callable<Integer> {
     @Mixin
     BrokerOptions broker = new BrokerOptions();
 
+    @Option(names = "--mqtt-command-account", paramLabel = "FILE", description = {"the broker account that sends "
+            + "devices the commands people give from the dashboard: collector-commands.env of bin/steward identities;",
+            "without it the collector's own account sends them"})
+    Path commandAccount;
+
     @Option(names = "--open", description = {"serve the dashboard and API to anyone who reaches them, without "
             + "sign-in: anyone on the network can then acknowledge alerts. Without it, people sign in with the "
             + "accounts of bin/steward user, and the collector will not start before there is one"})
@@ -101,6 +106,16 @@ final class CollectorCommand implements Callable<Integer> {
         Vertx vertx = Vertx.vertx();
         IngestSettings ingest = new IngestSettings(mqtt, "steward-collector", login.username(), login.password(),
                 2_000, 20_000).withTls(broker.files());
+        if (commandAccount != null) {
+            try {
+                MqttLogin commandLogin = BrokerOptions.login(commandAccount);
+                ingest = ingest.withCommandLogin(commandLogin.username(), commandLogin.password());
+            } catch (IllegalArgumentException e) {
+                System.err.println("--mqtt-command-account: " + e.getMessage());
+                vertx.close();
+                return 2;
+            }
+        }
         Collector collector;
         try {
             CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile)

@@ -79,8 +79,10 @@ final class Demo implements AutoCloseable {
                 identities == null ? BrokerAccess.OPEN : identities.load());
         Vertx vertx = Vertx.vertx();
         MqttLogin collectorLogin = login(identities, Identities.COLLECTOR);
+        MqttLogin commandLogin = login(identities, Identities.COMMANDS);
         IngestSettings ingest = new IngestSettings(brokerUrl, "steward-collector", collectorLogin.username(),
-                collectorLogin.password(), 2_000, 20_000);
+                collectorLogin.password(), 2_000, 20_000)
+                .withCommandLogin(commandLogin.username(), commandLogin.password());
         Collector collector;
         try {
             collector = Collector.start(vertx, new CollectorSettings(ingest, host, httpPort, dir.resolve("store"))

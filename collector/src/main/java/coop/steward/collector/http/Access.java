@@ -26,7 +26,8 @@ import java.time.Clock;
 public final class Access {
     public static final String COOKIE = "steward_session";
     private static final String PERSON = "steward.person";
-    private static final int MAX_SIGN_IN_BYTES = 4 * 1024;
+    /** Every body the API takes is small: a sign-in, a command, an acknowledgement's note. */
+    static final int MAX_BODY_BYTES = 16 * 1024;
 
     private final PeopleStore people;
     private final Blocking blocking;
@@ -67,8 +68,9 @@ public final class Access {
 
     void mount(Router router) {
         router.route().handler(Access::securityHeaders);
-        router.post("/api/v1/session").handler(BodyHandler.create(false).setBodyLimit(MAX_SIGN_IN_BYTES))
-                .handler(this::signIn);
+        // Read before anything waits on a worker (the sign-in lookup): a body must be taken as it arrives.
+        router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.post("/api/v1/session").handler(this::signIn);
         router.route("/api/*").handler(this::identify);
         router.route("/metrics").handler(this::identify);
         router.get("/api/v1/session").handler(ctx -> Blocking.send(ctx, person(ctx).toJson()));

@@ -6,6 +6,8 @@ import coop.steward.collector.history.ValveSpans;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.HealthReports;
+import coop.steward.collector.command.CommandLog;
+import coop.steward.collector.command.Commands;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.site.Sites;
@@ -56,11 +58,15 @@ public final class HttpApi {
         this.blocking = new Blocking(vertx);
     }
 
-    /** @param people whose accounts the API asks for, or null to serve anyone who reaches it */
-    public Router router(PeopleStore people) {
+    /**
+     * @param people   whose accounts the API asks for, or null to serve anyone who reaches it
+     * @param commands sends devices the commands people give, recorded in {@code log}
+     */
+    public Router router(PeopleStore people, Commands commands, CommandLog log) {
         Router router = Router.router(vertx);
         router.route().handler(MalformedRequests::checkAddress);
         (people == null ? Access.open() : Access.accounts(people, blocking, clock)).mount(router);
+        new CommandRoutes(commands, log, blocking).mount(router);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         new DeviceRoutes(store, presence, deviceHealth, clock, blocking).mount(router);

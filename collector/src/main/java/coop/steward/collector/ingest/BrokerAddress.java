@@ -4,8 +4,8 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 /** Where the broker is: {@code tcp://host:port}, or {@code ssl://host:port} for TLS. */
-record BrokerAddress(String host, int port, boolean tls) {
-    static BrokerAddress parse(String url) {
+public record BrokerAddress(String host, int port, boolean tls) {
+    public static BrokerAddress parse(String url) {
         URI uri;
         try {
             uri = new URI(url);

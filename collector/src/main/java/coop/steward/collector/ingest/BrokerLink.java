@@ -1,6 +1,5 @@
 package coop.steward.collector.ingest;
 
-import coop.steward.config.TlsFiles;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.DecoderException;
@@ -12,8 +11,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
-import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
@@ -219,23 +216,7 @@ final class BrokerLink {
         options.setAutoAck(false);
         options.setConnectTimeout(10_000);
         options.setTcpNoDelay(true);
-        if (settings.username() != null) {
-            options.setUsername(settings.username());
-        }
-        if (settings.password() != null) {
-            options.setPassword(settings.password());
-        }
-        if (address.tls()) {
-            options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
-            TlsFiles tls = settings.tls();
-            if (tls != null && tls.caFile() != null) {
-                options.setTrustOptions(new PemTrustOptions().addCertPath(tls.caFile().toString()));
-            }
-            if (tls != null && tls.certFile() != null) {
-                options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(tls.certFile().toString())
-                        .setKeyPath(tls.keyFile().toString()));
-            }
-        }
+        BrokerLogin.apply(options, address.tls(), settings.tls(), settings.username(), settings.password());
         // A client per connection: the Vert.x client keeps some state across a reconnect (its count of messages in
         // flight), and an acknowledgement must never reach a later connection, where its id means another message.
         Connection connection = new Connection(MqttClient.create(vertx, options));

@@ -12,10 +12,13 @@ import coop.steward.config.TlsFiles;
  *                                  keeps what follows, until half of them are stored
  * @param tls                       the certificate files for an {@code ssl://} broker, or null for the system's CAs
  *                                  and no client certificate
+ * @param commandUsername           the account that sends devices the dashboard's commands (under
+ *                                  {@code bin/steward identities}, {@code collector-commands}); null for
+ *                                  {@code username}
  */
 public record IngestSettings(String brokerUrl, String clientId, String username, String password,
                              int maxPendingMessages, int maxReadingsPerTransaction, long maxPendingBytes,
-                             TlsFiles tls) {
+                             TlsFiles tls, String commandUsername, String commandPassword) {
     /**
      * A broker's in-flight window should keep the collector far below this, but Mosquitto 2.0.11 was seen here
      * sending 8,000 unacknowledged messages with max_inflight_messages 1000 under a burst.
@@ -31,12 +34,26 @@ public record IngestSettings(String brokerUrl, String clientId, String username,
     public IngestSettings(String brokerUrl, String clientId, String username, String password,
                           int maxPendingMessages, int maxReadingsPerTransaction, long maxPendingBytes) {
         this(brokerUrl, clientId, username, password, maxPendingMessages, maxReadingsPerTransaction,
-                maxPendingBytes, null);
+                maxPendingBytes, null, null, null);
     }
 
     public IngestSettings withTls(TlsFiles files) {
         return new IngestSettings(brokerUrl, clientId, username, password, maxPendingMessages,
-                maxReadingsPerTransaction, maxPendingBytes, files);
+                maxReadingsPerTransaction, maxPendingBytes, files, commandUsername, commandPassword);
+    }
+
+    /** These settings with another account for commands; null keeps the collector's own. */
+    public IngestSettings withCommandLogin(String username, String password) {
+        return new IngestSettings(brokerUrl, clientId, this.username, this.password, maxPendingMessages,
+                maxReadingsPerTransaction, maxPendingBytes, tls, username, password);
+    }
+
+    public String commandLoginName() {
+        return commandUsername != null ? commandUsername : username;
+    }
+
+    public String commandLoginPassword() {
+        return commandUsername != null ? commandPassword : password;
     }
 
     @Override

@@ -18,6 +18,8 @@ import java.util.Map;
 public final class Identities {
     public static final String COLLECTOR = "collector";
     public static final String OPERATOR = "operator";
+    /** The collector's second login, for the commands people give from the dashboard. */
+    public static final String COMMANDS = "collector-commands";
     private static final String EVERY_DEVICE = Topics.PREFIX + "+/+/";
 
     private Identities() {
@@ -25,8 +27,9 @@ public final class Identities {
 
     /** @throws IllegalArgumentException when two devices would share an identity, saying which */
     public static List<Account> of(List<DeviceConfig> devices) {
-        List<Account> accounts = new ArrayList<>(List.of(collector(), operator()));
-        Map<String, String> taken = new HashMap<>(Map.of(COLLECTOR, "the collector", OPERATOR, "the operator"));
+        List<Account> accounts = new ArrayList<>(List.of(collector(), operator(), commands()));
+        Map<String, String> taken = new HashMap<>(Map.of(COLLECTOR, "the collector", OPERATOR, "the operator",
+                COMMANDS, "the collector's commands"));
         for (DeviceConfig device : devices) {
             String name = device.site() + "/" + device.device();
             String username = username(device);
@@ -74,6 +77,12 @@ public final class Identities {
                         Permission.read(EVERY_DEVICE + Channel.CMD_ACK.suffix()),
                         Permission.read(EVERY_DEVICE + Channel.STATUS.suffix()),
                         Permission.read(Topics.PREFIX + "+/alerts/#")));
+    }
+
+    static Account commands() {
+        return new Account(COMMANDS, "the collector's commands: valves opened and closed from the dashboard",
+                List.of(Permission.write(EVERY_DEVICE + Channel.CMD.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.CMD_ACK.suffix())));
     }
 
     static Account device(DeviceConfig device, String username) {

@@ -1,0 +1,178 @@
+package coop.steward.collector.command;
+
+import coop.steward.collector.ingest.BrokerAddress;
+import coop.steward.collector.ingest.BrokerLogin;
+import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.protocol.Channel;
+import coop.steward.protocol.DeviceTopic;
+import coop.steward.protocol.Topics;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends devices the commands people give from the dashboard (the contract's {@code .../cmd}) and waits for their
+ * {@code .../cmd/ack}, on a connection of its own: under the identities of {@code bin/steward identities} the
+ * collector's account may not send commands, and a command waits for no reading. Every command goes into the
+ * {@link CommandLog} when sent and again with its answer. Confined to the context it was started on.
+ */
+public final class Commands {
+    private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
+    /** Longer than an agent needs to answer, shorter than a person waits at a button. */
+    static final long ANSWER_TIMEOUT_MS = 15_000;
+    private static final long RECONNECT_MS = 2_000;
+    private static final int MAX_WAITING = 100;
+
+    private final Vertx vertx;
+    private final IngestSettings broker;
+    private final String username;
+    private final String password;
+    private final CommandLog log;
+    private final Clock clock;
+    private final Map<String, Waiting> waiting = new HashMap<>();
+    private Context context;
+    private MqttClient client;
+    private boolean ready;
+    private boolean stopped;
+
+    private record Waiting(CommandRecord command, Promise<CommandRecord> answer, long timer) {
+    }
+
+    public Commands(Vertx vertx, IngestSettings broker, String username, String password, CommandLog log,
+                    Clock clock) {
+        this.vertx = vertx;
+        this.broker = broker;
+        this.username = username;
+        this.password = password;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    public void start() {
+        context = vertx.getOrCreateContext();
+        context.runOnContext(v -> connect());
+    }
+
+    public void stop() {
+        context.runOnContext(v -> {
+            stopped = true;
+            if (client != null && client.isConnected()) {
+                client.disconnect();
+            }
+        });
+    }
+
+    /**
+     * Sends the command and completes with the device's answer, or {@code no_answer} after 15 s; fails at once when
+     * the broker cannot be reached.
+     */
+    public Future<CommandRecord> send(String site, String device, String actuator, String action, Integer seconds,
+                                      String person) {
+        Promise<CommandRecord> answer = Promise.promise();
+        context.runOnContext(v -> {
+            if (!ready) {
+                answer.fail(new IllegalStateException("the collector cannot reach the MQTT broker to send commands "
+                        + "now; try again in a moment"));
+                return;
+            }
+            if (waiting.size() >= MAX_WAITING) {
+                answer.fail(new IllegalStateException("too many commands wait for an answer; try again shortly"));
+                return;
+            }
+            CommandRecord command = new CommandRecord(UUID.randomUUID().toString(), clock.millis(), site, device,
+                    actuator, action, seconds, person, CommandRecord.SENT, null, null, null);
+            JsonObject payload = new JsonObject().put("v", 1).put("id", command.id()).put("actuator", actuator)
+                    .put("action", action).put("t", command.sentAt());
+            if (seconds != null) {
+                payload.put("seconds", seconds);
+            }
+            long timer = vertx.setTimer(ANSWER_TIMEOUT_MS, t -> answered(command.id(), CommandRecord.NO_ANSWER,
+                    "no answer from " + site + "/" + device + " within " + ANSWER_TIMEOUT_MS / 1000 + " s: it is "
+                            + "offline or busy, and did not carry it out", null));
+            waiting.put(command.id(), new Waiting(command, answer, timer));
+            vertx.executeBlocking(() -> {
+                log.save(command);
+                return null;
+            }).compose(saved -> client.publish(Topics.device(site, device, Channel.CMD), payload.toBuffer(),
+                    MqttQoS.AT_LEAST_ONCE, false, false)).onFailure(e -> {
+                        Waiting failed = waiting.remove(command.id());
+                        if (failed != null) {
+                            vertx.cancelTimer(failed.timer());
+                            failed.answer().tryFail(new IllegalStateException("the command could not be sent ("
+                                    + e.getMessage() + ")"));
+                        }
+                    });
+        });
+        return answer.future();
+    }
+
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        BrokerAddress address = BrokerAddress.parse(broker.brokerUrl());
+        MqttClientOptions options = BrokerLogin.apply(new MqttClientOptions()
+                .setClientId("steward-collector-commands").setCleanSession(true).setKeepAliveInterval(30),
+                address.tls(), broker.tls(), username, password);
+        MqttClient next = MqttClient.create(vertx, options);
+        client = next;
+        next.publishHandler(this::received).closeHandler(v -> {
+            ready = false;
+            if (!stopped) {
+                vertx.setTimer(RECONNECT_MS, t -> connect());
+            }
+        });
+        next.connect(address.port(), address.host()).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warn("Commands: cannot connect to the MQTT broker at {} ({}); retrying", broker.brokerUrl(),
+                        ar.cause().getMessage());
+                vertx.setTimer(RECONNECT_MS, t -> connect());
+                return;
+            }
+            next.subscribe(Topics.PREFIX + "+/+/" + Channel.CMD_ACK.suffix(), 1).onSuccess(id -> ready = true);
+        });
+    }
+
+    private void received(MqttPublishMessage message) {
+        DeviceTopic topic = Topics.parse(message.topicName()).orElse(null);
+        if (topic == null || topic.channel() != Channel.CMD_ACK) {
+            return;
+        }
+        try {
+            JsonObject ack = new JsonObject(message.payload());
+            String id = ack.getString("id");
+            if (id != null) {
+                answered(id, ack.getString("outcome"), ack.getString("reason"), ack.getInteger("state"));
+            }
+        } catch (DecodeException | ClassCastException e) {
+            // Not an answer to one of ours; devices answer everyone's commands on this topic.
+        }
+    }
+
+    private void answered(String id, String outcome, String reason, Integer state) {
+        Waiting pending = waiting.remove(id);
+        if (pending == null) {
+            return;
+        }
+        vertx.cancelTimer(pending.timer());
+        CommandRecord done = pending.command().answered(outcome == null ? "refused" : outcome, reason, state,
+                clock.millis());
+        vertx.executeBlocking(() -> {
+            log.save(done);
+            return null;
+        }).onComplete(ar -> pending.answer().tryComplete(done));
+    }
+}
