@@ -97,7 +97,10 @@ export function alertCard(alert, { zone = '', compact = false, onChange } = {}) 
     el('span', 'alert-where', where)));
   card.append(el('p', 'alert-message', alert.message || ''));
   const facts = el('p', 'alert-facts', `Opened ${formatTime(alert.openedAt, zone)} · ${ongoing}`);
-  if (alert.acknowledgedAt) facts.append(` · acknowledged ${formatTime(alert.acknowledgedAt, zone)}`);
+  if (alert.acknowledgedAt) {
+    facts.append(` · acknowledged ${formatTime(alert.acknowledgedAt, zone)}${alert.acknowledgedBy
+      ? ` by ${alert.acknowledgedBy}` : ''}`);
+  }
   if (alert.resolvedAt) facts.append(` · resolved ${formatTime(alert.resolvedAt, zone)}`);
   card.append(facts);
   if (alert.note) card.append(el('p', 'alert-note', el('strong', null, 'Note: '), alert.note));

@@ -8,11 +8,21 @@ import io.vertx.core.json.JsonObject;
  * readings that raised and cleared it, not when they arrived. {@code acknowledgedAt} is when a person acknowledged
  * it, {@code detectedAt} when the collector raised it (its own clock); {@code late} says the readings that raised
  * it arrived late (an agent's replay after an outage). {@code device} and {@code sensor} are null for alerts about
- * a whole site or device. {@code note} is what the person who acknowledged it wrote, or null.
+ * a whole site or device. {@code note} is what the person who acknowledged it wrote, or null; {@code acknowledgedBy}
+ * who that was, or null (an open collector knows no names).
  */
 public record Alert(String id, String rule, Severity severity, String site, String device, String sensor,
                     AlertState state, String message, Double value, long openedAt, Long acknowledgedAt,
-                    Long resolvedAt, boolean late, long detectedAt, Long since, String resolution, String note) {
+                    Long resolvedAt, boolean late, long detectedAt, Long since, String resolution, String note,
+                    String acknowledgedBy) {
+
+    /** Not acknowledged by anyone known. */
+    public Alert(String id, String rule, Severity severity, String site, String device, String sensor,
+                 AlertState state, String message, Double value, long openedAt, Long acknowledgedAt,
+                 Long resolvedAt, boolean late, long detectedAt, Long since, String resolution, String note) {
+        this(id, rule, severity, site, device, sensor, state, message, value, openedAt, acknowledgedAt, resolvedAt,
+                late, detectedAt, since, resolution, note, null);
+    }
 
     public boolean isActive() {
         return state != AlertState.RESOLVED;
@@ -22,19 +32,19 @@ public record Alert(String id, String rule, Severity severity, String site, Stri
         return new Subject(site, device, sensor);
     }
 
-    Alert acknowledged(long at, String withNote) {
+    Alert acknowledged(long at, String withNote, String by) {
         return new Alert(id, rule, severity, site, device, sensor, AlertState.ACKNOWLEDGED, message, value, openedAt,
-                at, resolvedAt, late, detectedAt, since, resolution, withNote);
+                at, resolvedAt, late, detectedAt, since, resolution, withNote, by);
     }
 
     Alert noted(String withNote) {
         return new Alert(id, rule, severity, site, device, sensor, state, message, value, openedAt, acknowledgedAt,
-                resolvedAt, late, detectedAt, since, resolution, withNote);
+                resolvedAt, late, detectedAt, since, resolution, withNote, acknowledgedBy);
     }
 
     Alert resolved(long at, String why) {
         return new Alert(id, rule, severity, site, device, sensor, AlertState.RESOLVED, message, value, openedAt,
-                acknowledgedAt, at, late, detectedAt, since, why, note);
+                acknowledgedAt, at, late, detectedAt, since, why, note, acknowledgedBy);
     }
 
     /**
@@ -47,7 +57,8 @@ public record Alert(String id, String rule, Severity severity, String site, Stri
                 .put("site", site).put("device", device).put("sensor", sensor)
                 .put("state", state.code()).put("message", message).put("value", value)
                 .put("openedAt", openedAt).put("acknowledgedAt", acknowledgedAt).put("resolvedAt", resolvedAt)
-                .put("late", late).put("detectedAt", detectedAt).put("note", note);
+                .put("late", late).put("detectedAt", detectedAt).put("note", note)
+                .put("acknowledgedBy", acknowledgedBy);
         if (since != null) {
             json.put("since", since);
         }

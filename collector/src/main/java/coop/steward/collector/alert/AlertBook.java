@@ -130,7 +130,11 @@ final class AlertBook implements AlertSink {
 
     /** A person acknowledged it: empty when there is no such alert (or it is long resolved). */
     Optional<Alert> acknowledge(String id) {
-        return acknowledge(id, null);
+        return acknowledge(id, null, null);
+    }
+
+    Optional<Alert> acknowledge(String id, String note) {
+        return acknowledge(id, note, null);
     }
 
     Optional<Alert> get(String id) {
@@ -139,15 +143,17 @@ final class AlertBook implements AlertSink {
 
     /**
      * A person acknowledged it, perhaps with a note (null for none). Acknowledging it again with a note replaces the
-     * note and keeps the first acknowledgement's time. A resolved alert is answered as it is.
+     * note and keeps the first acknowledgement's time and person. A resolved alert is answered as it is.
+     *
+     * @param by who acknowledged it, or null when the collector knows no names
      */
-    Optional<Alert> acknowledge(String id, String note) {
+    Optional<Alert> acknowledge(String id, String note, String by) {
         Alert alert = byId.get(id);
         if (alert == null || alert.state() == AlertState.RESOLVED
                 || alert.state() == AlertState.ACKNOWLEDGED && (note == null || note.equals(alert.note()))) {
             return Optional.ofNullable(alert);
         }
-        Alert acknowledged = alert.state() == AlertState.OPEN ? alert.acknowledged(clock.getAsLong(), note)
+        Alert acknowledged = alert.state() == AlertState.OPEN ? alert.acknowledged(clock.getAsLong(), note, by)
                 : alert.noted(note);
         byId.put(id, acknowledged);
         active.put(new Key(alert.rule(), alert.subject()), acknowledged);

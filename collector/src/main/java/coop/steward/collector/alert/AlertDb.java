@@ -25,7 +25,7 @@ final class AlertDb implements AutoCloseable {
     static final String FILE = "alerts.db";
 
     private static final String COLUMNS = "id, rule, severity, site, device, sensor, state, message, value, opened_at, "
-            + "acknowledged_at, resolved_at, late, detected_at, since, resolution, note";
+            + "acknowledged_at, resolved_at, late, detected_at, since, resolution, note, acknowledged_by";
 
     private final Connection connection;
 
@@ -49,6 +49,7 @@ final class AlertDb implements AutoCloseable {
                 st.execute("CREATE INDEX IF NOT EXISTS alerts_by_state ON alerts (state, opened_at)");
                 st.execute("CREATE INDEX IF NOT EXISTS alerts_by_opened ON alerts (opened_at)");
                 addNoteColumn(st);
+                addAcknowledgedByColumn(st);
                 st.execute("CREATE TABLE IF NOT EXISTS rule_state (rule TEXT PRIMARY KEY, state TEXT NOT NULL, "
                         + "saved_at INTEGER NOT NULL)");
             }
@@ -69,6 +70,17 @@ final class AlertDb implements AutoCloseable {
             }
         }
         st.execute("ALTER TABLE alerts ADD COLUMN note TEXT");
+    }
+
+    /** alerts.db files from before people had names get the column; null for acknowledgements before then. */
+    private static void addAcknowledgedByColumn(Statement st) throws SQLException {
+        try (ResultSet rs = st.executeQuery(
+                "SELECT 1 FROM pragma_table_info('alerts') WHERE name = 'acknowledged_by'")) {
+            if (rs.next()) {
+                return;
+            }
+        }
+        st.execute("ALTER TABLE alerts ADD COLUMN acknowledged_by TEXT");
     }
 
     /**
@@ -143,7 +155,7 @@ final class AlertDb implements AutoCloseable {
     void write(List<Alert> alerts) throws SQLException {
         connection.setAutoCommit(false);
         try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO alerts (seq, " + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Alert a : alerts) {
                 ps.setLong(1, AlertBook.seq(a.id()));
                 ps.setString(2, a.id());
@@ -163,6 +175,7 @@ final class AlertDb implements AutoCloseable {
                 setLong(ps, 16, a.since());
                 ps.setString(17, a.resolution());
                 ps.setString(18, a.note());
+                ps.setString(19, a.acknowledgedBy());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -209,7 +222,7 @@ final class AlertDb implements AutoCloseable {
                 java.util.Locale.ROOT)), rs.getString(4), rs.getString(5), rs.getString(6),
                 AlertState.of(rs.getString(7)), rs.getString(8), nullableDouble(rs, 9), rs.getLong(10),
                 nullableLong(rs, 11), nullableLong(rs, 12), rs.getInt(13) == 1, rs.getLong(14), nullableLong(rs, 15),
-                rs.getString(16), rs.getString(17));
+                rs.getString(16), rs.getString(17), rs.getString(18));
     }
 
     private static Long nullableLong(ResultSet rs, int column) throws SQLException {

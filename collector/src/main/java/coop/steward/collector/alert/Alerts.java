@@ -96,7 +96,12 @@ public final class Alerts implements CommitListener {
      * is no such alert. An acknowledged alert gets the new note.
      */
     public Future<Optional<Alert>> acknowledge(String id, String note) {
-        return onContext(() -> verticle.book().acknowledge(id, note));
+        return acknowledge(id, note, null);
+    }
+
+    /** As {@link #acknowledge(String, String)}, recording who did it ({@code by}; null for no one known). */
+    public Future<Optional<Alert>> acknowledge(String id, String note, String by) {
+        return onContext(() -> verticle.book().acknowledge(id, note, by));
     }
 
     /** Runs the clock-driven checks now instead of at the next tick. */

@@ -107,7 +107,8 @@ final class AlertRoutes {
             if (found.isPresent()) {
                 Access.require(ctx, Role.STEWARD, found.get().site());
             }
-            return alerts.acknowledge(id, note);
+            String by = Access.person(ctx).name();
+            return alerts.acknowledge(id, note, by.isEmpty() ? null : by);
         }).onComplete(ar -> {
             if (ar.failed()) {
                 ctx.fail(ar.cause());

@@ -135,6 +135,8 @@ class AccessTest {
         HttpResponse<String> done = acknowledge(id, ann, true);
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         assertThat(new JsonObject(done.body()).getString("state")).isEqualTo("acknowledged");
+        assertThat(new JsonObject(done.body()).getString("acknowledgedBy")).as("who, for the alert's history")
+                .isEqualTo("ann");
     }
 
     @Test
