@@ -76,7 +76,8 @@ public final class Collector {
         Commands commands = new Commands(vertx, settings.ingest(), settings.ingest().commandLoginName(),
                 settings.ingest().commandLoginPassword(), commandLog, clock);
         // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.
-        return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true))
+        // Idle connections go after two minutes; the event stream's heartbeat keeps its own alive.
+        return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
                 .requestHandler(api.router(people, commands, commandLog))
                 .listen(settings.httpPort(), settings.httpHost())

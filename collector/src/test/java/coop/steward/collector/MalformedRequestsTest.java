@@ -161,9 +161,10 @@ class MalformedRequestsTest {
     void fuzzedQueries_neverAnswer5xx() throws Exception {
         String[] paths = {"/api/v1/series", "/api/v1/alerts", "/api/v1/devices", "/api/v1/rejected",
                 "/api/v1/alerts/a1/ack", "/health", "/", "/api/v1/series/batch", "/api/v1/sites", "/api/v1/spans",
-                "/api/v1/totals", "/api/v1/report"};
+                "/api/v1/totals", "/api/v1/report", "/api/v1/commands", "/api/v1/session"};
         String[] names = {"site", "device", "sensor", "from", "to", "step", "maxPoints", "agg", "limit", "format",
-                "state", "", "%", "%zz", "a b", "series", "series", "period", "severity"};
+                "state", "", "%", "%zz", "a b", "series", "series", "period", "severity", "action", "seconds",
+                "actuator"};
         String[] values = {"food-forest", "bed-1", "soil-a", "%zz", "%", "%e", "%ff", "%00", "%C0%AF", "-1", "0",
                 "9223372036854775807", "-9223372036854775808", "99999999999999999999", "1e308", "NaN",
                 "%2B292278995-01-01T00:00:00Z", "-292278995-01-01T00:00:00Z", "2026-02-30T00:00:00Z", "1h", "0s",
@@ -180,7 +181,8 @@ class MalformedRequestsTest {
                 target.append(p == 0 ? "" : "&").append(names[random.nextInt(names.length)]).append('=')
                         .append(values[random.nextInt(values.length)]);
             }
-            String method = target.indexOf("/ack") >= 0 ? "POST" : "GET";
+            String method = target.indexOf("/ack") >= 0 || target.indexOf("/commands") >= 0 && random.nextBoolean()
+                    || target.indexOf("/session") >= 0 && random.nextBoolean() ? "POST" : "GET";
             Answer answer = raw(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
                     + "Connection: close\r\n\r\n");
             if (answer.status() >= 500 && !target.toString().startsWith("/health")

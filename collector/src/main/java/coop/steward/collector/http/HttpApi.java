@@ -21,6 +21,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import java.time.Clock;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,6 +30,8 @@ import org.slf4j.LoggerFactory;
 /** The collector's HTTP API and the dashboard, as the contract lists them. Store work runs on workers. */
 public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    /** Longer than a year of a busy Pi's data takes to answer, and than a device takes to answer a command. */
+    static final long REQUEST_TIMEOUT_MS = 60_000;
 
     private final Vertx vertx;
     private final ReadingStore store;
@@ -64,7 +67,10 @@ public final class HttpApi {
      */
     public Router router(PeopleStore people, Commands commands, CommandLog log) {
         Router router = Router.router(vertx);
+        router.route().handler(new ConnectionLimit(ConnectionLimit.MAX_CONNECTIONS)::handle);
         router.route().handler(MalformedRequests::checkAddress);
+        // No request but the event stream may take longer than this: a slow store answers 503, not never.
+        router.routeWithRegex("/api/v1/(?!stream).*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
         (people == null ? Access.open() : Access.accounts(people, blocking, clock)).mount(router);
         new CommandRoutes(commands, log, blocking).mount(router);
         router.get("/health").handler(this::health);
