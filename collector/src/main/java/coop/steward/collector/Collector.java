@@ -4,6 +4,7 @@ import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.Commands;
 import coop.steward.collector.http.HttpApi;
+import coop.steward.collector.notify.Notifier;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.http.MalformedRequests;
 import coop.steward.collector.ingest.MqttIngest;
@@ -34,9 +35,11 @@ public final class Collector {
     private final StoreMaintenance maintenance;
 
     private final Commands commands;
+    private final Notifier notifier;
     private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, String ingestDeployment, Alerts alerts,
-                      HttpServer http, StoreMaintenance maintenance, Commands commands) {
+                      HttpServer http, StoreMaintenance maintenance, Commands commands, Notifier notifier) {
         this.commands = commands;
+        this.notifier = notifier;
         this.vertx = vertx;
         this.store = store;
         this.ingest = ingest;
@@ -72,6 +75,8 @@ public final class Collector {
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         PeopleStore people = settings.accounts() ? PeopleStore.open(settings.dataDir()) : null;
+        // Only people with accounts can choose which alerts reach them.
+        Notifier notifier = people == null ? null : new Notifier(vertx, people, settings.mail(), clock);
         CommandLog commandLog = CommandLog.open(settings.dataDir());
         Commands commands = new Commands(vertx, settings.ingest(), settings.ingest().commandLoginName(),
                 settings.ingest().commandLoginPassword(), commandLog, clock);
@@ -90,8 +95,11 @@ public final class Collector {
                 .compose(http -> vertx.deployVerticle(ingest).map(id -> {
                     alerts.attach(ingest::publish, ingest::isConnected);
                     commands.start();
+                    if (notifier != null) {
+                        notifier.start();
+                    }
                     return new Collector(vertx, store, ingest, id, alerts, http,
-                            StoreMaintenance.start(vertx, store, clock), commands);
+                            StoreMaintenance.start(vertx, store, clock), commands, notifier);
                 }));
     }
 
@@ -108,6 +116,9 @@ public final class Collector {
     public Future<Void> stop() {
         maintenance.stop();
         commands.stop();
+        if (notifier != null) {
+            notifier.stop();
+        }
         return http.close()
                 .compose(v -> vertx.undeploy(ingestDeployment))
                 .compose(v -> alerts.stop())

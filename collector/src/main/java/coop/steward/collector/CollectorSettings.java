@@ -5,6 +5,7 @@ import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.config.Limits;
 import coop.steward.collector.config.SiteConfig;
 import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.collector.notify.MailSettings;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
 import java.nio.file.Path;
@@ -21,9 +22,15 @@ import java.util.List;
  */
 public record CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
                                 Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
-                                List<SiteConfig> sites, Limits limits, boolean accounts) {
+                                List<SiteConfig> sites, Limits limits, boolean accounts, MailSettings mail) {
     public CollectorSettings {
         sites = List.copyOf(sites);
+    }
+
+    public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
+                             Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
+                             List<SiteConfig> sites, Limits limits, boolean accounts) {
+        this(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites, limits, accounts, null);
     }
 
     public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
@@ -56,18 +63,24 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
     /** These settings with the retention, alert rules, site time zones and limits of a collector config file. */
     public CollectorSettings with(CollectorConfig config) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
-                influx, config.sites(), config.limits(), accounts);
+                influx, config.sites(), config.limits(), accounts, mail);
     }
 
     /** These settings with sign-in required ({@code true}) or the API open to whoever reaches it. */
     public CollectorSettings withAccounts(boolean required) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
-                limits, required);
+                limits, required, mail);
+    }
+
+    /** These settings with alerts e-mailed to the people who chose it, through {@code smtp}. */
+    public CollectorSettings withMail(MailSettings smtp) {
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
+                limits, accounts, smtp);
     }
 
     /** These settings with readings stored in InfluxDB. */
     public CollectorSettings withInflux(InfluxSettings settings) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings, sites,
-                limits, accounts);
+                limits, accounts, mail);
     }
 }

@@ -5,6 +5,7 @@ import coop.steward.agent.publish.MqttLogin;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.notify.MailSettings;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.store.InfluxSettings;
@@ -55,6 +56,18 @@ final class CollectorCommand implements Callable<Integer> {
             "without it the collector's own account sends them"})
     Path commandAccount;
 
+    @Option(names = "--smtp", paramLabel = "HOST:PORT", description = {"the SMTP server that e-mails alerts to "
+            + "the people who chose it (bin/steward user notify);", "login from STEWARD_SMTP_USERNAME and "
+            + "STEWARD_SMTP_PASSWORD, when it asks for one"})
+    String smtp;
+
+    @Option(names = "--smtp-from", paramLabel = "ADDRESS", defaultValue = "steward@localhost",
+            description = "the sender of alert e-mails (default: ${DEFAULT-VALUE})")
+    String smtpFrom;
+
+    @Option(names = "--smtp-starttls", description = "upgrade the SMTP connection to TLS before logging in (port 587)")
+    boolean smtpStartTls;
+
     @Option(names = "--open", description = {"serve the dashboard and API to anyone who reaches them, without "
             + "sign-in: anyone on the network can then acknowledge alerts. Without it, people sign in with the "
             + "accounts of bin/steward user, and the collector will not start before there is one"})
@@ -96,6 +109,16 @@ final class CollectorCommand implements Callable<Integer> {
             e.errors().forEach(error -> System.err.println("  " + error));
             return 2;
         }
+        MailSettings mail = null;
+        if (smtp != null) {
+            int colon = smtp.lastIndexOf(':');
+            if (colon <= 0 || !smtp.substring(colon + 1).matches("\\d{1,5}")) {
+                System.err.println("--smtp '" + smtp + "' is not HOST:PORT, e.g. mail.example.org:587");
+                return 2;
+            }
+            mail = new MailSettings(smtp.substring(0, colon), Integer.parseInt(smtp.substring(colon + 1)), smtpFrom,
+                    smtpStartTls, System.getenv("STEWARD_SMTP_USERNAME"), System.getenv("STEWARD_SMTP_PASSWORD"));
+        }
         if (!open && PeopleStore.open(data).isEmpty()) {
             System.err.println("No one can sign in yet, and the collector serves its dashboard and API to the whole "
                     + "network: add the first admin with\n  bin/steward user add NAME --role admin --data " + data
@@ -119,7 +142,7 @@ final class CollectorCommand implements Callable<Integer> {
         Collector collector;
         try {
             CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile)
-                    .withAccounts(!open);
+                    .withAccounts(!open).withMail(mail);
             collector = Collector.start(vertx, influx == null ? settings : settings.withInflux(influx))
                     .await(60, TimeUnit.SECONDS);
         } catch (Exception e) {

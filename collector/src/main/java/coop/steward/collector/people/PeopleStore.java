@@ -1,5 +1,6 @@
 package coop.steward.collector.people;
 
+import coop.steward.collector.config.Severity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -67,6 +70,9 @@ public final class PeopleStore {
                         + "label TEXT NOT NULL, created INTEGER NOT NULL)");
                 statement.execute("CREATE TABLE IF NOT EXISTS session (hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
                         + "expires INTEGER NOT NULL)");
+                statement.execute("CREATE TABLE IF NOT EXISTS notify (name TEXT PRIMARY KEY, sites TEXT NOT NULL, "
+                        + "min_severity TEXT NOT NULL, quiet_from TEXT, quiet_to TEXT, zone TEXT NOT NULL, "
+                        + "email TEXT, webhook TEXT, per_hour INTEGER NOT NULL)");
             }
             return null;
         });
@@ -157,6 +163,7 @@ public final class PeopleStore {
             delete(connection, "DELETE FROM person_role WHERE name = ?", name);
             delete(connection, "DELETE FROM session WHERE name = ?", name);
             delete(connection, "DELETE FROM token WHERE name = ?", name);
+            delete(connection, "DELETE FROM notify WHERE name = ?", name);
             return delete(connection, "DELETE FROM person WHERE name = ?", name) == 1;
         });
     }
@@ -184,6 +191,65 @@ public final class PeopleStore {
             people.forEach((name, grants) -> list.add(new Person(name, grants)));
             return list;
         });
+    }
+
+    /** Sets how alerts reach them. @return false when there is no such person */
+    public boolean setChoice(String name, NotifyChoice choice) {
+        return update(connection -> {
+            if (!person(connection, name)) {
+                return false;
+            }
+            try (PreparedStatement upsert = connection.prepareStatement("INSERT OR REPLACE INTO notify (name, sites, "
+                    + "min_severity, quiet_from, quiet_to, zone, email, webhook, per_hour) "
+                    + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                upsert.setString(1, name);
+                upsert.setString(2, String.join(",", choice.sites()));
+                upsert.setString(3, choice.minSeverity().code());
+                upsert.setString(4, choice.quietFrom() == null ? null : choice.quietFrom().toString());
+                upsert.setString(5, choice.quietTo() == null ? null : choice.quietTo().toString());
+                upsert.setString(6, choice.zone().getId());
+                upsert.setString(7, choice.email());
+                upsert.setString(8, choice.webhook());
+                upsert.setInt(9, choice.perHour());
+                upsert.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** Everyone who chose to hear of alerts outside the dashboard, with their roles. */
+    public List<Recipient> recipients() {
+        Map<String, NotifyChoice> choices = query(connection -> {
+            Map<String, NotifyChoice> found = new LinkedHashMap<>();
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT name, sites, min_severity, quiet_from, quiet_to, "
+                         + "zone, email, webhook, per_hour FROM notify")) {
+                while (rows.next()) {
+                    String sites = rows.getString(2);
+                    found.put(rows.getString(1), new NotifyChoice(sites.isEmpty() ? List.of()
+                            : List.of(sites.split(",")), Severity.valueOf(rows.getString(3).toUpperCase(
+                            java.util.Locale.ROOT)), time(rows.getString(4)), time(rows.getString(5)),
+                            ZoneId.of(rows.getString(6)), rows.getString(7), rows.getString(8), rows.getInt(9)));
+                }
+            }
+            return found;
+        });
+        List<Recipient> recipients = new ArrayList<>();
+        for (Person person : list()) {
+            NotifyChoice choice = choices.get(person.name());
+            if (choice != null) {
+                recipients.add(new Recipient(person, choice));
+            }
+        }
+        return recipients;
+    }
+
+    /** A person and how alerts reach them. */
+    public record Recipient(Person person, NotifyChoice choice) {
+    }
+
+    private static LocalTime time(String text) {
+        return text == null ? null : LocalTime.parse(text);
     }
 
     /** The person, when the password is theirs. */

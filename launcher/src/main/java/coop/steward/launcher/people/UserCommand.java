@@ -1,6 +1,8 @@
 package coop.steward.launcher.people;
 
+import coop.steward.collector.config.Severity;
 import coop.steward.collector.people.Grant;
+import coop.steward.collector.people.NotifyChoice;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.people.Person;
 import coop.steward.collector.people.Role;
@@ -31,7 +33,8 @@ import picocli.CommandLine.Spec;
                 "Roles, per site: viewer reads; steward also acknowledges alerts and waters; installer also sees "
                         + "device health and pushes configs; admin also manages people, rules and sites."},
         subcommands = {UserCommand.Add.class, UserCommand.Grant_.class, UserCommand.Passwd.class,
-                UserCommand.Remove.class, UserCommand.ListPeople.class, UserCommand.Token.class})
+                UserCommand.Remove.class, UserCommand.ListPeople.class, UserCommand.Token.class,
+                UserCommand.Notify.class})
 public final class UserCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -224,6 +227,85 @@ public final class UserCommand implements Runnable {
                 out.println("no one yet: add the first admin with bin/steward user add NAME --role admin");
             }
             everyone.forEach(person -> out.println(describe(person)));
+            return 0;
+        }
+    }
+
+    @Command(name = "notify", mixinStandardHelpOptions = true,
+            description = {"Chooses which alerts reach NAME outside the dashboard, and how.",
+                    "Critical alerts come through quiet hours; others then wait for the 07:00 digest, as info "
+                            + "alerts always do."})
+    static final class Notify extends Sub {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--email", paramLabel = "ADDRESS", description = "e-mail them (the collector needs --smtp)")
+        String email;
+
+        @Option(names = "--webhook", paramLabel = "URL", description = "POST each alert to this URL (ntfy, a "
+                + "Matrix or chat bot)")
+        String webhook;
+
+        @Option(names = "--sites", paramLabel = "SITE,...", split = ",",
+                description = "only these sites (default: every site they have a role at)")
+        List<String> sites = List.of();
+
+        @Option(names = "--min-severity", paramLabel = "SEVERITY", defaultValue = "warning",
+                description = "info, warning or critical (default: ${DEFAULT-VALUE})")
+        String minSeverity;
+
+        @Option(names = "--quiet", paramLabel = "HH:MM-HH:MM", description = "quiet hours, e.g. 22:00-07:00")
+        String quiet;
+
+        @Option(names = "--zone", paramLabel = "ZONE", defaultValue = "UTC",
+                description = "their time zone, for quiet hours and the digest, e.g. Europe/London")
+        String zone;
+
+        @Option(names = "--per-hour", paramLabel = "N", defaultValue = "10",
+                description = "at most this many alerts an hour; the rest go into the digest (default: "
+                        + "${DEFAULT-VALUE})")
+        int perHour;
+
+        @Override
+        int run(PeopleStore people, PrintWriter out, PrintWriter err) {
+            Severity severity;
+            try {
+                severity = Severity.valueOf(minSeverity.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--min-severity '" + minSeverity
+                        + "' is not one of info, warning, critical");
+            }
+            java.time.ZoneId zoneId;
+            try {
+                zoneId = java.time.ZoneId.of(zone);
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("--zone '" + zone + "' is not a time zone; use a name such as "
+                        + "Europe/London");
+            }
+            java.time.LocalTime from = null;
+            java.time.LocalTime to = null;
+            if (quiet != null) {
+                String[] parts = quiet.split("-");
+                try {
+                    from = java.time.LocalTime.parse(parts[0].strip());
+                    to = java.time.LocalTime.parse(parts[1].strip());
+                } catch (RuntimeException e) {
+                    throw new IllegalArgumentException("--quiet '" + quiet + "' is not HH:MM-HH:MM, e.g. 22:00-07:00");
+                }
+            }
+            if (perHour < 1) {
+                throw new IllegalArgumentException("--per-hour must be at least 1");
+            }
+            if (webhook != null && !webhook.matches("https?://\\S+")) {
+                throw new IllegalArgumentException("--webhook must be an http:// or https:// URL");
+            }
+            if (!people.setChoice(name, new NotifyChoice(sites, severity, from, to, zoneId, email, webhook,
+                    perHour))) {
+                throw new IllegalArgumentException("there is no one called " + name + " (bin/steward user list)");
+            }
+            out.println(name + " hears of " + severity.code() + " alerts and above"
+                    + (email == null ? "" : " by e-mail to " + email) + (webhook == null ? "" : " and at " + webhook)
+                    + (quiet == null ? "" : "; quiet " + quiet + " " + zoneId.getId() + ", but for critical ones"));
             return 0;
         }
     }

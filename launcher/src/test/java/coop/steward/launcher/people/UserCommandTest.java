@@ -67,6 +67,24 @@ class UserCommandTest {
     }
 
     @Test
+    void aPersonChoosesWhichAlertsReachThem_andNonsenseIsRefusedWithASentence() {
+        user("ann's long password\n", "add", "ann", "--role", "steward");
+
+        assertThat(user("", "notify", "ann", "--email", "ann@example.org", "--min-severity", "critical", "--quiet",
+                "22:00-07:00", "--zone", "Europe/London")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("ann hears of critical alerts and above by e-mail to ann@example.org");
+        assertThat(PeopleStore.open(data).recipients()).singleElement().satisfies(r -> {
+            assertThat(r.choice().email()).isEqualTo("ann@example.org");
+            assertThat(r.choice().quietFrom()).hasToString("22:00");
+            assertThat(r.choice().zone()).hasToString("Europe/London");
+        });
+        assertThat(user("", "notify", "ann", "--quiet", "late")).isEqualTo(2);
+        assertThat(err.toString()).contains("is not HH:MM-HH:MM");
+        assertThat(user("", "notify", "ann", "--zone", "Mars/Olympus")).isEqualTo(2);
+        assertThat(err.toString()).contains("is not a time zone");
+    }
+
+    @Test
     void theCollector_willNotServeTheNetworkWithoutAnAccount_unlessStartedOpen() {
         PrintStream stderr = System.err;
         ByteArrayOutputStream said = new ByteArrayOutputStream();

@@ -1,0 +1,200 @@
+package coop.steward.collector.notify;
+
+import coop.steward.collector.alert.Alerts;
+import coop.steward.collector.config.Severity;
+import coop.steward.collector.people.NotifyChoice;
+import coop.steward.collector.people.PeopleStore;
+import coop.steward.collector.people.Role;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.MailClient;
+import io.vertx.ext.mail.MailConfig;
+import io.vertx.ext.mail.MailMessage;
+import io.vertx.ext.mail.StartTLSOptions;
+import io.vertx.ext.web.client.WebClient;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings each raised alert to the people who chose to hear of it ({@link NotifyChoice}): by e-mail and by their own
+ * webhook, at once, or in the morning digest when it is low, when they are in their quiet hours, or when this hour's
+ * allowance is spent. The dashboard shows every alert to everyone with a role at its site anyway. Confined to the
+ * context it was started on; the people store is read on a worker.
+ */
+public final class Notifier {
+    private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
+    private static final long HOUR_MS = 3_600_000;
+    private static final long DIGEST_CHECK_MS = 60_000;
+    /** Per person: a week of a busy site's info alerts; past it the oldest go. */
+    private static final int MAX_DIGEST = 500;
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH);
+
+    private final Vertx vertx;
+    private final PeopleStore people;
+    private final MailSettings mailSettings;
+    private final MailClient mail;
+    private final WebClient web;
+    private final Clock clock;
+    private final Map<String, Deque<Long>> sent = new HashMap<>();
+    private final Map<String, List<JsonObject>> digests = new HashMap<>();
+    private final Map<String, LocalDate> lastDigest = new HashMap<>();
+    private MessageConsumer<JsonObject> consumer;
+    private long digestTimer = -1;
+
+    /** @param mail null when no SMTP server was given: webhooks only */
+    public Notifier(Vertx vertx, PeopleStore people, MailSettings mail, Clock clock) {
+        this.vertx = vertx;
+        this.people = people;
+        this.mailSettings = mail;
+        this.mail = mail == null ? null : MailClient.create(vertx, new MailConfig().setHostname(mail.host())
+                .setPort(mail.port()).setStarttls(mail.startTls() ? StartTLSOptions.REQUIRED : StartTLSOptions.DISABLED)
+                .setUsername(mail.username()).setPassword(mail.password()));
+        this.web = WebClient.create(vertx);
+        this.clock = clock;
+    }
+
+    public void start() {
+        consumer = vertx.eventBus().consumer(Alerts.EVENTS, message -> {
+            if ("raised".equals(message.body().getString("event"))) {
+                raised(message.body());
+            }
+        });
+        digestTimer = vertx.setPeriodic(DIGEST_CHECK_MS, id -> sendDueDigests());
+    }
+
+    public Future<Void> stop() {
+        if (digestTimer >= 0) {
+            vertx.cancelTimer(digestTimer);
+        }
+        if (mail != null) {
+            mail.close();
+        }
+        web.close();
+        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+    }
+
+    private void raised(JsonObject alert) {
+        String site = alert.getString("site");
+        Severity severity = Severity.valueOf(alert.getString("severity", "warning").toUpperCase(Locale.ROOT));
+        vertx.executeBlocking(people::recipients).onSuccess(recipients -> {
+            Instant now = clock.instant();
+            for (PeopleStore.Recipient recipient : recipients) {
+                if (!recipient.person().may(Role.VIEWER, site)) {
+                    continue;
+                }
+                switch (recipient.choice().delivery(site, severity, now)) {
+                    case NOW -> {
+                        if (withinHourlyAllowance(recipient, now.toEpochMilli())) {
+                            deliver(recipient, subject(alert), body(alert, recipient.choice()), alert);
+                        } else {
+                            queue(recipient, alert);
+                        }
+                    }
+                    case DIGEST -> queue(recipient, alert);
+                    case NOT_AT_ALL -> {
+                    }
+                }
+            }
+        }).onFailure(e -> LOG.warn("Could not read who hears of alerts: {}", e.getMessage()));
+    }
+
+    private boolean withinHourlyAllowance(PeopleStore.Recipient recipient, long now) {
+        Deque<Long> times = sent.computeIfAbsent(recipient.person().name(), n -> new ArrayDeque<>());
+        while (!times.isEmpty() && times.peekFirst() <= now - HOUR_MS) {
+            times.removeFirst();
+        }
+        if (times.size() >= recipient.choice().perHour()) {
+            return false;
+        }
+        times.addLast(now);
+        return true;
+    }
+
+    private void queue(PeopleStore.Recipient recipient, JsonObject alert) {
+        List<JsonObject> digest = digests.computeIfAbsent(recipient.person().name(), n -> new ArrayList<>());
+        if (digest.size() >= MAX_DIGEST) {
+            digest.remove(0);
+        }
+        digest.add(alert);
+    }
+
+    /** Sends each waiting digest whose person's morning has come; the timer calls it every minute. */
+    void sendDueDigests() {
+        if (digests.isEmpty()) {
+            return;
+        }
+        vertx.executeBlocking(people::recipients).onSuccess(recipients -> {
+            Instant now = clock.instant();
+            for (PeopleStore.Recipient recipient : recipients) {
+                String name = recipient.person().name();
+                List<JsonObject> digest = digests.get(name);
+                ZonedDateTime local = now.atZone(recipient.choice().zone());
+                if (digest == null || digest.isEmpty() || local.toLocalTime().isBefore(NotifyChoice.DIGEST_AT)
+                        || local.toLocalDate().equals(lastDigest.get(name))) {
+                    continue;
+                }
+                lastDigest.put(name, local.toLocalDate());
+                digests.remove(name);
+                StringBuilder body = new StringBuilder("Alerts that waited for this morning (" + digest.size()
+                        + "):\n\n");
+                for (JsonObject alert : digest) {
+                    body.append("- ").append(body(alert, recipient.choice()).replace("\n", "\n  ")).append('\n');
+                }
+                deliver(recipient, "[Steward] " + digest.size() + " alert" + (digest.size() == 1 ? "" : "s")
+                        + " since yesterday", body.toString(), new JsonObject().put("digest", digest));
+            }
+        });
+    }
+
+    private void deliver(PeopleStore.Recipient recipient, String subject, String text, JsonObject json) {
+        NotifyChoice choice = recipient.choice();
+        if (choice.email() != null && mail != null) {
+            MailMessage message = new MailMessage().setFrom(mailSettings.from()).setTo(choice.email())
+                    .setSubject(subject).setText(text);
+            mail.sendMail(message).onFailure(e -> LOG.warn("E-mail to {} failed: {}", recipient.person().name(),
+                    e.getMessage()));
+        }
+        if (choice.webhook() != null) {
+            // ntfy reads the title and priority from headers; chat bots read the JSON.
+            web.postAbs(choice.webhook()).putHeader("Title", subject)
+                    .putHeader("Priority", "critical".equals(json.getString("severity")) ? "urgent" : "default")
+                    .timeout(10_000).sendJsonObject(json.copy().put("text", text))
+                    .onFailure(e -> LOG.warn("Webhook of {} failed: {}", recipient.person().name(), e.getMessage()));
+        }
+    }
+
+    private static String subject(JsonObject alert) {
+        return "[Steward] " + alert.getString("severity") + ": " + alert.getString("rule") + " at "
+                + where(alert);
+    }
+
+    private static String body(JsonObject alert, NotifyChoice choice) {
+        String opened = TIME.format(Instant.ofEpochMilli(alert.getLong("openedAt", 0L)).atZone(choice.zone()));
+        return alert.getString("message", "") + "\n" + where(alert) + ", opened " + opened + " ("
+                + choice.zone().getId() + ")";
+    }
+
+    private static String where(JsonObject alert) {
+        StringBuilder where = new StringBuilder(alert.getString("site", ""));
+        for (String part : new String[] {alert.getString("device"), alert.getString("sensor")}) {
+            if (part != null) {
+                where.append('/').append(part);
+            }
+        }
+        return where.toString();
+    }
+}
