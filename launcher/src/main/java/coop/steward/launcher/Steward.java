@@ -3,6 +3,7 @@ package coop.steward.launcher;
 import coop.steward.agent.AgentCommand;
 import coop.steward.config.ConfigCommand;
 import coop.steward.launcher.identity.IdentitiesCommand;
+import coop.steward.launcher.people.RotaCommand;
 import coop.steward.launcher.people.UserCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "steward", mixinStandardHelpOptions = true, version = "Steward 0.1.0",
         description = "Watches over food forests and small solar installations.",
         subcommands = {DemoCommand.class, CollectorCommand.class, AgentCommand.class, ConfigCommand.class,
-                IdentitiesCommand.class, UserCommand.class})
+                IdentitiesCommand.class, UserCommand.class, RotaCommand.class})
 public final class Steward implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -264,7 +264,7 @@ class ChaosTest {
             httpPort = FreePort.find();
         }
         Process collector = start(name, "collector", "--mqtt", broker.url(), "--http", Integer.toString(httpPort),
-                "--data", tmp.resolve("collector").toString());
+                "--data", tmp.resolve("collector").toString(), "--open");
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> http.send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + httpPort + "/health")).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200);

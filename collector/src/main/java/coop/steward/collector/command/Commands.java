@@ -63,10 +63,24 @@ public final class Commands {
 
     public void start() {
         context = vertx.getOrCreateContext();
-        context.runOnContext(v -> connect());
+        if (canSend()) {
+            context.runOnContext(v -> connect());
+        }
+    }
+
+    /**
+     * Only with an account of its own, or on a broker without accounts: under {@code bin/steward identities} a
+     * client id is its user name, so a second connection as the collector would push its readings connection off
+     * the broker, and the collector's account may not send commands anyway.
+     */
+    private boolean canSend() {
+        return broker.commandUsername() != null || broker.username() == null;
     }
 
     public void stop() {
+        if (context == null) {
+            return;
+        }
         context.runOnContext(v -> {
             stopped = true;
             if (client != null && client.isConnected()) {
@@ -83,6 +97,11 @@ public final class Commands {
                                       String person) {
         Promise<CommandRecord> answer = Promise.promise();
         context.runOnContext(v -> {
+            if (!canSend()) {
+                answer.fail(new IllegalStateException("this collector has no broker account to send commands with: "
+                        + "start it with --mqtt-command-account (collector-commands.env of bin/steward identities)"));
+                return;
+            }
             if (!ready) {
                 answer.fail(new IllegalStateException("the collector cannot reach the MQTT broker to send commands "
                         + "now; try again in a moment"));

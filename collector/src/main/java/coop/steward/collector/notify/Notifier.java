@@ -4,7 +4,9 @@ import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.config.Severity;
 import coop.steward.collector.people.NotifyChoice;
 import coop.steward.collector.people.PeopleStore;
+import coop.steward.collector.people.Person;
 import coop.steward.collector.people.Role;
+import coop.steward.collector.people.Shift;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -23,17 +25,21 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Brings each raised alert to the people who chose to hear of it ({@link NotifyChoice}): by e-mail and by their own
  * webhook, at once, or in the morning digest when it is low, when they are in their quiet hours, or when this hour's
- * allowance is spent. The dashboard shows every alert to everyone with a role at its site anyway. Confined to the
- * context it was started on; the people store is read on a worker.
+ * allowance is spent. An alert of a site with a watering rota goes first to whoever is on duty, and, while nobody
+ * acknowledges it, to the next on duty, then to every steward of the site, each after the site's escalation time.
+ * The dashboard shows every alert to everyone with a role at its site anyway. Confined to the context it was
+ * started on; the people store is read on a worker.
  */
 public final class Notifier {
     private static final Logger LOG = LoggerFactory.getLogger(Notifier.class);
@@ -41,6 +47,8 @@ public final class Notifier {
     private static final long DIGEST_CHECK_MS = 60_000;
     /** Per person: a week of a busy site's info alerts; past it the oldest go. */
     private static final int MAX_DIGEST = 500;
+    /** Unanswered alerts followed at once: far more than a site raises, few enough to bound memory. */
+    private static final int MAX_ESCALATIONS = 1_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH);
 
     private final Vertx vertx;
@@ -52,6 +60,7 @@ public final class Notifier {
     private final Map<String, Deque<Long>> sent = new HashMap<>();
     private final Map<String, List<JsonObject>> digests = new HashMap<>();
     private final Map<String, LocalDate> lastDigest = new HashMap<>();
+    private final Map<String, Escalation> escalations = new HashMap<>();
     private MessageConsumer<JsonObject> consumer;
     private long digestTimer = -1;
 
@@ -69,8 +78,11 @@ public final class Notifier {
 
     public void start() {
         consumer = vertx.eventBus().consumer(Alerts.EVENTS, message -> {
-            if ("raised".equals(message.body().getString("event"))) {
+            String event = message.body().getString("event");
+            if ("raised".equals(event)) {
                 raised(message.body());
+            } else if ("acknowledged".equals(event) || "resolved".equals(event)) {
+                answered(message.body().getString("id"));
             }
         });
         digestTimer = vertx.setPeriodic(DIGEST_CHECK_MS, id -> sendDueDigests());
@@ -87,13 +99,33 @@ public final class Notifier {
         return consumer == null ? Future.succeededFuture() : consumer.unregister();
     }
 
+    /** What the people store says about an alert's site when it is raised. */
+    private record Duty(List<PeopleStore.Recipient> recipients, List<String> onDuty, List<String> stewards,
+                        long escalateAfterMs) {
+    }
+
+    /** An alert nobody has answered yet, and who has been told of it. */
+    private record Escalation(JsonObject alert, List<String> onDuty, List<String> stewards, Set<String> told,
+                              long afterMs, long timer) {
+    }
+
     private void raised(JsonObject alert) {
         String site = alert.getString("site");
         Severity severity = Severity.valueOf(alert.getString("severity", "warning").toUpperCase(Locale.ROOT));
-        vertx.executeBlocking(people::recipients).onSuccess(recipients -> {
+        Instant at = clock.instant();
+        vertx.executeBlocking(() -> new Duty(people.recipients(),
+                people.shifts(site).stream().filter(shift -> shift.covers(at)).map(Shift::name).distinct().toList(),
+                people.list().stream().filter(p -> p.may(Role.STEWARD, site)).map(Person::name).toList(),
+                people.escalateAfter(site).toMillis())).onSuccess(duty -> {
             Instant now = clock.instant();
+            List<PeopleStore.Recipient> recipients = duty.recipients();
+            // Whoever is on duty hears of it as such, at once, and it goes on to others while nobody answers.
+            String first = severity == Severity.INFO || duty.onDuty().isEmpty() ? null : duty.onDuty().get(0);
+            if (first != null) {
+                startEscalation(alert, duty, recipients);
+            }
             for (PeopleStore.Recipient recipient : recipients) {
-                if (!recipient.person().may(Role.VIEWER, site)) {
+                if (!recipient.person().may(Role.VIEWER, site) || recipient.person().name().equals(first)) {
                     continue;
                 }
                 switch (recipient.choice().delivery(site, severity, now)) {
@@ -110,6 +142,66 @@ public final class Notifier {
                 }
             }
         }).onFailure(e -> LOG.warn("Could not read who hears of alerts: {}", e.getMessage()));
+    }
+
+    private void startEscalation(JsonObject alert, Duty duty, List<PeopleStore.Recipient> recipients) {
+        String id = alert.getString("id");
+        if (id == null || escalations.containsKey(id) || escalations.size() >= MAX_ESCALATIONS) {
+            return;
+        }
+        String first = duty.onDuty().get(0);
+        tell(recipients, first, "[Steward] you are on duty: " + subject(alert).substring("[Steward] ".length()),
+                alert);
+        Set<String> told = new HashSet<>(Set.of(first));
+        long timer = vertx.setTimer(duty.escalateAfterMs(), t -> escalate(id));
+        escalations.put(id, new Escalation(alert, duty.onDuty(), duty.stewards(), told, duty.escalateAfterMs(),
+                timer));
+    }
+
+    /** Nobody answered in time: the next on duty, else every steward of the site not yet told. */
+    private void escalate(String id) {
+        Escalation escalation = escalations.get(id);
+        if (escalation == null) {
+            return;
+        }
+        List<String> next = escalation.onDuty().stream().filter(n -> !escalation.told().contains(n)).limit(1)
+                .toList();
+        if (next.isEmpty()) {
+            next = escalation.stewards().stream().filter(n -> !escalation.told().contains(n)).toList();
+        }
+        if (next.isEmpty()) {
+            escalations.remove(id);
+            return;
+        }
+        List<String> toTell = next;
+        String minutes = escalation.afterMs() >= 60_000 ? escalation.afterMs() / 60_000 + " min"
+                : escalation.afterMs() / 1000 + " s";
+        vertx.executeBlocking(people::recipients).onSuccess(recipients -> {
+            if (!escalations.containsKey(id)) {
+                return; // answered meanwhile
+            }
+            for (String name : toTell) {
+                tell(recipients, name, "[Steward] unanswered for " + minutes + ": "
+                        + subject(escalation.alert()).substring("[Steward] ".length()), escalation.alert());
+                escalation.told().add(name);
+            }
+            long timer = vertx.setTimer(escalation.afterMs(), t -> escalate(id));
+            escalations.put(id, new Escalation(escalation.alert(), escalation.onDuty(), escalation.stewards(),
+                    escalation.told(), escalation.afterMs(), timer));
+        });
+    }
+
+    private void answered(String id) {
+        Escalation escalation = id == null ? null : escalations.remove(id);
+        if (escalation != null) {
+            vertx.cancelTimer(escalation.timer());
+        }
+    }
+
+    /** On every channel the person chose; someone who chose none sees it on the dashboard only. */
+    private void tell(List<PeopleStore.Recipient> recipients, String name, String subject, JsonObject alert) {
+        recipients.stream().filter(r -> r.person().name().equals(name)).findFirst()
+                .ifPresent(recipient -> deliver(recipient, subject, body(alert, recipient.choice()), alert));
     }
 
     private boolean withinHourlyAllowance(PeopleStore.Recipient recipient, long now) {

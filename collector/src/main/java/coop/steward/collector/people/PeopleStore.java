@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -24,6 +25,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.regex.Pattern;
 
 /**
@@ -36,6 +39,8 @@ public final class PeopleStore {
     public static final String FILE = "people.db";
     /** How long a sign-in lasts: a gardener's phone stays signed in for a season's month. */
     public static final Duration SESSION = Duration.ofDays(30);
+    /** Half an hour: a steward on duty can finish a job in the bed before someone else is called. */
+    public static final Duration DEFAULT_ESCALATION = Duration.ofMinutes(30);
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     private static final SecureRandom RANDOM = new SecureRandom();
     /** Checked when the name is unknown, so that a wrong name takes as long as a wrong password. */
@@ -70,6 +75,11 @@ public final class PeopleStore {
                         + "label TEXT NOT NULL, created INTEGER NOT NULL)");
                 statement.execute("CREATE TABLE IF NOT EXISTS session (hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
                         + "expires INTEGER NOT NULL)");
+                statement.execute("CREATE TABLE IF NOT EXISTS shift (site TEXT NOT NULL, position INTEGER NOT NULL, "
+                        + "name TEXT NOT NULL, days TEXT NOT NULL, start TEXT NOT NULL, finish TEXT NOT NULL, "
+                        + "zone TEXT NOT NULL, PRIMARY KEY (site, position))");
+                statement.execute("CREATE TABLE IF NOT EXISTS escalation (site TEXT PRIMARY KEY, after_seconds "
+                        + "INTEGER NOT NULL)");
                 statement.execute("CREATE TABLE IF NOT EXISTS notify (name TEXT PRIMARY KEY, sites TEXT NOT NULL, "
                         + "min_severity TEXT NOT NULL, quiet_from TEXT, quiet_to TEXT, zone TEXT NOT NULL, "
                         + "email TEXT, webhook TEXT, per_hour INTEGER NOT NULL)");
@@ -164,6 +174,7 @@ public final class PeopleStore {
             delete(connection, "DELETE FROM session WHERE name = ?", name);
             delete(connection, "DELETE FROM token WHERE name = ?", name);
             delete(connection, "DELETE FROM notify WHERE name = ?", name);
+            delete(connection, "DELETE FROM shift WHERE name = ?", name);
             return delete(connection, "DELETE FROM person WHERE name = ?", name) == 1;
         });
     }
@@ -242,6 +253,97 @@ public final class PeopleStore {
             }
         }
         return recipients;
+    }
+
+    /** Adds a shift at the end of the site's rota. @return false when there is no such person */
+    public boolean addShift(String site, String name, Set<DayOfWeek> days, LocalTime start, LocalTime end,
+                            ZoneId zone) {
+        return update(connection -> {
+            if (!person(connection, name)) {
+                return false;
+            }
+            int position;
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT coalesce(max(position), 0) + 1 FROM shift WHERE site = ?")) {
+                select.setString(1, site);
+                try (ResultSet rows = select.executeQuery()) {
+                    rows.next();
+                    position = rows.getInt(1);
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO shift (site, position, name, "
+                    + "days, start, finish, zone) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, site);
+                insert.setInt(2, position);
+                insert.setString(3, name);
+                insert.setString(4, days.stream().map(DayOfWeek::name).sorted().collect(Collectors.joining(",")));
+                insert.setString(5, start.toString());
+                insert.setString(6, end.toString());
+                insert.setString(7, zone.getId());
+                insert.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /** @return false when the site has no shift at that position */
+    public boolean removeShift(String site, int position) {
+        return update(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM shift WHERE site = ? AND position = ?")) {
+                delete.setString(1, site);
+                delete.setInt(2, position);
+                return delete.executeUpdate() == 1;
+            }
+        });
+    }
+
+    /** The site's rota, in order. */
+    public List<Shift> shifts(String site) {
+        return query(connection -> {
+            List<Shift> shifts = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement("SELECT position, name, days, start, finish, "
+                    + "zone FROM shift WHERE site = ? ORDER BY position")) {
+                select.setString(1, site);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        Set<DayOfWeek> days = new java.util.HashSet<>();
+                        for (String day : rows.getString(3).split(",")) {
+                            days.add(DayOfWeek.valueOf(day));
+                        }
+                        shifts.add(new Shift(site, rows.getInt(1), rows.getString(2), days,
+                                LocalTime.parse(rows.getString(4)), LocalTime.parse(rows.getString(5)),
+                                ZoneId.of(rows.getString(6))));
+                    }
+                }
+            }
+            return shifts;
+        });
+    }
+
+    /** How long an alert may go unanswered before it goes to the next person. */
+    public Duration escalateAfter(String site) {
+        return query(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT after_seconds FROM escalation WHERE site = ?")) {
+                select.setString(1, site);
+                try (ResultSet rows = select.executeQuery()) {
+                    return rows.next() ? Duration.ofSeconds(rows.getLong(1)) : DEFAULT_ESCALATION;
+                }
+            }
+        });
+    }
+
+    public void setEscalateAfter(String site, Duration after) {
+        update(connection -> {
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    "INSERT OR REPLACE INTO escalation (site, after_seconds) VALUES (?, ?)")) {
+                upsert.setString(1, site);
+                upsert.setLong(2, Math.max(1, after.toSeconds()));
+                upsert.executeUpdate();
+            }
+            return null;
+        });
     }
 
     /** A person and how alerts reach them. */

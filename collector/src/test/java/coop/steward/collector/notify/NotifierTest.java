@@ -23,13 +23,16 @@ import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -147,6 +150,44 @@ class NotifierTest {
         vertx.runOnContext(v -> notifier.sendDueDigests());
         Thread.sleep(1_000);
         assertThat(to("bob@example.org")).as("once").hasSize(1);
+    }
+
+    @Test
+    void anUnansweredAlert_goesFromWhoeverIsOnDuty_toTheNext_thenToEveryStewardOfTheSite() throws Exception {
+        PeopleStore people = PeopleStore.open(tmp.resolve("data"));
+        // Critical only, as each chose for themselves: being on duty brings them a warning all the same.
+        for (String name : List.of("ann", "bob", "cai")) {
+            people.add(name, name + "'s long password", List.of(new Grant("food-forest", Role.STEWARD)));
+            people.setChoice(name, new NotifyChoice(List.of(), Severity.CRITICAL, null, null, UTC,
+                    name + "@example.org", null, 10));
+        }
+        person(people, "vic", "food-forest", choice("vic@example.org", null, 10));
+        Set<DayOfWeek> everyDay = EnumSet.allOf(DayOfWeek.class);
+        people.addShift("food-forest", "ann", everyDay, LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, UTC);
+        people.addShift("food-forest", "bob", everyDay, LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, UTC);
+        people.setEscalateAfter("food-forest", Duration.ofSeconds(2));
+        Vertx vertx = Vertx.vertx();
+        closing.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+        Notifier notifier = new Notifier(vertx, people, new MailSettings("127.0.0.1", smtp.getSmtp().getPort(),
+                "steward@example.org", false, null, null), Clock.systemUTC());
+        vertx.runOnContext(v -> notifier.start());
+        Thread.sleep(300);
+
+        vertx.eventBus().publish(Alerts.EVENTS, alert("a1", "warning", "soil-dry", "bed-1"));
+        await().atMost(WAIT).until(() -> subjects("ann@example.org").size() == 1);
+        assertThat(subjects("ann@example.org").get(0)).startsWith("[Steward] you are on duty: warning: soil-dry");
+        assertThat(to("bob@example.org")).as("not before ann had her time").isEmpty();
+        await().atMost(WAIT).until(() -> subjects("bob@example.org").size() == 1);
+        assertThat(subjects("bob@example.org").get(0)).startsWith("[Steward] unanswered for 2 s: warning: soil-dry");
+        await().atMost(WAIT).until(() -> subjects("cai@example.org").size() == 1);
+        assertThat(to("vic@example.org")).as("a viewer is told as she chose, and is no steward").hasSize(1);
+
+        vertx.eventBus().publish(Alerts.EVENTS, alert("a2", "warning", "soil-dry", "bed-2"));
+        await().atMost(WAIT).until(() -> subjects("ann@example.org").size() == 2);
+        vertx.eventBus().publish(Alerts.EVENTS, alert("a2", "warning", "soil-dry", "bed-2")
+                .put("event", "acknowledged"));
+        Thread.sleep(3_000);
+        assertThat(to("bob@example.org")).as("ann answered: nobody else is called").hasSize(1);
     }
 
     private static JsonObject alert(String id, String severity, String rule, String device) {
