@@ -56,28 +56,36 @@ public final class Collector {
     public static Future<Collector> start(Vertx vertx, CollectorSettings settings, Clock clock) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RejectionLog rejections = new RejectionLog(metrics);
-        return vertx.executeBlocking(() -> openStore(settings))
-                .compose(store -> Alerts.start(vertx, settings.alerts(), settings.dataDir(), metrics, clock)
+        // SQLite files opened on a worker: the people store's first use also hashes (Argon2) its stand-in password.
+        return vertx.executeBlocking(() -> new OnDisk(openStore(settings),
+                        settings.accounts() ? PeopleStore.open(settings.dataDir()) : null,
+                        CommandLog.open(settings.dataDir())))
+                .compose(files -> Alerts.start(vertx, settings.alerts(), settings.dataDir(), metrics, clock)
                         .recover(e -> {
-                            store.close();
+                            files.store().close();
                             return Future.failedFuture(e);
                         })
-                        .compose(alerts -> serve(vertx, settings, clock, metrics, rejections, store, alerts)));
+                        .compose(alerts -> serve(vertx, settings, clock, metrics, rejections, files, alerts)));
+    }
+
+    /** What the collector keeps on disk, opened before it serves. */
+    private record OnDisk(ReadingStore store, PeopleStore people, CommandLog commandLog) {
     }
 
     private static Future<Collector> serve(Vertx vertx, CollectorSettings settings, Clock clock,
                                            PrometheusMeterRegistry metrics, RejectionLog rejections,
-                                           ReadingStore store, Alerts alerts) {
+                                           OnDisk files, Alerts alerts) {
+        ReadingStore store = files.store();
         Presence presence = new Presence();
         HealthReports health = new HealthReports();
         MqttIngest ingest = new MqttIngest(settings.ingest(), settings.limits(), store, metrics, rejections, presence,
                 health, clock, alerts);
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
-        PeopleStore people = settings.accounts() ? PeopleStore.open(settings.dataDir()) : null;
+        PeopleStore people = files.people();
         // Only people with accounts can choose which alerts reach them.
         Notifier notifier = people == null ? null : new Notifier(vertx, people, settings.mail(), clock);
-        CommandLog commandLog = CommandLog.open(settings.dataDir());
+        CommandLog commandLog = files.commandLog();
         Commands commands = new Commands(vertx, settings.ingest(), settings.ingest().commandLoginName(),
                 settings.ingest().commandLoginPassword(), commandLog, clock);
         // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.

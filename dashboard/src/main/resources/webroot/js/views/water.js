@@ -34,9 +34,14 @@ export async function waterSection(site, device, valve, zone, onDone) {
       try {
         const answer = await api.command({ site: site.site, device: device.device, actuator: valve.sensor, action,
           seconds: action === 'open' ? Number(minutes.value) * 60 : undefined });
-        status.textContent = answer.outcome === 'done'
-          ? (action === 'open' ? `Open: the device closes it after ${minutes.value} minutes` : 'Closed')
-          : `The device refused: ${answer.reason}`;
+        if (answer.outcome === 'done') {
+          status.textContent = action === 'open' ? `Open: the device closes it after ${minutes.value} minutes`
+            : 'Closed';
+        } else if (answer.outcome === 'no_answer') {
+          status.textContent = `No answer: ${answer.reason}`;
+        } else {
+          status.textContent = `The device refused: ${answer.reason}`;
+        }
         status.dataset.outcome = answer.outcome;
       } catch (error) {
         status.textContent = `Not done: ${error.message}`;

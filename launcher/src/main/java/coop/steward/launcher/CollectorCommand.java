@@ -69,8 +69,8 @@ final class CollectorCommand implements Callable<Integer> {
     boolean smtpStartTls;
 
     @Option(names = "--open", description = {"serve the dashboard and API to anyone who reaches them, without "
-            + "sign-in: anyone on the network can then acknowledge alerts. Without it, people sign in with the "
-            + "accounts of bin/steward user, and the collector will not start before there is one"})
+            + "sign-in: anyone on the network can then acknowledge alerts and water. Without it, people sign in with "
+            + "the accounts of bin/steward user, and the collector will not start before there is one"})
     boolean open;
 
     @Override
@@ -123,7 +123,7 @@ final class CollectorCommand implements Callable<Integer> {
             System.err.println("No one can sign in yet, and the collector serves its dashboard and API to the whole "
                     + "network: add the first admin with\n  bin/steward user add NAME --role admin --data " + data
                     + "\nor start it with --open to serve without sign-in (anyone who reaches port " + http
-                    + " can then acknowledge alerts).");
+                    + " can then acknowledge alerts and open valves).");
             return 2;
         }
         Vertx vertx = Vertx.vertx();
@@ -152,7 +152,7 @@ final class CollectorCommand implements Callable<Integer> {
         }
         System.out.println("Steward collector: http://localhost:" + collector.httpPort() + "/ (broker " + mqtt
                 + ", data " + data.toAbsolutePath().normalize() + ")\n" + (open
-                ? "Open (--open): no sign-in; anyone who reaches it can acknowledge alerts."
+                ? "Open (--open): no sign-in; anyone who reaches it can acknowledge alerts and water."
                 : "Sign-in required, as the people of bin/steward user --data " + data + "."));
         UntilStopped.await(() -> {
             try {

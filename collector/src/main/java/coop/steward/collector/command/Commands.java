@@ -6,6 +6,7 @@ import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.DeviceTopic;
 import coop.steward.protocol.Topics;
+import coop.steward.protocol.Untrusted;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -35,6 +36,9 @@ public final class Commands {
     static final long ANSWER_TIMEOUT_MS = 15_000;
     private static final long RECONNECT_MS = 2_000;
     private static final int MAX_WAITING = 100;
+    private static final int MAX_WAITING_PER_DEVICE = 5;
+    /** The contract's acks are a few hundred bytes; the device reads at most 4 KiB of a command. */
+    private static final int MAX_ACK_BYTES = 16 * 1024;
 
     private final Vertx vertx;
     private final IngestSettings broker;
@@ -107,6 +111,13 @@ public final class Commands {
                         + "now; try again in a moment"));
                 return;
             }
+            long forDevice = waiting.values().stream().filter(w -> w.command().site().equals(site)
+                    && w.command().device().equals(device)).count();
+            if (forDevice >= MAX_WAITING_PER_DEVICE) {
+                answer.fail(new IllegalStateException(forDevice + " commands to " + site + "/" + device
+                        + " wait for its answer already; wait for them"));
+                return;
+            }
             if (waiting.size() >= MAX_WAITING) {
                 answer.fail(new IllegalStateException("too many commands wait for an answer; try again shortly"));
                 return;
@@ -119,8 +130,9 @@ public final class Commands {
                 payload.put("seconds", seconds);
             }
             long timer = vertx.setTimer(ANSWER_TIMEOUT_MS, t -> answered(command.id(), CommandRecord.NO_ANSWER,
-                    "no answer from " + site + "/" + device + " within " + ANSWER_TIMEOUT_MS / 1000 + " s: it is "
-                            + "offline or busy, and did not carry it out", null));
+                    "no answer from " + site + "/" + device + " within " + ANSWER_TIMEOUT_MS / 1000 + " s: it may be "
+                            + "offline, or its answer was lost; what the valve did is not known, so check its state "
+                            + "on the chart", null));
             waiting.put(command.id(), new Waiting(command, answer, timer));
             vertx.executeBlocking(() -> {
                 log.save(command);
@@ -143,11 +155,14 @@ public final class Commands {
             return;
         }
         BrokerAddress address = BrokerAddress.parse(broker.brokerUrl());
+        // Above what a broker forwards (1 MiB in docs/deployment.md): a larger answer is read and ignored, where
+        // Netty's default of 8 KiB would drop the connection and every command waiting on it.
         MqttClientOptions options = BrokerLogin.apply(new MqttClientOptions()
-                .setClientId("steward-collector-commands").setCleanSession(true).setKeepAliveInterval(30),
-                address.tls(), broker.tls(), username, password);
+                .setClientId("steward-collector-commands").setCleanSession(true).setKeepAliveInterval(30)
+                .setMaxMessageSize(2 * 1024 * 1024), address.tls(), broker.tls(), username, password);
         MqttClient next = MqttClient.create(vertx, options);
         client = next;
+        next.exceptionHandler(e -> LOG.debug("Commands connection: {}", e.toString()));
         next.publishHandler(this::received).closeHandler(v -> {
             ready = false;
             if (!stopped) {
@@ -167,15 +182,25 @@ public final class Commands {
 
     private void received(MqttPublishMessage message) {
         DeviceTopic topic = Topics.parse(message.topicName()).orElse(null);
-        if (topic == null || topic.channel() != Channel.CMD_ACK) {
+        if (topic == null || topic.channel() != Channel.CMD_ACK || message.payload().length() > MAX_ACK_BYTES) {
             return;
         }
         try {
             JsonObject ack = new JsonObject(message.payload());
             String id = ack.getString("id");
-            if (id != null) {
-                answered(id, ack.getString("outcome"), ack.getString("reason"), ack.getInteger("state"));
+            Waiting pending = id == null ? null : waiting.get(id);
+            // Only the device the command went to may answer it, and only as the contract says.
+            if (pending == null || !pending.command().site().equals(topic.site())
+                    || !pending.command().device().equals(topic.device())) {
+                return;
             }
+            String outcome = ack.getString("outcome");
+            Integer state = ack.getInteger("state");
+            if (!"done".equals(outcome) && !"refused".equals(outcome) || state != null && state != 0 && state != 1) {
+                return;
+            }
+            String reason = ack.getString("reason");
+            answered(id, outcome, reason == null ? null : Untrusted.cut(reason, 300), state);
         } catch (DecodeException | ClassCastException e) {
             // Not an answer to one of ours; devices answer everyone's commands on this topic.
         }

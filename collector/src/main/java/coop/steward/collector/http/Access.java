@@ -26,6 +26,8 @@ import java.time.Clock;
 public final class Access {
     public static final String COOKIE = "steward_session";
     private static final String PERSON = "steward.person";
+    /** Who a request is from when no handler said: no one, with no role anywhere. */
+    private static final Person NOBODY = new Person("", java.util.List.of());
     /** Every body the API takes is small: a sign-in, a command, an acknowledgement's note. */
     static final int MAX_BODY_BYTES = 16 * 1024;
 
@@ -55,7 +57,7 @@ public final class Access {
     /** The person a request comes from; only after {@link #mount}'s handler let it through. */
     static Person person(RoutingContext ctx) {
         Person person = ctx.get(PERSON);
-        return person == null ? Person.OPEN : person;
+        return person == null ? NOBODY : person;
     }
 
     /** Refuses the request unless its person holds {@code role} at {@code site}. */
@@ -91,6 +93,13 @@ public final class Access {
 
     private void identify(RoutingContext ctx) {
         if (isOpen()) {
+            // Open, no sign-in guards it: only the dashboard's own pages may change things, or any web page a
+            // member visits could open a valve through their browser.
+            if (changesSomething(ctx) && !sameOrigin(ctx)) {
+                ctx.fail(new ApiError(403, "this request came from another web site (Origin "
+                        + ctx.request().getHeader("Origin") + "); only the dashboard itself may change things"));
+                return;
+            }
             ctx.put(PERSON, Person.OPEN);
             ctx.next();
             return;
@@ -183,6 +192,8 @@ public final class Access {
                     + (minutes == 1 ? "" : "s")));
             return;
         }
+        // Counted before the hash, so that attempts sent in parallel count too; a success takes it back.
+        throttle.failed(name, address, clock.millis());
         blocking.run(() -> people.signIn(name, password).map(person ->
                         new SignedIn(person, people.newSession(person.name(), clock.instant()))))
                 .onComplete(ar -> {
@@ -191,11 +202,10 @@ public final class Access {
                         return;
                     }
                     if (ar.result().isEmpty()) {
-                        throttle.failed(name, address, clock.millis());
                         ctx.fail(new ApiError(401, "that name and password do not match"));
                         return;
                     }
-                    throttle.succeeded(name);
+                    throttle.succeeded(name, address);
                     SignedIn signedIn = ar.result().get();
                     ctx.response().addCookie(cookie(ctx, signedIn.session(), PeopleStore.SESSION.toSeconds()));
                     Blocking.send(ctx, signedIn.person().toJson());
@@ -243,7 +253,9 @@ public final class Access {
                 return false;
             }
             int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(uri.getScheme()) ? 443 : 80;
-            int ours = authority.port() >= 0 ? authority.port() : ctx.request().isSSL() ? 443 : 80;
+            // Behind a TLS proxy the browser's origin is https on 443 while the request reaching us is plain.
+            boolean tls = ctx.request().isSSL() || "https".equals(ctx.request().getHeader("X-Forwarded-Proto"));
+            int ours = authority.port() >= 0 ? authority.port() : tls ? 443 : 80;
             return uri.getHost().equalsIgnoreCase(authority.host()) && port == ours;
         } catch (URISyntaxException e) {
             return false;

@@ -62,6 +62,10 @@ final class CommandRoutes {
             ctx.fail(e);
             return;
         }
+        if (coop.steward.protocol.Ids.ALERTS.equals(device)) {
+            ctx.fail(ApiError.badRequest("'alerts' is not a device: steward/v1/{site}/alerts/ are the alerts' topics"));
+            return;
+        }
         if (!"open".equals(action) && !"close".equals(action)) {
             ctx.fail(ApiError.badRequest("action must be \"open\" or \"close\""));
             return;
@@ -77,9 +81,7 @@ final class CommandRoutes {
                     if (ar.failed()) {
                         ctx.fail(new ApiError(503, ar.cause().getMessage()));
                     } else {
-                        CommandRecord done = ar.result();
-                        ctx.response().setStatusCode(CommandRecord.NO_ANSWER.equals(done.outcome()) ? 504 : 200);
-                        Blocking.send(ctx, done.toJson());
+                        Blocking.send(ctx, ar.result().toJson());
                     }
                 });
     }

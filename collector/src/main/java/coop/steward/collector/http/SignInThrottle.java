@@ -32,8 +32,13 @@ final class SignInThrottle {
         add("address:" + address, now);
     }
 
-    void succeeded(String name) {
+    /** The attempt counted before the hash was right: the name's failures go, and the address's last count. */
+    void succeeded(String name, String address) {
         failures.remove("name:" + name);
+        Deque<Long> times = failures.get("address:" + address);
+        if (times != null && !times.isEmpty()) {
+            times.removeLast();
+        }
     }
 
     private long wait(String key, long now) {

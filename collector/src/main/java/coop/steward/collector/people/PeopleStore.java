@@ -152,6 +152,23 @@ public final class PeopleStore {
         }
     }
 
+    /** Takes their role at {@code site} (or at every site, {@link Grant#EVERY_SITE}) away. */
+    public boolean revoke(String name, String site) {
+        return update(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM person_role WHERE name = ? AND site = ?")) {
+                delete.setString(1, name);
+                delete.setString(2, site);
+                return delete.executeUpdate() > 0;
+            }
+        });
+    }
+
+    /** Ends every API token of theirs. @return how many there were */
+    public int revokeTokens(String name) {
+        return update(connection -> delete(connection, "DELETE FROM token WHERE name = ?", name));
+    }
+
     /** @return false when there is no such person */
     public boolean setPassword(String name, String password) {
         String hash = PasswordHashing.hash(password);
@@ -160,8 +177,9 @@ public final class PeopleStore {
                 change.setString(1, hash);
                 change.setString(2, name);
                 boolean changed = change.executeUpdate() == 1;
-                // A new password ends every session, so a stolen phone is signed out.
+                // A new password ends every session and API token, so a stolen phone or script is shut out.
                 delete(connection, "DELETE FROM session WHERE name = ?", name);
+                delete(connection, "DELETE FROM token WHERE name = ?", name);
                 return changed;
             }
         });

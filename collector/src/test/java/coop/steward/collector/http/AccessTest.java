@@ -119,6 +119,24 @@ class AccessTest {
     }
 
     @Test
+    void wrongPasswordsSentAllAtOnce_areCountedAsTheyArrive_notAsTheyAreChecked() throws Exception {
+        List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> attempts = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            attempts.add(http.sendAsync(sameOrigin(HttpRequest.newBuilder(uri("/api/v1/session")))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(credentials("vic", "guess " + i))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        long checked = 0;
+        for (var attempt : attempts) {
+            if (attempt.get(60, TimeUnit.SECONDS).statusCode() == 401) {
+                checked++;
+            }
+        }
+        assertThat(checked).as("passwords actually tried").isLessThanOrEqualTo(SignInThrottle.MAX_FAILURES);
+    }
+
+    @Test
     void aViewerCannotAcknowledge_aStewardCan_andNeverFromAnotherWebSite() throws Exception {
         publishImplausibleSoilMoisture();
         String ann = cookie("ann", "ann's long password");

@@ -34,7 +34,7 @@ import picocli.CommandLine.Spec;
                         + "device health and pushes configs; admin also manages people, rules and sites."},
         subcommands = {UserCommand.Add.class, UserCommand.Grant_.class, UserCommand.Passwd.class,
                 UserCommand.Remove.class, UserCommand.ListPeople.class, UserCommand.Token.class,
-                UserCommand.Notify.class})
+                UserCommand.Notify.class, UserCommand.Revoke.class})
 public final class UserCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -182,8 +182,37 @@ public final class UserCommand implements Runnable {
         }
     }
 
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Takes someone's role at a site away, or all their API tokens.")
+    static final class Revoke extends Sub {
+        @Parameters(paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--site", paramLabel = "SITE", description = "the site whose role goes ('*' for the role "
+                + "at every site)")
+        String site;
+
+        @Option(names = "--tokens", description = "end every API token of theirs")
+        boolean tokens;
+
+        @Override
+        int run(PeopleStore people, PrintWriter out, PrintWriter err) {
+            if (site == null && !tokens) {
+                throw new IllegalArgumentException("say what to revoke: --site SITE, --tokens, or both");
+            }
+            if (site != null && !people.revoke(name, site)) {
+                throw new IllegalArgumentException(name + " has no role at " + site + " (bin/steward user list)");
+            }
+            if (tokens) {
+                out.println(people.revokeTokens(name) + " API tokens of " + name + " ended");
+            }
+            people.person(name).ifPresent(person -> out.println(describe(person)));
+            return 0;
+        }
+    }
+
     @Command(name = "passwd", mixinStandardHelpOptions = true,
-            description = "Sets someone's password; they are signed out everywhere.")
+            description = "Sets someone's password; their sign-ins and API tokens end.")
     static final class Passwd extends Sub {
         @Parameters(paramLabel = "NAME")
         String name;
@@ -197,7 +226,7 @@ public final class UserCommand implements Runnable {
                 throw new IllegalArgumentException("there is no one called " + name + " (bin/steward user list)");
             }
             people.setPassword(name, password.read(err));
-            out.println("new password set for " + name + "; their sign-ins have ended");
+            out.println("new password set for " + name + "; their sign-ins and API tokens have ended");
             return 0;
         }
     }

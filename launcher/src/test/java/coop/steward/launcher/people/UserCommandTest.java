@@ -53,7 +53,7 @@ class UserCommandTest {
     }
 
     @Test
-    void aNewPassword_endsTheirSignIns_andRemovingSomeoneEndsTheirTokens() {
+    void aNewPassword_endsTheirSignInsAndTokens_andRolesAndTokensCanBeRevoked() {
         user("first long password\n", "add", "ann", "--role", "steward");
         PeopleStore people = PeopleStore.open(data);
         String session = people.newSession("ann", java.time.Instant.now());
@@ -61,9 +61,15 @@ class UserCommandTest {
 
         assertThat(user("second long password\n", "passwd", "ann")).isZero();
         assertThat(people.bySession(session, java.time.Instant.now())).isEmpty();
-        assertThat(people.byToken(token)).isPresent();
+        assertThat(people.byToken(token)).as("a new password ends the tokens too").isEmpty();
+
+        String again = people.newToken("ann", "grafana");
+        assertThat(user("", "revoke", "ann", "--tokens")).isZero();
+        assertThat(people.byToken(again)).isEmpty();
+        assertThat(user("", "revoke", "ann", "--site", "*")).isZero();
+        assertThat(people.person("ann").orElseThrow().grants()).isEmpty();
         assertThat(user("", "remove", "ann")).isZero();
-        assertThat(people.byToken(token)).isEmpty();
+        assertThat(people.person("ann")).isEmpty();
     }
 
     @Test
