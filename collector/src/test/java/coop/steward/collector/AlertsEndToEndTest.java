@@ -88,7 +88,9 @@ class AlertsEndToEndTest {
     }
 
     private HttpResponse<String> post(String path) throws Exception {
+        // From the dashboard's own origin, as a browser sends it: the collector takes changes from no other.
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.httpPort() + path))
+                .header("Origin", "http://127.0.0.1:" + collector.httpPort())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

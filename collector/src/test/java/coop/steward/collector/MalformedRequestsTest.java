@@ -29,6 +29,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * every one answers 4xx with {"error": "a sentence"}, never a 500.
  */
 class MalformedRequestsTest {
+    /** Host and Origin as a browser on the dashboard sends them: the collector takes changes from no other origin. */
+    private static final String FROM_DASHBOARD = "Host: 127.0.0.1\r\nOrigin: http://127.0.0.1\r\n";
+
     private static final String SERIES = "/api/v1/series?site=food-forest&device=bed-1&sensor=soil-a";
 
     @TempDir
@@ -103,7 +106,7 @@ class MalformedRequestsTest {
 
     @Test
     void acknowledgingAnAlertWithAMalformedId_answers4xxWithASentence() throws Exception {
-        assertRefusedWithASentence(raw("POST /api/v1/alerts/%zz/ack HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        assertRefusedWithASentence(raw("POST /api/v1/alerts/%zz/ack HTTP/1.1\r\n" + FROM_DASHBOARD
                 + "Content-Length: 0\r\nConnection: close\r\n\r\n"));
         assertRefusedWithASentence(raw("POST /api/v1/alerts/" + "a".repeat(3_000) + "/ack HTTP/1.1\r\n"
                 + "Host: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
@@ -115,7 +118,8 @@ class MalformedRequestsTest {
             "{\"note\": [1]}", "{\"note\": true}", "{\"note\": \"\\ud800\"}", "{\"note\": \"x\"} trailing"})
     void acknowledgingWithABodyThatIsNotANote_answers4xxWithASentence(String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        Answer answer = raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
+        Answer answer = raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\n" + FROM_DASHBOARD
+                + "Content-Type: application/json"
                 + "\r\nContent-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n" + body);
 
         assertRefusedWithASentence(answer);
@@ -126,18 +130,18 @@ class MalformedRequestsTest {
         String deep = "{\"note\": " + "[".repeat(5_000) + "]".repeat(5_000) + "}";
         String huge = "{\"note\": \"" + "x".repeat(100_000) + "\"}";
         for (String body : new String[] {deep, huge}) {
-            assertRefusedWithASentence(raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            assertRefusedWithASentence(raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\n" + FROM_DASHBOARD
                     + "Content-Length: " + body.length() + "\r\nConnection: close\r\n\r\n" + body));
         }
         byte[] notUtf8 = {'{', '"', 'n', 'o', 't', 'e', '"', ':', '"', (byte) 0xC0, (byte) 0xAF, '"', '}'};
-        assertRefusedWithASentence(raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        assertRefusedWithASentence(raw("POST /api/v1/alerts/a1/ack HTTP/1.1\r\n" + FROM_DASHBOARD
                 + "Content-Length: " + notUtf8.length + "\r\nConnection: close\r\n\r\n"
                 + new String(notUtf8, StandardCharsets.ISO_8859_1)));
     }
 
     @Test
     void anAddressTooLongForTheServer_answers414WithASentence() throws Exception {
-        Answer answer = raw("GET " + SERIES + "&x=" + "a".repeat(5_000) + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        Answer answer = raw("GET " + SERIES + "&x=" + "a".repeat(5_000) + " HTTP/1.1\r\n" + FROM_DASHBOARD
                 + "Connection: close\r\n\r\n");
         assertThat(answer.status()).isEqualTo(414);
         assertRefusedWithASentence(answer);
@@ -183,7 +187,8 @@ class MalformedRequestsTest {
             }
             String method = target.indexOf("/ack") >= 0 || target.indexOf("/commands") >= 0 && random.nextBoolean()
                     || target.indexOf("/session") >= 0 && random.nextBoolean() ? "POST" : "GET";
-            Answer answer = raw(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n"
+            Answer answer = raw(method + " " + target + " HTTP/1.1\r\n" + FROM_DASHBOARD
+                    + "Content-Length: 0\r\n"
                     + "Connection: close\r\n\r\n");
             if (answer.status() >= 500 && !target.toString().startsWith("/health")
                     || answer.status() >= 400 && !hasASentence(answer)) {

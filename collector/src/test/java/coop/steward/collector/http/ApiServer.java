@@ -68,8 +68,8 @@ final class ApiServer implements AutoCloseable {
     }
 
     HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Origin", origin())
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** The JSON object a 200 answer carries. */
@@ -94,11 +94,17 @@ final class ApiServer implements AutoCloseable {
 
     HttpResponse<String> post(String path, String body, String contentType) throws Exception {
         return http.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Origin", origin()).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     int port() {
         return collector.httpPort();
+    }
+
+    /** The dashboard's own origin, as a browser sends it with a change: the collector takes changes from no other. */
+    String origin() {
+        return "http://127.0.0.1:" + collector.httpPort();
     }
 
     private URI uri(String pathAndQuery) {
