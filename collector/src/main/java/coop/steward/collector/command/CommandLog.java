@@ -21,6 +21,12 @@ public final class CommandLog {
     }
 
     public static CommandLog open(Path dataDir) {
+        try {
+            // With InfluxDB holding the readings, nothing else may have made the data folder yet.
+            java.nio.file.Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot make the data folder " + dataDir + " (" + e.getMessage() + ")", e);
+        }
         CommandLog log = new CommandLog(dataDir.resolve(FILE));
         log.run(connection -> {
             try (Statement statement = connection.createStatement()) {
