@@ -6,6 +6,7 @@ import { collator, formatAge, formatDuration, formatNumber, formatTime } from '.
 import { loadSites } from '../model.js';
 import { go, href, withQuery } from '../router.js';
 import { stateBadge } from './cards.js';
+import { may } from '../session.js';
 
 const REFRESH_MS = 15000;
 
@@ -80,6 +81,8 @@ function healthCard(site, device, now) {
       ['Kept out (clock unknown)', h.uncorrectable != null ? formatNumber(h.uncorrectable, '') : '–'],
       ['Clock', h.clockSynced == null ? 'not said' : h.clockSynced ? 'set (synchronised)' : 'not set: readings wait on the device'],
       ['Config', h.config ? h.config.slice(0, 12) : 'not said']);
+  } else if (!may('installer', site.site)) {
+    rows.push(['Status', 'shown to installers']);
   } else {
     rows.push(['Status', 'no status message since the collector started']);
   }

@@ -7,6 +7,7 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -65,6 +66,35 @@ public final class Access {
         if (!person(ctx).may(role, site)) {
             throw new ApiError(403, "you need the " + role.code() + " role at site '" + site + "' for this; "
                     + "an admin can give it with bin/steward user grant");
+        }
+    }
+
+    /**
+     * The entries of a list (devices, sites, alerts) at sites the person has a role at; device health only for
+     * installers there. Lists are answered whole otherwise, so this is where a person's sites bound what they see.
+     */
+    static JsonArray visible(RoutingContext ctx, JsonArray list) {
+        Person person = person(ctx);
+        JsonArray seen = new JsonArray();
+        for (Object entry : list) {
+            JsonObject item = (JsonObject) entry;
+            String site = item.getString("site");
+            if (site != null && person.may(Role.VIEWER, site)) {
+                if (item.containsKey("health") && !person.may(Role.INSTALLER, site)) {
+                    item = item.copy();
+                    item.remove("health");
+                }
+                seen.add(item);
+            }
+        }
+        return seen;
+    }
+
+    /** Refuses the request unless the person holds {@code role} at some site. */
+    static void requireAnywhere(RoutingContext ctx, Role role) {
+        if (!person(ctx).mayAnywhere(role)) {
+            throw new ApiError(403, "you need the " + role.code() + " role at some site for this; an admin can give "
+                    + "it with bin/steward user grant");
         }
     }
 

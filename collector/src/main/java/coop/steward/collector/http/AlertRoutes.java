@@ -57,7 +57,7 @@ final class AlertRoutes {
             }
             JsonArray body = new JsonArray();
             ar.result().forEach(alert -> body.add(alert.toJson()));
-            Blocking.send(ctx, body);
+            Blocking.send(ctx, Access.visible(ctx, body));
         });
     }
 

@@ -35,7 +35,8 @@ final class DeviceRoutes {
     }
 
     void mount(Router router) {
-        router.get("/api/v1/devices").handler(ctx -> blocking.json(ctx, this::devices));
+        router.get("/api/v1/devices").handler(ctx -> blocking.json(ctx,
+                () -> Access.visible(ctx, (JsonArray) devices())));
     }
 
     private Object devices() {

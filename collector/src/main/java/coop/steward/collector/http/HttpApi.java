@@ -9,6 +9,7 @@ import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.Commands;
 import coop.steward.collector.people.PeopleStore;
+import coop.steward.collector.people.Role;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.ReadingStore;
@@ -82,7 +83,11 @@ public final class HttpApi {
         new TotalsRoutes(new CounterTotals(store), sites, clock, blocking).mount(router);
         new ReportRoutes(store, sites, alerts, clock, blocking).mount(router);
         router.get("/api/v1/series").handler(this::series);
-        router.get("/api/v1/rejected").handler(ctx -> blocking.json(ctx, this::rejected));
+        router.get("/api/v1/rejected").handler(ctx -> {
+            // What hostile or broken clients sent, of every site: for those who look after devices.
+            Access.requireAnywhere(ctx, Role.INSTALLER);
+            blocking.json(ctx, this::rejected);
+        });
         new AlertRoutes(alerts).mount(router);
         router.get("/api/v1/stream").handler(new EventStream(vertx, Map.of(MqttIngest.READING_EVENTS, "reading",
                 Alerts.EVENTS, "alert"), ingest::listenToReadings)::handle);

@@ -24,7 +24,7 @@ final class SiteRoutes {
     }
 
     void mount(Router router) {
-        router.get("/api/v1/sites").handler(ctx -> blocking.json(ctx, this::list));
+        router.get("/api/v1/sites").handler(ctx -> blocking.json(ctx, () -> Access.visible(ctx, (JsonArray) list())));
     }
 
     private Object list() {

@@ -158,6 +158,24 @@ class AccessTest {
     }
 
     @Test
+    void listsShowOnlyTheSitesAPersonHasARoleAt_andDeviceHealthOnlyToInstallers() throws Exception {
+        publishImplausibleSoilMoisture();
+        String vic = cookie("vic", "vic's long password");
+        String sol = cookie("sol", "sol's long password");
+        await().atMost(WAIT).until(() -> !alerts(vic).isEmpty());
+
+        JsonArray vicsDevices = new JsonArray(send(get("/api/v1/devices").header("Cookie", vic)).body());
+        assertThat(vicsDevices).isNotEmpty().allSatisfy(d -> {
+            assertThat(((JsonObject) d).getString("site")).isEqualTo("food-forest");
+            assertThat(((JsonObject) d).containsKey("health")).as("a viewer sees no device health").isFalse();
+        });
+        assertThat(new JsonArray(send(get("/api/v1/devices").header("Cookie", sol)).body())).as("another site's")
+                .isEmpty();
+        assertThat(alerts(sol)).isEmpty();
+        assertThat(send(get("/api/v1/rejected").header("Cookie", vic)).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void anApiToken_readsAsItsPerson_onlyTheSitesTheyMaySee() throws Exception {
         String token = PeopleStore.open(tmp.resolve("data")).newToken("sol", "grafana");
         String series = "/api/v1/series?site=solar-site&device=array-1&sensor=power&from=0&to=1";
