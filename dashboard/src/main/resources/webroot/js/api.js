@@ -61,6 +61,10 @@ export const api = {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(command),
   }),
   commands: (site, device) => request(`api/v1/commands${query({ site, device })}`),
+  pushConfig: (site, device, config) => request(`api/v1/devices/${encodeURIComponent(site)}/${
+    encodeURIComponent(device)}/config`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ config }),
+  }),
   sites: () => request('api/v1/sites'),
   alerts: (params) => request(`api/v1/alerts${query(params)}`),
   acknowledge: (id, note) => request(`api/v1/alerts/${encodeURIComponent(id)}/ack`, {

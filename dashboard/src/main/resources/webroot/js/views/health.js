@@ -1,7 +1,8 @@
 // Device health: last seen, state, sensor faults from the status message, the outbox waiting on the device and what
 // it dropped, whether its clock is set, agent version and config. Devices with a problem come first.
 
-import { el, link, render } from '../dom.js';
+import { api } from '../api.js';
+import { button, el, link, render } from '../dom.js';
 import { collator, formatAge, formatDuration, formatNumber, formatTime } from '../format.js';
 import { loadSites } from '../model.js';
 import { go, href, withQuery } from '../router.js';
@@ -99,5 +100,39 @@ function healthCard(site, device, now) {
     });
     card.append(el('h4', 'faults-title', 'Sensor faults'), list);
   }
+  if (may('installer', site.site)) card.append(pushConfig(site, device));
   return card;
+}
+
+/** An installer pastes a device config; the device's own answer (applied, rejected, rolled back) is shown. */
+function pushConfig(site, device) {
+  const box = el('details', 'push-config');
+  box.append(el('summary', null, 'Push a config'));
+  const text = el('textarea', 'push-config-text');
+  text.rows = 8;
+  text.setAttribute('aria-label', `Device config for ${device.device} (YAML)`);
+  text.placeholder = `site: ${site.site}\ndevice: ${device.device}\nmqtt: ...`;
+  const status = el('p', 'push-config-status');
+  status.setAttribute('role', 'status');
+  const send = button('Send to the device', 'primary', async () => {
+    status.textContent = 'Sent: the device tries it, then answers…';
+    send.disabled = true;
+    try {
+      const answer = await api.pushConfig(site.site, device.device, text.value);
+      status.dataset.outcome = answer.outcome;
+      status.textContent = {
+        applied: 'Applied: the device runs it now',
+        rejected: `Rejected by the device: ${answer.reason}`,
+        rolled_back: `Rolled back: the device could not run it and runs its previous config (${answer.reason})`,
+      }[answer.outcome] || `${answer.outcome.replace('_', ' ')}: ${answer.reason || ''}`;
+    } catch (error) {
+      status.dataset.outcome = 'failed';
+      status.textContent = `Not sent: ${error.message}`;
+    } finally {
+      send.disabled = false;
+    }
+  });
+  send.dataset.action = 'push-config';
+  box.append(text, send, status);
+  return box;
 }

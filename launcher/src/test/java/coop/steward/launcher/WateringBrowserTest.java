@@ -55,12 +55,14 @@ class WateringBrowserTest {
     private Agent agent;
     private ChromeDriver browser;
     private String token;
+    private Path config;
 
     @BeforeEach
     void start() throws Exception {
         PeopleStore people = PeopleStore.open(tmp.resolve("store"));
         people.add("ann", "ann's long password", List.of(new Grant("food-forest", Role.STEWARD)));
         token = people.newToken("ann", "test");
+        people.add("ivy", "ivy's long password", List.of(new Grant("food-forest", Role.INSTALLER)));
         broker = MosquittoBroker.start(tmp.resolve("mosquitto"));
         collector = RunningCollector.start(new CollectorSettings(new IngestSettings(broker.url(),
                 "watering-collector", null, null, 1_000, 20_000), "127.0.0.1", 0, tmp.resolve("store"))
@@ -70,7 +72,7 @@ class WateringBrowserTest {
                 .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance()).build();
         Board board = new Board(() -> pi, new Board.Providers(MockDigitalInputProvider.ID,
                 MockDigitalOutputProvider.ID, MockI2CProvider.ID, MockSpiProvider.ID));
-        Path config = Files.writeString(tmp.resolve("bed-1.yaml"), """
+        config = Files.writeString(tmp.resolve("bed-1.yaml"), """
                 site: food-forest
                 device: bed-1
                 mqtt: {url: '%s'}
@@ -100,6 +102,29 @@ class WateringBrowserTest {
             collector.close();
         }
         broker.close();
+    }
+
+    @Test
+    void anInstallerPushesAConfigFromTheDevicesView_andSeesTheDeviceApplyIt() throws Exception {
+        browser.get("http://127.0.0.1:" + collector.httpPort() + "/#/health");
+        await().atMost(WAIT).until(() -> browser.getCurrentUrl().contains("signin.html"));
+        browser.findElement(By.id("name")).sendKeys("ivy");
+        browser.findElement(By.id("password")).sendKeys("ivy's long password");
+        browser.findElement(By.cssSelector("#signin button")).click();
+        await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(".push-config summary")).isEmpty());
+        browser.findElement(By.cssSelector(".push-config summary")).click();
+        String slower = Files.readString(config).replace("intervalSeconds: 5", "intervalSeconds: 7");
+        browser.executeScript("document.querySelector('.push-config-text').value = arguments[0]", slower);
+        browser.findElement(By.cssSelector("[data-action='push-config']")).click();
+
+        await().atMost(WAIT).until(() -> !browser.findElements(By.cssSelector(
+                ".push-config-status[data-outcome='applied']")).isEmpty());
+        assertThat(browser.findElement(By.cssSelector(".push-config-status")).getText())
+                .isEqualTo("Applied: the device runs it now");
+        JsonArray commands = new JsonArray(collector.get("/api/v1/commands?site=food-forest&device=bed-1", token)
+                .body());
+        assertThat(commands.getJsonObject(0).getString("person")).isEqualTo("ivy");
+        assertThat(commands.getJsonObject(0).getString("action")).isEqualTo("config");
     }
 
     @Test

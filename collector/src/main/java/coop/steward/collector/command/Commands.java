@@ -4,6 +4,7 @@ import coop.steward.collector.ingest.BrokerAddress;
 import coop.steward.collector.ingest.BrokerLogin;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.protocol.Channel;
+import coop.steward.protocol.ConfigAck;
 import coop.steward.protocol.DeviceTopic;
 import coop.steward.protocol.Topics;
 import coop.steward.protocol.Untrusted;
@@ -12,6 +13,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttClient;
@@ -34,6 +36,8 @@ public final class Commands {
     private static final Logger LOG = LoggerFactory.getLogger(Commands.class);
     /** Longer than an agent needs to answer, shorter than a person waits at a button. */
     static final long ANSWER_TIMEOUT_MS = 15_000;
+    /** A device samples every sensor once with a pushed config before it answers (its trial). */
+    static final long CONFIG_TIMEOUT_MS = 30_000;
     private static final long RECONNECT_MS = 2_000;
     private static final int MAX_WAITING = 100;
     private static final int MAX_WAITING_PER_DEVICE = 5;
@@ -47,6 +51,8 @@ public final class Commands {
     private final CommandLog log;
     private final Clock clock;
     private final Map<String, Waiting> waiting = new HashMap<>();
+    /** Configs waiting for their device's answer, by hash and device: the answer names the config by its hash. */
+    private final Map<String, Waiting> configs = new HashMap<>();
     private Context context;
     private MqttClient client;
     private boolean ready;
@@ -176,12 +182,72 @@ public final class Commands {
                 vertx.setTimer(RECONNECT_MS, t -> connect());
                 return;
             }
-            next.subscribe(Topics.PREFIX + "+/+/" + Channel.CMD_ACK.suffix(), 1).onSuccess(id -> ready = true);
+            next.subscribe(Map.of(Topics.PREFIX + "+/+/" + Channel.CMD_ACK.suffix(), 1,
+                    Topics.PREFIX + "+/+/" + Channel.CONFIG_ACK.suffix(), 1)).onSuccess(id -> ready = true);
         });
+    }
+
+    /**
+     * Sends a device config, retained (a device that is away gets it when it connects), and completes with the
+     * device's {@code config/ack} for it, or {@code no_answer} after 30 s; recorded as a command of action
+     * {@code config}.
+     */
+    public Future<CommandRecord> sendConfig(String site, String device, byte[] config, String person) {
+        Promise<CommandRecord> answer = Promise.promise();
+        context.runOnContext(v -> {
+            if (!canSend() || !ready) {
+                answer.fail(new IllegalStateException("the collector cannot reach the MQTT broker with an account "
+                        + "that may send configs now (--mqtt-command-account)"));
+                return;
+            }
+            if (configs.size() >= MAX_WAITING) {
+                answer.fail(new IllegalStateException("too many configs wait for an answer; try again shortly"));
+                return;
+            }
+            String hash = ConfigAck.hashOf(config);
+            CommandRecord command = new CommandRecord("config-" + hash.substring(0, 16) + "-" + clock.millis(),
+                    clock.millis(), site, device, "config", "config", null, person, CommandRecord.SENT, null, null,
+                    null);
+            long timer = vertx.setTimer(CONFIG_TIMEOUT_MS, t -> configAnswered(hash, site, device,
+                    CommandRecord.NO_ANSWER, "no answer from " + site + "/" + device + " within "
+                            + CONFIG_TIMEOUT_MS / 1000 + " s: the config stays retained on the broker, and the "
+                            + "device applies it when it connects"));
+            configs.put(hash + "@" + site + "/" + device, new Waiting(command, answer, timer));
+            vertx.executeBlocking(() -> {
+                log.save(command);
+                return null;
+            }).compose(saved -> client.publish(Topics.device(site, device, Channel.CONFIG), Buffer.buffer(config),
+                    MqttQoS.AT_LEAST_ONCE, false, true)).onFailure(e -> configAnswered(hash, site, device,
+                    "failed", "the config could not be sent (" + e.getMessage() + ")"));
+        });
+        return answer.future();
+    }
+
+    private void configAnswered(String hash, String site, String device, String outcome, String reason) {
+        Waiting pending = configs.remove(hash + "@" + site + "/" + device);
+        if (pending == null) {
+            return;
+        }
+        vertx.cancelTimer(pending.timer());
+        CommandRecord done = pending.command().answered(outcome, reason, null, clock.millis());
+        vertx.executeBlocking(() -> {
+            log.save(done);
+            return null;
+        }).onComplete(ar -> pending.answer().tryComplete(done));
     }
 
     private void received(MqttPublishMessage message) {
         DeviceTopic topic = Topics.parse(message.topicName()).orElse(null);
+        if (topic != null && topic.channel() == Channel.CONFIG_ACK && message.payload().length() <= MAX_ACK_BYTES) {
+            try {
+                ConfigAck ack = ConfigAck.decode(message.payload().getBytes());
+                configAnswered(ack.hash(), topic.site(), topic.device(), ack.outcome(), ack.errors().isEmpty() ? null
+                        : Untrusted.cut(String.join("; ", ack.errors()), 300));
+            } catch (IllegalArgumentException e) {
+                // Not an answer the contract knows.
+            }
+            return;
+        }
         if (topic == null || topic.channel() != Channel.CMD_ACK || message.payload().length() > MAX_ACK_BYTES) {
             return;
         }

@@ -4,6 +4,9 @@ import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.CommandRecord;
 import coop.steward.collector.command.Commands;
 import coop.steward.collector.people.Role;
+import coop.steward.config.ConfigException;
+import coop.steward.config.DeviceConfig;
+import coop.steward.config.DeviceConfigLoader;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -33,6 +36,52 @@ final class CommandRoutes {
     void mount(Router router) {
         router.post("/api/v1/commands").handler(this::send);
         router.get("/api/v1/commands").handler(this::list);
+        router.post("/api/v1/devices/:site/:device/config").handler(this::pushConfig);
+    }
+
+    /** An installer pushes a device config (YAML, in {@code {"config": ...}}), checked here first. */
+    private void pushConfig(RoutingContext ctx) {
+        String site;
+        String device;
+        String yaml;
+        try {
+            site = Params.checkedId("site", ctx.pathParam("site"));
+            device = Params.checkedId("device", ctx.pathParam("device"));
+            yaml = new JsonObject(ctx.body().asString() == null ? "" : ctx.body().asString()).getString("config");
+        } catch (DecodeException | ClassCastException e) {
+            ctx.fail(ApiError.badRequest("send the device config as JSON: {\"config\": \"site: ...\"}"));
+            return;
+        } catch (ApiError e) {
+            ctx.fail(e);
+            return;
+        }
+        Access.require(ctx, Role.INSTALLER, site);
+        if (yaml == null || yaml.isBlank()) {
+            ctx.fail(ApiError.badRequest("config is required: the device config (YAML) as the device should run it"));
+            return;
+        }
+        DeviceConfig config;
+        try {
+            config = DeviceConfigLoader.parse(yaml, site + "/" + device);
+        } catch (ConfigException e) {
+            ctx.fail(ApiError.badRequest("the config has " + e.errors().size() + " problem"
+                    + (e.errors().size() == 1 ? "" : "s") + ", nothing was sent: " + e.errors().stream()
+                    .map(Object::toString).limit(10).collect(java.util.stream.Collectors.joining("; "))));
+            return;
+        }
+        if (!config.site().equals(site) || !config.device().equals(device)) {
+            ctx.fail(ApiError.badRequest("this config is for " + config.site() + "/" + config.device() + ", not "
+                    + site + "/" + device + "; nothing was sent"));
+            return;
+        }
+        commands.sendConfig(site, device, yaml.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                Access.person(ctx).name()).onComplete(ar -> {
+                    if (ar.failed()) {
+                        ctx.fail(new ApiError(503, ar.cause().getMessage()));
+                    } else {
+                        Blocking.send(ctx, ar.result().toJson());
+                    }
+                });
     }
 
     private void send(RoutingContext ctx) {

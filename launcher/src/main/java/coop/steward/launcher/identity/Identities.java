@@ -80,9 +80,11 @@ public final class Identities {
     }
 
     static Account commands() {
-        return new Account(COMMANDS, "the collector's commands: valves opened and closed from the dashboard",
-                List.of(Permission.write(EVERY_DEVICE + Channel.CMD.suffix()),
-                        Permission.read(EVERY_DEVICE + Channel.CMD_ACK.suffix())));
+        return new Account(COMMANDS, "the collector's commands: valves opened and closed, and configs pushed, from "
+                + "the dashboard", List.of(Permission.write(EVERY_DEVICE + Channel.CMD.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.CMD_ACK.suffix()),
+                        Permission.write(EVERY_DEVICE + Channel.CONFIG.suffix()),
+                        Permission.read(EVERY_DEVICE + Channel.CONFIG_ACK.suffix())));
     }
 
     static Account device(DeviceConfig device, String username) {
