@@ -1,5 +1,8 @@
 package coop.steward.collector.http;
 
+import coop.steward.collector.people.Grant;
+import coop.steward.collector.people.Person;
+import coop.steward.collector.people.Role;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -56,11 +59,16 @@ final class EventStream {
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": connected\n\n");
         Runnable leaves = clientJoins.get();
+        Person person = Access.person(ctx);
+        boolean everySite = person.may(Role.VIEWER, Grant.EVERY_SITE);
         List<MessageConsumer<Object>> consumers = new ArrayList<>();
         eventNames.forEach((address, eventName) -> consumers.add(vertx.eventBus().consumer(address, message -> {
+            Object body = message.body();
+            if (!everySite && !person.may(Role.VIEWER, siteOf(body))) {
+                return; // a site they have no role at
+            }
             // A slow client may miss reading events (the next one brings newer values), never alerts.
             if (!response.writeQueueFull() || !DROPPABLE.equals(eventName)) {
-                Object body = message.body();
                 String data = body instanceof JsonObject json ? json.encode() : String.valueOf(body);
                 response.write("event: " + eventName + "\ndata: " + data + "\n\n");
             }
@@ -80,5 +88,19 @@ final class EventStream {
         if (response.closed()) {
             cleanUp.run(); // it left before the handler was set, which then never runs
         }
+    }
+
+    /**
+     * The site an event is about: an alert's {@code site}, or the first field of a reading event, which
+     * {@code ReadingEvents} writes first (ids need no escaping).
+     */
+    static String siteOf(Object body) {
+        if (body instanceof JsonObject json) {
+            return json.getString("site", "");
+        }
+        String text = String.valueOf(body);
+        String start = "{\"site\":\"";
+        int end = text.startsWith(start) ? text.indexOf('"', start.length()) : -1;
+        return end < 0 ? "" : text.substring(start.length(), end);
     }
 }

@@ -176,6 +176,27 @@ class AccessTest {
     }
 
     @Test
+    void theEventStream_carriesOnlyTheSitesAPersonHasARoleAt() throws Exception {
+        String vic = cookie("vic", "vic's long password");
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        http.sendAsync(get("/api/v1/stream").header("Cookie", vic).build(), HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(response -> {
+                    try {
+                        response.body().forEach(lines::add);
+                    } catch (RuntimeException e) {
+                        // the collector stopped: the stream ends
+                    }
+                });
+        await().atMost(WAIT).until(() -> lines.contains(": connected"));
+
+        publishSoilMoisture("solar-site", "array-9", 30);
+        publishSoilMoisture("food-forest", "bed-7", 30);
+
+        await().atMost(WAIT).until(() -> lines.stream().anyMatch(l -> l.contains("\"bed-7\"")));
+        assertThat(lines).noneMatch(l -> l.contains("solar-site"));
+    }
+
+    @Test
     void anApiToken_readsAsItsPerson_onlyTheSitesTheyMaySee() throws Exception {
         String token = PeopleStore.open(tmp.resolve("data")).newToken("sol", "grafana");
         String series = "/api/v1/series?site=solar-site&device=array-1&sensor=power&from=0&to=1";
@@ -184,6 +205,14 @@ class AccessTest {
         assertThat(send(get(series.replace("solar-site", "food-forest")).header("Authorization", "Bearer " + token))
                 .statusCode()).isEqualTo(403);
         assertThat(send(get(series).header("Authorization", "Bearer stw_not-a-token")).statusCode()).isEqualTo(401);
+    }
+
+    private void publishSoilMoisture(String site, String device, double value) throws Exception {
+        Process pub = new ProcessBuilder("mosquitto_pub", "-h", "127.0.0.1", "-p", Integer.toString(broker.port()),
+                "-q", "1", "-t", "steward/v1/" + site + "/" + device + "/readings", "-m", "{\"v\": 1, \"device\": \""
+                + device + "\", \"seq\": 1, \"readings\": [{\"sensor\": \"soil-a\", \"kind\": \"soil_moisture\", "
+                + "\"t\": " + System.currentTimeMillis() + ", \"value\": " + value + "}]}").start();
+        assertThat(pub.waitFor(10, TimeUnit.SECONDS)).isTrue();
     }
 
     private void publishImplausibleSoilMoisture() throws Exception {
