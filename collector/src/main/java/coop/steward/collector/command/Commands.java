@@ -224,16 +224,7 @@ public final class Commands {
     }
 
     private void configAnswered(String hash, String site, String device, String outcome, String reason) {
-        Waiting pending = configs.remove(hash + "@" + site + "/" + device);
-        if (pending == null) {
-            return;
-        }
-        vertx.cancelTimer(pending.timer());
-        CommandRecord done = pending.command().answered(outcome, reason, null, clock.millis());
-        vertx.executeBlocking(() -> {
-            log.save(done);
-            return null;
-        }).onComplete(ar -> pending.answer().tryComplete(done));
+        finish(configs.remove(hash + "@" + site + "/" + device), outcome, reason, null);
     }
 
     private void received(MqttPublishMessage message) {
@@ -273,13 +264,16 @@ public final class Commands {
     }
 
     private void answered(String id, String outcome, String reason, Integer state) {
-        Waiting pending = waiting.remove(id);
+        finish(waiting.remove(id), outcome == null ? "refused" : outcome, reason, state);
+    }
+
+    /** Records the answer (or its absence) and gives it to whoever waits; nothing when no one does any more. */
+    private void finish(Waiting pending, String outcome, String reason, Integer state) {
         if (pending == null) {
             return;
         }
         vertx.cancelTimer(pending.timer());
-        CommandRecord done = pending.command().answered(outcome == null ? "refused" : outcome, reason, state,
-                clock.millis());
+        CommandRecord done = pending.command().answered(outcome, reason, state, clock.millis());
         vertx.executeBlocking(() -> {
             log.save(done);
             return null;
