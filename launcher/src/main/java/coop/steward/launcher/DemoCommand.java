@@ -58,8 +58,9 @@ final class DemoCommand implements Callable<Integer> {
                         : "   (watch it: mosquitto_sub -p " + demo.brokerPort() + " -t 'steward/v1/#' -v)",
                 data.toAbsolutePath().normalize(), demo.identities().map(accounts -> String.format(
                         "Open to your network (--lan): the broker takes only the accounts in %s%n(operator.env "
-                        + "there for config push), but the dashboard has no sign-in yet: use it on a network you "
-                        + "trust.", accounts.resolve("accounts"))).orElse("On this machine only; the broker takes "
+                        + "there for config push), but the demo's dashboard asks no one to sign in: anyone on "
+                        + "your network can read it and water. Use it on a network you trust.",
+                        accounts.resolve("accounts"))).orElse("On this machine only; the broker takes "
                         + "anonymous clients. For a phone on the same Wi-Fi, start it with --lan."));
         UntilStopped.await(() -> {
             demo.close();
