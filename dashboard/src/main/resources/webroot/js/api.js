@@ -67,6 +67,7 @@ export const api = {
   }),
   sites: () => request('api/v1/sites'),
   alerts: (params) => request(`api/v1/alerts${query(params)}`),
+  alert: (id) => request(`api/v1/alerts/${encodeURIComponent(id)}`),
   acknowledge: (id, note) => request(`api/v1/alerts/${encodeURIComponent(id)}/ack`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(note ? { note } : {}),

@@ -84,7 +84,8 @@ public final class Collector {
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         PeopleStore people = files.people();
         // Only people with accounts can choose which alerts reach them.
-        Notifier notifier = people == null ? null : new Notifier(vertx, people, settings.mail(), clock);
+        Notifier notifier = people == null ? null : new Notifier(vertx, people, settings.mail(), clock,
+                alerts::record);
         CommandLog commandLog = files.commandLog();
         Commands commands = new Commands(vertx, settings.ingest(), settings.ingest().commandLoginName(),
                 settings.ingest().commandLoginPassword(), commandLog, clock);

@@ -1,5 +1,5 @@
 // Alerts: open, acknowledged and resolved, filtered by site and severity; acknowledge with an optional note; each
-// alert opens the chart of its sensor around its episode.
+// alert opens the chart of its sensor around its episode, and its history: who was told, who acknowledged, notes.
 
 import { api } from '../api.js';
 import { button, el, link, render } from '../dom.js';
@@ -107,20 +107,96 @@ export function alertCard(alert, { zone = '', compact = false, onChange } = {}) 
   const actions = el('div', 'alert-actions');
   if (alert.device) actions.append(link(chartHref(alert), 'button-link', 'Show the chart'));
   if (alert.state === 'open' && may('steward', alert.site)) actions.append(ackControl(alert, compact, onChange, card));
+  if (alert.state === 'acknowledged' && !compact && may('steward', alert.site)) {
+    actions.append(noteControl(alert, onChange));
+  }
   card.append(actions);
+  if (!compact) card.append(historyControl(alert, zone));
   return card;
+}
+
+const HISTORY_WORDS = { opened: 'Opened', told: 'Told', acknowledged: 'Acknowledged', resolved: 'Resolved' };
+
+/** The alert's history, read when it is opened: who was told and why, who acknowledged it and what they wrote. */
+function historyControl(alert, zone) {
+  const details = el('details', 'alert-history');
+  const list = el('ol', 'history-list');
+  details.append(el('summary', null, 'History'), list);
+  details.addEventListener('toggle', async () => {
+    if (!details.open || details.dataset.loaded) return;
+    list.replaceChildren(el('li', 'note', 'Loading…'));
+    try {
+      const answer = await api.alert(alert.id);
+      details.dataset.loaded = 'true';
+      list.replaceChildren(...answer.history.map((entry) => historyLine(entry, zone)));
+    } catch (error) {
+      list.replaceChildren(el('li', 'note', `The history could not be read: ${error.message}`));
+    }
+  });
+  return details;
+}
+
+function historyLine(entry, zone) {
+  const line = el('li', `history-${entry.what}`, el('time', 'history-time', formatTime(entry.at, zone)), ' ',
+    el('strong', null, HISTORY_WORDS[entry.what] || entry.what));
+  line.dataset.what = entry.what;
+  if (entry.what === 'told' && entry.person) line.append(` ${entry.person}`);
+  if (entry.what === 'acknowledged' && entry.person) line.append(` by ${entry.person}`);
+  if (entry.note) {
+    line.append(entry.what === 'acknowledged' ? el('span', 'history-note', entry.note) : ` — ${entry.note}`);
+  }
+  return line;
+}
+
+/** Adds a note to an acknowledged alert, kept in its history with who wrote it. */
+function noteControl(alert, onChange) {
+  const holder = el('div', 'ack');
+  const { note, label: noteLabel, status } = noteField('What was done since');
+  noteLabel.hidden = true;
+  const save = button('Save the note', 'primary', async () => {
+    if (!note.value.trim()) {
+      status.textContent = 'Write the note first.';
+      return;
+    }
+    save.disabled = true;
+    status.textContent = 'Saving…';
+    try {
+      await api.acknowledge(alert.id, note.value.trim());
+      status.textContent = 'Saved';
+      note.value = '';
+      if (onChange) onChange();
+    } catch (error) {
+      status.textContent = `Could not save the note: ${error.message}`;
+      save.disabled = false;
+    }
+  });
+  save.hidden = true;
+  const more = button('Add a note', 'secondary', () => {
+    noteLabel.hidden = false;
+    save.hidden = false;
+    more.hidden = true;
+    note.focus();
+  });
+  more.dataset.action = 'add-note';
+  holder.append(more, noteLabel, save, status);
+  return holder;
+}
+
+/** A note of at most 500 characters (as the API takes), with its label and a status line for the outcome. */
+function noteField(placeholder) {
+  const note = el('textarea');
+  note.maxLength = 500;
+  note.rows = 2;
+  note.placeholder = placeholder;
+  const status = el('span', 'ack-status');
+  status.setAttribute('role', 'status');
+  return { note, label: el('label', 'ack-note', 'Note ', note), status };
 }
 
 function ackControl(alert, compact, onChange, card) {
   const holder = el('div', 'ack');
-  const note = el('textarea');
-  note.maxLength = 500;
-  note.rows = 2;
-  note.placeholder = 'What was done (optional)';
-  const noteLabel = el('label', 'ack-note', 'Note ', note);
+  const { note, label: noteLabel, status } = noteField('What was done (optional)');
   noteLabel.hidden = compact;
-  const status = el('span', 'ack-status');
-  status.setAttribute('role', 'status');
   const ack = button('Acknowledge', 'primary', async () => {
     ack.disabled = true;
     status.textContent = 'Acknowledging…';

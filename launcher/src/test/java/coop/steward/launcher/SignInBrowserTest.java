@@ -10,19 +10,14 @@ import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.people.Role;
 import coop.steward.testsupport.HeadlessChromium;
 import coop.steward.testsupport.MosquittoBroker;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
@@ -49,12 +44,7 @@ class SignInBrowserTest {
         collector = RunningCollector.start(new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("store"))
                 .withAccounts(true));
         await().atMost(WAIT).until(() -> collector.get("/health").statusCode() == 200);
-        MqttClient device = new MqttClient(broker.url(), "bed-3", new MemoryPersistence());
-        device.connect();
-        device.publish("steward/v1/food-forest/bed-3/readings", ("{\"v\": 1, \"device\": \"bed-3\", \"seq\": 1, "
-                + "\"readings\": [{\"sensor\": \"soil-a\", \"kind\": \"soil_moisture\", \"t\": "
-                + System.currentTimeMillis() + ", \"value\": 75}]}").getBytes(StandardCharsets.UTF_8), 1, false);
-        device.disconnect();
+        BrowserPages.publishImpossibleSoilMoisture(broker.url());
         browser = HeadlessChromium.start(tmp.resolve("chromium"), 390, 844);
     }
 
@@ -94,16 +84,10 @@ class SignInBrowserTest {
     }
 
     private void signIn(String name, String password) {
-        browser.findElement(By.id("name")).clear();
-        browser.findElement(By.id("name")).sendKeys(name);
-        browser.findElement(By.id("password")).clear();
-        browser.findElement(By.id("password")).sendKeys(password);
-        browser.findElement(By.cssSelector("#signin button")).click();
+        BrowserPages.signIn(browser, name, password);
     }
 
     private void screenshot(String name) throws Exception {
-        Path dir = Path.of("target", "screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
+        BrowserPages.screenshot(browser, name);
     }
 }

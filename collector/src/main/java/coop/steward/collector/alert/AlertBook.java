@@ -142,23 +142,31 @@ final class AlertBook implements AlertSink {
     }
 
     /**
-     * A person acknowledged it, perhaps with a note (null for none). Acknowledging it again with a note replaces the
-     * note and keeps the first acknowledgement's time and person. A resolved alert is answered as it is.
+     * A person acknowledged it, perhaps with a note (null for none). The first acknowledgement's time and person
+     * stay the alert's; each later one with a note, or by someone else, is kept in the alert's history, and its note
+     * becomes the alert's. Acknowledging it again, by the same person and without a new note, changes nothing. A
+     * resolved alert is answered as it is.
      *
      * @param by who acknowledged it, or null when the collector knows no names
      */
     Optional<Alert> acknowledge(String id, String note, String by) {
         Alert alert = byId.get(id);
-        if (alert == null || alert.state() == AlertState.RESOLVED
-                || alert.state() == AlertState.ACKNOWLEDGED && (note == null || note.equals(alert.note()))) {
+        if (alert == null || alert.state() == AlertState.RESOLVED) {
             return Optional.ofNullable(alert);
         }
-        Alert acknowledged = alert.state() == AlertState.OPEN ? alert.acknowledged(clock.getAsLong(), note, by)
-                : alert.noted(note);
+        boolean repeated = alert.state() == AlertState.ACKNOWLEDGED && (note == null || note.equals(alert.note()))
+                && (by == null || by.equals(alert.acknowledgedBy()));
+        if (repeated) {
+            return Optional.of(alert);
+        }
+        long now = clock.getAsLong();
+        Alert acknowledged = alert.state() == AlertState.OPEN ? alert.acknowledged(now, note, by)
+                : note == null ? alert : alert.noted(note);
         byId.put(id, acknowledged);
         active.put(new Key(alert.rule(), alert.subject()), acknowledged);
         lastNotified.remove(id);
-        changes.accept(new AlertChange(acknowledged, AlertChange.Kind.ACKNOWLEDGED));
+        changes.accept(new AlertChange(acknowledged, AlertChange.Kind.ACKNOWLEDGED,
+                new AlertEvent(id, now, AlertEvent.What.ACKNOWLEDGED, by, note)));
         return Optional.of(acknowledged);
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code alerts.db}, an SQLite file (WAL) in the collector's data folder, whichever store holds the readings: every
@@ -50,6 +51,9 @@ final class AlertDb implements AutoCloseable {
                 st.execute("CREATE INDEX IF NOT EXISTS alerts_by_opened ON alerts (opened_at)");
                 addNoteColumn(st);
                 addAcknowledgedByColumn(st);
+                st.execute("CREATE TABLE IF NOT EXISTS alert_event (alert_id TEXT NOT NULL, at INTEGER NOT NULL, "
+                        + "what TEXT NOT NULL, person TEXT, note TEXT)");
+                st.execute("CREATE INDEX IF NOT EXISTS alert_event_by_alert ON alert_event (alert_id, at)");
                 st.execute("CREATE TABLE IF NOT EXISTS rule_state (rule TEXT PRIMARY KEY, state TEXT NOT NULL, "
                         + "saved_at INTEGER NOT NULL)");
             }
@@ -153,8 +157,15 @@ final class AlertDb implements AutoCloseable {
 
     /** Inserts or updates the alerts in one transaction. */
     void write(List<Alert> alerts) throws SQLException {
+        write(alerts, List.of());
+    }
+
+    /** Inserts or updates the alerts, and adds the lines of their histories, in one transaction. */
+    void write(List<Alert> alerts, List<AlertEvent> events) throws SQLException {
         connection.setAutoCommit(false);
-        try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO alerts (seq, " + COLUMNS
+        try (PreparedStatement history = connection.prepareStatement("INSERT INTO alert_event (alert_id, at, what, "
+                + "person, note) VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO alerts (seq, " + COLUMNS
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (Alert a : alerts) {
                 ps.setLong(1, AlertBook.seq(a.id()));
@@ -179,6 +190,15 @@ final class AlertDb implements AutoCloseable {
                 ps.addBatch();
             }
             ps.executeBatch();
+            for (AlertEvent event : events) {
+                history.setString(1, event.alertId());
+                history.setLong(2, event.at());
+                history.setString(3, event.what().code());
+                history.setString(4, event.person());
+                history.setString(5, event.note());
+                history.addBatch();
+            }
+            history.executeBatch();
             connection.commit();
         } catch (SQLException e) {
             connection.rollback();
@@ -186,6 +206,32 @@ final class AlertDb implements AutoCloseable {
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    /** The alert of that id, whatever its state and age. */
+    Optional<Alert> get(String id) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement("SELECT " + COLUMNS + " FROM alerts WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(alert(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** The stored lines of the alert's history, oldest first. */
+    List<AlertEvent> history(String id) throws SQLException {
+        List<AlertEvent> events = new ArrayList<>();
+        try (PreparedStatement ps = connection.prepareStatement("SELECT at, what, person, note FROM alert_event "
+                + "WHERE alert_id = ? ORDER BY at, rowid")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(new AlertEvent(id, rs.getLong(1), AlertEvent.What.of(rs.getString(2)),
+                            rs.getString(3), rs.getString(4)));
+                }
+            }
+        }
+        return events;
     }
 
     void saveRuleStates(Map<String, String> states, long now) throws SQLException {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -161,6 +162,21 @@ final class AlertVerticle extends VerticleBase {
             all.sort(AlertBook.NEWEST_FIRST);
             return all;
         });
+    }
+
+    /** The alert of that id with its history, from memory or alerts.db, read in turn with the writes to it. */
+    Future<Optional<AlertHistory>> history(String id) {
+        Optional<Alert> latest = engine.book().get(id);
+        return writer.drain().compose(v -> vertx.executeBlocking(() -> {
+            Optional<Alert> alert = latest.isPresent() ? latest : db.get(id);
+            return alert.isEmpty() ? Optional.<AlertHistory>empty()
+                    : Optional.of(AlertHistory.of(alert.get(), db.history(id)));
+        }, true));
+    }
+
+    /** Adds a line to an alert's history: who was told of it, and why. */
+    void record(AlertEvent event) {
+        writer.record(event);
     }
 
     /** The context that owns the engine, once deployed. */

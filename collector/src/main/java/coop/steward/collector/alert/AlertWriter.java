@@ -23,6 +23,7 @@ final class AlertWriter implements Consumer<AlertChange> {
     private final Vertx vertx;
     private final AlertDb db;
     private final Map<String, Alert> pending = new LinkedHashMap<>();
+    private final List<AlertEvent> pendingEvents = new ArrayList<>();
     private final List<Promise<Void>> drained = new ArrayList<>();
     private boolean writing;
     private long retryMs;
@@ -36,24 +37,35 @@ final class AlertWriter implements Consumer<AlertChange> {
     public void accept(AlertChange change) {
         if (change.kind() != AlertChange.Kind.REMINDER) {
             pending.put(change.alert().id(), change.alert());
+            if (change.event() != null) {
+                pendingEvents.add(change.event());
+            }
             flush();
         }
+    }
+
+    /** A line of an alert's history that no change of the alert brought: who was told of it. */
+    void record(AlertEvent event) {
+        pendingEvents.add(event);
+        flush();
     }
 
     private void flush() {
         if (writing) {
             return;
         }
-        if (pending.isEmpty()) {
+        if (pending.isEmpty() && pendingEvents.isEmpty()) {
             drained.forEach(Promise::tryComplete);
             drained.clear();
             return;
         }
         List<Alert> batch = List.copyOf(pending.values());
+        List<AlertEvent> events = List.copyOf(pendingEvents);
         pending.clear();
+        pendingEvents.clear();
         writing = true;
         vertx.executeBlocking(() -> {
-            db.write(batch);
+            db.write(batch, events);
             return null;
         }, true).onComplete(ar -> {
             writing = false;
@@ -63,9 +75,10 @@ final class AlertWriter implements Consumer<AlertChange> {
                 return;
             }
             batch.forEach(alert -> pending.putIfAbsent(alert.id(), alert));
+            pendingEvents.addAll(0, events);
             if (retryMs == 0) {
-                LOG.error("Cannot save {} alert changes to {}; retrying with back-off: {}", batch.size(), AlertDb.FILE,
-                        ar.cause().getMessage());
+                LOG.error("Cannot save {} alert changes to {}; retrying with back-off: {}",
+                        batch.size() + events.size(), AlertDb.FILE, ar.cause().getMessage());
             }
             retryMs = retryMs == 0 ? 500 : Math.min(MAX_RETRY_MS, retryMs * 2);
             vertx.setTimer(retryMs, id -> flush());

@@ -104,6 +104,18 @@ public final class Alerts implements CommitListener {
         return onContext(() -> verticle.book().acknowledge(id, note, by));
     }
 
+    /** The alert of that id with its history, whatever its age; empty when there is none. */
+    public Future<Optional<AlertHistory>> history(String id) {
+        Promise<Optional<AlertHistory>> promise = Promise.promise();
+        context.runOnContext(v -> verticle.history(id).onComplete(promise));
+        return promise.future();
+    }
+
+    /** Adds a line to an alert's history that no change of the alert brings: who was told of it, and why. */
+    public void record(AlertEvent event) {
+        context.runOnContext(v -> verticle.record(event));
+    }
+
     /** Runs the clock-driven checks now instead of at the next tick. */
     Future<Void> tick() {
         return onContext(() -> {

@@ -18,7 +18,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** {@code GET /api/v1/alerts} with its filters, and {@code POST /api/v1/alerts/{id}/ack} with an optional note. */
+/**
+ * {@code GET /api/v1/alerts} with its filters, {@code GET /api/v1/alerts/{id}} with the alert's history, and
+ * {@code POST /api/v1/alerts/{id}/ack} with an optional note.
+ */
 final class AlertRoutes {
     static final int MAX_NOTE = 500;
     /** A note of 500 characters is at most some 2 KB of JSON; this leaves room and refuses far more (413). */
@@ -39,7 +42,34 @@ final class AlertRoutes {
 
     void mount(Router router) {
         router.get("/api/v1/alerts").handler(this::list);
+        router.get("/api/v1/alerts/:id").handler(this::history);
         router.post("/api/v1/alerts/:id/ack").handler(this::acknowledge);
+    }
+
+    private void history(RoutingContext ctx) {
+        String id = ctx.pathParam("id");
+        alerts.history(id).onComplete(ar -> {
+            if (ar.failed()) {
+                ctx.fail(ar.cause());
+                return;
+            }
+            if (ar.result().isEmpty()) {
+                ctx.fail(noSuchAlert(id, "list them with GET /api/v1/alerts"));
+                return;
+            }
+            try {
+                Access.require(ctx, Role.VIEWER, ar.result().get().alert().site());
+            } catch (ApiError e) {
+                ctx.fail(e);
+                return;
+            }
+            Blocking.send(ctx, ar.result().get().toJson());
+        });
+    }
+
+    private static ApiError noSuchAlert(String id, String what) {
+        String shown = id.length() > 40 ? id.substring(0, 40) + "..." : id;
+        return new ApiError(404, "no alert '" + shown + "'; " + what);
     }
 
     private void list(RoutingContext ctx) {
@@ -115,8 +145,8 @@ final class AlertRoutes {
                 return;
             }
             if (ar.result().isEmpty()) {
-                ctx.fail(new ApiError(404, "no alert '" + id + "' among the active and recently resolved alerts; "
-                        + "list them with GET /api/v1/alerts"));
+                ctx.fail(noSuchAlert(id, "none among the active and recently resolved alerts has that id; list them "
+                        + "with GET /api/v1/alerts"));
                 return;
             }
             Alert alert = ar.result().get();

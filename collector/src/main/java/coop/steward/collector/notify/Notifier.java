@@ -1,5 +1,6 @@
 package coop.steward.collector.notify;
 
+import coop.steward.collector.alert.AlertEvent;
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.config.Severity;
 import coop.steward.collector.people.NotifyChoice;
@@ -29,7 +30,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +60,7 @@ public final class Notifier {
     private final MailClient mail;
     private final WebClient web;
     private final Clock clock;
+    private final Consumer<AlertEvent> history;
     private final Map<String, Deque<Long>> sent = new HashMap<>();
     private final Map<String, List<JsonObject>> digests = new HashMap<>();
     private final Map<String, LocalDate> lastDigest = new HashMap<>();
@@ -64,8 +68,11 @@ public final class Notifier {
     private MessageConsumer<JsonObject> consumer;
     private long digestTimer = -1;
 
-    /** @param mail null when no SMTP server was given: webhooks only */
-    public Notifier(Vertx vertx, PeopleStore people, MailSettings mail, Clock clock) {
+    /**
+     * @param mail    null when no SMTP server was given: webhooks only
+     * @param history where each alert's history gets who was told of it at once, and why
+     */
+    public Notifier(Vertx vertx, PeopleStore people, MailSettings mail, Clock clock, Consumer<AlertEvent> history) {
         this.vertx = vertx;
         this.people = people;
         this.mailSettings = mail;
@@ -74,6 +81,7 @@ public final class Notifier {
                 .setUsername(mail.username()).setPassword(mail.password()));
         this.web = WebClient.create(vertx);
         this.clock = clock;
+        this.history = history;
     }
 
     public void start() {
@@ -132,6 +140,7 @@ public final class Notifier {
                     case NOW -> {
                         if (withinHourlyAllowance(recipient, now.toEpochMilli())) {
                             deliver(recipient, subject(alert), body(alert, recipient.choice()), alert);
+                            told(alert, recipient, "chose to hear of " + severity.code() + " alerts");
                         } else {
                             queue(recipient, alert);
                         }
@@ -151,7 +160,7 @@ public final class Notifier {
         }
         String first = duty.onDuty().get(0);
         tell(recipients, first, "[Steward] you are on duty: " + subject(alert).substring("[Steward] ".length()),
-                alert);
+                alert, "on duty");
         Set<String> told = new HashSet<>(Set.of(first));
         long timer = vertx.setTimer(duty.escalateAfterMs(), t -> escalate(id));
         escalations.put(id, new Escalation(alert, duty.onDuty(), duty.stewards(), told, duty.escalateAfterMs(),
@@ -174,6 +183,7 @@ public final class Notifier {
             return;
         }
         List<String> toTell = next;
+        String why = escalation.onDuty().contains(next.get(0)) ? "next on duty" : "a steward of the site";
         String minutes = escalation.afterMs() >= 60_000 ? escalation.afterMs() / 60_000 + " min"
                 : escalation.afterMs() / 1000 + " s";
         vertx.executeBlocking(people::recipients).onSuccess(recipients -> {
@@ -182,7 +192,8 @@ public final class Notifier {
             }
             for (String name : toTell) {
                 tell(recipients, name, "[Steward] unanswered for " + minutes + ": "
-                        + subject(escalation.alert()).substring("[Steward] ".length()), escalation.alert());
+                        + subject(escalation.alert()).substring("[Steward] ".length()), escalation.alert(),
+                        "unanswered for " + minutes + "; " + why);
                 escalation.told().add(name);
             }
             long timer = vertx.setTimer(escalation.afterMs(), t -> escalate(id));
@@ -199,9 +210,35 @@ public final class Notifier {
     }
 
     /** On every channel the person chose; someone who chose none sees it on the dashboard only. */
-    private void tell(List<PeopleStore.Recipient> recipients, String name, String subject, JsonObject alert) {
-        recipients.stream().filter(r -> r.person().name().equals(name)).findFirst()
-                .ifPresent(recipient -> deliver(recipient, subject, body(alert, recipient.choice()), alert));
+    private void tell(List<PeopleStore.Recipient> recipients, String name, String subject, JsonObject alert,
+                      String why) {
+        Optional<PeopleStore.Recipient> recipient = recipients.stream().filter(r -> r.person().name().equals(name))
+                .findFirst();
+        recipient.ifPresent(r -> deliver(r, subject, body(alert, r.choice()), alert));
+        String channels = recipient.map(r -> channels(r.choice())).orElse("");
+        history.accept(new AlertEvent(alert.getString("id"), clock.millis(), AlertEvent.What.TOLD, name,
+                why + (channels.isEmpty() ? "; they chose no e-mail or webhook, so only the dashboard shows it"
+                        : " (" + channels + ")")));
+    }
+
+    private void told(JsonObject alert, PeopleStore.Recipient recipient, String why) {
+        String channels = channels(recipient.choice());
+        if (!channels.isEmpty() && alert.getString("id") != null) {
+            history.accept(new AlertEvent(alert.getString("id"), clock.millis(), AlertEvent.What.TOLD,
+                    recipient.person().name(), why + " (" + channels + ")"));
+        }
+    }
+
+    /** The channels a message to them takes: "by e-mail and webhook", or empty for none. */
+    private String channels(NotifyChoice choice) {
+        List<String> ways = new ArrayList<>();
+        if (choice.email() != null && mail != null) {
+            ways.add("e-mail");
+        }
+        if (choice.webhook() != null) {
+            ways.add("webhook");
+        }
+        return ways.isEmpty() ? "" : "by " + String.join(" and ", ways);
     }
 
     private boolean withinHourlyAllowance(PeopleStore.Recipient recipient, long now) {

@@ -64,6 +64,51 @@ class AlertHistoryTest {
     }
 
     @Test
+    void everyAcknowledgement_andWhoWasTold_areKeptInTheAlertsHistory_acrossARestart() throws Exception {
+        StoredAlerts.write(tmp, List.of(StoredAlerts.alert(1, "soil-dry", Severity.WARNING, "bed-1", NOW - DAY,
+                null, null)));
+        Alerts first = start();
+        first.record(new AlertEvent("a1", NOW - 1000, AlertEvent.What.TOLD, "ann", "on duty (by e-mail)"));
+        first.acknowledge("a1", null, "bob").await(10, TimeUnit.SECONDS);
+        first.acknowledge("a1", null, "bob").await(10, TimeUnit.SECONDS);
+        first.acknowledge("a1", "the dripper was blocked; cleaned it", "ann").await(10, TimeUnit.SECONDS);
+        first.stop().await(10, TimeUnit.SECONDS);
+
+        Alerts second = start();
+        AlertHistory history = second.history("a1").await(10, TimeUnit.SECONDS).orElseThrow();
+
+        assertThat(history.alert().acknowledgedBy()).as("the first to acknowledge").isEqualTo("bob");
+        assertThat(history.alert().note()).isEqualTo("the dripper was blocked; cleaned it");
+        assertThat(history.events()).extracting(e -> e.what().code() + " " + e.person() + ": " + e.note())
+                .as("bob's second click adds nothing").containsExactly(
+                        "opened null: null",
+                        "told ann: on duty (by e-mail)",
+                        "acknowledged bob: null",
+                        "acknowledged ann: the dripper was blocked; cleaned it");
+        assertThat(second.history("a2").await(10, TimeUnit.SECONDS)).isEmpty();
+        second.stop().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theHistoryOfAnAlertLongGoneFromMemory_isReadFromAlertsDb_withItsResolution() throws Exception {
+        List<Alert> stored = new ArrayList<>();
+        for (int i = 1; i <= AlertBook.RESOLVED_KEPT + 2; i++) {
+            stored.add(StoredAlerts.alert(i, "soil-dry", Severity.WARNING, "bed-1", NOW - (3_000 - i) * 60_000L,
+                    null, NOW - (3_000 - i) * 60_000L + 30_000));
+        }
+        StoredAlerts.write(tmp, stored);
+        Alerts alerts = start();
+
+        AlertHistory oldest = alerts.history("a1").await(10, TimeUnit.SECONDS).orElseThrow();
+
+        assertThat(oldest.events()).extracting(e -> e.what()).containsExactly(AlertEvent.What.OPENED,
+                AlertEvent.What.RESOLVED);
+        assertThat(oldest.toJson().getJsonArray("history").getJsonObject(1).getLong("at"))
+                .isEqualTo(stored.get(0).resolvedAt());
+        alerts.stop().await(10, TimeUnit.SECONDS);
+    }
+
+    @Test
     void anAlertsDbFromBeforeNotes_getsTheColumn_andItsAlertsHaveNoNote() throws Exception {
         try (Connection old = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("alerts.db"));
              Statement st = old.createStatement()) {

@@ -172,6 +172,10 @@ class AccessTest {
         assertThat(new JsonArray(send(get("/api/v1/devices").header("Cookie", sol)).body())).as("another site's")
                 .isEmpty();
         assertThat(alerts(sol)).isEmpty();
+        String id = alerts(vic).getJsonObject(0).getString("id");
+        assertThat(send(get("/api/v1/alerts/" + id).header("Cookie", vic)).statusCode()).isEqualTo(200);
+        assertThat(send(get("/api/v1/alerts/" + id).header("Cookie", sol)).statusCode())
+                .as("another site's alert history").isEqualTo(403);
         assertThat(send(get("/api/v1/rejected").header("Cookie", vic)).statusCode()).isEqualTo(403);
     }
 

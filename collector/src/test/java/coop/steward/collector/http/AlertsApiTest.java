@@ -98,6 +98,23 @@ class AlertsApiTest {
     }
 
     @Test
+    void anAlertsHistory_showsEachNoteInTurn_andAnOldResolvedAlertsToo() throws Exception {
+        api.post("/api/v1/alerts/a1/ack", "{\"note\": \"watered by hand\"}");
+        api.post("/api/v1/alerts/a1/ack", "{\"note\": \"the dripper was blocked; cleaned it\"}");
+
+        JsonObject open = new JsonObject(api.get("/api/v1/alerts/a1").body());
+        JsonObject old = new JsonObject(api.get("/api/v1/alerts/a4").body());
+
+        assertThat(open.getString("note")).isEqualTo("the dripper was blocked; cleaned it");
+        assertThat(open.getJsonArray("history").stream().map(e -> ((JsonObject) e).getString("what") + ": "
+                + ((JsonObject) e).getString("note"))).containsExactly("opened: null",
+                "acknowledged: watered by hand", "acknowledged: the dripper was blocked; cleaned it");
+        assertThat(old.getJsonArray("history").stream().map(e -> ((JsonObject) e).getString("what")))
+                .containsExactly("opened", "acknowledged", "resolved");
+        assertThat(api.refusal("/api/v1/alerts/a99", 404)).startsWith("no alert 'a99'");
+    }
+
+    @Test
     void aNoteSentAsCurlDashDSendsIt_withAFormContentType_isTaken() throws Exception {
         HttpResponse<String> ack = api.post("/api/v1/alerts/a1/ack", "{\"note\": \"watered by hand\"}",
                 "application/x-www-form-urlencoded");

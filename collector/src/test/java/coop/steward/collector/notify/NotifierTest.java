@@ -1,12 +1,14 @@
 package coop.steward.collector.notify;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
+import coop.steward.collector.alert.AlertEvent;
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.config.Severity;
 import coop.steward.collector.ingest.IngestSettings;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -130,7 +133,7 @@ class NotifierTest {
         Vertx vertx = Vertx.vertx();
         closing.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
         Notifier notifier = new Notifier(vertx, people, new MailSettings("127.0.0.1", smtp.getSmtp().getPort(),
-                "steward@example.org", false, null, null), clock);
+                "steward@example.org", false, null, null), clock, event -> { });
         vertx.runOnContext(v -> notifier.start());
         Thread.sleep(300);
         vertx.eventBus().publish(Alerts.EVENTS, alert("a1", "warning", "soil-dry", "bed-1"));
@@ -166,10 +169,11 @@ class NotifierTest {
         people.addShift("food-forest", "ann", everyDay, LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, UTC);
         people.addShift("food-forest", "bob", everyDay, LocalTime.MIDNIGHT, LocalTime.MIDNIGHT, UTC);
         people.setEscalateAfter("food-forest", Duration.ofSeconds(2));
+        List<AlertEvent> told = new CopyOnWriteArrayList<>();
         Vertx vertx = Vertx.vertx();
         closing.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
         Notifier notifier = new Notifier(vertx, people, new MailSettings("127.0.0.1", smtp.getSmtp().getPort(),
-                "steward@example.org", false, null, null), Clock.systemUTC());
+                "steward@example.org", false, null, null), Clock.systemUTC(), told::add);
         vertx.runOnContext(v -> notifier.start());
         Thread.sleep(300);
 
@@ -181,6 +185,13 @@ class NotifierTest {
         assertThat(subjects("bob@example.org").get(0)).startsWith("[Steward] unanswered for 2 s: warning: soil-dry");
         await().atMost(WAIT).until(() -> subjects("cai@example.org").size() == 1);
         assertThat(to("vic@example.org")).as("a viewer is told as she chose, and is no steward").hasSize(1);
+        await().atMost(WAIT).until(() -> told.size() == 4);
+        assertThat(told).as("the alert's history says who was told, and why").extracting(AlertEvent::alertId,
+                AlertEvent::person, AlertEvent::note).containsExactlyInAnyOrder(
+                tuple("a1", "ann", "on duty (by e-mail)"),
+                tuple("a1", "vic", "chose to hear of warning alerts (by e-mail)"),
+                tuple("a1", "bob", "unanswered for 2 s; next on duty (by e-mail)"),
+                tuple("a1", "cai", "unanswered for 2 s; a steward of the site (by e-mail)"));
 
         vertx.eventBus().publish(Alerts.EVENTS, alert("a2", "warning", "soil-dry", "bed-2"));
         await().atMost(WAIT).until(() -> subjects("ann@example.org").size() == 2);
