@@ -5,6 +5,7 @@ import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.Commands;
 import coop.steward.collector.http.HttpApi;
 import coop.steward.collector.notify.Notifier;
+import coop.steward.collector.notify.PendingNotices;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.http.MalformedRequests;
 import coop.steward.collector.ingest.MqttIngest;
@@ -59,7 +60,8 @@ public final class Collector {
         // SQLite files opened on a worker: the people store's first use also hashes (Argon2) its stand-in password.
         return vertx.executeBlocking(() -> new OnDisk(openStore(settings),
                         settings.accounts() ? PeopleStore.open(settings.dataDir()) : null,
-                        CommandLog.open(settings.dataDir())))
+                        CommandLog.open(settings.dataDir()),
+                        settings.accounts() ? PendingNotices.open(settings.dataDir()) : null))
                 .compose(files -> Alerts.start(vertx, settings.alerts(), settings.dataDir(), metrics, clock)
                         .recover(e -> {
                             files.store().close();
@@ -69,7 +71,7 @@ public final class Collector {
     }
 
     /** What the collector keeps on disk, opened before it serves. */
-    private record OnDisk(ReadingStore store, PeopleStore people, CommandLog commandLog) {
+    private record OnDisk(ReadingStore store, PeopleStore people, CommandLog commandLog, PendingNotices notices) {
     }
 
     private static Future<Collector> serve(Vertx vertx, CollectorSettings settings, Clock clock,
@@ -85,7 +87,7 @@ public final class Collector {
         PeopleStore people = files.people();
         // Only people with accounts can choose which alerts reach them.
         Notifier notifier = people == null ? null : new Notifier(vertx, people, settings.mail(), clock,
-                alerts::record);
+                alerts::record, files.notices());
         CommandLog commandLog = files.commandLog();
         Commands commands = new Commands(vertx, settings.ingest(), settings.ingest().commandLoginName(),
                 settings.ingest().commandLoginPassword(), commandLog, clock);
@@ -101,14 +103,12 @@ public final class Collector {
                 }).transform(ar -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on "
                         + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage()
                         + "): choose another port with --http", e))))
-                .compose(http -> vertx.deployVerticle(ingest).map(id -> {
+                .compose(http -> vertx.deployVerticle(ingest).compose(id -> {
                     alerts.attach(ingest::publish, ingest::isConnected);
                     commands.start();
-                    if (notifier != null) {
-                        notifier.start();
-                    }
-                    return new Collector(vertx, store, ingest, id, alerts, http,
-                            StoreMaintenance.start(vertx, store, clock), commands, notifier);
+                    return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
+                            .map(v -> new Collector(vertx, store, ingest, id, alerts, http,
+                                    StoreMaintenance.start(vertx, store, clock), commands, notifier));
                 }));
     }
 

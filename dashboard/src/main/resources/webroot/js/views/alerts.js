@@ -115,7 +115,9 @@ export function alertCard(alert, { zone = '', compact = false, onChange } = {}) 
   return card;
 }
 
-const HISTORY_WORDS = { opened: 'Opened', told: 'Told', acknowledged: 'Acknowledged', resolved: 'Resolved' };
+const HISTORY_WORDS = {
+  opened: 'Opened', told: 'Told', 'not told': 'Not told', acknowledged: 'Acknowledged', resolved: 'Resolved',
+};
 
 /** The alert's history, read when it is opened: who was told and why, who acknowledged it and what they wrote. */
 function historyControl(alert, zone) {
@@ -140,7 +142,7 @@ function historyLine(entry, zone) {
   const line = el('li', `history-${entry.what}`, el('time', 'history-time', formatTime(entry.at, zone)), ' ',
     el('strong', null, HISTORY_WORDS[entry.what] || entry.what));
   line.dataset.what = entry.what;
-  if (entry.what === 'told' && entry.person) line.append(` ${entry.person}`);
+  if ((entry.what === 'told' || entry.what === 'not told') && entry.person) line.append(` ${entry.person}`);
   if (entry.what === 'acknowledged' && entry.person) line.append(` by ${entry.person}`);
   if (entry.note) {
     line.append(entry.what === 'acknowledged' ? el('span', 'history-note', entry.note) : ` — ${entry.note}`);

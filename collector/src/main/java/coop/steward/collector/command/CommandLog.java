@@ -1,8 +1,7 @@
 package coop.steward.collector.command;
 
+import coop.steward.collector.sqlite.SqliteFile;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,35 +13,23 @@ import java.util.List;
 /** Every command sent, who sent it and what came of it, in {@code commands.db}. Blocking: call it from a worker. */
 public final class CommandLog {
     static final String FILE = "commands.db";
-    private final String url;
+    private final SqliteFile file;
 
-    private CommandLog(Path file) {
-        this.url = "jdbc:sqlite:" + file;
+    private CommandLog(SqliteFile file) {
+        this.file = file;
     }
 
     public static CommandLog open(Path dataDir) {
-        try {
-            // With InfluxDB holding the readings, nothing else may have made the data folder yet.
-            java.nio.file.Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot make the data folder " + dataDir + " (" + e.getMessage() + ")", e);
-        }
-        CommandLog log = new CommandLog(dataDir.resolve(FILE));
-        log.run(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS command (id TEXT PRIMARY KEY, sent_at INTEGER NOT NULL, "
+        return new CommandLog(SqliteFile.open(dataDir, FILE, "the command log",
+                "CREATE TABLE IF NOT EXISTS command (id TEXT PRIMARY KEY, sent_at INTEGER NOT NULL, "
                         + "site TEXT NOT NULL, device TEXT NOT NULL, actuator TEXT NOT NULL, action TEXT NOT NULL, "
                         + "seconds INTEGER, person TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT, state INTEGER, "
-                        + "answered_at INTEGER)");
-                statement.execute("CREATE INDEX IF NOT EXISTS command_device ON command (site, device, sent_at)");
-            }
-            return null;
-        });
-        return log;
+                        + "answered_at INTEGER)",
+                "CREATE INDEX IF NOT EXISTS command_device ON command (site, device, sent_at)"));
     }
 
     void save(CommandRecord command) {
-        run(connection -> {
+        file.query(connection -> {
             try (PreparedStatement upsert = connection.prepareStatement("INSERT OR REPLACE INTO command (id, sent_at, "
                     + "site, device, actuator, action, seconds, person, outcome, reason, state, answered_at) "
                     + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -70,7 +57,7 @@ public final class CommandLog {
 
     /** The latest commands of a site (and a device, when given), newest first. */
     public List<CommandRecord> recent(String site, String device, int limit) {
-        return run(connection -> {
+        return file.query(connection -> {
             try (PreparedStatement select = connection.prepareStatement("SELECT id, sent_at, site, device, actuator, "
                     + "action, seconds, person, outcome, reason, state, answered_at FROM command WHERE site = ? AND "
                     + "(? IS NULL OR device = ?) ORDER BY sent_at DESC LIMIT ?")) {
@@ -103,20 +90,5 @@ public final class CommandLog {
     private static Integer integer(ResultSet rows, int index) throws SQLException {
         int value = rows.getInt(index);
         return rows.wasNull() ? null : value;
-    }
-
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T run(Work<T> work) {
-        try (Connection connection = DriverManager.getConnection(url)) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA busy_timeout=5000");
-            }
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("the command log " + url + " failed: " + e.getMessage(), e);
-        }
     }
 }

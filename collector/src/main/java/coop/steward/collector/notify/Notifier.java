@@ -2,6 +2,7 @@ package coop.steward.collector.notify;
 
 import coop.steward.collector.alert.AlertEvent;
 import coop.steward.collector.alert.Alerts;
+import coop.steward.collector.notify.PendingNotices.Escalation;
 import coop.steward.collector.config.Severity;
 import coop.steward.collector.people.NotifyChoice;
 import coop.steward.collector.people.PeopleStore;
@@ -26,7 +27,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -61,18 +62,22 @@ public final class Notifier {
     private final WebClient web;
     private final Clock clock;
     private final Consumer<AlertEvent> history;
+    private final PendingNotices pending;
     private final Map<String, Deque<Long>> sent = new HashMap<>();
     private final Map<String, List<JsonObject>> digests = new HashMap<>();
     private final Map<String, LocalDate> lastDigest = new HashMap<>();
     private final Map<String, Escalation> escalations = new HashMap<>();
+    private final Map<String, Long> timers = new HashMap<>();
     private MessageConsumer<JsonObject> consumer;
     private long digestTimer = -1;
 
     /**
      * @param mail    null when no SMTP server was given: webhooks only
      * @param history where each alert's history gets who was told of it at once, and why
+     * @param pending  where unanswered alerts' escalations and the digests' alerts outlast a restart
      */
-    public Notifier(Vertx vertx, PeopleStore people, MailSettings mail, Clock clock, Consumer<AlertEvent> history) {
+    public Notifier(Vertx vertx, PeopleStore people, MailSettings mail, Clock clock, Consumer<AlertEvent> history,
+                    PendingNotices pending) {
         this.vertx = vertx;
         this.people = people;
         this.mailSettings = mail;
@@ -82,9 +87,26 @@ public final class Notifier {
         this.web = WebClient.create(vertx);
         this.clock = clock;
         this.history = history;
+        this.pending = pending;
     }
 
-    public void start() {
+    /** Takes up what was pending before a restart: escalations go on where they were, digests keep their alerts. */
+    public Future<Void> start() {
+        return vertx.executeBlocking(pending::load).map(restored -> {
+            restored.digests().forEach((name, alerts) -> digests.put(name, new ArrayList<>(alerts)));
+            lastDigest.putAll(restored.lastDigest());
+            long now = clock.millis();
+            for (Escalation escalation : restored.escalations()) {
+                escalations.put(escalation.id(), escalation);
+                timers.put(escalation.id(), vertx.setTimer(Math.max(1, escalation.nextAt() - now),
+                        t -> escalate(escalation.id())));
+            }
+            listen();
+            return null;
+        });
+    }
+
+    private void listen() {
         consumer = vertx.eventBus().consumer(Alerts.EVENTS, message -> {
             String event = message.body().getString("event");
             if ("raised".equals(event)) {
@@ -100,6 +122,7 @@ public final class Notifier {
         if (digestTimer >= 0) {
             vertx.cancelTimer(digestTimer);
         }
+        timers.values().forEach(vertx::cancelTimer);
         if (mail != null) {
             mail.close();
         }
@@ -110,11 +133,6 @@ public final class Notifier {
     /** What the people store says about an alert's site when it is raised. */
     private record Duty(List<PeopleStore.Recipient> recipients, List<String> onDuty, List<String> stewards,
                         long escalateAfterMs) {
-    }
-
-    /** An alert nobody has answered yet, and who has been told of it. */
-    private record Escalation(JsonObject alert, List<String> onDuty, List<String> stewards, Set<String> told,
-                              long afterMs, long timer) {
     }
 
     private void raised(JsonObject alert) {
@@ -161,10 +179,32 @@ public final class Notifier {
         String first = duty.onDuty().get(0);
         tell(recipients, first, "[Steward] you are on duty: " + subject(alert).substring("[Steward] ".length()),
                 alert, "on duty");
-        Set<String> told = new HashSet<>(Set.of(first));
-        long timer = vertx.setTimer(duty.escalateAfterMs(), t -> escalate(id));
-        escalations.put(id, new Escalation(alert, duty.onDuty(), duty.stewards(), told, duty.escalateAfterMs(),
-                timer));
+        Set<String> told = new LinkedHashSet<>(Set.of(first));
+        follow(new Escalation(alert, duty.onDuty(), duty.stewards(), told, duty.escalateAfterMs(),
+                clock.millis() + duty.escalateAfterMs()));
+    }
+
+    /** Calls the next person when the escalation is due, and keeps it so that a restart goes on from here. */
+    private void follow(Escalation escalation) {
+        String id = escalation.id();
+        escalations.put(id, escalation);
+        timers.put(id, vertx.setTimer(Math.max(1, escalation.nextAt() - clock.millis()), t -> escalate(id)));
+        vertx.executeBlocking(() -> {
+            pending.saveEscalation(escalation);
+            return null;
+        }).onFailure(e -> LOG.warn("Could not keep the escalation of alert {}: {}", id, e.getMessage()));
+    }
+
+    private void endEscalation(String id) {
+        escalations.remove(id);
+        Long timer = timers.remove(id);
+        if (timer != null) {
+            vertx.cancelTimer(timer);
+        }
+        vertx.executeBlocking(() -> {
+            pending.endEscalation(id);
+            return null;
+        }).onFailure(e -> LOG.warn("Could not end the escalation of alert {}: {}", id, e.getMessage()));
     }
 
     /** Nobody answered in time: the next on duty, else every steward of the site not yet told. */
@@ -179,33 +219,45 @@ public final class Notifier {
             next = escalation.stewards().stream().filter(n -> !escalation.told().contains(n)).toList();
         }
         if (next.isEmpty()) {
-            escalations.remove(id);
+            endEscalation(id);
             return;
         }
         List<String> toTell = next;
-        String why = escalation.onDuty().contains(next.get(0)) ? "next on duty" : "a steward of the site";
+        boolean onDuty = escalation.onDuty().contains(next.get(0));
+        String why = onDuty ? "next on duty" : "a steward of the site";
         String minutes = escalation.afterMs() >= 60_000 ? escalation.afterMs() / 60_000 + " min"
                 : escalation.afterMs() / 1000 + " s";
         vertx.executeBlocking(people::recipients).onSuccess(recipients -> {
             if (!escalations.containsKey(id)) {
                 return; // answered meanwhile
             }
+            boolean critical = "critical".equals(escalation.alert().getString("severity"));
+            Instant now = clock.instant();
             for (String name : toTell) {
+                escalation.told().add(name);
+                if (!onDuty && !critical && inQuietHours(recipients, name, now)) {
+                    // Only the rota is on call: a steward's quiet hours hold for all but critical alerts.
+                    history.accept(new AlertEvent(id, now.toEpochMilli(), AlertEvent.What.NOT_TOLD, name,
+                            "unanswered for " + minutes + ", but in their quiet hours; only critical alerts come "
+                                    + "through them"));
+                    continue;
+                }
                 tell(recipients, name, "[Steward] unanswered for " + minutes + ": "
                         + subject(escalation.alert()).substring("[Steward] ".length()), escalation.alert(),
                         "unanswered for " + minutes + "; " + why);
-                escalation.told().add(name);
             }
-            long timer = vertx.setTimer(escalation.afterMs(), t -> escalate(id));
-            escalations.put(id, new Escalation(escalation.alert(), escalation.onDuty(), escalation.stewards(),
-                    escalation.told(), escalation.afterMs(), timer));
+            follow(new Escalation(escalation.alert(), escalation.onDuty(), escalation.stewards(),
+                    escalation.told(), escalation.afterMs(), clock.millis() + escalation.afterMs()));
         });
     }
 
+    private static boolean inQuietHours(List<PeopleStore.Recipient> recipients, String name, Instant now) {
+        return recipients.stream().anyMatch(r -> r.person().name().equals(name) && r.choice().quiet(now));
+    }
+
     private void answered(String id) {
-        Escalation escalation = id == null ? null : escalations.remove(id);
-        if (escalation != null) {
-            vertx.cancelTimer(escalation.timer());
+        if (id != null && escalations.containsKey(id)) {
+            endEscalation(id);
         }
     }
 
@@ -254,11 +306,16 @@ public final class Notifier {
     }
 
     private void queue(PeopleStore.Recipient recipient, JsonObject alert) {
-        List<JsonObject> digest = digests.computeIfAbsent(recipient.person().name(), n -> new ArrayList<>());
+        String name = recipient.person().name();
+        List<JsonObject> digest = digests.computeIfAbsent(name, n -> new ArrayList<>());
         if (digest.size() >= MAX_DIGEST) {
             digest.remove(0);
         }
         digest.add(alert);
+        vertx.executeBlocking(() -> {
+            pending.queue(name, alert, MAX_DIGEST);
+            return null;
+        }).onFailure(e -> LOG.warn("Could not keep an alert for {}'s digest: {}", name, e.getMessage()));
     }
 
     /** Sends each waiting digest whose person's morning has come; the timer calls it every minute. */
@@ -278,6 +335,10 @@ public final class Notifier {
                 }
                 lastDigest.put(name, local.toLocalDate());
                 digests.remove(name);
+                vertx.executeBlocking(() -> {
+                    pending.digestSent(name, local.toLocalDate());
+                    return null;
+                }).onFailure(e -> LOG.warn("Could not note {}'s digest as sent: {}", name, e.getMessage()));
                 StringBuilder body = new StringBuilder("Alerts that waited for this morning (" + digest.size()
                         + "):\n\n");
                 for (JsonObject alert : digest) {

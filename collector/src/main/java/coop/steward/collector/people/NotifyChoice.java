@@ -40,7 +40,8 @@ public record NotifyChoice(List<String> sites, Severity minSeverity, LocalTime q
         return Delivery.NOW;
     }
 
-    boolean quiet(Instant now) {
+    /** Whether {@code now} is in their quiet hours. */
+    public boolean quiet(Instant now) {
         if (quietFrom == null || quietTo == null) {
             return false;
         }
