@@ -7,7 +7,10 @@ import coop.steward.testsupport.InfluxServer;
 import coop.steward.testsupport.MosquittoBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -37,6 +40,8 @@ public final class Bench {
     private static boolean withoutAlerts;
     /** Measure only the dashboard in a browser. */
     private static boolean onlyDashboard;
+    /** Measure only the collector-side MQTT clients. */
+    private static boolean onlyClients;
 
     private Bench() {
     }
@@ -56,9 +61,10 @@ public final class Bench {
                 case "--alerts-only" -> alertsOnly = true;
                 case "--probes" -> alertProbes = Integer.parseInt(args[++i]);
                 case "--dashboard-only" -> onlyDashboard = true;
+                case "--clients-only" -> onlyClients = true;
                 default -> {
                     System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only | --alerts-only [--probes N]] "
-                            + "[--no-alerts] [--dashboard-only]");
+                            + "[--no-alerts] [--dashboard-only] [--clients-only]");
                     System.exit(2);
                 }
             }
@@ -88,6 +94,10 @@ public final class Bench {
             dashboard(report, work);
             return;
         }
+        if (onlyClients) {
+            intakeClients(report, work, messages, t0);
+            return;
+        }
         try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
                 "max_queued_messages 10000000", "max_queued_bytes 536870912", "max_inflight_messages 10000", "set_tcp_nodelay true")) {
             report.note("The harness's Mosquitto runs with the settings docs/deployment.md gives a collector's broker "
@@ -108,8 +118,41 @@ public final class Bench {
             agentFootprint(report, work, broker);
         }
         if (!only && !onlyAlerts) {
+            intakeClients(report, work, messages, t0);
             dashboard(report, work);
         }
+    }
+
+    /** Each collector-side MQTT client on a broker of its own, so no client's left-over session slows the next. */
+    private static void intakeClients(Report report, Path work, int messages, long t0) throws Exception {
+        Load load = new Load(20, messages, 50, t0 + 3 * 86_400_000L);
+        List<IntakeClients.Result> results = new ArrayList<>();
+        int n = 0;
+        for (Supplier<IntakeClients.Subscriber> client : IntakeClients.all()) {
+            try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto-client-" + n++),
+                    "max_queued_messages 10000000", "max_queued_bytes 536870912", "max_inflight_messages 10000",
+                    "set_tcp_nodelay true")) {
+                IntakeClients.measure(client.get(), broker.url(), warmUp(t0));
+                IntakeClients.Result result = IntakeClients.measure(client.get(), broker.url(), load);
+                LOG.info("{}: {}, survives a fullwidth topic: {}", result.name(), Report.rate(result.timed().rate()),
+                        result.survivesPoisonedTopic());
+                results.add(result);
+            }
+        }
+        IntakeClients.Result ours = results.get(0);
+        for (IntakeClients.Result result : results) {
+            report.add(new Report.Row("collector-side MQTT client, QoS 1, acknowledged after a batch is taken: "
+                    + result.name(), Report.rate(result.timed().rate()), result == ours ? ""
+                    : "the collector's client: " + Report.rate(ours.timed().rate()),
+                    result == ours ? "" : Report.ratio(result.timed().rate() / ours.timed().rate()), "",
+                    result.survivesPoisonedTopic() ? "reads on after a fullwidth topic"
+                            : "stops reading after a fullwidth topic"));
+        }
+        report.note("Each MQTT client is measured on a Mosquitto of its own, with a warm-up load first, subscribed "
+                + "with a persistent session to every device's readings at QoS 1; a writer thread takes what arrived "
+                + "in batches of up to 5,000 and only then acknowledges each message, as the collector does after "
+                + "its commit (the writer stores nothing: what differs is the client alone). After the load each "
+                + "is sent a topic with a fullwidth letter (U+FF44) and then a plain one.");
     }
 
     private static void dashboard(Report report, Path work) throws Exception {

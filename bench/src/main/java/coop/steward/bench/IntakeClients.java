@@ -1,0 +1,304 @@
+package coop.steward.bench;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import coop.steward.testsupport.RawMqtt;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+
+/**
+ * The collector-side MQTT clients side by side (issue 15): each subscribes to every device's readings at QoS 1 with
+ * a persistent session and acknowledges each message only after a writer thread has taken it in a batch, as the
+ * collector does after its commit. What differs is the client alone: how it reads, copies and hands over payloads,
+ * and how an acknowledgement from another thread reaches its connection. After the load each is sent a topic with a
+ * fullwidth letter (U+FF44, above U+FDD0), which Paho 1.2.5's receiving thread dies of, and then a plain one.
+ */
+final class IntakeClients {
+    /** A client under test: connected and subscribed once {@link #start} returns. */
+    interface Subscriber extends AutoCloseable {
+        String name();
+
+        void start(String host, int port, Consumer<Delivered> sink) throws Exception;
+    }
+
+    /** One message and how to acknowledge it. */
+    record Delivered(byte[] payload, Runnable ack) {
+    }
+
+    /** A client's rate over the load, and whether it still reads after the poisoned topic. */
+    record Result(String name, Timed timed, boolean survivesPoisonedTopic) {
+    }
+
+    private IntakeClients() {
+    }
+
+    /** The collector's own client first; a new one for each run. */
+    static List<Supplier<Subscriber>> all() {
+        return List.of(VertxSubscriber::new, Paho3Subscriber::new, Paho5Subscriber::new, HiveMq3Subscriber::new,
+                HiveMqSubscriber::new);
+    }
+
+    static Result measure(Subscriber subscriber, String brokerUrl, Load load) throws Exception {
+        URI uri = URI.create(brokerUrl);
+        long expected = load.readings() / load.readings(0).size();
+        AtomicLong taken = new AtomicLong();
+        CountDownLatch all = new CountDownLatch(1);
+        BlockingQueue<Delivered> queue = new ArrayBlockingQueue<>(100_000);
+        Thread writer = new Thread(() -> {
+            List<Delivered> batch = new ArrayList<>();
+            try {
+                while (true) {
+                    batch.add(queue.take());
+                    queue.drainTo(batch, 4_999);
+                    long sum = 0;
+                    for (Delivered d : batch) {
+                        sum += d.payload().length; // the store would read every byte
+                    }
+                    if (sum < 0) {
+                        throw new IllegalStateException();
+                    }
+                    batch.forEach(d -> d.ack().run());
+                    if (taken.addAndGet(batch.size()) >= expected) {
+                        all.countDown();
+                    }
+                    batch.clear();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "bench-intake-writer");
+        writer.setDaemon(true);
+        writer.start();
+        try (subscriber) {
+            subscriber.start(uri.getHost(), uri.getPort(), queue::add);
+            Load.Prepared payloads = load.prepare();
+            Timed.Clock clock = Timed.start();
+            payloads.publish(brokerUrl);
+            if (!all.await(180, TimeUnit.SECONDS)) {
+                throw new IllegalStateException(subscriber.name() + " took " + taken.get() + " of " + expected
+                        + " messages");
+            }
+            Timed timed = clock.stop(load.readings());
+            taken.set(0);
+            return new Result(subscriber.name(), timed, survivesPoisonedTopic(brokerUrl, taken));
+        } finally {
+            writer.interrupt();
+        }
+    }
+
+    /**
+     * Publishes to a topic with a fullwidth letter, then a plain one: does the plain one still arrive? Written as
+     * raw packets, since Paho refuses to send such a topic (though the broker forwards it).
+     */
+    private static boolean survivesPoisonedTopic(String brokerUrl, AtomicLong taken) throws Exception {
+        int port = URI.create(brokerUrl).getPort();
+        byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
+        RawMqtt.publish(port, "steward/v1/" + Load.SITE + "/\uFF44ev/readings", payload);
+        RawMqtt.publish(port, "steward/v1/" + Load.SITE + "/plain/readings", payload);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            if (taken.get() >= 2) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return false;
+    }
+
+    private static String clientId(String name) {
+        return "bench-intake-" + name + "-" + System.nanoTime();
+    }
+
+    private static final String TOPICS = "steward/v1/+/+/readings";
+
+    /** What the collector uses (BrokerLink): Netty's decoder on a Vert.x event loop; acks hop onto its context. */
+    static final class VertxSubscriber implements Subscriber {
+        private Vertx vertx;
+        private MqttClient client;
+
+        @Override
+        public String name() {
+            return "Vert.x MQTT client 5.0.7 (the collector's)";
+        }
+
+        @Override
+        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
+            vertx = Vertx.vertx();
+            MqttClientOptions options = new MqttClientOptions().setClientId(clientId("vertx")).setCleanSession(false)
+                    .setMaxMessageSize(268_435_455).setMaxInflightQueue(10_000);
+            options.setAutoAck(false);
+            options.setTcpNoDelay(true);
+            client = MqttClient.create(vertx, options);
+            Context[] context = new Context[1];
+            client.publishHandler(message -> {
+                byte[] payload = message.payload().getBytes();
+                Context on = context[0];
+                sink.accept(new Delivered(payload, () -> on.runOnContext(v -> message.ack())));
+            });
+            CountDownLatch subscribed = new CountDownLatch(1);
+            vertx.runOnContext(v -> {
+                context[0] = vertx.getOrCreateContext();
+                client.connect(port, host).compose(ack -> client.subscribe(TOPICS, MqttQoS.AT_LEAST_ONCE.value()))
+                        .onSuccess(id -> subscribed.countDown());
+            });
+            if (!subscribed.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the Vert.x client did not subscribe");
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.disconnect();
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Paho 1.2.5 (MQTT 3.1.1), the agents' client, with manual acknowledgements. */
+    static final class Paho3Subscriber implements Subscriber {
+        private org.eclipse.paho.client.mqttv3.MqttClient client;
+
+        @Override
+        public String name() {
+            return "Eclipse Paho 1.2.5, MQTT 3.1.1";
+        }
+
+        @Override
+        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
+            client = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://" + host + ":" + port, clientId("paho3"),
+                    new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
+            client.setManualAcks(true);
+            MqttConnectOptions options = new MqttConnectOptions();
+            options.setCleanSession(false);
+            options.setMaxInflight(10_000);
+            client.connect(options);
+            IMqttMessageListener listener = (topic, message) -> sink.accept(new Delivered(message.getPayload(), () -> {
+                try {
+                    client.messageArrivedComplete(message.getId(), message.getQos());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+            client.subscribe(TOPICS, 1, listener);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (client.isConnected()) {
+                client.disconnect();
+            }
+            client.close(true);
+        }
+    }
+
+    /** Paho's MQTT 5 client 1.2.5, with manual acknowledgements. */
+    static final class Paho5Subscriber implements Subscriber {
+        private org.eclipse.paho.mqttv5.client.MqttAsyncClient client;
+
+        @Override
+        public String name() {
+            return "Eclipse Paho 1.2.5, MQTT 5";
+        }
+
+        @Override
+        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
+            client = new org.eclipse.paho.mqttv5.client.MqttAsyncClient("tcp://" + host + ":" + port,
+                    clientId("paho5"), new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+            client.setManualAcks(true);
+            MqttConnectionOptions options = new MqttConnectionOptions();
+            options.setCleanStart(false);
+            options.setSessionExpiryInterval(3_600L);
+            options.setReceiveMaximum(10_000);
+            client.connect(options).waitForCompletion(10_000);
+            org.eclipse.paho.mqttv5.client.IMqttMessageListener listener = (topic, message) -> sink.accept(
+                    new Delivered(message.getPayload(), () -> {
+                        try {
+                            client.messageArrivedComplete(message.getId(), message.getQos());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }));
+            client.subscribe(new MqttSubscription[] {new MqttSubscription(TOPICS, 1)}, null, null,
+                    new org.eclipse.paho.mqttv5.client.IMqttMessageListener[] {listener}, new MqttProperties())
+                    .waitForCompletion(10_000);
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (client.isConnected()) {
+                client.disconnect().waitForCompletion(5_000);
+            }
+            client.close(true);
+        }
+    }
+
+    /** The HiveMQ MQTT client 1.3.10 (MQTT 5), with manual acknowledgement. */
+    static final class HiveMqSubscriber implements Subscriber {
+        private Mqtt5AsyncClient client;
+
+        @Override
+        public String name() {
+            return "HiveMQ MQTT client 1.3.10, MQTT 5";
+        }
+
+        @Override
+        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
+            client = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier(clientId("hivemq"))
+                    .serverHost(host).serverPort(port).buildAsync();
+            client.connectWith().cleanStart(false).sessionExpiryInterval(3_600).restrictions()
+                    .receiveMaximum(10_000).applyRestrictions().send().get(10, TimeUnit.SECONDS);
+            client.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(publish -> sink.accept(new Delivered(publish.getPayloadAsBytes(), publish::acknowledge)))
+                    .manualAcknowledgement(true).send().get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.disconnect().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The HiveMQ MQTT client 1.3.10 speaking MQTT 3.1.1, with manual acknowledgement. */
+    static final class HiveMq3Subscriber implements Subscriber {
+        private Mqtt3AsyncClient client;
+
+        @Override
+        public String name() {
+            return "HiveMQ MQTT client 1.3.10, MQTT 3.1.1";
+        }
+
+        @Override
+        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
+            client = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3().identifier(clientId("hivemq3"))
+                    .serverHost(host).serverPort(port).buildAsync();
+            client.connectWith().cleanSession(false).send().get(10, TimeUnit.SECONDS);
+            client.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
+                    .callback(publish -> sink.accept(new Delivered(publish.getPayloadAsBytes(), publish::acknowledge)))
+                    .manualAcknowledgement(true).send().get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.disconnect().get(5, TimeUnit.SECONDS);
+        }
+    }
+}
