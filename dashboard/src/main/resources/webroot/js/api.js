@@ -66,6 +66,13 @@ export const api = {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ config }),
   }),
   sites: () => request('api/v1/sites'),
+  settings: () => request('api/v1/settings'),
+  checkSettings: (yaml) => request('api/v1/settings/check', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ yaml }),
+  }),
+  saveSettings: (yaml, version) => request('api/v1/settings', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ yaml, version }),
+  }),
   alerts: (params) => request(`api/v1/alerts${query(params)}`),
   alert: (id) => request(`api/v1/alerts/${encodeURIComponent(id)}`),
   acknowledge: (id, note) => request(`api/v1/alerts/${encodeURIComponent(id)}/ack`, {

@@ -4,8 +4,10 @@ import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.Commands;
 import coop.steward.collector.http.HttpApi;
+import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.notify.Notifier;
 import coop.steward.collector.notify.PendingNotices;
+import coop.steward.collector.settings.ConfigEditor;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.http.MalformedRequests;
 import coop.steward.collector.ingest.MqttIngest;
@@ -95,7 +97,9 @@ public final class Collector {
         // Idle connections go after two minutes; the event stream's heartbeat keeps its own alive.
         return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
-                .requestHandler(api.router(people, commands, commandLog))
+                .requestHandler(api.router(people, commands, commandLog, new ConfigEditor(vertx,
+                        settings.configFile(), new CollectorConfig(settings.rawRetention(), settings.alerts(),
+                        settings.sites(), settings.limits()), alerts, sites)))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
                     store.close();

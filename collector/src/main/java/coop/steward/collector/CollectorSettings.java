@@ -18,13 +18,20 @@ import java.util.List;
  * alert state). {@code sites} are the sites whose time zone the config file gave; the others follow the
  * collector's own. {@code limits} bound the devices and series it keeps. With {@code accounts}, the HTTP API and
  * dashboard serve only people signed in with an account of {@code dataDir}'s people store; without, anyone who
- * reaches them (the demo on 127.0.0.1).
+ * reaches them (the demo on 127.0.0.1). {@code configFile} is the collector config file the rest came from, or null.
  */
 public record CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
                                 Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
-                                List<SiteConfig> sites, Limits limits, boolean accounts, MailSettings mail) {
+                                List<SiteConfig> sites, Limits limits, boolean accounts, MailSettings mail,
+                                Path configFile) {
     public CollectorSettings {
         sites = List.copyOf(sites);
+    }
+
+    public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
+                             Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
+                             List<SiteConfig> sites, Limits limits, boolean accounts, MailSettings mail) {
+        this(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites, limits, accounts, mail, null);
     }
 
     public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
@@ -63,24 +70,33 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
     /** These settings with the retention, alert rules, site time zones and limits of a collector config file. */
     public CollectorSettings with(CollectorConfig config) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
-                influx, config.sites(), config.limits(), accounts, mail);
+                influx, config.sites(), config.limits(), accounts, mail, configFile);
     }
 
     /** These settings with sign-in required ({@code true}) or the API open to whoever reaches it. */
     public CollectorSettings withAccounts(boolean required) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
-                limits, required, mail);
+                limits, required, mail, configFile);
     }
 
     /** These settings with alerts e-mailed to the people who chose it, through {@code smtp}. */
     public CollectorSettings withMail(MailSettings smtp) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
-                limits, accounts, smtp);
+                limits, accounts, smtp, configFile);
     }
 
     /** These settings with readings stored in InfluxDB. */
     public CollectorSettings withInflux(InfluxSettings settings) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings, sites,
-                limits, accounts, mail);
+                limits, accounts, mail, configFile);
+    }
+
+    /**
+     * These settings with the collector config file they came from, which admins then edit from the dashboard;
+     * null when the collector runs on the defaults.
+     */
+    public CollectorSettings withConfigFile(Path file) {
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
+                limits, accounts, mail, file);
     }
 }

@@ -142,7 +142,8 @@ final class CollectorCommand implements Callable<Integer> {
         Collector collector;
         try {
             CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile)
-                    .withAccounts(!open).withMail(mail);
+                    .withAccounts(!open).withMail(mail).withConfigFile(config == null ? null
+                            : config.toAbsolutePath());
             collector = Collector.start(vertx, influx == null ? settings : settings.withInflux(influx))
                     .await(60, TimeUnit.SECONDS);
         } catch (Exception e) {

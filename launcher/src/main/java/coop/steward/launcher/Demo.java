@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -69,7 +70,8 @@ final class Demo implements AutoCloseable {
     static Demo start(int httpPort, int brokerPort, Path dataDir, boolean openToTheNetwork, Consumer<String> say)
             throws Exception {
         Path dir = dataDir.toAbsolutePath().normalize();
-        CollectorConfig collectorConfig = collectorConfig();
+        Path configFile = collectorConfigFile(dir);
+        CollectorConfig collectorConfig = CollectorConfig.load(configFile);
         DemoStory story = DemoHistory.prepare(dir, collectorConfig, System::currentTimeMillis, say);
         String host = openToTheNetwork ? "0.0.0.0" : "127.0.0.1";
         String brokerUrl = "tcp://127.0.0.1:" + brokerPort;
@@ -86,7 +88,7 @@ final class Demo implements AutoCloseable {
         Collector collector;
         try {
             collector = Collector.start(vertx, new CollectorSettings(ingest, host, httpPort, dir.resolve("store"))
-                    .with(collectorConfig)).await(60, TimeUnit.SECONDS);
+                    .with(collectorConfig).withConfigFile(configFile)).await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             vertx.close();
             broker.close();
@@ -138,14 +140,32 @@ final class Demo implements AutoCloseable {
         return broker.port();
     }
 
+    private static final String COLLECTOR_CONFIG = "/demo/collector.yaml";
+
     /** The shipped alert rules, and the demo arrays' peak power for the underperformance rule. */
     static CollectorConfig collectorConfig() {
-        String resource = "/demo/collector.yaml";
-        try (InputStream in = Demo.class.getResourceAsStream(resource)) {
+        return CollectorConfig.parse(shippedCollectorConfig(), COLLECTOR_CONFIG);
+    }
+
+    /**
+     * The demo collector's config file in its data folder, written from the shipped one on the first start: the
+     * dashboard's Settings page edits it, as it would a real site's.
+     */
+    private static Path collectorConfigFile(Path dir) throws IOException {
+        Path file = dir.resolve("collector.yaml");
+        if (!Files.exists(file)) {
+            Files.createDirectories(dir);
+            Files.writeString(file, shippedCollectorConfig());
+        }
+        return file;
+    }
+
+    private static String shippedCollectorConfig() {
+        try (InputStream in = Demo.class.getResourceAsStream(COLLECTOR_CONFIG)) {
             if (in == null) {
-                throw new IllegalStateException("the demo config " + resource + " is missing from the jar");
+                throw new IllegalStateException("the demo config " + COLLECTOR_CONFIG + " is missing from the jar");
             }
-            return CollectorConfig.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

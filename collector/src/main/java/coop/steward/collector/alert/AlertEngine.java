@@ -25,7 +25,7 @@ final class AlertEngine {
     private static final Comparator<Reading> DATA_ORDER = Comparator.comparingLong(Reading::t)
             .thenComparingInt(r -> CONTEXT_KINDS.contains(r.kind()) ? 0 : 1);
 
-    private final List<Rule> rules;
+    private List<Rule> rules;
     private final Map<String, List<Rule>> byKind = new HashMap<>();
     private final List<Rule> anyKind = new ArrayList<>();
     private final AlertBook book;
@@ -35,9 +35,20 @@ final class AlertEngine {
     private long listeningSince = -1;
 
     AlertEngine(List<Rule> rules, AlertBook book, LongSupplier clock) {
-        this.rules = List.copyOf(rules);
         this.book = book;
         this.clock = clock;
+        replaceRules(rules);
+    }
+
+    /**
+     * Evaluates these rules from now on, in place of the ones before (an admin changed the collector's config).
+     * What the engine knows of each sensor's newest reading stays, so a replay still counts once.
+     */
+    void replaceRules(List<Rule> next) {
+        rules = List.copyOf(next);
+        byKind.clear();
+        anyKind.clear();
+        failing.clear();
         for (Rule rule : rules) {
             if (rule.kinds().isEmpty()) {
                 anyKind.add(rule);

@@ -33,7 +33,7 @@ final class AlertVerticle extends VerticleBase {
     private record Loaded(AlertDb db, AlertBook.Restored restored, Map<String, String> ruleStates) {
     }
 
-    private final AlertsConfig config;
+    private AlertsConfig config;
     private final Path dataDir;
     private final MeterRegistry registry;
     private final Clock clock;
@@ -78,17 +78,7 @@ final class AlertVerticle extends VerticleBase {
     private void build(Loaded loaded) {
         db = loaded.db();
         writer = new AlertWriter(vertx, db);
-        List<Rule> rules = Rules.of(config);
-        for (Rule rule : rules) {
-            String state = loaded.ruleStates().get(rule.id());
-            if (state != null) {
-                try {
-                    rule.restoreState(state);
-                } catch (RuntimeException e) {
-                    LOG.warn("Alert rule {} cannot use its saved state, it starts afresh: {}", rule.id(), e.getMessage());
-                }
-            }
-        }
+        List<Rule> rules = rules(config, loaded.ruleStates());
         long active = loaded.restored().alerts().stream().filter(Alert::isActive).count();
         AlertMetrics metrics = new AlertMetrics(registry, rules.stream().map(Rule::id).toList(), (int) active);
         if (!config.webhooks().isEmpty()) {
@@ -105,6 +95,42 @@ final class AlertVerticle extends VerticleBase {
         saveTimer = vertx.setPeriodic(SAVE_STATE_MS, id -> saveRuleStates());
         LOG.info("Alerts: {} rules ({}), {} open alerts restored, {} webhooks", rules.size(),
                 String.join(", ", rules.stream().map(Rule::id).toList()), active, webhooks.size());
+    }
+
+    /** The config's rules, each given what it remembered under its id, when it can still use it. */
+    private static List<Rule> rules(AlertsConfig config, Map<String, String> states) {
+        List<Rule> rules = Rules.of(config);
+        for (Rule rule : rules) {
+            String state = states.get(rule.id());
+            if (state != null) {
+                try {
+                    rule.restoreState(state);
+                } catch (RuntimeException e) {
+                    LOG.warn("Alert rule {} cannot use its saved state, it starts afresh: {}", rule.id(), e.getMessage());
+                }
+            }
+        }
+        return rules;
+    }
+
+    /**
+     * Evaluates the rules and arrays of {@code next} from now on; each rule that keeps its id keeps what it
+     * remembered, and the active alerts of rules no longer there are resolved. Webhooks and reminder and lateness
+     * times stay as they were started.
+     */
+    void reconfigure(AlertsConfig next) {
+        List<Rule> rules = rules(next, ruleStates());
+        java.util.Set<String> ids = new java.util.HashSet<>(rules.stream().map(Rule::id).toList());
+        long now = clock.millis();
+        for (Alert alert : engine.book().active()) {
+            if (!ids.contains(alert.rule())) {
+                engine.book().clear(alert.rule(), alert.subject(), Math.max(now, alert.openedAt()),
+                        "The rule " + alert.rule() + " was taken out of the collector's config.");
+            }
+        }
+        engine.replaceRules(rules);
+        config = next;
+        LOG.info("Alerts: now {} rules ({})", rules.size(), String.join(", ", ids.stream().sorted().toList()));
     }
 
     /** Each outlet on its own: one that fails never keeps the change from the others. */
@@ -190,6 +216,10 @@ final class AlertVerticle extends VerticleBase {
     }
 
     private Future<Void> saveRuleStates() {
+        return writer.saveRuleStates(ruleStates(), clock.millis());
+    }
+
+    private Map<String, String> ruleStates() {
         Map<String, String> states = new HashMap<>();
         for (Rule rule : engine.rules()) {
             String state = rule.saveState();
@@ -197,7 +227,7 @@ final class AlertVerticle extends VerticleBase {
                 states.put(rule.id(), state);
             }
         }
-        return writer.saveRuleStates(states, clock.millis());
+        return states;
     }
 
     @Override

@@ -116,6 +116,14 @@ public final class Alerts implements CommitListener {
         context.runOnContext(v -> verticle.record(event));
     }
 
+    /** Evaluates the rules and solar arrays of {@code next} from now on (see AlertVerticle#reconfigure). */
+    public Future<Void> reconfigure(AlertsConfig next) {
+        return onContext(() -> {
+            verticle.reconfigure(next);
+            return null;
+        });
+    }
+
     /** Runs the clock-driven checks now instead of at the next tick. */
     Future<Void> tick() {
         return onContext(() -> {

@@ -11,6 +11,7 @@ import coop.steward.collector.command.Commands;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.people.Role;
 import coop.steward.collector.presence.Presence;
+import coop.steward.collector.settings.ConfigEditor;
 import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.collector.store.SeriesQuery;
@@ -65,8 +66,9 @@ public final class HttpApi {
     /**
      * @param people   whose accounts the API asks for, or null to serve anyone who reaches it
      * @param commands sends devices the commands people give, recorded in {@code log}
+     * @param settings the collector config file as admins edit it
      */
-    public Router router(PeopleStore people, Commands commands, CommandLog log) {
+    public Router router(PeopleStore people, Commands commands, CommandLog log, ConfigEditor settings) {
         Router router = Router.router(vertx);
         router.route().handler(new ConnectionLimit(ConnectionLimit.MAX_CONNECTIONS)::handle);
         router.route().handler(MalformedRequests::checkAddress);
@@ -89,6 +91,7 @@ public final class HttpApi {
             blocking.json(ctx, this::rejected);
         });
         new AlertRoutes(alerts).mount(router);
+        new SettingsRoutes(settings).mount(router);
         router.get("/api/v1/stream").handler(new EventStream(vertx, Map.of(MqttIngest.READING_EVENTS, "reading",
                 Alerts.EVENTS, "alert"), ingest::listenToReadings)::handle);
         router.route("/api/*").handler(ctx -> fail(ctx, new ApiError(404, "no such API: " + ctx.request().path()

@@ -17,33 +17,46 @@ import java.util.TreeSet;
 
 /**
  * What the collector knows about each site: its time zone (configured, or the collector's own), its solar arrays
- * and the threshold rules that watch it.
+ * and the threshold rules that watch it. An admin's change of the collector's config replaces it all at once;
+ * readers on any thread see the old or the new, never half of each.
  */
 public final class Sites {
-    private final Map<String, ZoneId> zones = new LinkedHashMap<>();
     private final ZoneId fallback;
-    private final List<ArrayConfig> arrays;
-    private final List<RuleConfig.Threshold> thresholds = new ArrayList<>();
+    private volatile Known known;
+
+    /** One config's sites, arrays and threshold rules. */
+    private record Known(Map<String, ZoneId> zones, List<ArrayConfig> arrays, List<RuleConfig.Threshold> thresholds) {
+        static Known of(List<SiteConfig> configured, AlertsConfig alerts) {
+            Map<String, ZoneId> zones = new LinkedHashMap<>();
+            configured.forEach(site -> zones.put(site.id(), site.zone()));
+            List<RuleConfig.Threshold> thresholds = new ArrayList<>();
+            for (RuleConfig rule : alerts.rules()) {
+                if (rule instanceof RuleConfig.Threshold threshold) {
+                    thresholds.add(threshold);
+                }
+            }
+            return new Known(zones, alerts.arrays(), List.copyOf(thresholds));
+        }
+    }
 
     /** @param fallback the zone of sites the config does not list: the collector's own */
     public Sites(List<SiteConfig> configured, ZoneId fallback, AlertsConfig alerts) {
-        configured.forEach(site -> zones.put(site.id(), site.zone()));
         this.fallback = fallback;
-        this.arrays = alerts.arrays();
-        for (RuleConfig rule : alerts.rules()) {
-            if (rule instanceof RuleConfig.Threshold threshold) {
-                thresholds.add(threshold);
-            }
-        }
+        this.known = Known.of(configured, alerts);
+    }
+
+    /** From now on, the sites, arrays and threshold rules of a changed config. */
+    public void replace(List<SiteConfig> configured, AlertsConfig alerts) {
+        known = Known.of(configured, alerts);
     }
 
     /** The zone whose days, weeks, months and years the site's totals and reports follow. */
     public ZoneId zone(String site) {
-        return zones.getOrDefault(site, fallback);
+        return known.zones().getOrDefault(site, fallback);
     }
 
     public List<ArrayConfig> arrays(String site) {
-        return arrays.stream().filter(a -> a.site().equals(site)).toList();
+        return known.arrays().stream().filter(a -> a.site().equals(site)).toList();
     }
 
     /** The rated peak power of all the site's arrays together, or null when it has none. */
@@ -54,7 +67,7 @@ public final class Sites {
 
     /** Threshold rules whose sites include this one (a rule naming no sites watches every site). */
     public List<RuleConfig.Threshold> thresholds(String site) {
-        return thresholds.stream().filter(rule -> {
+        return known.thresholds().stream().filter(rule -> {
             var sites = rule.basics().target().sites();
             return sites.isEmpty() || sites.contains(site);
         }).toList();
@@ -62,10 +75,11 @@ public final class Sites {
 
     /** Every site with stored devices or series ({@link ReadingStore}), listed under {@code sites:} or with an array. */
     public SortedSet<String> known(List<DeviceStatus> devices, List<SensorSummary> sensors) {
-        SortedSet<String> known = new TreeSet<>(zones.keySet());
-        arrays.forEach(a -> known.add(a.site()));
-        devices.forEach(d -> known.add(d.site()));
-        sensors.forEach(s -> known.add(s.key().site()));
-        return known;
+        Known now = known;
+        SortedSet<String> sites = new TreeSet<>(now.zones().keySet());
+        now.arrays().forEach(a -> sites.add(a.site()));
+        devices.forEach(d -> sites.add(d.site()));
+        sensors.forEach(s -> sites.add(s.key().site()));
+        return sites;
     }
 }
