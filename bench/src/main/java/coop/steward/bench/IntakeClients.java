@@ -39,6 +39,11 @@ final class IntakeClients {
         String name();
 
         void start(String host, int port, Consumer<Delivered> sink) throws Exception;
+
+        /** Acknowledges a batch the writer took, from the writer's thread: as the client lets it be done best. */
+        default void acknowledge(List<Delivered> batch) {
+            batch.forEach(d -> d.ack().run());
+        }
     }
 
     /** One message and how to acknowledge it. */
@@ -54,8 +59,8 @@ final class IntakeClients {
 
     /** The collector's own client first; a new one for each run. */
     static List<Supplier<Subscriber>> all() {
-        return List.of(VertxSubscriber::new, Paho3Subscriber::new, Paho5Subscriber::new, HiveMq3Subscriber::new,
-                HiveMqSubscriber::new);
+        return List.of(VertxSubscriber::new, Paho3Subscriber::new, Paho5Subscriber::new,
+                () -> new HiveMqSubscriber(false), () -> new HiveMqSubscriber(true));
     }
 
     static Result measure(Subscriber subscriber, String brokerUrl, Load load) throws Exception {
@@ -77,7 +82,7 @@ final class IntakeClients {
                     if (sum < 0) {
                         throw new IllegalStateException();
                     }
-                    batch.forEach(d -> d.ack().run());
+                    subscriber.acknowledge(List.copyOf(batch));
                     if (taken.addAndGet(batch.size()) >= expected) {
                         all.countDown();
                     }
@@ -135,6 +140,13 @@ final class IntakeClients {
     static final class VertxSubscriber implements Subscriber {
         private Vertx vertx;
         private MqttClient client;
+        private volatile Context context;
+
+        /** Once a batch, on the client's own context, as the collector's ingest acknowledges after a commit. */
+        @Override
+        public void acknowledge(List<Delivered> batch) {
+            context.runOnContext(v -> batch.forEach(d -> d.ack().run()));
+        }
 
         @Override
         public String name() {
@@ -149,15 +161,10 @@ final class IntakeClients {
             options.setAutoAck(false);
             options.setTcpNoDelay(true);
             client = MqttClient.create(vertx, options);
-            Context[] context = new Context[1];
-            client.publishHandler(message -> {
-                byte[] payload = message.payload().getBytes();
-                Context on = context[0];
-                sink.accept(new Delivered(payload, () -> on.runOnContext(v -> message.ack())));
-            });
+            client.publishHandler(message -> sink.accept(new Delivered(message.payload().getBytes(), message::ack)));
             CountDownLatch subscribed = new CountDownLatch(1);
             vertx.runOnContext(v -> {
-                context[0] = vertx.getOrCreateContext();
+                context = vertx.getOrCreateContext();
                 client.connect(port, host).compose(ack -> client.subscribe(TOPICS, MqttQoS.AT_LEAST_ONCE.value()))
                         .onSuccess(id -> subscribed.countDown());
             });
@@ -251,54 +258,49 @@ final class IntakeClients {
         }
     }
 
-    /** The HiveMQ MQTT client 1.3.10 (MQTT 5), with manual acknowledgement. */
+    /** The HiveMQ MQTT client 1.3.10, speaking MQTT 5 or 3.1.1, with manual acknowledgement. */
     static final class HiveMqSubscriber implements Subscriber {
-        private Mqtt5AsyncClient client;
+        private final boolean mqtt5;
+        private com.hivemq.client.mqtt.MqttClient client;
+
+        HiveMqSubscriber(boolean mqtt5) {
+            this.mqtt5 = mqtt5;
+        }
 
         @Override
         public String name() {
-            return "HiveMQ MQTT client 1.3.10, MQTT 5";
+            return "HiveMQ MQTT client 1.3.10, MQTT " + (mqtt5 ? "5" : "3.1.1");
         }
 
         @Override
         public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
-            client = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion5().identifier(clientId("hivemq"))
-                    .serverHost(host).serverPort(port).buildAsync();
-            client.connectWith().cleanStart(false).sessionExpiryInterval(3_600).restrictions()
-                    .receiveMaximum(10_000).applyRestrictions().send().get(10, TimeUnit.SECONDS);
-            client.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(publish -> sink.accept(new Delivered(publish.getPayloadAsBytes(), publish::acknowledge)))
-                    .manualAcknowledgement(true).send().get(10, TimeUnit.SECONDS);
+            var builder = com.hivemq.client.mqtt.MqttClient.builder().identifier(clientId("hivemq")).serverHost(host)
+                    .serverPort(port);
+            if (mqtt5) {
+                Mqtt5AsyncClient five = builder.useMqttVersion5().buildAsync();
+                client = five;
+                five.connectWith().cleanStart(false).sessionExpiryInterval(3_600).restrictions()
+                        .receiveMaximum(10_000).applyRestrictions().send().get(10, TimeUnit.SECONDS);
+                five.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> sink.accept(new Delivered(p.getPayloadAsBytes(), p::acknowledge)))
+                        .manualAcknowledgement(true).send().get(10, TimeUnit.SECONDS);
+            } else {
+                Mqtt3AsyncClient three = builder.useMqttVersion3().buildAsync();
+                client = three;
+                three.connectWith().cleanSession(false).send().get(10, TimeUnit.SECONDS);
+                three.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> sink.accept(new Delivered(p.getPayloadAsBytes(), p::acknowledge)))
+                        .manualAcknowledgement(true).send().get(10, TimeUnit.SECONDS);
+            }
         }
 
         @Override
         public void close() throws Exception {
-            client.disconnect().get(5, TimeUnit.SECONDS);
-        }
-    }
-
-    /** The HiveMQ MQTT client 1.3.10 speaking MQTT 3.1.1, with manual acknowledgement. */
-    static final class HiveMq3Subscriber implements Subscriber {
-        private Mqtt3AsyncClient client;
-
-        @Override
-        public String name() {
-            return "HiveMQ MQTT client 1.3.10, MQTT 3.1.1";
-        }
-
-        @Override
-        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
-            client = com.hivemq.client.mqtt.MqttClient.builder().useMqttVersion3().identifier(clientId("hivemq3"))
-                    .serverHost(host).serverPort(port).buildAsync();
-            client.connectWith().cleanSession(false).send().get(10, TimeUnit.SECONDS);
-            client.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
-                    .callback(publish -> sink.accept(new Delivered(publish.getPayloadAsBytes(), publish::acknowledge)))
-                    .manualAcknowledgement(true).send().get(10, TimeUnit.SECONDS);
-        }
-
-        @Override
-        public void close() throws Exception {
-            client.disconnect().get(5, TimeUnit.SECONDS);
+            if (client instanceof Mqtt5AsyncClient five) {
+                five.disconnect().get(5, TimeUnit.SECONDS);
+            } else {
+                ((Mqtt3AsyncClient) client).disconnect().get(5, TimeUnit.SECONDS);
+            }
         }
     }
 }
