@@ -25,6 +25,10 @@ public final class Bench {
     private static final double TARGET_EFFICIENCY = 0.8;
     private static final double TARGET_EMBEDDED_RATE = 150_000;
     private static final double TARGET_QUERY_P95_MS = 50;
+    /** Issue 15: ingest reaches this share of what the machine's cores allow, on both stores. */
+    private static final double TARGET_OF_CEILING = 0.85;
+    /** Issue 15: an alert within 20 ms of its reading's publication, at p99, under 10,000 readings/s. */
+    private static final double TARGET_ALERT_P99_MS = 20;
     private static final int WARM_UP_MESSAGES = 60_000;
     /** An agent runs for months: its footprint is measured once start-up is over, the idle JVM's likewise. */
     private static final int AGENT_WARM_UP_SECONDS = 60;
@@ -218,8 +222,8 @@ public final class Bench {
                     + "(p50 / p99)", Report.ms(result.alert().p50()) + " / " + Report.ms(result.alert().p99()),
                     "broker to a bare subscriber: " + Report.ms(result.broker().p50()) + " / "
                             + Report.ms(result.broker().p99()),
-                    Report.ratio(result.alert().p99() / result.broker().p99()), "p99 <= 50 ms",
-                    Report.verdict(result.alert().p99() <= 50)));
+                    Report.ratio(result.alert().p99() / result.broker().p99()), "p99 <= 20 ms",
+                    Report.verdict(result.alert().p99() <= TARGET_ALERT_P99_MS)));
         }
     }
 
@@ -311,7 +315,8 @@ public final class Bench {
         report.add(new Report.Row("ingest end to end, " + store + ": against what " + cores + " cores allow",
                 Report.rate(collector.rate()), "both bare runs' CPU together allow: " + Report.rate(ceiling)
                         + " (efficiency " + Report.ratio(ceiling / slower) + ")",
-                Report.ratio(collector.rate() / ceiling), "", ""));
+                Report.ratio(collector.rate() / ceiling), ">= 0.85",
+                Report.verdict(collector.rate() / ceiling >= TARGET_OF_CEILING)));
         report.note(String.format(Locale.ROOT, "CPU of the whole machine (every process, from /proc/stat) per "
                         + "million readings, %s: bare subscriber run %.2f core-seconds (%.2f of %d cores busy), "
                         + "bare writer %.2f (%.2f busy), collector %.2f (%.2f busy). Assuming the collector does at "
