@@ -97,7 +97,7 @@ public final class InfluxServer implements AutoCloseable {
                       bind-address = "127.0.0.1:%d"
                       log-enabled = false
                     [continuous_queries]
-                      enabled = false
+                      enabled = true
                     """.formatted(rpcPort, abs, abs, abs, httpPort), StandardCharsets.UTF_8);
             process = new ProcessBuilder(BINARY.toString(), "-config", conf.toString())
                     .redirectErrorStream(true)
