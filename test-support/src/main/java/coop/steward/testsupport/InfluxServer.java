@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real InfluxDB 1.x (Debian's {@code influxdb} package) on free loopback ports, with its data in a folder of
@@ -54,6 +55,19 @@ public final class InfluxServer implements AutoCloseable {
             return;
         }
         ServerProcess.stop(process, 15);
+        process = null;
+    }
+
+    /** SIGKILL, as a power cut or the OOM killer would stop it: no chance to finish what it was doing. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         process = null;
     }
 

@@ -60,7 +60,7 @@ final class InfluxWrites {
         Map<SeriesKey, NavigableMap<Long, Reading>> raw = new LinkedHashMap<>();
         for (Map.Entry<SeriesKey, TreeMap<Long, Reading>> e : bySeries.entrySet()) {
             put(before, e.getKey(), e.getValue().headMap(moved, false));
-            NavigableMap<Long, Reading> rest = e.getValue().tailMap(moved, true);
+            NavigableMap<Long, Reading> rest = new TreeMap<>(e.getValue().tailMap(moved, true));
             put(direct, e.getKey(), rest.headMap(rawFrom, false));
             put(raw, e.getKey(), rest.tailMap(rawFrom, true));
         }
