@@ -3,11 +3,6 @@ package coop.steward.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import coop.steward.collector.ingest.IngestSettings;
-import coop.steward.collector.store.InfluxSettings;
-import coop.steward.testsupport.InfluxServer;
-import coop.steward.testsupport.MosquittoBroker;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -22,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
@@ -50,34 +44,22 @@ class GrafanaDashboardTest {
 
     @TempDir
     Path tmp;
-    private MosquittoBroker broker;
-    private InfluxServer influx;
-    private Vertx vertx;
-    private Collector collector;
+    private InfluxCollector run;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        broker = MosquittoBroker.start(tmp.resolve("mosquitto"));
-        influx = InfluxServer.start(tmp.resolve("influxdb"));
-        vertx = Vertx.vertx();
-        IngestSettings ingest = new IngestSettings(broker.url(), "grafana-collector", null, null, 100, 20_000);
-        collector = Collector.start(vertx, new CollectorSettings(ingest, "127.0.0.1", 0, tmp.resolve("data"))
-                .withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null))).await(60, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(30)).until(() -> api("/health").statusCode() == 200);
+        run = InfluxCollector.start(tmp, "grafana-collector");
     }
 
     @AfterEach
     void stop() throws Exception {
-        collector.stop().await(20, TimeUnit.SECONDS);
-        vertx.close().await(10, TimeUnit.SECONDS);
-        influx.close();
-        broker.close();
+        run.close();
     }
 
     /** Two days of a reading every ten minutes from every sensor, one message a device. */
     private void publishTwoDays() throws Exception {
-        MqttClient client = new MqttClient(broker.url(), "grafana-test-device", new MemoryPersistence());
+        MqttClient client = new MqttClient(run.broker.url(), "grafana-test-device", new MemoryPersistence());
         client.connect();
         for (Map.Entry<String, List<String>> device : DEVICES.entrySet()) {
             List<String> readings = new ArrayList<>();
@@ -167,7 +149,7 @@ class GrafanaDashboardTest {
 
     /** One statement's result, straight from InfluxDB's HTTP API, as Grafana asks it. */
     private JsonObject influxQuery(String statement) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(influx.url() + "/query?db=steward&"
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(run.influx.url() + "/query?db=steward&"
                 + "epoch=ms&q=" + URLEncoder.encode(statement, StandardCharsets.UTF_8))).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(statement + ": " + response.body()).isEqualTo(200);
@@ -180,8 +162,4 @@ class GrafanaDashboardTest {
         return series == null ? 0 : series.getJsonObject(0).getJsonArray("values").getJsonArray(0).getLong(1);
     }
 
-    private HttpResponse<String> api(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + collector.httpPort() + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 }
