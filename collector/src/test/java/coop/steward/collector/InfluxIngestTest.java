@@ -22,8 +22,8 @@ class InfluxIngestTest {
     private static final int MESSAGES = 300;
     private static final int PER_MESSAGE = 10;
     /**
-     * Recent, so the collector's first upkeep (30 s after start, sooner than a slow run ends) keeps them: readings
-     * older than the 90-day retention would be rolled up and deleted, and the count would fall to 0.
+     * Recent, so that they are kept as raw readings, which the test counts: readings older than the 90-day raw
+     * retention would only be summarised into their hours' roll-ups, and the count would be 0.
      */
     private static final long T0 = System.currentTimeMillis() / 1000 * 1000 - MESSAGES * 1000L;
 
