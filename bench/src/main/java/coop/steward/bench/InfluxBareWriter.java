@@ -13,7 +13,9 @@ import java.util.List;
 
 /**
  * InfluxDB's own rate: one writer posting line protocol of the store's schema straight to {@code /write},
- * {@code batchSize} points a request, as InfluxDB's documentation advises, with no MQTT and no Steward code.
+ * {@code batchSize} points a request, as InfluxDB's documentation advises, with no MQTT and no Steward code. The
+ * schema is the collector's (docs/deployment.md): measurement {@code reading} in retention policy {@code raw}, tags
+ * device, kind, sensor, site and unit in key order, one field {@code value}.
  */
 final class InfluxBareWriter {
     private InfluxBareWriter() {
@@ -21,23 +23,26 @@ final class InfluxBareWriter {
 
     static Timed rate(String url, String database, Load load, int batchSize) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        http.send(HttpRequest.newBuilder(URI.create(url + "/query?q="
-                        + URLEncoder.encode("CREATE DATABASE \"" + database + "\"", StandardCharsets.UTF_8)))
-                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        for (String statement : List.of("CREATE DATABASE \"" + database + "\"", "CREATE RETENTION POLICY \"raw\" ON \""
+                + database + "\" DURATION 2160h REPLICATION 1 DEFAULT")) {
+            http.send(HttpRequest.newBuilder(URI.create(url + "/query?q="
+                            + URLEncoder.encode(statement, StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        }
         List<String> bodies = new ArrayList<>();
         for (List<DeviceReadings> transaction : StoreWriter.transactions(load, batchSize)) {
             StringBuilder lines = new StringBuilder();
             for (DeviceReadings message : transaction) {
                 for (Reading r : message.readings()) {
-                    lines.append("reading,device=").append(message.device()).append(",sensor=").append(r.sensor())
-                            .append(",site=").append(message.site()).append(" value=").append(r.value())
-                            .append(",kind=\"").append(r.kind()).append("\",unit=\"").append(r.unit()).append("\" ")
+                    lines.append("reading,device=").append(message.device()).append(",kind=").append(r.kind())
+                            .append(",sensor=").append(r.sensor()).append(",site=").append(message.site())
+                            .append(",unit=").append(r.unit()).append(" value=").append(r.value()).append(' ')
                             .append(r.t()).append('\n');
                 }
             }
             bodies.add(lines.toString());
         }
-        URI write = URI.create(url + "/write?db=" + database + "&precision=ms");
+        URI write = URI.create(url + "/write?db=" + database + "&rp=raw&precision=ms");
         Timed.Clock clock = Timed.start();
         for (String body : bodies) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(write)

@@ -2,12 +2,18 @@ package coop.steward.collector;
 
 import coop.steward.collector.store.ReadingStore;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the store's retention and roll-up upkeep soon after start and then every hour, off the event loop. */
+/**
+ * Runs the store's retention and roll-up upkeep soon after start and then every hour, off the event loop, on a
+ * worker of its own: one run at a time, and a run may take long (moving an InfluxDB database to a new layout)
+ * without holding up the workers that answer requests.
+ */
 final class StoreMaintenance {
     private static final Logger LOG = LoggerFactory.getLogger(StoreMaintenance.class);
     private static final Duration FIRST = Duration.ofSeconds(30);
@@ -16,6 +22,7 @@ final class StoreMaintenance {
     private final Vertx vertx;
     private final ReadingStore store;
     private final Clock clock;
+    private final WorkerExecutor worker;
     private final long first;
     private long periodic = -1;
 
@@ -23,6 +30,7 @@ final class StoreMaintenance {
         this.vertx = vertx;
         this.store = store;
         this.clock = clock;
+        this.worker = vertx.createSharedWorkerExecutor("steward-store-upkeep", 1, 12, TimeUnit.HOURS);
         this.first = vertx.setTimer(FIRST.toMillis(), id -> {
             run();
             periodic = vertx.setPeriodic(EVERY.toMillis(), p -> run());
@@ -34,10 +42,10 @@ final class StoreMaintenance {
     }
 
     private void run() {
-        vertx.executeBlocking(() -> {
+        worker.executeBlocking(() -> {
             store.maintain(clock.millis());
             return null;
-        }, false).onFailure(e -> LOG.error("Store upkeep failed; it is tried again in an hour: {}", e.getMessage()));
+        }, true).onFailure(e -> LOG.error("Store upkeep failed; it is tried again in an hour: {}", e.getMessage()));
     }
 
     void stop() {
@@ -45,5 +53,6 @@ final class StoreMaintenance {
         if (periodic >= 0) {
             vertx.cancelTimer(periodic);
         }
+        worker.close();
     }
 }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real InfluxDB 1.x (Debian's {@code influxdb} package) on free loopback ports, with its data in a folder of
@@ -57,6 +58,19 @@ public final class InfluxServer implements AutoCloseable {
         process = null;
     }
 
+    /** SIGKILL, as a power cut or the OOM killer would stop it: no chance to finish what it was doing. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        process = null;
+    }
+
     /** Starts it again on the same ports with the same data. */
     public void restart() {
         stop();
@@ -97,7 +111,7 @@ public final class InfluxServer implements AutoCloseable {
                       bind-address = "127.0.0.1:%d"
                       log-enabled = false
                     [continuous_queries]
-                      enabled = false
+                      enabled = true
                     """.formatted(rpcPort, abs, abs, abs, httpPort), StandardCharsets.UTF_8);
             process = new ProcessBuilder(BINARY.toString(), "-config", conf.toString())
                     .redirectErrorStream(true)

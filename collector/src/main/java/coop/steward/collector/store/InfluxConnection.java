@@ -86,17 +86,24 @@ final class InfluxConnection implements AutoCloseable {
     }
 
     /**
-     * Writes every point in one request. A request that fails may still have stored some of its points (InfluxDB
-     * 1.x writes what it can); retrying it is safe, as points of the same identity replace each other.
+     * Writes every point in one request to a retention policy. A request that fails may still have stored some of
+     * its points (InfluxDB 1.x writes what it can); retrying it is safe, as points of the same identity replace each
+     * other.
      */
-    void write(InfluxLines lines) {
+    void write(String retentionPolicy, InfluxLines lines) {
         if (lines.points() == 0) {
             return;
         }
         try {
-            client.write(settings.database(), null, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
+            client.write(settings.database(), retentionPolicy, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
                     lines.toString());
         } catch (RuntimeException e) {
+            if (String.valueOf(e.getMessage()).contains("beyond retention policy")) {
+                throw new StoreException(where(settings) + " refused readings as older than retention policy "
+                        + retentionPolicy + " keeps, although the collector's clock placed them inside it: the "
+                        + "clocks of the collector and InfluxDB differ by more than an hour. Set both by NTP; the "
+                        + "same write is tried again", e);
+            }
             throw failure(settings, "Writing " + lines.points() + " points to", e);
         }
     }

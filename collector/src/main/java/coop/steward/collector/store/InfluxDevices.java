@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The device registry, measurement {@code device}: one point per device at time 0, with fields {@code state}
+ * The device registry, measurement {@code device} in retention policy {@code forever}: one point per device at time 0, with fields {@code state}
  * and {@code last_seen}. A write overwrites the fields it carries and InfluxDB keeps the others, so the state is
  * the last one written, as in the embedded store. InfluxDB cannot keep the latest of two last_seen values, so
  * the writer does, from the values it loaded at open and wrote since (guarded by the store's write lock); with
@@ -65,7 +65,7 @@ final class InfluxDevices {
             if (update.state == null && update.lastSeen == null) {
                 continue;
             }
-            lines.measurement("device").tag("device", e.getKey().device()).tag("site", e.getKey().site());
+            lines.measurement(InfluxSchema.DEVICE).tag("device", e.getKey().device()).tag("site", e.getKey().site());
             if (update.state != null) {
                 lines.field("state", update.state);
             }
@@ -83,8 +83,14 @@ final class InfluxDevices {
     }
 
     static List<DeviceStatus> read(InfluxConnection influx) {
+        return read(influx, InfluxQl.identifier(InfluxSchema.FOREVER_RP));
+    }
+
+    /** The registry in a retention policy (an identifier). */
+    static List<DeviceStatus> read(InfluxConnection influx, String retentionPolicy) {
         List<DeviceStatus> devices = new ArrayList<>();
-        for (InfluxRows rows : influx.query("SELECT state, last_seen FROM device GROUP BY site, device")) {
+        for (InfluxRows rows : influx.query("SELECT state, last_seen FROM " + retentionPolicy + "."
+                + InfluxQl.identifier(InfluxSchema.DEVICE) + " GROUP BY site, device")) {
             for (int i = 0; i < rows.size(); i++) {
                 String state = rows.text(i, "state");
                 devices.add(new DeviceStatus(rows.tag("site"), rows.tag("device"),

@@ -31,6 +31,13 @@ final class InfluxLines {
         return tag("device", key.device()).tag("sensor", key.sensor()).tag("site", key.site());
     }
 
+    /** A series with its kind and unit as tags, in key order as InfluxDB prefers; an empty unit is no tag. */
+    InfluxLines tags(SeriesKey key, String kind, String unit) {
+        tag("device", key.device()).tag("kind", kind).tag("sensor", key.sensor()).tag("site", key.site());
+        String unitTag = InfluxUnitTag.encode(unit);
+        return unitTag == null ? this : tag("unit", unitTag);
+    }
+
     InfluxLines field(String key, double value) {
         fieldKey(key).append(value);
         return this;

@@ -1,93 +1,87 @@
 package coop.steward.collector.store;
 
+import static coop.steward.collector.store.InfluxQl.HOUR;
+
 import coop.steward.protocol.Kind;
 import coop.steward.protocol.Reading;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The store at scale: an InfluxDB 1.x database over its v1 HTTP API (line protocol writes, InfluxQL queries;
- * tested with 1.6). Measurements, all in the database's default retention policy, which must keep data for
- * ever because Steward drops raw readings itself once they are rolled up:
- * <ul>
- * <li>{@code reading}, tags site, device, sensor, fields value, kind, unit: one point per reading at its time in
- * milliseconds, so InfluxDB's point identity is the reading's identity;
- * <li>{@code reading_1h}: hourly roll-ups of readings past raw retention ({@link InfluxRollups});
- * <li>{@code raw_retention}: per series, the time before which retention sealed it ({@link InfluxRollups});
- * <li>{@code device}: presence ({@link InfluxDevices}).
- * </ul>
- * Grafana can read the same measurements.
+ * tested with 1.6), in the layout people query from Grafana ({@link InfluxSchema}): raw readings in retention
+ * policy {@code raw}, which InfluxDB empties after the raw retention, and hourly roll-ups in {@code forever},
+ * made by a continuous query and, for what it cannot cover, by Steward ({@link InfluxRollups}). A database written
+ * by Steward before this layout is moved over in the background ({@link InfluxMigration}) and read meanwhile.
  */
 public final class InfluxReadingStore implements ReadingStore {
     private final InfluxConnection influx;
-    /** Writes take turns with each other and with maintenance, and guard the writer's state below. */
+    /** Writes take turns with each other, with the migration and with upkeep, and guard the writer's state. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final InfluxSeriesState series;
-    private final InfluxDevices devices;
+    private final InfluxProgress progress;
+    private final InfluxMigration migration;
     private final InfluxRollups rollups;
+    private final InfluxWrites writes;
+    private volatile boolean closed;
 
-    private InfluxReadingStore(InfluxConnection influx, Duration rawRetention) {
+    private InfluxReadingStore(InfluxConnection influx, InfluxProgress progress, Duration rawRetention, Clock clock) {
         this.influx = influx;
-        this.series = InfluxSeriesState.load(influx);
-        this.devices = InfluxDevices.load(influx);
-        this.rollups = new InfluxRollups(influx, writeLock, series, rawRetention.toMillis());
+        this.progress = progress;
+        this.migration = new InfluxMigration(influx, writeLock, progress, rawRetention);
+        this.rollups = new InfluxRollups(influx, writeLock);
+        this.writes = new InfluxWrites(influx, InfluxSeriesState.load(influx, migration.layouts()),
+                InfluxDevices.load(influx), rollups, migration, rawRetention.toMillis(), clock);
     }
 
     /**
-     * Connects, creating the database when it is missing; raw readings older than {@code rawRetention} are
-     * dropped by {@link #maintain}, hourly roll-ups are kept for ever.
+     * Connects, creating the database, its retention policies and its continuous query when they are missing; raw
+     * readings are kept for {@code rawRetention}, hourly roll-ups for ever.
      */
     public static InfluxReadingStore open(InfluxSettings settings, Duration rawRetention) {
+        return open(settings, rawRetention, Clock.systemUTC());
+    }
+
+    static InfluxReadingStore open(InfluxSettings settings, Duration rawRetention, Clock clock) {
         InfluxConnection influx = InfluxConnection.connect(settings);
         try {
-            prepare(influx, settings);
-            return new InfluxReadingStore(influx, rawRetention);
+            InfluxSchema.prepareDatabase(influx);
+            InfluxState state = InfluxState.load(influx);
+            if (state == null) {
+                state = firstState(influx, clock.millis());
+            }
+            InfluxSchema.prepareRollups(influx, rawRetention);
+            return new InfluxReadingStore(influx, new InfluxProgress(influx, state), rawRetention, clock);
         } catch (RuntimeException e) {
             influx.close();
             throw e;
         }
     }
 
-    private static void prepare(InfluxConnection influx, InfluxSettings settings) {
-        String database = InfluxQl.identifier(settings.database());
-        boolean exists = false;
-        for (InfluxRows rows : influx.query("SHOW DATABASES")) {
-            for (int i = 0; i < rows.size(); i++) {
-                exists |= settings.database().equals(rows.text(i, "name"));
-            }
+    /**
+     * The first start of this layout on a database: finds data of the layout before and copies its devices, then
+     * saves where to start, so that a restart resumes rather than starting again. Roll-ups are checked from a little
+     * before now: older hours are rolled up by the migration, or had nothing.
+     */
+    private static InfluxState firstState(InfluxConnection influx, long now) {
+        String before = InfluxMigration.findLayoutBefore(influx);
+        long boundary = InfluxQl.MIN_MS;
+        if (before != null) {
+            InfluxMigration.copyDevices(influx, before);
+            boundary = InfluxMigration.firstBoundary(influx, before);
         }
-        if (!exists) {
-            influx.query("CREATE DATABASE " + database);
-        }
-        for (InfluxRows rows : influx.query("SHOW RETENTION POLICIES ON " + database)) {
-            for (int i = 0; i < rows.size(); i++) {
-                String duration = rows.text(i, "duration");
-                if ("true".equals(rows.text(i, "default")) && !"0s".equals(duration)) {
-                    throw new StoreException("The default retention policy \"" + rows.text(i, "name")
-                            + "\" of database " + settings.database() + " at " + settings.url() + " keeps data for "
-                            + duration + ", but Steward drops raw readings itself and keeps hourly roll-ups for "
-                            + "ever: make the policy keep data for ever (ALTER RETENTION POLICY \""
-                            + rows.text(i, "name") + "\" ON " + database + " DURATION INF) or give Steward a "
-                            + "database of its own", null);
-                }
-            }
-        }
+        InfluxState state = new InfluxState(before, boundary,
+                InfluxQl.floorHour(now) - (InfluxSchema.CQ_HOURS + 1) * HOUR);
+        state.save(influx);
+        return state;
     }
 
-    /**
-     * Keeps the first copy of an identity and counts only new readings, as the embedded store does. InfluxDB
-     * itself would silently keep the last copy, so readings that may be stored already (not after their series'
-     * latest, {@link InfluxSeriesState}) are looked up and left out of the write when found. Readings from before
-     * their series' seal are dropped ({@link InfluxRollups}). Everything else goes in one write request.
-     */
     @Override
     public long write(List<DeviceReadings> batches, List<DeviceStatus> statuses) {
         if (batches.isEmpty() && statuses.isEmpty()) {
@@ -103,75 +97,52 @@ public final class InfluxReadingStore implements ReadingStore {
         }
         writeLock.lock();
         try {
-            Map<SeriesKey, NavigableMap<Long, Reading>> kept = new LinkedHashMap<>();
-            Map<SeriesKey, NavigableMap<Long, Reading>> maybeStored = new LinkedHashMap<>();
-            for (Map.Entry<SeriesKey, TreeMap<Long, Reading>> e : bySeries.entrySet()) {
-                NavigableMap<Long, Reading> unsealed = e.getValue().tailMap(series.sealedBefore(e.getKey()), true);
-                if (unsealed.isEmpty()) {
-                    continue;
-                }
-                kept.put(e.getKey(), unsealed);
-                long latest = series.latest(e.getKey());
-                if (latest >= unsealed.firstKey()) {
-                    maybeStored.put(e.getKey(), unsealed.headMap(latest, true));
-                }
-            }
-            Map<SeriesKey, Set<Long>> stored = maybeStored.isEmpty() ? Map.of()
-                    : InfluxStoredTimes.find(influx, maybeStored);
-
-            InfluxLines lines = new InfluxLines();
-            long added = addNew(lines, kept, stored);
-            InfluxDevices.Pending seen = devices.addTo(lines, batches, statuses);
-            influx.write(lines);
-            kept.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
-            devices.committed(seen);
-            return added;
+            return writes.write(bySeries, batches, statuses);
         } finally {
             writeLock.unlock();
         }
     }
 
-    private static long addNew(InfluxLines lines, Map<SeriesKey, NavigableMap<Long, Reading>> readings,
-                               Map<SeriesKey, Set<Long>> stored) {
-        long added = 0;
-        for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : readings.entrySet()) {
-            Set<Long> storedTimes = stored.getOrDefault(e.getKey(), Set.of());
-            for (Reading r : e.getValue().values()) {
-                if (!storedTimes.contains(r.t())) {
-                    lines.measurement("reading").tags(e.getKey()).field("value", r.value())
-                            .field("kind", r.kind()).field("unit", unit(r)).time(r.t());
-                    added++;
-                }
-            }
-        }
-        return added;
-    }
-
-    private static String unit(Reading r) {
+    /** The reading's unit, or its kind's when it gave none; the empty unit for a user's kind without one. */
+    static String unit(Reading r) {
         String unit = r.unit() != null ? r.unit() : Kind.lookup(r.kind()).map(Kind::unit).orElse("");
         return unit == null ? "" : unit;
     }
 
     @Override
     public SeriesData query(SeriesQuery query) {
-        return InfluxSeriesQuery.answer(influx, query);
+        return InfluxSeriesQuery.answer(influx, query, migration.layouts(),
+                migration.pieces(InfluxQl.clamp(query.from()), InfluxQl.clamp(query.to())));
     }
 
     /** Series with raw readings show their latest; series known only from roll-ups show no latest point. */
     @Override
     public List<SensorSummary> sensors() {
-        List<List<InfluxRows>> answers = influx.query(List.of(
-                "SELECT last(value), kind, unit FROM reading GROUP BY site, device, sensor",
-                "SELECT last(\"last\"), kind, unit FROM reading_1h GROUP BY site, device, sensor"));
+        List<InfluxLayout> layouts = migration.layouts();
+        List<String> statements = new ArrayList<>();
+        for (InfluxLayout layout : layouts) {
+            statements.add("SELECT last(value), kind, unit FROM " + layout.rawSource()
+                    + " GROUP BY site, device, sensor");
+            statements.add("SELECT last(\"last\"), kind, unit FROM " + layout.rollupSource()
+                    + " GROUP BY site, device, sensor");
+        }
+        List<List<InfluxRows>> answers = influx.query(statements);
         Map<SeriesKey, SensorSummary> sensors = new TreeMap<>(Comparator.comparing(SeriesKey::site)
                 .thenComparing(SeriesKey::device).thenComparing(SeriesKey::sensor));
-        for (InfluxRows rows : answers.get(0)) {
-            sensors.put(rows.key(), new SensorSummary(rows.key(), rows.text(0, "kind"), rows.text(0, "unit"),
-                    new Point(rows.time(0), rows.number(0, "last"))));
+        for (int l = 0; l < layouts.size(); l++) {
+            for (InfluxRows rows : answers.get(2 * l)) {
+                SensorSummary latest = sensors.get(rows.key());
+                if (latest == null || latest.last().t() < rows.time(0)) {
+                    sensors.put(rows.key(), new SensorSummary(rows.key(), rows.text(0, "kind"),
+                            layouts.get(l).unit(rows.text(0, "unit")), new Point(rows.time(0), rows.number(0, "last"))));
+                }
+            }
         }
-        for (InfluxRows rows : answers.get(1)) {
-            sensors.putIfAbsent(rows.key(), new SensorSummary(rows.key(), rows.text(0, "kind"), rows.text(0, "unit"),
-                    null));
+        for (int l = 0; l < layouts.size(); l++) {
+            for (InfluxRows rows : answers.get(2 * l + 1)) {
+                sensors.putIfAbsent(rows.key(), new SensorSummary(rows.key(), rows.text(0, "kind"),
+                        layouts.get(l).unit(rows.text(0, "unit")), null));
+            }
         }
         return new ArrayList<>(sensors.values());
     }
@@ -181,9 +152,17 @@ public final class InfluxReadingStore implements ReadingStore {
         return InfluxDevices.read(influx);
     }
 
+    /**
+     * Moves what is left of the layout before, then checks the roll-ups of the hours the continuous query is done
+     * with. Stops early when the store is closed; the next call goes on where this one stopped.
+     */
     @Override
     public void maintain(long now) {
-        rollups.maintain(now);
+        migration.run(now, () -> !closed);
+        long checked = rollups.reconcile(progress.get().checkedBefore(), now, () -> !closed);
+        if (checked > progress.get().checkedBefore()) {
+            progress.save(s -> s.withCheckedBefore(checked));
+        }
     }
 
     @Override
@@ -193,6 +172,7 @@ public final class InfluxReadingStore implements ReadingStore {
 
     @Override
     public void close() {
+        closed = true;
         influx.close();
     }
 }

@@ -2,145 +2,142 @@ package coop.steward.collector.store;
 
 import static coop.steward.collector.store.InfluxQl.HOUR;
 
-import java.time.Instant;
+import coop.steward.protocol.Reading;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.locks.Lock;
+import java.util.function.Supplier;
 
 /**
- * Retention for InfluxDB, with the embedded store's rules: raw readings older than the retention period are
- * folded into hourly roll-ups (measurement {@code reading_1h}, kept for ever) and deleted, and every series is
- * then sealed before that time (measurement {@code raw_retention}, field {@code sealed_before}): a write drops
- * its readings from before the seal, because with the raw copy gone a replay could not be told from a new
- * reading and would be counted twice.
- * <p>
- * An hour is rolled up when its raw readings leave, not before, so queries read raw readings up to then and
- * roll-ups need no refreshing as data arrives. The raw readings of an hour that is not sealed are complete, so a
- * roll-up is always made afresh from them, and the steps roll up, seal, delete can each be repeated after a
- * crash. Maintenance works a day at a time and holds the write lock meanwhile, so that no write slips a reading
- * in between. Collectors sharing a database should leave maintenance to one of them.
+ * Hourly roll-ups ({@code forever.reading_1h}) that keep every reading once its raw copy has left the {@code raw}
+ * policy. InfluxDB's continuous query makes them for current readings; Steward makes them where the query cannot:
+ * <ul>
+ * <li>readings that arrive after their hour's last run of the query (an agent replaying its outbox): the write
+ * recomputes their hours from the raw readings before it returns ({@link #refresh}), with the statement the
+ * continuous query runs, so a reading is never acknowledged without its roll-up;
+ * <li>readings older than the raw retention, which InfluxDB refuses in {@code raw}: they go straight into their
+ * hour's roll-up, if that hour has none yet ({@link #addDirect});
+ * <li>hours the query missed (InfluxDB down at the hour, or continuous queries turned off): upkeep compares each
+ * hour's count with the raw count once the query is done with it, and recomputes those that differ
+ * ({@link #reconcile}).
+ * </ul>
  */
 final class InfluxRollups {
-    private static final long WINDOW = 24 * HOUR;
+    /**
+     * Readings of the current hour and the one before are current: the continuous query rolls them up, in a run
+     * after they were written. Older ones are late.
+     */
+    static final int LIVE_HOURS = 2;
+    private static final long DAY = 24 * HOUR;
 
     private final InfluxConnection influx;
     private final Lock writeLock;
-    private final InfluxSeriesState state;
-    private final long rawRetentionMs;
 
-    InfluxRollups(InfluxConnection influx, Lock writeLock, InfluxSeriesState state, long rawRetentionMs) {
+    InfluxRollups(InfluxConnection influx, Lock writeLock) {
         this.influx = influx;
         this.writeLock = writeLock;
-        this.state = state;
-        this.rawRetentionMs = rawRetentionMs;
     }
 
-    void maintain(long now) {
-        // Whole hours, so that no hour is ever partly deleted.
-        long cutoff = InfluxQl.floorHour(now - rawRetentionMs);
-        long from = InfluxQl.MIN_MS;
-        while (true) {
+    /** The first moment whose readings are current at {@code now}. */
+    static long liveFrom(long now) {
+        return InfluxQl.floorHour(now) - (LIVE_HOURS - 1) * HOUR;
+    }
+
+    /**
+     * Recomputes the roll-ups of the hours from {@code first} to {@code last} (each a series' earliest and latest
+     * late reading) from the raw readings; the caller holds the write lock.
+     */
+    void refresh(Map<SeriesKey, long[]> spans) {
+        List<String> statements = new ArrayList<>();
+        for (Map.Entry<SeriesKey, long[]> e : spans.entrySet()) {
+            statements.add(recompute(e.getKey(), InfluxQl.floorHour(e.getValue()[0]),
+                    InfluxQl.floorHour(e.getValue()[1]) + HOUR));
+        }
+        influx.query(statements);
+    }
+
+    private static String recompute(SeriesKey key, long from, long to) {
+        return "SELECT " + InfluxSchema.ROLLUP_FIELDS + " INTO " + InfluxLayout.CURRENT.rollupSource() + " FROM "
+                + InfluxLayout.CURRENT.rawSource() + " WHERE " + InfluxQl.series(key) + " AND "
+                + InfluxQl.range(from, to) + " GROUP BY time(1h), *";
+    }
+
+    /** Adds a roll-up point for each hour, kind and unit of readings that are past the raw retention. */
+    static void addDirect(InfluxLines lines, SeriesKey key, Iterable<Reading> readings) {
+        record Group(long hour, String kind, String unit) {
+        }
+        Map<Group, Bucket> groups = new LinkedHashMap<>();
+        for (Reading r : readings) {
+            groups.computeIfAbsent(new Group(InfluxQl.floorHour(r.t()), r.kind(), InfluxReadingStore.unit(r)),
+                    g -> new Bucket()).add(r.t(), r.value());
+        }
+        groups.forEach((g, b) -> add(lines, key, g.kind(), g.unit(), b, g.hour()));
+    }
+
+    /** One roll-up point, as the continuous query writes it. */
+    static void add(InfluxLines lines, SeriesKey key, String kind, String unit, Bucket b, long hour) {
+        lines.measurement(InfluxSchema.ROLLUP).tags(key, kind, unit).field("min", b.min()).field("max", b.max())
+                .field("sum", b.sum()).field("count", b.count()).field("last", b.last())
+                .field("mean", b.sum() / b.count()).time(hour);
+    }
+
+    /**
+     * Checks the hours from {@code from} up to the last one every run of the continuous query is done with, a day at
+     * a time, and recomputes each (series, hour) whose roll-ups do not count its raw readings. Answers how far it
+     * checked. Holds the write lock for each day, so that a late write's own recomputation never races it.
+     */
+    long reconcile(long from, long now, Supplier<Boolean> stillWanted) {
+        long until = InfluxQl.floorHour(now) - (InfluxSchema.CQ_HOURS + 1) * HOUR;
+        if (until <= from) {
+            return from;
+        }
+        long start = Math.max(from, firstRaw());
+        while (start < until) {
+            if (!stillWanted.get()) {
+                return start;
+            }
+            long end = Math.min(start + DAY, until);
             writeLock.lock();
             try {
-                List<InfluxRows> first = influx.query("SELECT first(value) FROM reading WHERE "
-                        + InfluxQl.range(from, cutoff));
-                if (first.isEmpty()) {
-                    sealBefore(cutoff);
-                    return;
-                }
-                long start = InfluxQl.floorHour(first.get(0).time(0));
-                long end = Math.min(start + WINDOW, cutoff);
-                rollUp(start, end);
-                sealBefore(end);
-                influx.query("DELETE FROM reading WHERE " + InfluxQl.range(start, end));
-                from = end;
+                reconcileWindow(start, end);
             } finally {
                 writeLock.unlock();
             }
+            start = end;
         }
+        return until;
+    }
+
+    private long firstRaw() {
+        List<InfluxRows> first = influx.query("SELECT first(value) FROM " + InfluxLayout.CURRENT.rawSource());
+        return first.isEmpty() ? Long.MAX_VALUE : InfluxQl.floorHour(first.get(0).time(0));
     }
 
     private record HourKey(SeriesKey key, long hour) {
     }
 
-    /**
-     * Aggregates come from one statement over the window. The time of each hour's last reading, which a roll-up
-     * keeps so that buckets combine like the embedded store's, needs a statement per hour: InfluxQL reports the
-     * bucket's start when it groups by time.
-     */
-    private void rollUp(long start, long end) {
-        List<String> statements = new ArrayList<>();
-        statements.add("SELECT min(value) AS \"min\", max(value) AS \"max\", sum(value) AS \"sum\", "
-                + "count(value) AS \"count\" FROM reading WHERE " + InfluxQl.range(start, end)
-                + " GROUP BY time(1h), site, device, sensor fill(none)");
-        for (long hour = start; hour < end; hour += HOUR) {
-            statements.add("SELECT last(value) AS \"last\", kind, unit FROM reading WHERE "
-                    + InfluxQl.range(hour, hour + HOUR) + " GROUP BY site, device, sensor");
+    private void reconcileWindow(long start, long end) {
+        String where = " WHERE " + InfluxQl.range(start, end) + " GROUP BY time(1h), site, device, sensor fill(none)";
+        List<List<InfluxRows>> answers = influx.query(List.of(
+                "SELECT count(value) AS \"n\" FROM " + InfluxLayout.CURRENT.rawSource() + where,
+                "SELECT sum(\"count\") AS \"n\" FROM " + InfluxLayout.CURRENT.rollupSource() + where));
+        Map<HourKey, Long> rolledUp = new HashMap<>();
+        for (InfluxRows rows : answers.get(1)) {
+            for (int i = 0; i < rows.size(); i++) {
+                rolledUp.put(new HourKey(rows.key(), rows.time(i)), rows.whole(i, "n"));
+            }
         }
-        List<List<InfluxRows>> answers = influx.query(statements);
-
-        Map<HourKey, InfluxRows> aggregates = new HashMap<>();
-        Map<HourKey, Integer> rowOf = new HashMap<>();
+        List<String> stale = new ArrayList<>();
         for (InfluxRows rows : answers.get(0)) {
             for (int i = 0; i < rows.size(); i++) {
-                HourKey key = new HourKey(rows.key(), rows.time(i));
-                aggregates.put(key, rows);
-                rowOf.put(key, i);
+                if (rows.whole(i, "n") != rolledUp.getOrDefault(new HourKey(rows.key(), rows.time(i)), 0L)) {
+                    stale.add(recompute(rows.key(), rows.time(i), rows.time(i) + HOUR));
+                }
             }
         }
-        InfluxLines lines = new InfluxLines();
-        for (int h = 1; h < answers.size(); h++) {
-            long hour = start + (h - 1) * HOUR;
-            for (InfluxRows last : answers.get(h)) {
-                HourKey key = new HourKey(last.key(), hour);
-                InfluxRows a = aggregates.get(key);
-                if (a == null) {
-                    throw new StoreException("readings of " + key.key() + " changed while their hour "
-                            + Instant.ofEpochMilli(hour) + " was rolled up; nothing was deleted, and the next "
-                            + "maintenance tries again", null);
-                }
-                int i = rowOf.get(key);
-                lines.measurement("reading_1h").tags(key.key())
-                        .field("min", a.number(i, "min")).field("max", a.number(i, "max"))
-                        .field("sum", a.number(i, "sum")).field("count", a.whole(i, "count"))
-                        .field("last", last.number(0, "last")).field("last_t", last.time(0));
-                if (last.has(0, "kind")) {
-                    lines.field("kind", last.text(0, "kind"));
-                }
-                if (last.has(0, "unit")) {
-                    lines.field("unit", last.text(0, "unit"));
-                }
-                lines.time(hour);
-            }
-        }
-        influx.write(lines);
-    }
-
-    /** Seals every series there is, raw or rolled up, before {@code t}; a seal never moves back. */
-    private void sealBefore(long t) {
-        List<List<InfluxRows>> answers = influx.query(List.of(
-                "SELECT last(value) FROM reading GROUP BY site, device, sensor",
-                "SELECT last(\"count\") FROM reading_1h GROUP BY site, device, sensor",
-                "SELECT sealed_before FROM raw_retention GROUP BY site, device, sensor"));
-        for (InfluxRows rows : answers.get(2)) {
-            state.seal(rows.key(), rows.whole(0, "sealed_before"));
-        }
-        Set<SeriesKey> series = new HashSet<>();
-        answers.get(0).forEach(rows -> series.add(rows.key()));
-        answers.get(1).forEach(rows -> series.add(rows.key()));
-        InfluxLines lines = new InfluxLines();
-        List<SeriesKey> sealed = new ArrayList<>();
-        for (SeriesKey key : series) {
-            if (state.sealedBefore(key) < t) {
-                lines.measurement("raw_retention").tags(key).field("sealed_before", t).time(0);
-                sealed.add(key);
-            }
-        }
-        influx.write(lines);
-        sealed.forEach(key -> state.seal(key, t));
+        influx.query(stale);
     }
 }

@@ -10,11 +10,13 @@ import org.influxdb.dto.QueryResult;
  * for {@code epoch=ms}); the JSON answer carries every number as a double, exact for times and counts.
  */
 final class InfluxRows {
+    private final String name;
     private final Map<String, String> tags;
     private final Map<String, Integer> columns = new HashMap<>();
     private final List<List<Object>> values;
 
     InfluxRows(QueryResult.Series series) {
+        this.name = series.getName();
         this.tags = series.getTags() == null ? Map.of() : series.getTags();
         this.values = series.getValues() == null ? List.of() : series.getValues();
         List<String> names = series.getColumns();
@@ -30,6 +32,11 @@ final class InfluxRows {
     /** The series these rows belong to, for answers grouped by site, device and sensor. */
     SeriesKey key() {
         return new SeriesKey(tags.get("site"), tags.get("device"), tags.get("sensor"));
+    }
+
+    /** The series' name: a measurement, or a database in SHOW CONTINUOUS QUERIES. */
+    String name() {
+        return name;
     }
 
     String tag(String name) {

@@ -9,92 +9,132 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Answers a {@link SeriesQuery} in one request: the series' kind and unit, and its points. */
+/**
+ * Answers a {@link SeriesQuery} in one request: the series' kind and unit, and its points. The range may be read
+ * from more than one layout while the layout before is moved ({@link InfluxMigration#pieces}); each piece covers its
+ * own stretch of time, and a bucket that two pieces share is merged.
+ */
 final class InfluxSeriesQuery {
-    private static final String META_RAW = "SELECT last(value), kind, unit FROM reading WHERE ";
-    private static final String META_ROLLUP = "SELECT last(\"last\"), kind, unit FROM reading_1h WHERE ";
+    /** A stretch of time, {@code [from, to)}, read from one layout. */
+    record Piece(InfluxLayout layout, long from, long to) {
+    }
+
+    private static final String AGGREGATES = "min(value) AS \"min\", max(value) AS \"max\", sum(value) AS \"sum\", "
+            + "count(value) AS \"count\", last(value) AS \"last\"";
+    private static final String ROLLED_UP = "min(\"min\") AS \"min\", max(\"max\") AS \"max\", sum(\"sum\") AS "
+            + "\"sum\", sum(\"count\") AS \"count\", last(\"last\") AS \"last\"";
 
     private InfluxSeriesQuery() {
     }
 
-    static SeriesData answer(InfluxConnection influx, SeriesQuery query) {
+    static SeriesData answer(InfluxConnection influx, SeriesQuery query, List<InfluxLayout> layouts,
+                             List<Piece> pieces) {
         String series = InfluxQl.series(query.key());
-        long from = InfluxQl.clamp(query.from());
-        long to = InfluxQl.clamp(query.to());
         boolean wholeHours = !query.isRaw() && query.stepMillis() > 0 && query.stepMillis() % HOUR == 0;
-        List<String> statements = new ArrayList<>(List.of(META_RAW + series, META_ROLLUP + series));
-        if (wholeHours) {
-            statements.addAll(hourlyStatements(series, from, to));
-        } else {
-            statements.add(pointsStatement(query, series, from, to));
+        List<String> statements = new ArrayList<>();
+        for (InfluxLayout layout : layouts) {
+            statements.add("SELECT last(value), kind, unit FROM " + layout.rawSource() + " WHERE " + series);
+            statements.add("SELECT last(\"last\"), kind, unit FROM " + layout.rollupSource() + " WHERE " + series);
+        }
+        int perPiece = query.isRaw() ? 1 : wholeHours ? 4 : 1;
+        for (Piece piece : pieces) {
+            String where = " WHERE " + series + " AND ";
+            String raw = " FROM " + piece.layout().rawSource() + where;
+            if (query.isRaw()) {
+                statements.add("SELECT value" + raw + InfluxQl.range(piece.from(), piece.to()) + " LIMIT "
+                        + ((long) query.limit() + 1));
+            } else if (wholeHours) {
+                long firstHour = Math.min(InfluxQl.ceilHour(piece.from()), piece.to());
+                long lastHour = Math.max(InfluxQl.floorHour(piece.to()), firstHour);
+                String hours = InfluxQl.range(firstHour, lastHour) + " GROUP BY time(1h) fill(none)";
+                statements.add("SELECT value" + raw + InfluxQl.range(piece.from(), firstHour));
+                statements.add("SELECT value" + raw + InfluxQl.range(lastHour, piece.to()));
+                statements.add("SELECT " + AGGREGATES + raw + hours);
+                statements.add("SELECT " + ROLLED_UP + " FROM " + piece.layout().rollupSource() + where + hours);
+            } else {
+                statements.add("SELECT " + AGGREGATES + raw + InfluxQl.range(piece.from(), piece.to())
+                        + " GROUP BY time(" + query.stepMillis() + "ms) fill(none) LIMIT " + ((long) query.limit() + 1));
+            }
         }
         List<List<InfluxRows>> answers = influx.query(statements);
-
-        List<InfluxRows> meta = answers.get(0).isEmpty() ? answers.get(1) : answers.get(0);
-        if (meta.isEmpty()) {
+        String[] kindAndUnit = kindAndUnit(layouts, answers.subList(0, 2 * layouts.size()));
+        if (kindAndUnit == null) {
             return SeriesData.none(query);
         }
-        String kind = meta.get(0).text(0, "kind");
-        String unit = meta.get(0).text(0, "unit");
         PointList points = new PointList(query.limit(), query.envelope());
-        if (wholeHours) {
-            addBuckets(points, query, answers.subList(2, answers.size()));
+        List<List<InfluxRows>> pieceAnswers = answers.subList(2 * layouts.size(), answers.size());
+        if (query.isRaw()) {
+            addRaw(points, pieceAnswers);
         } else {
-            for (InfluxRows rows : answers.get(2)) {
-                for (int i = 0; i < rows.size() && add(points, query, rows, i); i++) {
-                    // PointList stops one past the limit, which tells that the answer is truncated.
+            TreeMap<Long, Bucket> buckets = new TreeMap<>();
+            for (int p = 0; p < pieces.size(); p++) {
+                List<List<InfluxRows>> of = pieceAnswers.subList(p * perPiece, (p + 1) * perPiece);
+                if (wholeHours) {
+                    addHours(buckets, query.stepMillis(), of);
+                } else {
+                    addRows(buckets, query.stepMillis(), pieces.get(p).from(), of.get(0));
+                }
+            }
+            for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
+                if (!points.add(e.getKey(), e.getValue(), query.aggregation())) {
+                    break;
                 }
             }
         }
-        return points.toSeries(query.key(), kind, unit);
+        return points.toSeries(query.key(), kindAndUnit[0], kindAndUnit[1]);
     }
 
-    private static boolean add(PointList points, SeriesQuery query, InfluxRows rows, int i) {
-        double value = rows.number(i, "value");
-        return query.envelope() ? points.add(rows.time(i), value, rows.number(i, "min"), rows.number(i, "max"))
-                : points.add(rows.time(i), value);
-    }
-
-    /**
-     * Raw points, or InfluxDB's own buckets, which it aligns to multiples of the step since the epoch; an envelope
-     * is two more functions in the same statement.
-     */
-    private static String pointsStatement(SeriesQuery query, String series, long from, long to) {
-        String where = " FROM reading WHERE " + series + " AND " + InfluxQl.range(from, to);
-        String limit = " LIMIT " + ((long) query.limit() + 1);
-        if (query.isRaw()) {
-            return "SELECT value" + where + limit;
+    /** The kind and unit of the latest raw reading in any layout, else of the latest roll-up; null for no series. */
+    private static String[] kindAndUnit(List<InfluxLayout> layouts, List<List<InfluxRows>> answers) {
+        for (int offset = 0; offset < 2; offset++) {
+            String[] found = null;
+            long latest = Long.MIN_VALUE;
+            for (int l = 0; l < layouts.size(); l++) {
+                List<InfluxRows> meta = answers.get(2 * l + offset);
+                if (!meta.isEmpty() && meta.get(0).time(0) >= latest) {
+                    latest = meta.get(0).time(0);
+                    found = new String[] {meta.get(0).text(0, "kind"),
+                            layouts.get(l).unit(meta.get(0).text(0, "unit"))};
+                }
+            }
+            if (found != null) {
+                return found;
+            }
         }
-        String envelope = query.envelope() ? ", min(value) AS \"min\", max(value) AS \"max\"" : "";
-        return "SELECT " + query.aggregation().code() + "(value) AS value" + envelope + where + " GROUP BY time("
-                + query.stepMillis() + "ms) fill(none)" + limit;
+        return null;
+    }
+
+    private static void addRaw(PointList points, List<List<InfluxRows>> answers) {
+        for (List<InfluxRows> answer : answers) {
+            for (InfluxRows rows : answer) {
+                for (int i = 0; i < rows.size(); i++) {
+                    if (!points.add(rows.time(i), rows.number(i, "value"))) {
+                        return; // PointList stops one past the limit, which tells that the answer is truncated.
+                    }
+                }
+            }
+        }
     }
 
     /**
-     * Steps of whole hours, as in the embedded store: whole hours from the roll-ups where maintenance made them
-     * (they outlive the raw readings), from raw readings elsewhere; the partial hours at either end from raw.
+     * InfluxDB's own buckets, which it aligns to multiples of the step since the epoch. A row's time is its bucket's
+     * start; within a bucket two pieces share, the later piece holds the later readings, hence the piece's start.
      */
-    private static List<String> hourlyStatements(String series, long from, long to) {
-        long firstHour = Math.min(InfluxQl.ceilHour(from), to);
-        long lastHour = Math.max(InfluxQl.floorHour(to), firstHour);
-        String raw = " FROM reading WHERE " + series + " AND ";
-        return List.of(
-                "SELECT value" + raw + InfluxQl.range(from, firstHour),
-                "SELECT value" + raw + InfluxQl.range(lastHour, to),
-                "SELECT min(value) AS \"min\", max(value) AS \"max\", sum(value) AS \"sum\", "
-                        + "count(value) AS \"count\", last(value) AS \"last\"" + raw
-                        + InfluxQl.range(firstHour, lastHour) + " GROUP BY time(1h) fill(none)",
-                "SELECT \"min\", \"max\", \"sum\", \"count\", \"last\", last_t FROM reading_1h WHERE " + series
-                        + " AND " + InfluxQl.range(firstHour, lastHour));
+    private static void addRows(TreeMap<Long, Bucket> buckets, long step, long pieceFrom, List<InfluxRows> answer) {
+        for (InfluxRows rows : answer) {
+            for (int i = 0; i < rows.size(); i++) {
+                merge(bucket(buckets, rows.time(i), step), rows, i, Math.max(rows.time(i), pieceFrom));
+            }
+        }
     }
 
     /**
-     * Every piece below covers its own stretch of time, so a bucket's last value is the one of its latest piece:
-     * raw points carry their times, roll-ups the time of their hour's last reading, raw hours their start.
+     * Steps of whole hours: whole hours from raw readings where there are any, from the roll-ups where retention has
+     * taken them (a roll-up of an hour that still has raw readings may not have caught up with them yet), the
+     * partial hours at either end from raw. Every piece covers its own stretch of time, so a bucket's last value is
+     * the one of its latest piece: raw points carry their times, hours their start.
      */
-    private static void addBuckets(PointList points, SeriesQuery query, List<List<InfluxRows>> answers) {
-        long step = query.stepMillis();
-        TreeMap<Long, Bucket> buckets = new TreeMap<>();
+    private static void addHours(TreeMap<Long, Bucket> buckets, long step, List<List<InfluxRows>> answers) {
         for (List<InfluxRows> partial : answers.subList(0, 2)) {
             for (InfluxRows rows : partial) {
                 for (int i = 0; i < rows.size(); i++) {
@@ -103,25 +143,18 @@ final class InfluxSeriesQuery {
                 }
             }
         }
-        Set<Long> rolledUp = new HashSet<>();
-        for (InfluxRows rows : answers.get(3)) {
-            for (int i = 0; i < rows.size(); i++) {
-                rolledUp.add(rows.time(i));
-                merge(bucket(buckets, rows.time(i), step), rows, i, rows.whole(i, "last_t"));
-            }
-        }
+        Set<Long> rawHours = new HashSet<>();
         for (InfluxRows rows : answers.get(2)) {
             for (int i = 0; i < rows.size(); i++) {
-                // An hour with a roll-up has lost its raw readings to retention, or is about to lose them (its
-                // maintenance rolled up and has not deleted yet): the roll-up holds the same readings.
-                if (!rolledUp.contains(rows.time(i))) {
-                    merge(bucket(buckets, rows.time(i), step), rows, i, rows.time(i));
-                }
+                rawHours.add(rows.time(i));
+                merge(bucket(buckets, rows.time(i), step), rows, i, rows.time(i));
             }
         }
-        for (Map.Entry<Long, Bucket> e : buckets.entrySet()) {
-            if (!points.add(e.getKey(), e.getValue(), query.aggregation())) {
-                break;
+        for (InfluxRows rows : answers.get(3)) {
+            for (int i = 0; i < rows.size(); i++) {
+                if (!rawHours.contains(rows.time(i))) {
+                    merge(bucket(buckets, rows.time(i), step), rows, i, rows.time(i));
+                }
             }
         }
     }

@@ -25,12 +25,15 @@ final class InfluxStoredTimes {
     }
 
     /** The stored times among {@code times} (each series' times in ascending order), per series. */
-    static Map<SeriesKey, Set<Long>> find(InfluxConnection influx,
+    static Map<SeriesKey, Set<Long>> find(InfluxConnection influx, InfluxLayout layout,
                                           Map<SeriesKey, ? extends NavigableMap<Long, ?>> times) {
+        if (times.isEmpty()) {
+            return Map.of();
+        }
         List<String> statements = new ArrayList<>();
         List<SeriesKey> statementKeys = new ArrayList<>();
         for (Map.Entry<SeriesKey, ? extends NavigableMap<Long, ?>> series : times.entrySet()) {
-            String where = "SELECT value FROM reading WHERE " + InfluxQl.series(series.getKey()) + " AND ";
+            String where = "SELECT value FROM " + layout.rawSource() + " WHERE " + InfluxQl.series(series.getKey()) + " AND ";
             long from = series.getValue().firstKey();
             long previous = from;
             for (long t : series.getValue().keySet()) {

@@ -33,6 +33,12 @@ abstract class HistoryContract {
     private static final SeriesKey METER = new SeriesKey("food-forest", "shed", "meter");
     private static final SeriesKey VALVE = new SeriesKey("food-forest", "bed-1", "valve");
     private static final long LATER = at("2030-01-01T00:00:00Z");
+    /**
+     * Midnight UTC tomorrow, for tests that need raw readings: InfluxDB's raw retention policy counts from the
+     * server's real clock, whatever time a test passes to upkeep.
+     */
+    private static final long TOMORROW = (Math.floorDiv(System.currentTimeMillis(), DAY) + 1) * DAY;
+    private static final long TEN_DAYS_AGO = TOMORROW - 11 * DAY;
 
     protected ReadingStore store;
 
@@ -150,17 +156,18 @@ abstract class HistoryContract {
     void inAZoneHalfAnHourOffTheHour_daysStillSplitAtLocalMidnight() {
         ZoneId kolkata = ZoneId.of("Asia/Kolkata"); // UTC+05:30: days start at 18:30 UTC
         List<long[]> readings = new ArrayList<>();
-        long start = at("2026-06-01T00:00:00Z");
+        long start = TEN_DAYS_AGO;
         for (int i = 0; i < 3 * 24 * 6; i++) { // every 10 minutes, a litre each
             readings.add(new long[] {start + i * 10 * MINUTE, i});
         }
         write(METER, "water_total", readings);
 
-        Totals totals = totals(at("2026-06-01T18:30:00Z"), at("2026-06-03T18:30:00Z"), CalendarPeriod.DAY, kolkata,
-                LATER);
+        Totals totals = totals(start + 18 * HOUR + 30 * MINUTE, start + 2 * DAY + 18 * HOUR + 30 * MINUTE,
+                CalendarPeriod.DAY, kolkata, LATER);
 
         assertThat(totals.periods()).extracting(t -> t.period().label(), Total::total, Total::complete)
-                .containsExactly(tuple("2026-06-02", 144.0, true), tuple("2026-06-03", 144.0, true));
+                .containsExactly(tuple(kolkataDay(start + DAY), 144.0, true), tuple(kolkataDay(start + 2 * DAY), 144.0,
+                        true));
     }
 
     @Test
@@ -178,7 +185,7 @@ abstract class HistoryContract {
     @Test
     void inAZoneHalfAnHourOffTheHour_daysWhoseRawReadingsAreGone_comeFromTheHourlyRollups_andRecentOnesFromRaw() {
         ZoneId kolkata = ZoneId.of("Asia/Kolkata");
-        long now = at("2026-09-01T00:00:00Z");
+        long now = TOMORROW;
         long start = now - RETENTION.toMillis() - 3 * DAY; // three days past retention, up to a day before now
         List<long[]> readings = new ArrayList<>();
         for (long t = start; t < now - DAY; t += 10 * MINUTE) { // a litre every 10 minutes
@@ -186,8 +193,8 @@ abstract class HistoryContract {
         }
         write(METER, "water_total", readings);
         store.maintain(now);
-        long firstDay = at("2026-05-31T18:30:00Z"); // 2026-06-01 in Kolkata, raw readings gone
-        long lastDay = at("2026-08-29T18:30:00Z"); // 2026-08-30, raw readings kept
+        long firstDay = start + 18 * HOUR + 30 * MINUTE; // raw readings gone
+        long lastDay = now - 2 * DAY - 5 * HOUR - 30 * MINUTE; // raw readings kept
 
         long rawSince = now - RETENTION.toMillis();
 
@@ -196,7 +203,7 @@ abstract class HistoryContract {
 
         // An hour of roll-up counts in the day it starts in: a day that is rolled up is off by up to an hour's 6 L.
         assertThat(old.periods()).singleElement().satisfies(day -> {
-            assertThat(day.period().label()).isEqualTo("2026-06-01");
+            assertThat(day.period().label()).isEqualTo(kolkataDay(start + DAY));
             assertThat(day.total()).isBetween(144.0 - 6, 144.0 + 6);
         });
         assertThat(both.periods()).hasSize(91).allSatisfy(day -> assertThat(day.total()).isBetween(144.0 - 6,
@@ -223,6 +230,11 @@ abstract class HistoryContract {
         assertThat(none.periods()).isEmpty();
     }
 
+    /** The label of the day in Kolkata (UTC+05:30) that begins at 18:30 UTC before this UTC midnight. */
+    private static String kolkataDay(long utcMidnight) {
+        return java.time.LocalDate.ofInstant(Instant.ofEpochMilli(utcMidnight), ZoneOffset.UTC).toString();
+    }
+
     private List<Span> spans(long from, long to, long now) {
         ValveSpans.Spans spans = new ValveSpans(store).of(VALVE, from, to, now);
         assertThat(spans.kind()).isEqualTo("valve_state");
@@ -239,7 +251,7 @@ abstract class HistoryContract {
 
     @Test
     void spans_runFromTheFirstOpenReadingToTheFirstClosedOne_andTheLastStaysOpenUpToNow() {
-        long t = at("2026-06-01T06:00:00Z");
+        long t = TEN_DAYS_AGO + 6 * HOUR;
         valve(t, 0, t + 10 * MINUTE, 1, t + 11 * MINUTE, 1, t + 20 * MINUTE, 0, t + 30 * MINUTE, 0,
                 t + 60 * MINUTE, 1, t + 61 * MINUTE, 1);
 

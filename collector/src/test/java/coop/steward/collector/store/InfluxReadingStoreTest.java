@@ -18,7 +18,6 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The contract against a real InfluxDB (Debian's 1.6.7 here), one database per test; then what only it has. */
 class InfluxReadingStoreTest extends ReadingStoreContract {
-    private static final long T0 = 1_764_000_000_000L; // on the hour
     private static final long HOUR = 3_600_000L;
     private static final SeriesKey SOIL = new SeriesKey("food-forest", "bed-1", "soil-a");
     private static final AtomicInteger DATABASES = new AtomicInteger();
@@ -182,16 +181,136 @@ class InfluxReadingStoreTest extends ReadingStoreContract {
     }
 
     @Test
-    void openingADatabaseWhoseDefaultPolicyExpiresData_failsAndSaysWhatToDo() {
+    void openingADatabaseWhoseForeverPolicyExpiresData_failsAndSaysWhatToDo() {
         InfluxSettings expiring = new InfluxSettings(server.url(), "steward_expiring", null, null);
         try (InfluxConnection admin = InfluxConnection.connect(expiring)) {
-            admin.query("CREATE DATABASE steward_expiring WITH DURATION 30d NAME month");
+            admin.query("CREATE DATABASE steward_expiring WITH DURATION 30d NAME forever");
         }
 
         assertThatThrownBy(() -> InfluxReadingStore.open(expiring, RETENTION))
                 .isInstanceOf(StoreException.class)
-                .hasMessageContaining("\"month\"")
+                .hasMessageContaining("\"forever\"")
                 .hasMessageContaining("DURATION INF");
+    }
+
+    @Test
+    void schema_isOneValueFieldPerPoint_withKindAndUnitAsTags_inTheRetentionPoliciesTheDocsName() {
+        store.write(batch(soil(T0, 30)), List.of());
+        store.write(List.of(new DeviceReadings("food-forest", "bed-1",
+                List.of(new Reading("raw-probe", "x_probe", T0, 2.5, null)), T0)), List.of());
+
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            assertThat(rows(admin, "SHOW RETENTION POLICIES", "name", "duration", "default"))
+                    .contains(List.of("raw", "2160h0m0s", "true"), List.of("forever", "0s", "false"));
+            assertThat(rows(admin, "SHOW FIELD KEYS FROM \"raw\".\"reading\"", "fieldKey", "fieldType"))
+                    .containsExactly(List.of("value", "float"));
+            assertThat(rows(admin, "SHOW TAG KEYS FROM \"reading\"", "tagKey")).containsExactly(List.of("device"),
+                    List.of("kind"), List.of("sensor"), List.of("site"), List.of("unit"));
+            assertThat(rows(admin, "SHOW SERIES FROM \"reading\"", "key")).containsExactly(
+                    List.of("reading,device=bed-1,kind=soil_moisture,sensor=soil-a,site=food-forest,unit=%"),
+                    List.of("reading,device=bed-1,kind=x_probe,sensor=raw-probe,site=food-forest"));
+            assertThat(continuousQueries(admin)).containsExactly(List.of(
+                    "steward_reading_1h", "CREATE CONTINUOUS QUERY steward_reading_1h ON " + settings.database()
+                            + " RESAMPLE EVERY 1h FOR 3h BEGIN SELECT min(value) AS min, max(value) AS max, "
+                            + "sum(value) AS sum, count(value) AS count, last(value) AS last, mean(value) AS mean "
+                            + "INTO " + settings.database() + ".forever.reading_1h FROM " + settings.database()
+                            + ".raw.reading GROUP BY time(1h), * END"));
+        }
+    }
+
+    @Test
+    void aChangedRawRetention_altersThePolicyAtTheNextStart_andAChangedContinuousQueryIsSetBack() {
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            admin.query("DROP CONTINUOUS QUERY steward_reading_1h ON " + settings.database());
+            admin.query("CREATE CONTINUOUS QUERY steward_reading_1h ON " + settings.database()
+                    + " BEGIN SELECT mean(value) INTO x FROM reading GROUP BY time(1d) END");
+        }
+        store.close();
+
+        store = InfluxReadingStore.open(settings, java.time.Duration.ofDays(30));
+
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            assertThat(rows(admin, "SHOW RETENTION POLICIES", "name", "duration"))
+                    .contains(List.of("raw", "720h0m0s"));
+            assertThat(continuousQueries(admin)).singleElement().asString().contains("RESAMPLE EVERY 1h FOR 3h", "INTO " + settings.database() + ".forever.reading_1h");
+        }
+    }
+
+    @Test
+    void theContinuousQuerysOwnStatement_rollsUpAnHourAsStewardsQueriesReadIt() {
+        long hour = T0 - 5 * HOUR;
+        store.write(batch(soil(hour + 60_000, 10), soil(hour + 120_000, 40), soil(hour + 600_000, 25)), List.of());
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            admin.query("DROP SERIES FROM \"reading_1h\"");
+            String cq = continuousQueries(admin).get(0).get(1);
+            // What InfluxDB runs at each hour: the query's SELECT, limited to the hours it recomputes.
+            String select = cq.substring(cq.indexOf("BEGIN ") + 6, cq.lastIndexOf(" END"))
+                    .replace(" GROUP BY", " WHERE time >= " + hour + "ms AND time < " + (hour + HOUR) + "ms GROUP BY");
+            admin.query(select);
+
+            assertThat(rows(admin, "SELECT \"min\", \"max\", \"sum\", \"count\", \"last\", \"mean\" FROM "
+                    + "\"forever\".\"reading_1h\"", "min", "max", "sum", "count", "last", "mean"))
+                    .containsExactly(List.of("10.0", "40.0", "75.0", "3.0", "25.0", "25.0"));
+        }
+    }
+
+    @Test
+    void lateReadings_haveTheirHourRolledUpBeforeTheWriteReturns_alsoWhenReplayed() {
+        long hour = T0 - 5 * HOUR;
+        store.write(batch(soil(hour + 60_000, 10), soil(hour + 120_000, 40)), List.of());
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            assertThat(rollup(admin, hour)).containsExactly(List.of("2.0", "50.0"));
+            admin.query("DROP SERIES FROM \"reading_1h\""); // as if the writer died before rolling up
+
+            assertThat(store.write(batch(soil(hour + 60_000, 10), soil(hour + 180_000, 5)), List.of())).isEqualTo(1);
+
+            assertThat(rollup(admin, hour)).containsExactly(List.of("3.0", "55.0"));
+        }
+    }
+
+    @Test
+    void upkeep_rollsUpHoursTheContinuousQueryNeverRan() {
+        long now = System.currentTimeMillis();
+        long hour = InfluxQl.floorHour(now) + 2 * HOUR; // current to the writer, and no run of the query reaches it
+        store.write(batch(soil(hour + 60_000, 7), soil(hour + 120_000, 9)), List.of());
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            assertThat(rollup(admin, hour)).isEmpty();
+
+            store.maintain(hour + 5 * HOUR);
+
+            assertThat(rollup(admin, hour)).containsExactly(List.of("2.0", "16.0"));
+        }
+    }
+
+    private static List<List<String>> rollup(InfluxConnection admin, long hour) {
+        return rows(admin, "SELECT \"count\", \"sum\" FROM \"forever\".\"reading_1h\" WHERE time = " + hour
+                + "ms", "count", "sum");
+    }
+
+    /** This database's continuous queries: name and query. */
+    private List<List<String>> continuousQueries(InfluxConnection admin) {
+        List<List<String>> all = new ArrayList<>();
+        for (InfluxRows rows : admin.query("SHOW CONTINUOUS QUERIES")) {
+            for (int i = 0; i < rows.size() && settings.database().equals(rows.name()); i++) {
+                all.add(List.of(rows.text(i, "name"), rows.text(i, "query")));
+            }
+        }
+        return all;
+    }
+
+    /** The named columns of every row of every series the statement answers, as text. */
+    static List<List<String>> rows(InfluxConnection admin, String statement, String... columns) {
+        List<List<String>> all = new ArrayList<>();
+        for (InfluxRows rows : admin.query(statement)) {
+            for (int i = 0; i < rows.size(); i++) {
+                List<String> row = new ArrayList<>();
+                for (String column : columns) {
+                    row.add(rows.text(i, column));
+                }
+                all.add(row);
+            }
+        }
+        return all;
     }
 
     @ParameterizedTest(name = "{0}")

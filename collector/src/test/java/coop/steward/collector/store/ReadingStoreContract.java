@@ -19,7 +19,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 abstract class ReadingStoreContract {
     private static final SeriesKey SOIL = new SeriesKey("food-forest", "bed-1", "soil-a");
-    protected static final long T0 = 1_764_000_000_000L; // a multiple of one minute
+    /**
+     * 16:00 UTC a week ago: within raw retention by the real clock, which is InfluxDB's (its retention policy drops
+     * what is older than the retention by the server's clock, whatever a test's clock says).
+     */
+    protected static final long T0 = Math.floorDiv(System.currentTimeMillis(), 86_400_000L) * 86_400_000L
+            - 7 * 86_400_000L + 16 * 3_600_000L;
 
     protected static final Duration RETENTION = Duration.ofDays(90);
     protected ReadingStore store;

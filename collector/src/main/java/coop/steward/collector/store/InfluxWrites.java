@@ -1,0 +1,163 @@
+package coop.steward.collector.store;
+
+import static coop.steward.collector.store.InfluxQl.HOUR;
+
+import coop.steward.protocol.Reading;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+
+/**
+ * One batch of readings into InfluxDB, keeping the first copy of each identity and counting only new readings, as
+ * the embedded store does (InfluxDB itself would silently keep the last copy). Each reading goes where its time
+ * sends it:
+ * <ul>
+ * <li>into {@code raw}; a reading that may be stored already (not after its series' latest,
+ * {@link InfluxSeriesState}) is looked up first, and one too late for the continuous query has its hour's roll-up
+ * recomputed before the write returns ({@link InfluxRollups#refresh});
+ * <li>older than the raw retention (which InfluxDB would refuse), straight into its hour's roll-up
+ * ({@link InfluxRollups#addDirect});
+ * <li>while the layout before is being moved ({@link InfluxMigration}), older than what has been moved: into the
+ * layout before, where the migration will find it.
+ * </ul>
+ * A reading whose hour is summarised and whose raw readings are gone is dropped: it could not be told from a
+ * replay. The caller holds the store's write lock.
+ */
+final class InfluxWrites {
+    private final InfluxConnection influx;
+    private final InfluxSeriesState series;
+    private final InfluxDevices devices;
+    private final InfluxRollups rollups;
+    private final InfluxMigration migration;
+    private final long rawRetentionMs;
+    private final Clock clock;
+
+    InfluxWrites(InfluxConnection influx, InfluxSeriesState series, InfluxDevices devices, InfluxRollups rollups,
+                 InfluxMigration migration, long rawRetentionMs, Clock clock) {
+        this.influx = influx;
+        this.series = series;
+        this.devices = devices;
+        this.rollups = rollups;
+        this.migration = migration;
+        this.rawRetentionMs = rawRetentionMs;
+        this.clock = clock;
+    }
+
+    /** The readings grouped by series, first copy of each time kept; returns how many were new. */
+    long write(Map<SeriesKey, TreeMap<Long, Reading>> bySeries, List<DeviceReadings> batches,
+               List<DeviceStatus> statuses) {
+        long now = clock.millis();
+        // An hour to spare, so that InfluxDB, whose clock may differ, never finds a raw reading past its policy.
+        long rawFrom = InfluxQl.ceilHour(now - rawRetentionMs) + HOUR;
+        long moved = migration.unmigratedBefore();
+        Map<SeriesKey, NavigableMap<Long, Reading>> before = new LinkedHashMap<>();
+        Map<SeriesKey, NavigableMap<Long, Reading>> direct = new LinkedHashMap<>();
+        Map<SeriesKey, NavigableMap<Long, Reading>> raw = new LinkedHashMap<>();
+        for (Map.Entry<SeriesKey, TreeMap<Long, Reading>> e : bySeries.entrySet()) {
+            put(before, e.getKey(), e.getValue().headMap(moved, false));
+            NavigableMap<Long, Reading> rest = new TreeMap<>(e.getValue().tailMap(moved, true));
+            put(direct, e.getKey(), rest.headMap(rawFrom, false));
+            put(raw, e.getKey(), rest.tailMap(rawFrom, true));
+        }
+        InfluxLines rawLines = new InfluxLines();
+        InfluxLines beforeLines = new InfluxLines();
+        InfluxLines foreverLines = new InfluxLines();
+        long added = addRaw(rawLines, InfluxLayout.CURRENT, raw);
+        if (!before.isEmpty()) {
+            added += addRaw(beforeLines, migration.layoutBefore(), before);
+        }
+        added += addDirect(foreverLines, direct);
+        InfluxDevices.Pending seen = devices.addTo(foreverLines, batches, statuses);
+
+        influx.write(InfluxSchema.RAW_RP, rawLines);
+        if (!before.isEmpty()) {
+            influx.write(migration.layoutBefore().retentionPolicy(), beforeLines);
+        }
+        influx.write(InfluxSchema.FOREVER_RP, foreverLines);
+        refreshLate(raw, InfluxRollups.liveFrom(now));
+        raw.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
+        before.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
+        devices.committed(seen);
+        return added;
+    }
+
+    /** A copy, not a view: a view of a view refuses keys outside its own range. */
+    private static void put(Map<SeriesKey, NavigableMap<Long, Reading>> into, SeriesKey key,
+                            NavigableMap<Long, Reading> readings) {
+        if (!readings.isEmpty()) {
+            into.put(key, new TreeMap<>(readings));
+        }
+    }
+
+    /**
+     * Adds the readings not stored yet as raw points of the layout. Readings that may be stored are those not after
+     * their series' latest: only they are looked up, with their hours.
+     */
+    private long addRaw(InfluxLines lines, InfluxLayout layout, Map<SeriesKey, NavigableMap<Long, Reading>> readings) {
+        Map<SeriesKey, NavigableMap<Long, Reading>> maybeStored = new LinkedHashMap<>();
+        for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : readings.entrySet()) {
+            put(maybeStored, e.getKey(), e.getValue().headMap(series.latest(e.getKey()), true));
+        }
+        Map<SeriesKey, Set<Long>> stored = InfluxStoredTimes.find(influx, layout, maybeStored);
+        dropWhere(readings, InfluxHourCounts.find(influx, layout, maybeStored), InfluxHourCounts.Counts::closed);
+        long added = 0;
+        for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : readings.entrySet()) {
+            Set<Long> storedTimes = stored.getOrDefault(e.getKey(), Set.of());
+            for (Reading r : e.getValue().values()) {
+                if (!storedTimes.contains(r.t())) {
+                    layout.addReading(lines, e.getKey(), r.kind(), InfluxReadingStore.unit(r), r.value(), r.t());
+                    added++;
+                }
+            }
+        }
+        return added;
+    }
+
+    /** Readings past the raw retention, into roll-ups of hours that have none yet. */
+    private long addDirect(InfluxLines lines, Map<SeriesKey, NavigableMap<Long, Reading>> readings) {
+        dropWhere(readings, InfluxHourCounts.find(influx, InfluxLayout.CURRENT, readings), c -> c.rolledUp() > 0);
+        long added = 0;
+        for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : readings.entrySet()) {
+            InfluxRollups.addDirect(lines, e.getKey(), e.getValue().values());
+            added += e.getValue().size();
+        }
+        return added;
+    }
+
+    /** Leaves out the readings whose hour's counts match, and the series left with none. */
+    private static void dropWhere(Map<SeriesKey, NavigableMap<Long, Reading>> readings,
+                                  Map<SeriesKey, Map<Long, InfluxHourCounts.Counts>> counts,
+                                  Predicate<InfluxHourCounts.Counts> refused) {
+        counts.forEach((key, hours) -> {
+            NavigableMap<Long, Reading> kept = new TreeMap<>(readings.get(key));
+            kept.keySet().removeIf(t -> {
+                InfluxHourCounts.Counts c = hours.get(InfluxQl.floorHour(t));
+                return c != null && refused.test(c);
+            });
+            readings.put(key, kept);
+        });
+        readings.values().removeIf(Map::isEmpty);
+    }
+
+    /**
+     * Recomputes the roll-ups of late readings' hours, for replays as well as new readings: a replay is what comes
+     * after a write that stored its readings but died before this step.
+     */
+    private void refreshLate(Map<SeriesKey, NavigableMap<Long, Reading>> raw, long liveFrom) {
+        Map<SeriesKey, long[]> spans = new LinkedHashMap<>();
+        raw.forEach((key, readings) -> {
+            NavigableMap<Long, Reading> late = readings.headMap(liveFrom, false);
+            if (!late.isEmpty()) {
+                spans.put(key, new long[] {late.firstKey(), late.lastKey()});
+            }
+        });
+        if (!spans.isEmpty()) {
+            rollups.refresh(spans);
+        }
+    }
+}
