@@ -25,6 +25,9 @@ public final class Bench {
     private static final double TARGET_EFFICIENCY = 0.8;
     private static final double TARGET_EMBEDDED_RATE = 150_000;
     private static final double TARGET_QUERY_P95_MS = 50;
+    /** Issue 15: on InfluxDB, at least half of what a bare writer of the same schema takes, and 300,000/s. */
+    private static final double TARGET_INFLUX_OF_WRITER = 0.5;
+    private static final double TARGET_INFLUX_RATE = 300_000;
     /** Issue 15: ingest reaches this share of what the machine's cores allow, on both stores. */
     private static final double TARGET_OF_CEILING = 0.85;
     /** Issue 15: an alert within 20 ms of its reading's publication, at p99, under 10,000 readings/s. */
@@ -188,7 +191,8 @@ public final class Bench {
 
     private static void influxIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0,
                                      Timed subscriber) throws Exception {
-        Load load = new Load(20, messages, 50, t0);
+        // Issue 15 asks for nothing lost at 3 million readings: the timed load is three times the embedded one.
+        Load load = new Load(20, messages * 3, 50, t0);
         Load warmUp = warmUp(t0);
         try (InfluxServer influx = InfluxServer.start(work.resolve("influxdb"))) {
             InfluxBareWriter.rate(influx.url(), "bare", warmUp, 5_000);
@@ -196,13 +200,17 @@ public final class Bench {
             double writer = bareWriter.rate();
             LOG.info("InfluxDB bare writer: {}", Report.rate(writer));
             Timed timed;
+            long before;
             try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-influx"),
                     s -> s.withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null)))) {
                 run.ingestRate(broker.url(), warmUp);
+                before = InfluxBareWriter.count(influx.url(), "steward");
                 timed = run.ingestRate(broker.url(), load);
             }
+            long kept = InfluxBareWriter.count(influx.url(), "steward") - before;
             double collector = timed.rate();
-            LOG.info("Collector, InfluxDB: {}", Report.rate(collector));
+            LOG.info("Collector, InfluxDB: {}, {} of {} readings in InfluxDB", Report.rate(collector), kept,
+                    load.readings());
             double slower = Math.min(subscriber.rate(), writer);
             double efficiency = collector / slower;
             report.add(new Report.Row("InfluxDB alone: one bare writer, 5,000 points a request",
@@ -210,11 +218,21 @@ public final class Bench {
             report.add(new Report.Row("ingest end to end, InfluxDB (efficiency)", Report.rate(collector),
                     "slower bare part: " + Report.rate(slower), Report.ratio(efficiency), ">= 0.8",
                     Report.verdict(efficiency >= TARGET_EFFICIENCY)));
+            report.add(new Report.Row("ingest end to end, InfluxDB, against its bare writer", Report.rate(collector),
+                    "bare writer, same schema: " + Report.rate(writer), Report.ratio(collector / writer), ">= 0.5",
+                    Report.verdict(collector / writer >= TARGET_INFLUX_OF_WRITER)));
+            report.add(new Report.Row("ingest end to end, InfluxDB (absolute)", Report.rate(collector),
+                    "Node-RED 5 + node-red-contrib-influxdb on this machine (issue 15): 107,739 readings/s", "",
+                    ">= 300,000 readings/s", Report.verdict(collector >= TARGET_INFLUX_RATE)));
+            report.add(new Report.Row(String.format(Locale.ROOT, "readings in InfluxDB after %,d sent through the "
+                    + "collector", load.readings()), String.format(Locale.ROOT, "%,d", kept), "", "",
+                    "all of them", Report.verdict(kept == load.readings())));
             ceiling(report, "InfluxDB", subscriber, bareWriter, timed, slower);
             report.note("InfluxDB is Debian's 1.6.7, started by the harness on a free port with its data in a "
                     + "temporary folder; its ingest uses fresh identities, current readings (the next hours'), written by "
                     + "the bare writer and the collector alike as measurement reading in retention policy raw, tags "
-                    + "device, kind, sensor, site and unit, one field value.");
+                    + "device, kind, sensor, site and unit, one field value. Its timed load is three times the "
+                    + "embedded store's, and what reached InfluxDB is counted there (count(value) of raw.reading).");
         }
     }
 

@@ -54,4 +54,15 @@ final class InfluxBareWriter {
         }
         return clock.stop(load.readings());
     }
+
+    /** How many readings the database holds in raw.reading: what reached InfluxDB, counted by InfluxDB. */
+    static long count(String url, String database) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url
+                + "/query?db=" + database + "&q=" + URLEncoder.encode("SELECT count(\"value\") FROM \"raw\".\"reading\"",
+                StandardCharsets.UTF_8))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        io.vertx.core.json.JsonObject result = new io.vertx.core.json.JsonObject(response.body())
+                .getJsonArray("results").getJsonObject(0);
+        io.vertx.core.json.JsonArray series = result.getJsonArray("series");
+        return series == null ? 0 : series.getJsonObject(0).getJsonArray("values").getJsonArray(0).getLong(1);
+    }
 }
