@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The API behind the My alerts, Rota and People pages, on a collector that asks for accounts: who may read and change
@@ -117,6 +118,40 @@ class PeopleApiTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(new JsonObject(response.body()).getString("error")).contains(sentence);
         assertThat(people.choice("ann")).isEmpty();
+    }
+
+    /** Bodies a script or a broken client might send to any of the pages' changes: a 4xx with a sentence, no 500. */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "not json", "{", "[1, 2]", "42", "\"text\"", "null", "{\"name\": {\"a\": 1}}",
+            "{\"role\": [1]}", "{\"days\": true}", "{\"name\": \"\\ud800\"}", "{\"role\": \"x\"} trailing",
+            "{\"roles\": [null]}", "{\"roles\": [{\"site\": 7}]}", "{\"afterSeconds\": 1e400}",
+            "{\"afterSeconds\": 99999999999999999999}", "{\"perHour\": 2.5}", "{\"sites\": [null]}"})
+    void aBodyThatIsNoneOfOurs_answers4xxWithASentence(String body) throws Exception {
+        String root = signIn("root");
+        String deep = "{\"name\": " + "[".repeat(5_000) + "]".repeat(5_000) + "}";
+        for (String[] request : List.of(new String[] {"PUT", "/api/v1/me/notify"},
+                new String[] {"POST", "/api/v1/sites/food-forest/rota"},
+                new String[] {"PUT", "/api/v1/sites/food-forest/escalation"},
+                new String[] {"POST", "/api/v1/people"}, new String[] {"PUT", "/api/v1/people/vic/roles/food-forest"})) {
+            for (String sent : List.of(body, deep)) {
+                HttpResponse<String> response = send(request[0], request[1], root, sent);
+                assertThat(response.statusCode()).as(request[1] + " " + response.body()).isBetween(400, 499);
+                assertThat(new JsonObject(response.body()).getString("error")).isNotBlank();
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/api/v1/sites/%C0%AF/rota", "/api/v1/sites/%E2%80%AE/rota", "/api/v1/sites/x/rota/1e3",
+            "/api/v1/sites/food-forest/rota/99999999999999999999", "/api/v1/people/%00/roles/food-forest",
+            "/api/v1/people/vic/roles/%2A%2A", "/api/v1/people/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
+    void aPathThatIsNoneOfOurs_answers4xxWithASentence(String path) throws Exception {
+        String root = signIn("root");
+        for (String method : List.of("GET", "DELETE", "PUT", "POST")) {
+            HttpResponse<String> response = send(method, path, root, "{\"role\": \"viewer\"}");
+            assertThat(response.statusCode()).as(method + " " + path + " " + response.body()).isBetween(400, 499);
+            assertThat(new JsonObject(response.body()).getString("error")).isNotBlank();
+        }
     }
 
     @Test
