@@ -25,11 +25,12 @@ export async function show(container, route, ctx) {
   if (!rota) return { title: 'Rota' };
   const draw = (answer, done) => render(container, page(answer, all, draw, done));
   draw(rota);
-  // Who is on duty changes with the clock; a redraw keeps forms being filled in as they are.
+  // Who is on duty changes with the clock: the list is drawn again, the forms being filled in are left as they are.
   const timer = setInterval(async () => {
-    if (container.querySelector('.rota-admin :focus')) return;
     const fresh = await api.rota(site).catch(ctx.failed);
-    if (fresh && ctx.isCurrent()) draw(fresh);
+    if (!fresh || !ctx.isCurrent()) return;
+    container.querySelector('.on-duty-now').replaceWith(onDutyNow(fresh));
+    container.querySelector('.rota-list').replaceWith(shiftList(fresh, may('admin', site), draw));
   }, REFRESH_MS);
   return { title: `Rota · ${site}`, dispose: () => clearInterval(timer) };
 }
