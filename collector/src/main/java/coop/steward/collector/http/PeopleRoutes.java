@@ -2,7 +2,6 @@ package coop.steward.collector.http;
 
 import coop.steward.collector.people.Grant;
 import coop.steward.collector.people.PeopleInput;
-import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.people.Person;
 import coop.steward.collector.people.Role;
 import io.vertx.core.json.JsonArray;
@@ -154,11 +153,7 @@ final class PeopleRoutes {
     }
 
     private static String name(String text) {
-        String problem = PeopleStore.nameProblem(text);
-        if (problem != null) {
-            throw ApiError.badRequest("name " + PeopleInput.quote(text) + ": " + problem);
-        }
-        return text;
+        return PeopleAnswers.checked(() -> PeopleInput.name("name", text));
     }
 
     private static ApiError noOne(String name) {

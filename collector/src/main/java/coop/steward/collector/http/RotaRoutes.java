@@ -62,7 +62,7 @@ final class RotaRoutes {
     private void add(RoutingContext ctx) {
         String site = site(ctx, Role.ADMIN);
         JsonBody body = JsonBody.of(ctx, SHIFT_USAGE, SHIFT_FIELDS);
-        String name = body.requiredText("name");
+        String name = PeopleAnswers.checked(() -> PeopleInput.name("name", body.requiredText("name")));
         List<String> days = body.texts("days");
         String zone = body.text("zone");
         Set<DayOfWeek> parsedDays = PeopleAnswers.checked(() -> PeopleInput.days("days", days == null ? EVERY_DAY

@@ -39,6 +39,15 @@ public final class PeopleInput {
     private PeopleInput() {
     }
 
+    /** A person's name, as {@link PeopleStore#nameProblem} has it. */
+    public static String name(String field, String text) {
+        String problem = PeopleStore.nameProblem(text);
+        if (problem != null) {
+            throw new IllegalArgumentException(field + " " + quote(text) + ": " + problem);
+        }
+        return text;
+    }
+
     public static Role role(String field, String text) {
         return Role.of(text).orElseThrow(() -> new IllegalArgumentException(field + " " + quote(text)
                 + " is not one of viewer, steward, installer, admin"));

@@ -145,11 +145,7 @@ public final class UserCommand implements Runnable {
         @Override
         int run(PeopleStore people, PrintWriter out, PrintWriter err) throws IOException {
             Grant grant = role.grant();
-            String problem = PeopleStore.nameProblem(name);
-            if (problem != null) {
-                throw new IllegalArgumentException("'" + name + "': " + problem);
-            }
-            people.add(name, password.read(err), List.of(grant));
+            people.add(PeopleInput.name("NAME", name), password.read(err), List.of(grant));
             out.println("added " + name + ": " + grant.role().code() + " at "
                     + (grant.site().equals(Grant.EVERY_SITE) ? "every site" : grant.site()));
             return 0;
