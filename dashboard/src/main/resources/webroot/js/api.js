@@ -96,4 +96,24 @@ export const api = {
   reportCsvUrl: (params) => `api/v1/report${query({ ...params, format: 'csv' })}`,
   seriesCsvUrl: (s, from, to) => `api/v1/series${query({ site: s.site, device: s.device, sensor: s.sensor, from, to,
     format: 'csv', limit: 1000000 })}`,
+  // The people pages: My alerts, Rota, People.
+  myNotify: () => request('api/v1/me/notify'),
+  setMyNotify: (choice) => request('api/v1/me/notify', sending('PUT', choice)),
+  rota: (site) => request(`api/v1/sites/${encodeURIComponent(site)}/rota`),
+  addShift: (site, shift) => request(`api/v1/sites/${encodeURIComponent(site)}/rota`, sending('POST', shift)),
+  removeShift: (site, position) => request(`api/v1/sites/${encodeURIComponent(site)}/rota/${position}`,
+    { method: 'DELETE' }),
+  setEscalation: (site, afterSeconds) => request(`api/v1/sites/${encodeURIComponent(site)}/escalation`,
+    sending('PUT', { afterSeconds })),
+  people: () => request('api/v1/people'),
+  addPerson: (person) => request('api/v1/people', sending('POST', person)),
+  setRole: (name, site, role) => request(`api/v1/people/${encodeURIComponent(name)}/roles/${
+    encodeURIComponent(site)}`, sending('PUT', { role })),
+  removeRole: (name, site) => request(`api/v1/people/${encodeURIComponent(name)}/roles/${encodeURIComponent(site)}`,
+    { method: 'DELETE' }),
+  removePerson: (name) => request(`api/v1/people/${encodeURIComponent(name)}`, { method: 'DELETE' }),
 };
+
+function sending(method, body) {
+  return { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) };
+}

@@ -2,7 +2,7 @@
 
 import { ApiError, api } from './api.js';
 import { button, el, render } from './dom.js';
-import { setPerson, signedIn } from './session.js';
+import { mayAnywhere, setPerson, signedIn } from './session.js';
 import { formatTime } from './format.js';
 import { connect } from './live.js';
 import { parse } from './router.js';
@@ -13,9 +13,14 @@ import * as array from './views/array.js';
 import * as health from './views/health.js';
 import * as alerts from './views/alerts.js';
 import * as report from './views/report.js';
+import * as me from './views/me.js';
+import * as rota from './views/rota.js';
+import * as people from './views/people.js';
 
-const VIEWS = { today, plot, array, health, alerts, report };
+const VIEWS = { today, plot, array, health, alerts, report, me, rota, people };
 const NAV = [['today', 'Today'], ['alerts', 'Alerts'], ['health', 'Devices'], ['report', 'Report']];
+/** Views about the person and the people of their sites: in a menu, so that a phone's header keeps one row of views. */
+const MENU = [['me', 'My alerts'], ['rota', 'Rota'], ['people', 'People']];
 const CHECK_EVERY_MS = 5000;
 
 const state = { current: null, failingSince: null, renderId: 0 };
@@ -33,14 +38,7 @@ async function main() {
   } catch (error) {
     // Unreachable collector: the banner says so; a 401 has gone to the sign-in page.
   }
-  const person = signedIn();
-  if (!person.open) {
-    nav.append(el('span', 'nav-person', el('span', 'nav-name', person.name), button('Sign out', 'secondary',
-      async () => {
-        await api.signOut().catch(() => null);
-        location.assign('signin.html');
-      })));
-  }
+  nav.after(personMenu(signedIn()));
   window.addEventListener('hashchange', show);
   show();
   connect();
@@ -50,7 +48,7 @@ async function main() {
 async function show() {
   const route = parse(location.hash);
   const view = VIEWS[route.view] || today;
-  for (const a of document.querySelectorAll('.nav-link')) {
+  for (const a of document.querySelectorAll('a[data-view]')) {
     if (a.dataset.view === (VIEWS[route.view] ? route.view : 'today')) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
@@ -86,6 +84,40 @@ async function show() {
     if (id === state.renderId) container.removeAttribute('aria-busy');
     sweep();
   }
+}
+
+/** The person's name (More on an open collector), opening My alerts, Rota, People for admins, and Sign out. */
+function personMenu(person) {
+  const menu = el('details', 'person-menu');
+  menu.append(el('summary', 'person-summary', el('span', 'nav-name', person.open ? 'More' : person.name),
+    el('span', 'menu-arrow', ' ▾')));
+  const panel = el('div', 'person-menu-panel');
+  for (const [view, label] of MENU) {
+    if (view === 'people' && !person.open && !mayAnywhere('admin')) continue;
+    const a = el('a', 'menu-link', label);
+    a.href = `#/${view}`;
+    a.dataset.view = view;
+    panel.append(a);
+  }
+  if (!person.open) {
+    panel.append(button('Sign out', 'secondary menu-sign-out', async () => {
+      await api.signOut().catch(() => null);
+      location.assign('signin.html');
+    }));
+  }
+  menu.append(panel);
+  // Closed again once a view is chosen, on a click elsewhere, or with Escape.
+  window.addEventListener('hashchange', () => menu.removeAttribute('open'));
+  document.addEventListener('click', (event) => {
+    if (!menu.contains(event.target)) menu.removeAttribute('open');
+  });
+  menu.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && menu.open) {
+      menu.removeAttribute('open');
+      menu.querySelector('summary').focus();
+    }
+  });
+  return menu;
 }
 
 function failed(error) {

@@ -15,3 +15,8 @@ export function signedIn() {
 export function may(role, site) {
   return person.roles.some((r) => (r.site === '*' || r.site === site) && ORDER.indexOf(r.role) >= ORDER.indexOf(role));
 }
+
+/** True when they hold a role that includes `role` at some site. */
+export function mayAnywhere(role) {
+  return person.roles.some((r) => ORDER.indexOf(r.role) >= ORDER.indexOf(role));
+}

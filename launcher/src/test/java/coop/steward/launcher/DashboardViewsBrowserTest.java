@@ -307,6 +307,23 @@ class DashboardViewsBrowserTest {
         }
     }
 
+    @Test
+    @Order(10)
+    void onTheOpenDemo_thePeoplePagesSayThereAreNoAccounts_andHowToAddThem_evenOnAPhone() throws Exception {
+        browser.manage().window().setSize(new Dimension(360, 800));
+        for (String view : List.of("#/me", "#/rota", "#/people")) {
+            open(view);
+            assertThat(browser.findElement(By.className("no-accounts")).getText()).as(view)
+                    .contains("has no accounts").contains("bin/steward user add");
+            assertThat((Long) script("return document.documentElement.scrollWidth")).as(view)
+                    .isLessThanOrEqualTo(360L);
+        }
+        browser.findElement(By.className("person-summary")).click();
+        assertThat(browser.findElements(By.cssSelector(".person-menu-panel .menu-link"))).extracting(WebElement::getText)
+                .containsExactly("My alerts", "Rota", "People");
+        assertThat(browser.findElements(By.xpath("//button[text()='Sign out']"))).as("nobody signed in").isEmpty();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Opens a view as a bookmark would: a fresh page load, then waits until its data is drawn. */

@@ -75,6 +75,7 @@ class SignInBrowserTest {
         assertThat(browser.findElements(By.cssSelector("[data-action='acknowledge']"))).isEmpty();
         screenshot("signed-in-viewer-alerts.png");
 
+        browser.findElement(By.className("person-summary")).click(); // the person menu holds Sign out
         browser.findElement(By.xpath("//button[text()='Sign out']")).click();
         await().atMost(WAIT).until(() -> browser.getCurrentUrl().contains("signin.html"));
         screenshot("sign-in.png");

@@ -102,6 +102,7 @@ public final class Access {
         router.route().handler(Access::securityHeaders);
         // Read before anything waits on a worker (the sign-in lookup): a body must be taken as it arrives.
         router.post("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
+        router.put("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
         router.post("/api/v1/session").handler(this::signIn);
         router.route("/api/*").handler(this::identify);
         router.route("/metrics").handler(this::identify);

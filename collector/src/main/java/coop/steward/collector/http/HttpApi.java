@@ -76,6 +76,10 @@ public final class HttpApi {
         router.routeWithRegex("/api/v1/(?!stream).*").handler(TimeoutHandler.create(REQUEST_TIMEOUT_MS, 503));
         (people == null ? Access.open() : Access.accounts(people, blocking, clock)).mount(router);
         new CommandRoutes(commands, log, blocking).mount(router);
+        PeopleAnswers peopleAnswers = new PeopleAnswers(people, blocking);
+        new NotifyRoutes(peopleAnswers).mount(router);
+        new RotaRoutes(peopleAnswers, sites, clock).mount(router);
+        new PeopleRoutes(peopleAnswers).mount(router);
         router.get("/health").handler(this::health);
         router.get("/metrics").handler(this::metrics);
         new DeviceRoutes(store, presence, deviceHealth, clock, blocking).mount(router);

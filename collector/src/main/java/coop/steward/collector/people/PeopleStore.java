@@ -120,8 +120,8 @@ public final class PeopleStore {
                 insert.executeUpdate();
             } catch (SQLException e) {
                 if (e.getMessage() != null && e.getMessage().contains("UNIQUE")) {
-                    throw new IllegalArgumentException("there is already someone called " + name
-                            + "; choose another name, or change their password with bin/steward user passwd");
+                    throw new PeopleConflict("there is already someone called " + name
+                            + "; choose another name, or give them a role instead");
                 }
                 throw e;
             }
@@ -132,9 +132,14 @@ public final class PeopleStore {
         });
     }
 
-    /** Gives them {@code grant}'s role at its site, in place of any role they had there. */
+    /**
+     * Gives them {@code grant}'s role at its site, in place of any role they had there.
+     *
+     * @return false when there is no such person
+     * @throws PeopleConflict when it would leave no admin of every site
+     */
     public boolean grant(String name, Grant grant) {
-        return update(connection -> {
+        return changingRoles(name, connection -> {
             if (person(connection, name)) {
                 grant(connection, name, grant);
                 return true;
@@ -152,9 +157,87 @@ public final class PeopleStore {
         }
     }
 
-    /** Takes their role at {@code site} (or at every site, {@link Grant#EVERY_SITE}) away. */
-    public boolean revoke(String name, String site) {
+    /** Them with their roles, read in the transaction at hand. */
+    private static Optional<Person> withRoles(Connection connection, String name) throws SQLException {
+        if (!person(connection, name)) {
+            return Optional.empty();
+        }
+        List<Grant> grants = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT site, role FROM person_role WHERE name = ? ORDER BY site")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    Optional<Role> role = Role.of(rows.getString(2));
+                    if (role.isPresent()) {
+                        grants.add(new Grant(rows.getString(1), role.get()));
+                    }
+                }
+            }
+        }
+        return Optional.of(new Person(name, grants));
+    }
+
+    /**
+     * A change of someone's roles, in one transaction: refused when it would leave no admin of every site (nobody
+     * could then manage people everywhere), and taking away their shifts at sites where they are no longer a steward,
+     * since whoever is on duty is told of the site's alerts.
+     */
+    private <T> T changingRoles(String name, Work<T> change) {
         return update(connection -> {
+            long admins = everySiteAdmins(connection);
+            T result = change.run(connection);
+            if (admins > 0 && everySiteAdmins(connection) == 0) {
+                throw new PeopleConflict(name + " is the last admin of every site; nobody could manage people "
+                        + "everywhere without one. Make someone else an admin of every site first");
+            }
+            offTheRotaWhereNoSteward(connection, name);
+            return result;
+        });
+    }
+
+    private static void offTheRotaWhereNoSteward(Connection connection, String name) throws SQLException {
+        Optional<Person> person = withRoles(connection, name);
+        List<String> sites = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT DISTINCT site FROM shift WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    sites.add(rows.getString(1));
+                }
+            }
+        }
+        for (String site : sites) {
+            if (person.isEmpty() || !person.get().may(Role.STEWARD, site)) {
+                try (PreparedStatement delete = connection.prepareStatement(
+                        "DELETE FROM shift WHERE name = ? AND site = ?")) {
+                    delete.setString(1, name);
+                    delete.setString(2, site);
+                    delete.executeUpdate();
+                }
+            }
+        }
+    }
+
+    private static long everySiteAdmins(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT count(*) FROM person_role WHERE site = ? AND role = ?")) {
+            select.setString(1, Grant.EVERY_SITE);
+            select.setString(2, Role.ADMIN.code());
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? rows.getLong(1) : 0;
+            }
+        }
+    }
+
+    /**
+     * Takes their role at {@code site} (or at every site, {@link Grant#EVERY_SITE}) away.
+     *
+     * @return false when they had no role there
+     * @throws PeopleConflict when it would leave no admin of every site
+     */
+    public boolean revoke(String name, String site) {
+        return changingRoles(name, connection -> {
             try (PreparedStatement delete = connection.prepareStatement(
                     "DELETE FROM person_role WHERE name = ? AND site = ?")) {
                 delete.setString(1, name);
@@ -185,9 +268,14 @@ public final class PeopleStore {
         });
     }
 
-    /** Their roles, sessions and tokens go with them. @return false when there is no such person */
+    /**
+     * Their roles, sessions, tokens, choices and shifts go with them.
+     *
+     * @return false when there is no such person
+     * @throws PeopleConflict when they are the last admin of every site
+     */
     public boolean remove(String name) {
-        return update(connection -> {
+        return changingRoles(name, connection -> {
             delete(connection, "DELETE FROM person_role WHERE name = ?", name);
             delete(connection, "DELETE FROM session WHERE name = ?", name);
             delete(connection, "DELETE FROM token WHERE name = ?", name);
@@ -248,21 +336,7 @@ public final class PeopleStore {
 
     /** Everyone who chose to hear of alerts outside the dashboard, with their roles. */
     public List<Recipient> recipients() {
-        Map<String, NotifyChoice> choices = query(connection -> {
-            Map<String, NotifyChoice> found = new LinkedHashMap<>();
-            try (Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery("SELECT name, sites, min_severity, quiet_from, quiet_to, "
-                         + "zone, email, webhook, per_hour FROM notify")) {
-                while (rows.next()) {
-                    String sites = rows.getString(2);
-                    found.put(rows.getString(1), new NotifyChoice(sites.isEmpty() ? List.of()
-                            : List.of(sites.split(",")), Severity.valueOf(rows.getString(3).toUpperCase(
-                            java.util.Locale.ROOT)), time(rows.getString(4)), time(rows.getString(5)),
-                            ZoneId.of(rows.getString(6)), rows.getString(7), rows.getString(8), rows.getInt(9)));
-                }
-            }
-            return found;
-        });
+        Map<String, NotifyChoice> choices = query(connection -> choices(connection, null));
         List<Recipient> recipients = new ArrayList<>();
         for (Person person : list()) {
             NotifyChoice choice = choices.get(person.name());
@@ -273,12 +347,46 @@ public final class PeopleStore {
         return recipients;
     }
 
-    /** Adds a shift at the end of the site's rota. @return false when there is no such person */
-    public boolean addShift(String site, String name, Set<DayOfWeek> days, LocalTime start, LocalTime end,
-                            ZoneId zone) {
+    /** How alerts reach them, when they chose. */
+    public Optional<NotifyChoice> choice(String name) {
+        return Optional.ofNullable(query(connection -> choices(connection, name)).get(name));
+    }
+
+    /** Everyone's choices, or only {@code name}'s. */
+    private static Map<String, NotifyChoice> choices(Connection connection, String name) throws SQLException {
+        Map<String, NotifyChoice> found = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT name, sites, min_severity, quiet_from, "
+                + "quiet_to, zone, email, webhook, per_hour FROM notify WHERE ? IS NULL OR name = ?")) {
+            select.setString(1, name);
+            select.setString(2, name);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String sites = rows.getString(2);
+                    found.put(rows.getString(1), new NotifyChoice(sites.isEmpty() ? List.of()
+                            : List.of(sites.split(",")), Severity.valueOf(rows.getString(3).toUpperCase(
+                            java.util.Locale.ROOT)), time(rows.getString(4)), time(rows.getString(5)),
+                            ZoneId.of(rows.getString(6)), rows.getString(7), rows.getString(8), rows.getInt(9)));
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Adds a shift at the end of the site's rota.
+     *
+     * @throws IllegalArgumentException when there is no such person, or they are no steward at the site
+     */
+    public Shift addShift(String site, String name, Set<DayOfWeek> days, LocalTime start, LocalTime end,
+                          ZoneId zone) {
         return update(connection -> {
-            if (!person(connection, name)) {
-                return false;
+            Person person = withRoles(connection, name).orElseThrow(() -> new IllegalArgumentException(
+                    "there is no one called " + name));
+            if (!person.may(Role.STEWARD, site)) {
+                // Whoever is on duty is told of every alert of the site, and should be able to act on it.
+                throw new IllegalArgumentException(name + " is not a steward at " + site + ": only someone who may "
+                        + "acknowledge alerts and water there can be on duty; give them the steward role at " + site
+                        + " first");
             }
             int position;
             try (PreparedStatement select = connection.prepareStatement(
@@ -300,7 +408,7 @@ public final class PeopleStore {
                 insert.setString(7, zone.getId());
                 insert.executeUpdate();
             }
-            return true;
+            return new Shift(site, position, name, days, start, end, zone);
         });
     }
 

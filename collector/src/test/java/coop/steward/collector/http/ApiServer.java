@@ -48,13 +48,18 @@ final class ApiServer implements AutoCloseable {
     }
 
     static ApiServer start(Path dataDir, String configYaml, Clock clock) throws Exception {
+        return start(dataDir, configYaml, clock, false);
+    }
+
+    /** @param accounts whether the API asks for a sign-in with an account of {@code dataDir}'s people store */
+    static ApiServer start(Path dataDir, String configYaml, Clock clock, boolean accounts) throws Exception {
         // A blocking call on an event loop shows up as a warning in the build.
         Vertx vertx = Vertx.vertx(new VertxOptions().setMaxEventLoopExecuteTime(200)
                 .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
         IngestSettings ingest = new IngestSettings("tcp://127.0.0.1:" + FreePort.find(), "api-test", null, null,
                 100, 1_000);
         CollectorSettings settings = new CollectorSettings(ingest, "127.0.0.1", 0, dataDir)
-                .with(CollectorConfig.parse(configYaml, "collector.yaml"));
+                .with(CollectorConfig.parse(configYaml, "collector.yaml")).withAccounts(accounts);
         return new ApiServer(vertx, Collector.start(vertx, settings, clock).await(30, TimeUnit.SECONDS));
     }
 

@@ -1,18 +1,13 @@
 package coop.steward.launcher.people;
 
+import coop.steward.collector.people.PeopleInput;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.people.Shift;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.DateTimeException;
-import java.time.DayOfWeek;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.ZoneId;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -90,42 +85,10 @@ public final class RotaCommand implements Runnable {
 
         @Override
         int run(PeopleStore people, PrintWriter out) {
-            Set<DayOfWeek> parsed = EnumSet.noneOf(DayOfWeek.class);
-            for (String day : days) {
-                parsed.add(day(day));
-            }
-            LocalTime start = time("--from", from);
-            LocalTime end = time("--to", to);
-            ZoneId zoneId;
-            try {
-                zoneId = ZoneId.of(zone);
-            } catch (DateTimeException e) {
-                throw new IllegalArgumentException("--zone '" + zone + "' is not a time zone, e.g. Europe/London");
-            }
-            if (!people.addShift(site, name, parsed, start, end, zoneId)) {
-                throw new IllegalArgumentException("there is no one called " + name + " (bin/steward user list)");
-            }
+            people.addShift(PeopleInput.site("SITE", site), name, PeopleInput.days("--days", days),
+                    PeopleInput.time("--from", from), PeopleInput.time("--to", to), PeopleInput.zone("--zone", zone));
             people.shifts(site).forEach(shift -> out.println(describe(shift)));
             return 0;
-        }
-
-        private static DayOfWeek day(String text) {
-            for (DayOfWeek day : DayOfWeek.values()) {
-                if (day.name().toLowerCase(Locale.ROOT).startsWith(text.strip().toLowerCase(Locale.ROOT))
-                        && text.strip().length() >= 2) {
-                    return day;
-                }
-            }
-            throw new IllegalArgumentException("--days: '" + text + "' is not a day; write mon, tue, wed, thu, fri, "
-                    + "sat or sun");
-        }
-
-        private static LocalTime time(String option, String text) {
-            try {
-                return LocalTime.parse(text);
-            } catch (DateTimeException e) {
-                throw new IllegalArgumentException(option + " '" + text + "' is not a time of day as HH:MM");
-            }
         }
     }
 
@@ -176,10 +139,7 @@ public final class RotaCommand implements Runnable {
 
         @Override
         int run(PeopleStore people, PrintWriter out) {
-            if (minutes < 1 || minutes > 1440) {
-                throw new IllegalArgumentException("--after must be 1 to 1440 minutes");
-            }
-            people.setEscalateAfter(site, Duration.ofMinutes(minutes));
+            people.setEscalateAfter(site, PeopleInput.escalation("--after", Duration.ofMinutes(minutes)));
             out.println("unanswered alerts of " + site + " go on after " + minutes + " min");
             return 0;
         }

@@ -1,11 +1,11 @@
 package coop.steward.launcher.people;
 
-import coop.steward.collector.config.Severity;
 import coop.steward.collector.people.Grant;
 import coop.steward.collector.people.NotifyChoice;
+import coop.steward.collector.people.NotifyDraft;
+import coop.steward.collector.people.PeopleInput;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.people.Person;
-import coop.steward.collector.people.Role;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -66,16 +67,12 @@ public final class UserCommand implements Runnable {
         String site;
 
         Grant grant() {
-            Role parsed = Role.of(role).orElseThrow(() -> new IllegalArgumentException("--role '" + role
-                    + "' is not one of viewer, steward, installer, admin"));
-            return new Grant(site, parsed);
+            return new Grant(PeopleInput.grantSite("--site", site), PeopleInput.role("--role", role));
         }
     }
 
     /** Asks for a password twice on the terminal, or reads one line from standard input for scripts. */
     static final class PasswordOption {
-        static final int MIN_LENGTH = 10;
-
         @Option(names = "--password-stdin", description = "read the password from the first line of standard input "
                 + "(for scripts) instead of asking")
         boolean fromStdin;
@@ -97,11 +94,7 @@ public final class UserCommand implements Runnable {
                 }
                 password = new String(first);
             }
-            if (password == null || password.length() < MIN_LENGTH) {
-                throw new IllegalArgumentException("a password needs at least " + MIN_LENGTH + " characters (a few "
-                        + "words do); nothing was changed");
-            }
-            return password;
+            return PeopleInput.password(password);
         }
     }
 
@@ -152,11 +145,7 @@ public final class UserCommand implements Runnable {
         @Override
         int run(PeopleStore people, PrintWriter out, PrintWriter err) throws IOException {
             Grant grant = role.grant();
-            String problem = PeopleStore.nameProblem(name);
-            if (problem != null) {
-                throw new IllegalArgumentException("'" + name + "': " + problem);
-            }
-            people.add(name, password.read(err), List.of(grant));
+            people.add(PeopleInput.name("NAME", name), password.read(err), List.of(grant));
             out.println("added " + name + ": " + grant.role().code() + " at "
                     + (grant.site().equals(Grant.EVERY_SITE) ? "every site" : grant.site()));
             return 0;
@@ -265,6 +254,11 @@ public final class UserCommand implements Runnable {
                     "Critical alerts come through quiet hours; others then wait for the 07:00 digest, as info "
                             + "alerts always do."})
     static final class Notify extends Sub {
+        /** The options, by the fields of the choice they set: for the sentences of a refusal. */
+        private static final Map<String, String> OPTIONS = Map.of("sites", "--sites", "minSeverity",
+                "--min-severity", "quietFrom", "--quiet (from)", "quietTo", "--quiet (to)", "zone", "--zone",
+                "email", "--email", "webhook", "--webhook", "perHour", "--per-hour");
+
         @Parameters(paramLabel = "NAME")
         String name;
 
@@ -297,44 +291,18 @@ public final class UserCommand implements Runnable {
 
         @Override
         int run(PeopleStore people, PrintWriter out, PrintWriter err) {
-            Severity severity;
-            try {
-                severity = Severity.valueOf(minSeverity.toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--min-severity '" + minSeverity
-                        + "' is not one of info, warning, critical");
+            String[] hours = quiet == null ? new String[2] : quiet.replace(" ", "").split("-", 2);
+            if (quiet != null && hours.length != 2) {
+                throw new IllegalArgumentException("--quiet '" + quiet + "' is not HH:MM-HH:MM, e.g. 22:00-07:00");
             }
-            java.time.ZoneId zoneId;
-            try {
-                zoneId = java.time.ZoneId.of(zone);
-            } catch (java.time.DateTimeException e) {
-                throw new IllegalArgumentException("--zone '" + zone + "' is not a time zone; use a name such as "
-                        + "Europe/London");
-            }
-            java.time.LocalTime from = null;
-            java.time.LocalTime to = null;
-            if (quiet != null) {
-                String[] parts = quiet.split("-");
-                try {
-                    from = java.time.LocalTime.parse(parts[0].strip());
-                    to = java.time.LocalTime.parse(parts[1].strip());
-                } catch (RuntimeException e) {
-                    throw new IllegalArgumentException("--quiet '" + quiet + "' is not HH:MM-HH:MM, e.g. 22:00-07:00");
-                }
-            }
-            if (perHour < 1) {
-                throw new IllegalArgumentException("--per-hour must be at least 1");
-            }
-            if (webhook != null && !webhook.matches("https?://\\S+")) {
-                throw new IllegalArgumentException("--webhook must be an http:// or https:// URL");
-            }
-            if (!people.setChoice(name, new NotifyChoice(sites, severity, from, to, zoneId, email, webhook,
-                    perHour))) {
+            NotifyChoice choice = new NotifyDraft(sites, minSeverity, hours[0], hours[1], zone, email, webhook,
+                    (long) perHour).check(OPTIONS::get);
+            if (!people.setChoice(name, choice)) {
                 throw new IllegalArgumentException("there is no one called " + name + " (bin/steward user list)");
             }
-            out.println(name + " hears of " + severity.code() + " alerts and above"
+            out.println(name + " hears of " + choice.minSeverity().code() + " alerts and above"
                     + (email == null ? "" : " by e-mail to " + email) + (webhook == null ? "" : " and at " + webhook)
-                    + (quiet == null ? "" : "; quiet " + quiet + " " + zoneId.getId() + ", but for critical ones"));
+                    + (quiet == null ? "" : "; quiet " + quiet + " " + choice.zone().getId() + ", but for critical ones"));
             return 0;
         }
     }

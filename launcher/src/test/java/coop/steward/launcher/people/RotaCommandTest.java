@@ -48,6 +48,22 @@ class RotaCommandTest {
         assertThat(people.shifts("food-forest")).extracting(s -> s.name()).containsExactly("ben");
     }
 
+    @Test
+    void onlyAStewardOfTheSite_isPutOnDuty_andTheirShiftsGoWithTheRole() {
+        PeopleStore people = PeopleStore.open(data);
+        people.add("ann", "ann's long password", List.of(new Grant("food-forest", Role.STEWARD)));
+        people.add("vic", "vic's long password", List.of(new Grant("food-forest", Role.VIEWER)));
+
+        assertThat(rota("add", "food-forest", "vic")).isEqualTo(2);
+        assertThat(err.toString()).contains("vic is not a steward at food-forest");
+        assertThat(rota("add", "food-forest", "ann", "--from", "7:00")).isEqualTo(2);
+        assertThat(err.toString()).contains("--from '7:00' is not a time of day as HH:MM");
+        assertThat(rota("add", "food-forest", "ann")).isZero();
+
+        people.grant("ann", new Grant("food-forest", Role.VIEWER));
+        assertThat(people.shifts("food-forest")).as("a viewer is told of nothing as on duty").isEmpty();
+    }
+
     private int rota(String... args) {
         out = new StringWriter();
         err = new StringWriter();

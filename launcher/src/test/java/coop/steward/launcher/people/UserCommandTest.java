@@ -44,6 +44,20 @@ class UserCommandTest {
     }
 
     @Test
+    void theLastAdminOfEverySite_staysOne() {
+        user("ann's long password\n", "add", "ann", "--role", "admin");
+
+        assertThat(user("", "remove", "ann")).isEqualTo(2);
+        assertThat(err.toString()).contains("ann is the last admin of every site");
+        assertThat(user("", "grant", "ann", "--role", "viewer")).isEqualTo(2);
+        assertThat(user("", "revoke", "ann", "--site", "*")).isEqualTo(2);
+        assertThat(PeopleStore.open(data).person("ann").orElseThrow().may(Role.ADMIN, "food-forest")).isTrue();
+
+        user("ben's long password\n", "add", "ben", "--role", "admin");
+        assertThat(user("", "remove", "ann")).as(err.toString()).isZero();
+    }
+
+    @Test
     void aShortPassword_orAnUnknownRole_isRefused_andNothingIsAdded() {
         assertThat(user("short\n", "add", "ann", "--role", "admin")).isEqualTo(2);
         assertThat(err.toString()).contains("at least 10 characters");
