@@ -2,7 +2,7 @@
 
 import { ApiError, api } from './api.js';
 import { button, el, render } from './dom.js';
-import { mayAnywhere, setPerson, signedIn } from './session.js';
+import { may, mayAnywhere, setPerson, signedIn } from './session.js';
 import { formatTime } from './format.js';
 import { connect } from './live.js';
 import { parse } from './router.js';
@@ -16,11 +16,12 @@ import * as report from './views/report.js';
 import * as me from './views/me.js';
 import * as rota from './views/rota.js';
 import * as people from './views/people.js';
+import * as settings from './views/settings.js';
 
-const VIEWS = { today, plot, array, health, alerts, report, me, rota, people };
+const VIEWS = { today, plot, array, health, alerts, report, me, rota, people, settings };
 const NAV = [['today', 'Today'], ['alerts', 'Alerts'], ['health', 'Devices'], ['report', 'Report']];
 /** Views about the person and the people of their sites: in a menu, so that a phone's header keeps one row of views. */
-const MENU = [['me', 'My alerts'], ['rota', 'Rota'], ['people', 'People']];
+const MENU = [['me', 'My alerts'], ['rota', 'Rota'], ['people', 'People'], ['settings', 'Settings']];
 const CHECK_EVERY_MS = 5000;
 
 const state = { current: null, failingSince: null, renderId: 0 };
@@ -86,7 +87,10 @@ async function show() {
   }
 }
 
-/** The person's name (More on an open collector), opening My alerts, Rota, People for admins, and Sign out. */
+/**
+ * The person's name (More on an open collector), opening My alerts, Rota, People for admins, Settings for admins of
+ * every site, and Sign out.
+ */
 function personMenu(person) {
   const menu = el('details', 'person-menu');
   menu.append(el('summary', 'person-summary', el('span', 'nav-name', person.open ? 'More' : person.name),
@@ -94,6 +98,8 @@ function personMenu(person) {
   const panel = el('div', 'person-menu-panel');
   for (const [view, label] of MENU) {
     if (view === 'people' && !person.open && !mayAnywhere('admin')) continue;
+    // The collector's config covers every site: only for an admin of every site.
+    if (view === 'settings' && !may('admin', '*')) continue;
     const a = el('a', 'menu-link', label);
     a.href = `#/${view}`;
     a.dataset.view = view;
