@@ -1,14 +1,13 @@
 package coop.steward.collector.people;
 
 import coop.steward.collector.config.Severity;
+import coop.steward.collector.sqlite.SqliteFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -46,47 +45,30 @@ public final class PeopleStore {
     /** Checked when the name is unknown, so that a wrong name takes as long as a wrong password. */
     private static final String DUMMY_HASH = PasswordHashing.hash("no one has this password");
 
-    private final String url;
+    private final SqliteFile file;
 
-    private PeopleStore(Path file) {
-        this.url = "jdbc:sqlite:" + file;
+    private PeopleStore(SqliteFile file) {
+        this.file = file;
     }
 
     public static PeopleStore open(Path dataDir) {
-        try {
-            Files.createDirectories(dataDir);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot make the data folder " + dataDir + " (" + e.getMessage() + ")", e);
-        }
-        PeopleStore store = new PeopleStore(dataDir.resolve(FILE));
-        store.query(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA journal_mode=WAL");
-            }
-            return null;
-        });
-        store.update(connection -> {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("CREATE TABLE IF NOT EXISTS person (name TEXT PRIMARY KEY, password TEXT NOT NULL, "
-                        + "created INTEGER NOT NULL)");
-                statement.execute("CREATE TABLE IF NOT EXISTS person_role (name TEXT NOT NULL, site TEXT NOT NULL, "
-                        + "role TEXT NOT NULL, PRIMARY KEY (name, site))");
-                statement.execute("CREATE TABLE IF NOT EXISTS token (hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
-                        + "label TEXT NOT NULL, created INTEGER NOT NULL)");
-                statement.execute("CREATE TABLE IF NOT EXISTS session (hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
-                        + "expires INTEGER NOT NULL)");
-                statement.execute("CREATE TABLE IF NOT EXISTS shift (site TEXT NOT NULL, position INTEGER NOT NULL, "
+        return new PeopleStore(SqliteFile.open(dataDir, FILE, "the people store",
+                "CREATE TABLE IF NOT EXISTS person (name TEXT PRIMARY KEY, password TEXT NOT NULL, "
+                        + "created INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS person_role (name TEXT NOT NULL, site TEXT NOT NULL, "
+                        + "role TEXT NOT NULL, PRIMARY KEY (name, site))",
+                "CREATE TABLE IF NOT EXISTS token (hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
+                        + "label TEXT NOT NULL, created INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS session (hash TEXT PRIMARY KEY, name TEXT NOT NULL, "
+                        + "expires INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS shift (site TEXT NOT NULL, position INTEGER NOT NULL, "
                         + "name TEXT NOT NULL, days TEXT NOT NULL, start TEXT NOT NULL, finish TEXT NOT NULL, "
-                        + "zone TEXT NOT NULL, PRIMARY KEY (site, position))");
-                statement.execute("CREATE TABLE IF NOT EXISTS escalation (site TEXT PRIMARY KEY, after_seconds "
-                        + "INTEGER NOT NULL)");
-                statement.execute("CREATE TABLE IF NOT EXISTS notify (name TEXT PRIMARY KEY, sites TEXT NOT NULL, "
+                        + "zone TEXT NOT NULL, PRIMARY KEY (site, position))",
+                "CREATE TABLE IF NOT EXISTS escalation (site TEXT PRIMARY KEY, after_seconds "
+                        + "INTEGER NOT NULL)",
+                "CREATE TABLE IF NOT EXISTS notify (name TEXT PRIMARY KEY, sites TEXT NOT NULL, "
                         + "min_severity TEXT NOT NULL, quiet_from TEXT, quiet_to TEXT, zone TEXT NOT NULL, "
-                        + "email TEXT, webhook TEXT, per_hour INTEGER NOT NULL)");
-            }
-            return null;
-        });
-        return store;
+                        + "email TEXT, webhook TEXT, per_hour INTEGER NOT NULL)"));
     }
 
     /** What a person's name may be, as a sentence, or null when {@code name} is one. */
@@ -183,7 +165,7 @@ public final class PeopleStore {
      * could then manage people everywhere), and taking away their shifts at sites where they are no longer a steward,
      * since whoever is on duty is told of the site's alerts.
      */
-    private <T> T changingRoles(String name, Work<T> change) {
+    private <T> T changingRoles(String name, SqliteFile.Work<T> change) {
         return update(connection -> {
             long admins = everySiteAdmins(connection);
             T result = change.run(connection);
@@ -591,32 +573,11 @@ public final class PeopleStore {
         }
     }
 
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
+    private <T> T query(SqliteFile.Work<T> work) {
+        return file.query(work);
     }
 
-    private <T> T query(Work<T> work) {
-        try (Connection connection = DriverManager.getConnection(url)) {
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("PRAGMA busy_timeout=5000");
-            }
-            return work.run(connection);
-        } catch (SQLException e) {
-            throw new IllegalStateException("the people store " + url + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private <T> T update(Work<T> work) {
-        return query(connection -> {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        });
+    private <T> T update(SqliteFile.Work<T> work) {
+        return file.update(work);
     }
 }
