@@ -320,8 +320,21 @@ class DashboardViewsBrowserTest {
         }
         browser.findElement(By.className("person-summary")).click();
         assertThat(browser.findElements(By.cssSelector(".person-menu-panel .menu-link"))).extracting(WebElement::getText)
-                .containsExactly("My alerts", "Rota", "People");
+                .containsExactly("My alerts", "Rota", "People", "Settings");
         assertThat(browser.findElements(By.xpath("//button[text()='Sign out']"))).as("nobody signed in").isEmpty();
+    }
+
+    @Test
+    @Order(11)
+    void onTheOpenDemo_theSettingsPageShowsTheDemosConfigFile_evenOnAPhone() throws Exception {
+        browser.manage().window().setSize(new Dimension(360, 800));
+        open("#/settings");
+
+        assertThat(browser.findElement(By.className("settings-text")).getAttribute("value"))
+                .contains("defaults: [devices, food-forest, solar-array]");
+        assertThat(browser.findElement(By.className("settings-view")).getText()).contains("collector.yaml");
+        assertThat((Long) script("return document.documentElement.scrollWidth")).isLessThanOrEqualTo(360L);
+        screenshot("settings-phone");
     }
 
     // ---------------------------------------------------------------- helpers
