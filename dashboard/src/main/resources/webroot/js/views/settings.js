@@ -28,6 +28,8 @@ export async function show(container, route, ctx) {
   const text = el('textarea', 'settings-text');
   text.rows = 18;
   text.spellcheck = false;
+  // YAML's meaning is in its indentation: a wrapped line would read as another key. Scroll sideways instead.
+  text.wrap = 'off';
   text.value = current.yaml;
   text.setAttribute('aria-label', 'The collector config (YAML)');
   const problems = el('ul', 'settings-problems');
