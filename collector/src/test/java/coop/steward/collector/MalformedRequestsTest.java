@@ -165,7 +165,9 @@ class MalformedRequestsTest {
     void fuzzedQueries_neverAnswer5xx() throws Exception {
         String[] paths = {"/api/v1/series", "/api/v1/alerts", "/api/v1/devices", "/api/v1/rejected",
                 "/api/v1/alerts/a1/ack", "/health", "/", "/api/v1/series/batch", "/api/v1/sites", "/api/v1/spans",
-                "/api/v1/totals", "/api/v1/report", "/api/v1/commands", "/api/v1/session"};
+                "/api/v1/totals", "/api/v1/report", "/api/v1/commands", "/api/v1/session", "/api/v1/alerts/a1",
+                "/api/v1/alerts/%F0%9F%8C%B1", "/api/v1/alerts/..%2F..", "/api/v1/settings",
+                "/api/v1/settings/check"};
         String[] names = {"site", "device", "sensor", "from", "to", "step", "maxPoints", "agg", "limit", "format",
                 "state", "", "%", "%zz", "a b", "series", "series", "period", "severity", "action", "seconds",
                 "actuator"};

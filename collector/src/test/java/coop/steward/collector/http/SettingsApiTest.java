@@ -118,6 +118,19 @@ class SettingsApiTest {
         assertThat(Files.readString(file)).isEqualTo(STARTED);
     }
 
+    @Test
+    void bodiesThatAreNotAConfig_areRefusedWithASentence_andNothingIsSaved() throws Exception {
+        String ada = collector.signIn("ada", "ada's long password");
+
+        for (String body : new String[] {"alerts: {}", "[]", "{\"yaml\": 42}", "{\"yaml\": \"alerts:\\n\"}",
+                "{\"yaml\": \"alerts:\\n\", \"version\": 7}"}) {
+            HttpResponse<String> answer = collector.post("/api/v1/settings", ada, body);
+            assertThat(answer.statusCode()).as(body).isEqualTo(400);
+            assertThat(new JsonObject(answer.body()).getString("error")).as(body).isNotBlank();
+        }
+        assertThat(Files.readString(file)).isEqualTo(STARTED);
+    }
+
     private HttpResponse<String> save(String cookie, String yaml, String version) throws Exception {
         return collector.post("/api/v1/settings", cookie, new JsonObject().put("yaml", yaml).put("version", version)
                 .encode());
