@@ -1,6 +1,6 @@
 package coop.steward.collector.store;
 
-import static coop.steward.collector.store.SqliteReadingStore.HOUR;
+import static coop.steward.collector.store.SqliteRollups.HOUR;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,0 +1,33 @@
+package coop.steward.collector.store;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every series the embedded store knows, with its latest raw reading. */
+final class SqliteSensors {
+    private SqliteSensors() {
+    }
+
+    static List<SensorSummary> list(Connection c) throws SQLException {
+        List<SensorSummary> result = new ArrayList<>();
+        try (Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("""
+                     SELECT s.site, s.device, s.sensor, s.kind, s.unit,
+                       (SELECT t FROM reading WHERE series_id = s.id ORDER BY t DESC LIMIT 1) AS t,
+                       (SELECT value FROM reading WHERE series_id = s.id ORDER BY t DESC LIMIT 1) AS value
+                     FROM series s ORDER BY s.site, s.device, s.sensor
+                     """)) {
+            while (rs.next()) {
+                long t = rs.getLong(6);
+                Point last = rs.wasNull() ? null : new Point(t, rs.getDouble(7));
+                result.add(new SensorSummary(new SeriesKey(rs.getString(1), rs.getString(2), rs.getString(3)),
+                        rs.getString(4), rs.getString(5), last));
+            }
+        }
+        return result;
+    }
+}
