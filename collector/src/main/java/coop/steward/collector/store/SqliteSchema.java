@@ -74,7 +74,10 @@ final class SqliteSchema {
         writer.setAutoCommit(false);
     }
 
-    /** Schema versions: 1 raw readings, series and devices; 2 adds hourly roll-ups. */
+    /**
+     * Schema versions: 1 raw readings, series and devices; 2 adds hourly roll-ups; 3 adds {@code meta}, which holds
+     * the hour before which every hour is rolled up ({@link SqliteRollups}).
+     */
     private static void migrate(Statement st) throws SQLException {
         int version;
         try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
@@ -95,6 +98,15 @@ final class SqliteSchema {
             st.execute("ALTER TABLE series ADD COLUMN sealed_before INTEGER NOT NULL DEFAULT 0");
             st.execute(ROLLUP_BACKFILL);
             st.execute("PRAGMA user_version = 2");
+            st.execute("COMMIT");
+        }
+        if (version < 3) {
+            st.execute("BEGIN");
+            st.execute("CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID");
+            // Version 2 rolled up every reading as it arrived: every hour that has readings has its roll-up.
+            st.execute("INSERT OR REPLACE INTO meta (name, value) SELECT '" + SqliteRollups.MARK + "', "
+                    + "coalesce(max(bucket) + " + SqliteRollups.HOUR + ", 0) FROM rollup_1h");
+            st.execute("PRAGMA user_version = 3");
             st.execute("COMMIT");
         }
     }
