@@ -14,6 +14,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
@@ -42,7 +43,11 @@ final class SmallSite implements AutoCloseable {
 
     static SmallSite connect(String brokerUrl, long seed) throws MqttException {
         MqttClient client = new MqttClient(brokerUrl, "small-site-" + System.nanoTime(), new MemoryPersistence());
-        client.connect();
+        MqttConnectOptions options = new MqttConnectOptions();
+        // Each publish waits for its PUBACK, but Paho counts one in flight until its own thread has handled the
+        // PUBACK, which on a busy machine can lag behind the next publishes: 10, its default, was once too few.
+        options.setMaxInflight(1_000);
+        client.connect(options);
         return new SmallSite(client, seed);
     }
 
