@@ -54,15 +54,7 @@ final class AgentFootprint {
 
     private static Usage measure(String classPath, List<String> mainAndArgs, Path log, int warmupSeconds,
                                  int seconds) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmFlags());
-        command.add("-cp");
-        command.add(classPath);
-        command.addAll(mainAndArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment());
-        Process process = builder.start();
+        Process process = startAsTheUnitDoes(classPath, mainAndArgs, log);
         try {
             TimeUnit.SECONDS.sleep(warmupSeconds);
             check(process, log);
@@ -76,6 +68,19 @@ final class AgentFootprint {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** A JVM with the agent unit's flags and environment, its output to {@code log}. */
+    static Process startAsTheUnitDoes(String classPath, List<String> mainAndArgs, Path log) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags());
+        command.add("-cp");
+        command.add(classPath);
+        command.addAll(mainAndArgs);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment());
+        return builder.start();
     }
 
     /** The options between {@code java} and {@code -jar} on the unit's ExecStart line. */
@@ -108,7 +113,7 @@ final class AgentFootprint {
         return environment;
     }
 
-    private static void check(Process process, Path log) throws IOException {
+    static void check(Process process, Path log) throws IOException {
         if (!process.isAlive()) {
             throw new IllegalStateException("the measured process exited early:\n" + Files.readString(log));
         }

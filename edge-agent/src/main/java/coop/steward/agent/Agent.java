@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One edge device: samples its sensors on schedule, batches readings into messages, keeps every message in the
- * outbox on disk until the collector confirms it, and resends what is not confirmed in time. Readings taken before
- * the clock is set wait in the outbox until it is, and are sent with their corrected time. A config pushed on
- * the config topic replaces sensors and settings without a restart ({@link RemoteConfig}).
+ * outbox until the collector confirms it (in memory while the collector confirms promptly, on disk once it has not
+ * for {@code publish.holdSeconds} or while the broker is gone), and resends what is not confirmed in time. Readings
+ * taken before the clock is set wait in the outbox until it is, and are sent with their corrected time. A config
+ * pushed on the config topic replaces sensors and settings without a restart ({@link RemoteConfig}).
  */
 public final class Agent implements AutoCloseable {
     public static final String VERSION = "0.1.0";
@@ -76,6 +77,11 @@ public final class Agent implements AutoCloseable {
     private final SensorHealth health = new SensorHealth();
     /** SHA-256 of the config it runs, for its status: of the file it started with, then of each push it applied. */
     private volatile String configHash;
+    /**
+     * Set while the disk refuses what is held: new messages then go straight to the outbox (and wait in the batch
+     * if it refuses them too), so that what waits in memory stays bounded. Touched only on the scheduler thread.
+     */
+    private boolean spillFailing;
 
     public Agent(DeviceConfig config, List<Sensor> sensors, Clock clock, MqttLogin login) {
         this(config, sensors, Timekeeping.system(clock), login);
@@ -238,7 +244,11 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Puts the batch in the outbox, durably; a disk that refuses it leaves it in memory for the next try. */
+    /**
+     * Makes the batch a message and puts it in the outbox: held in memory while the broker is there to send it to (it
+     * reaches the disk only if the collector does not confirm it within {@code publish.holdSeconds}), written to disk
+     * at once otherwise. A disk that refuses it leaves the batch in memory for the next try.
+     */
     private void flush() {
         if (batch.isEmpty()) {
             return;
@@ -246,10 +256,12 @@ public final class Agent implements AutoCloseable {
         long seq = outbox.nextSeq();
         byte[] payload = WireJson.encode(ReadingsMessage.of(config.device(), seq, batch.readings()));
         try {
-            if (batch.clockSynchronised()) {
-                outbox.add(seq, payload, batch.size(), clock.millis());
-            } else {
+            if (!batch.clockSynchronised()) {
                 outbox.addUntimed(seq, payload, batch.monotonicNanos(), time.bootId(), clock.millis());
+            } else if (holds()) {
+                outbox.hold(seq, payload, batch.size(), clock.millis(), monotonicMillis());
+            } else {
+                outbox.add(seq, payload, batch.size(), clock.millis());
             }
             batch.clear();
         } catch (OutboxException e) {
@@ -264,14 +276,44 @@ public final class Agent implements AutoCloseable {
         sendDue();
     }
 
+    private boolean holds() {
+        return !config.publish().hold().isZero() && link.isConnected() && !spillFailing;
+    }
+
+    /**
+     * Writes to disk what the collector has not confirmed within the hold, or everything held while the broker is
+     * gone: the collector will not confirm it soon.
+     */
+    private void spillUnconfirmed() {
+        try {
+            if (link.isConnected()) {
+                outbox.spill(monotonicMillis(), config.publish().hold().toMillis());
+            } else {
+                outbox.spillAll();
+            }
+            spillFailing = false;
+        } catch (OutboxException e) {
+            if (!spillFailing) {
+                LOG.error("{}/{}: {}; {} unconfirmed readings wait in memory", config.site(), config.device(),
+                        e.getMessage(), outbox.heldReadings());
+            }
+            spillFailing = true;
+        }
+    }
+
+    private long monotonicMillis() {
+        // Monotonic: the hold and the ack timeout must not stretch or vanish when NTP moves the wall clock.
+        return time.monotonicNanos() / 1_000_000;
+    }
+
     private void sendDue() {
+        spillUnconfirmed();
         if (!link.isConnected()) {
             return;
         }
         long ackTimeoutMs = config.publish().ackTimeout().toMillis();
         try {
-            // Monotonic: the ack timeout must not stretch or vanish when NTP moves the wall clock.
-            List<Outbox.Entry> due = outbox.due(time.monotonicNanos() / 1_000_000, ackTimeoutMs, MAX_SEND_AT_ONCE);
+            List<Outbox.Entry> due = outbox.due(monotonicMillis(), ackTimeoutMs, MAX_SEND_AT_ONCE);
             for (int i = 0; i < due.size(); i++) {
                 if (!link.publishReadings(due.get(i).payload())) {
                     // The broker's window is full: these go when it has room (delivered() calls back).
@@ -462,6 +504,11 @@ public final class Agent implements AutoCloseable {
         public void connectionLost() {
             // A collector that cannot reach the device cannot close its valves: the device closes them itself.
             equipment.actuators().closeAll("the agent lost the broker");
+            try {
+                scheduler.execute(Agent.this::spillUnconfirmed);
+            } catch (RejectedExecutionException e) {
+                // stopping: closing the outbox writes what is held
+            }
         }
     }
 

@@ -10,11 +10,17 @@ import coop.steward.testsupport.MosquittoBroker;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -40,7 +46,7 @@ class AgentMqttTest {
                 site: food-forest
                 device: bed-1
                 mqtt: {url: %s}
-                publish: {flushSeconds: 0.1, ackTimeoutSeconds: 1}
+                publish: {flushSeconds: 0.1, ackTimeoutSeconds: 1, holdSeconds: 1}
                 storage: {dir: '%s'}
                 sensors:
                   - {id: soil-a, kind: soil_moisture, intervalSeconds: 0.1, source: {type: simulated}}
@@ -88,6 +94,39 @@ class AgentMqttTest {
         await().during(Duration.ofMillis(2_500)).atMost(Duration.ofSeconds(4))
                 .until(() -> timesSeen.get(0L) <= seenAtAck + 1);
         assertThat(timesSeen.get(1L)).isGreaterThan(seq1AtAck);
+    }
+
+    @Test
+    void messagesTheCollectorConfirmsWithinTheHold_neverReachTheDisk_andTheOnesItDoesNotConfirm_doAfterTheHold()
+            throws Exception {
+        AtomicBoolean confirming = new AtomicBoolean(true);
+        Set<Long> sent = ConcurrentHashMap.newKeySet();
+        collector.subscribe("steward/v1/food-forest/bed-1/readings", 1, (topic, message) -> {
+            long seq = ProtocolJson.mapper().readTree(message.getPayload()).path("seq").asLong();
+            sent.add(seq);
+            if (confirming.get()) {
+                collector.publish("steward/v1/food-forest/bed-1/readings/ack",
+                        ProtocolJson.encodeAck(List.of(new SeqRange(seq, seq))), 1, false);
+            }
+        });
+        agent.start();
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> sent.size() >= 20);
+        assertThat(messagesOnDisk()).as("confirmed within the hold of 1 s").isZero();
+
+        confirming.set(false);
+        int confirmed = sent.size();
+        await().atMost(Duration.ofSeconds(10)).until(() -> messagesOnDisk() >= 5);
+        assertThat(sent.size()).as("sent while unconfirmed, before any was written").isGreaterThan(confirmed);
+    }
+
+    private long messagesOnDisk() throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("agent").resolve("outbox.db"));
+             Statement s = db.createStatement();
+             ResultSet count = s.executeQuery("SELECT count(*) FROM message")) {
+            count.next();
+            return count.getLong(1);
+        }
     }
 
     @Test

@@ -16,6 +16,8 @@ import java.util.regex.Pattern;
 final class DeviceReader {
     /** Upper-case only, so a password pasted here by mistake is caught rather than looked up. */
     private static final Pattern ENV_NAME = Pattern.compile("[A-Z_][A-Z0-9_]*");
+    /** What a power cut can lose grows with the hold: a minute is already far past any prompt acknowledgement. */
+    private static final double MAX_HOLD_SECONDS = 60;
 
     private final Problems problems;
 
@@ -145,14 +147,15 @@ final class DeviceReader {
         if (block == null) {
             return defaults;
         }
-        block.allowOnly("maxBatch", "flushSeconds", "ackTimeoutSeconds");
+        block.allowOnly("maxBatch", "flushSeconds", "ackTimeoutSeconds", "holdSeconds");
         Long maxBatch = block.whole("maxBatch", Range.between(1, 10_000), (long) defaults.maxBatch());
         Double flush = block.decimal("flushSeconds", Range.aboveZeroUpTo(3600), seconds(defaults.flush()));
         Double ackTimeout = block.decimal("ackTimeoutSeconds", Range.between(1, 3600), seconds(defaults.ackTimeout()));
-        if (maxBatch == null || flush == null || ackTimeout == null) {
+        Double hold = block.decimal("holdSeconds", Range.between(0, MAX_HOLD_SECONDS), seconds(defaults.hold()));
+        if (maxBatch == null || flush == null || ackTimeout == null || hold == null) {
             return null;
         }
-        return new PublishSettings(maxBatch.intValue(), seconds(flush), seconds(ackTimeout));
+        return new PublishSettings(maxBatch.intValue(), seconds(flush), seconds(ackTimeout), seconds(hold));
     }
 
     /** Relative paths start from the current folder, not the config file's, as every other path on the command line. */

@@ -41,6 +41,7 @@ class DeviceConfigLoaderTest {
                   maxBatch: 100
                   flushSeconds: 0.2
                   ackTimeoutSeconds: 45
+                  holdSeconds: 2.5
                 storage:
                   dir: /var/lib/steward/bed-1
                   maxOutboxReadings: 50000
@@ -71,7 +72,7 @@ class DeviceConfigLoaderTest {
         assertThat(config.mqtt()).isEqualTo(
                 new MqttSettings("ssl://broker.example.org:8883", "steward", "STEWARD_MQTT_PASSWORD", 60));
         assertThat(config.publish()).isEqualTo(
-                new PublishSettings(100, Duration.ofMillis(200), Duration.ofSeconds(45)));
+                new PublishSettings(100, Duration.ofMillis(200), Duration.ofSeconds(45), Duration.ofMillis(2_500)));
         assertThat(config.storageDir()).isEqualTo(Path.of("/var/lib/steward/bed-1"));
         assertThat(config.maxOutboxReadings()).isEqualTo(50_000);
         assertThat(config.simulation()).isEqualTo(new SimulationSettings(42, -33.9, 1200.5));
@@ -112,7 +113,8 @@ class DeviceConfigLoaderTest {
                 """, "bed-1.yaml");
 
         assertThat(config.mqtt()).isEqualTo(new MqttSettings("tcp://localhost:1883", null, null, 30));
-        assertThat(config.publish()).isEqualTo(new PublishSettings(500, Duration.ofSeconds(1), Duration.ofSeconds(30)));
+        assertThat(config.publish()).isEqualTo(new PublishSettings(500, Duration.ofSeconds(1), Duration.ofSeconds(30),
+                Duration.ofSeconds(5)));
         assertThat(config.maxOutboxReadings()).isEqualTo(1_000_000);
         assertThat(config.simulation().latitude()).isEqualTo(45);
         assertThat(config.simulation().peakPowerW()).isEqualTo(400);

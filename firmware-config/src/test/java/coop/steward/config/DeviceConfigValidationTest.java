@@ -133,6 +133,8 @@ class DeviceConfigValidationTest {
                         "publish.flushSeconds", "must be a number, not the text 'often'"),
                 arguments("ackTimeoutSeconds below 1", with("ackTimeoutSeconds: 30", "ackTimeoutSeconds: 0.5"), 8,
                         "publish.ackTimeoutSeconds", "0.5 is out of range; use a number from 1 to 3600"),
+                arguments("holdSeconds past a minute", with("ackTimeoutSeconds: 30", "ackTimeoutSeconds: 30\n  holdSeconds: 61"),
+                        9, "publish.holdSeconds", "61 is out of range; use a number from 0 to 60"),
                 arguments("a publish value instead of a block",
                         with("publish:\n  maxBatch: 500\n  flushSeconds: 1\n  ackTimeoutSeconds: 30", "publish: fast"),
                         5, "publish", "this must be a block of keys (key: value lines, indented below it), not "
@@ -271,7 +273,7 @@ class DeviceConfigValidationTest {
 
         assertThat(errors).extracting(ConfigError::toString).containsExactly("bed-1.yaml:7: publish.flushSecond: "
                 + "'flushSecond' is not a known key (did you mean 'flushSeconds'?); the keys under publish are "
-                + "maxBatch, flushSeconds, ackTimeoutSeconds");
+                + "maxBatch, flushSeconds, ackTimeoutSeconds, holdSeconds");
     }
 
     @Test

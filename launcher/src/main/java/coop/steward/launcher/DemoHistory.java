@@ -220,6 +220,8 @@ final class DemoHistory {
             }
             writing = store(writer, writing, store, devices, t - FAST_MS);
             await(writing);
+            // As a collector that ran through the history would have: its hours rolled up, its old readings gone.
+            store.maintain(t);
             return new Filled(readings, t - FAST_MS, replay.raised(), replay.resolved());
         } finally {
             writer.shutdownNow();

@@ -64,9 +64,18 @@ final class RunningCollector implements AutoCloseable {
 
     /** How many readings of a series the API serves, from the epoch to a day ahead. */
     long storedCount(String site, String device, String sensor) throws Exception {
+        return storedTimes(site, device, sensor).size();
+    }
+
+    /** The times of a series' readings the API serves, from the epoch to a day ahead; empty when it answers no. */
+    List<Long> storedTimes(String site, String device, String sensor) throws Exception {
         HttpResponse<String> response = get("/api/v1/series?site=" + site + "&device=" + device + "&sensor="
                 + sensor + "&from=0&to=" + (System.currentTimeMillis() + 86_400_000L) + "&limit=1000000");
-        return response.statusCode() != 200 ? 0 : new JsonObject(response.body()).getJsonArray("t").size();
+        if (response.statusCode() != 200) {
+            return List.of();
+        }
+        return new JsonObject(response.body()).getJsonArray("t").stream().map(t -> ((Number) t).longValue())
+                .toList();
     }
 
     List<JsonObject> rejected() throws Exception {

@@ -28,7 +28,13 @@ import org.slf4j.LoggerFactory;
  */
 final class AlertVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(AlertVerticle.class);
-    private static final long SAVE_STATE_MS = 60_000;
+    /**
+     * What rules remember is saved this often (and at shutdown). Each save appends pages to alerts.db's log: every
+     * minute, that was the collector's largest write on an SD card at a small site (docs/deployment.md). A crash
+     * forgets at most this much: a sensor's last reading, which its next reading sets again, and meter readings,
+     * which count water as differences of a total, so the next one counts what the lost ones did.
+     */
+    private static final long SAVE_STATE_MS = 10 * 60_000;
 
     private record Loaded(AlertDb db, AlertBook.Restored restored, Map<String, String> ruleStates) {
     }

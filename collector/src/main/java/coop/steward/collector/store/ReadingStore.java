@@ -7,7 +7,11 @@ import java.util.List;
  * idempotent on a reading's identity (site, device, sensor, t): the first copy is kept.
  */
 public interface ReadingStore extends AutoCloseable {
-    /** Commits every reading and status in one transaction; returns how many readings were new. */
+    /**
+     * Stores every reading and status; returns how many readings were new. The readings are durable when it returns,
+     * all or none: the collector acknowledges them then. Statuses may wait in memory a while (the embedded store
+     * keeps them until its next write to its table): the broker keeps each device's last status, retained.
+     */
     long write(List<DeviceReadings> readings, List<DeviceStatus> statuses);
 
     SeriesData query(SeriesQuery query);

@@ -1,84 +1,81 @@
 package coop.steward.collector.store;
 
-import coop.steward.protocol.Kind;
 import coop.steward.protocol.Reading;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
- * The embedded store: one SQLite file in WAL mode. One writer connection (SQLite has a single writer) and a
- * few reader connections, which WAL lets run beside the writer.
+ * The embedded store: one SQLite file in WAL mode, {@code readings.db}, with one writer connection (SQLite has a
+ * single writer) and a few reader connections, which WAL lets run beside the writer; and, for the SD card's sake,
+ * {@code readings.journal}.
+ *
+ * <p>A write is durable when it returns, so that the collector may acknowledge it; how it is made durable depends
+ * on its size. Thousands of readings go straight into the {@code reading} table, ordered by series and time, where
+ * each changed page is written once for many readings. A few, as a site sends them (one device's message of ten
+ * readings a minute), would change a page per series for a handful of bytes each: they are appended to the
+ * {@link IngestJournal} instead, one synced record, kept in memory ({@link PendingReadings}) where queries see them,
+ * and moved into the table {@value #MOVE_AT} at a time, in one transaction with the hours they complete rolled up
+ * ({@link SqliteRollups}). Readings late for an hour already rolled up go straight to the table, with their roll-up.
+ * What devices' messages and statuses say of them waits in memory for the next write to the table
+ * ({@link PendingDevices}).
+ *
+ * <p>The tables and their versions are {@link SqliteSchema}'s, raw rows go in through {@link SqliteInserts}, and
+ * queries are {@link SqliteSeriesQuery}'s, {@link SqliteSensors}' and {@link SqliteDevices}'.
  */
 public final class SqliteReadingStore implements ReadingStore {
-    private static final int READERS = 4;
-    private static final int WRITER_CHECKPOINT_PAGES = 16_000;
-    private static final String SCHEMA = """
-            CREATE TABLE IF NOT EXISTS series (
-              id INTEGER PRIMARY KEY,
-              site TEXT NOT NULL, device TEXT NOT NULL, sensor TEXT NOT NULL,
-              kind TEXT NOT NULL, unit TEXT NOT NULL,
-              UNIQUE (site, device, sensor));
-            CREATE TABLE IF NOT EXISTS reading (
-              series_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL,
-              PRIMARY KEY (series_id, t)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS device (
-              site TEXT NOT NULL, device TEXT NOT NULL, state TEXT NOT NULL, last_seen INTEGER,
-              PRIMARY KEY (site, device)) WITHOUT ROWID;
-            """;
-    /** Hourly roll-ups, kept for ever: long ranges are answered from 8,760 rows a year instead of 525,600. */
-    private static final String ROLLUP_SCHEMA = """
-            CREATE TABLE IF NOT EXISTS rollup_1h (
-              series_id INTEGER NOT NULL, bucket INTEGER NOT NULL,
-              min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL,
-              last_t INTEGER NOT NULL, last_value REAL NOT NULL,
-              PRIMARY KEY (series_id, bucket)) WITHOUT ROWID;
-            """;
-    /** Fills roll-ups from raw data, for stores written before roll-ups existed. */
-    private static final String ROLLUP_BACKFILL = """
-            INSERT OR REPLACE INTO rollup_1h
-            SELECT g.series_id, g.bucket, g.mn, g.mx, g.sm, g.n, g.last_t,
-              (SELECT value FROM reading r WHERE r.series_id = g.series_id AND r.t = g.last_t)
-            FROM (SELECT series_id, (t / 3600000) * 3600000 AS bucket, min(value) AS mn, max(value) AS mx,
-                    sum(value) AS sm, count(*) AS n, max(t) AS last_t
-                  FROM reading GROUP BY series_id, bucket) g
-            """;
-    static final long HOUR = 3_600_000L;
-    /** Rows per INSERT statement: 1,500 parameters, well under SQLite's limit of 32,766. */
-    private static final int ROWS_PER_INSERT = 500;
-    /** Built once: every chunk but a transaction's last is full, and each SQL text is some 5 KB. */
-    private static final String INSERT_FULL_CHUNK = buildInsertSql(ROWS_PER_INSERT, false);
-    private static final String INSERT_FULL_CHUNK_RETURNING = buildInsertSql(ROWS_PER_INSERT, true);
     public static final Duration DEFAULT_RAW_RETENTION = Duration.ofDays(90);
+    private static final int READERS = 4;
+    /** A write of at least this many readings goes straight into the table. */
+    static final int DIRECT_AT = 1_000;
+    /** Readings waiting in the journal are moved into the table once there are this many. */
+    static final int MOVE_AT = 10_000;
+    /**
+     * An hour is rolled up once it is over by this much: readings of its last seconds arrive a little after it, and
+     * each of those would otherwise change its roll-up again.
+     */
+    private static final long HOUR_SETTLES_MS = 10 * 60_000L;
+    /** However few readings arrive, hours are rolled up at least this long after they end. */
+    private static final long ROLLUP_LAG_MS = 6 * SqliteRollups.HOUR;
 
     private final Path file;
+    private final Path dir;
     private final Duration rawRetention;
+    private final Clock clock;
     private final Connection writer;
     private final SqliteReaders readers;
-    /** Touched only by the writer thread. */
-    private final Map<SeriesKey, SeriesRow> seriesRows = new HashMap<>();
+    private final SqliteSeries series;
+    private final SqliteRollups rollups;
+    private final PendingReadings pending = new PendingReadings();
+    private final PendingDevices devices = new PendingDevices();
     private final Checkpointer checkpointer;
+    private IngestJournal journal;
+    /** The latest reading time the store holds, so that hours are not rolled up ahead of the data. */
+    private long newest;
 
-    private SqliteReadingStore(Path file, Duration rawRetention, Connection writer, SqliteReaders readers,
-                               Checkpointer checkpointer) {
-        this.file = file;
+    private SqliteReadingStore(Path dir, Duration rawRetention, Clock clock, Connection writer, SqliteReaders readers,
+                               Checkpointer checkpointer) throws SQLException {
+        this.dir = dir;
+        this.file = dir.resolve(SqliteSchema.FILE);
         this.rawRetention = rawRetention;
+        this.clock = clock;
         this.writer = writer;
         this.readers = readers;
+        this.series = new SqliteSeries(writer);
+        this.rollups = SqliteRollups.load(writer);
         this.checkpointer = checkpointer;
+        this.newest = newestStored();
     }
 
     public static SqliteReadingStore open(Path dir) {
@@ -86,11 +83,16 @@ public final class SqliteReadingStore implements ReadingStore {
     }
 
     /**
-     * Opens (creating when needed) {@code readings.db} in {@code dir}; raw readings older than
-     * {@code rawRetention} are dropped by {@link #maintain}, hourly roll-ups are kept for ever.
+     * Opens (creating when needed) the store in {@code dir}; raw readings older than {@code rawRetention} are
+     * dropped by {@link #maintain}, hourly roll-ups are kept for ever. Readings the journal holds from before (a
+     * crash, a power cut) are moved into the table first.
      */
     public static SqliteReadingStore open(Path dir, Duration rawRetention) {
-        Path file = dir.resolve("readings.db");
+        return open(dir, rawRetention, Clock.systemUTC());
+    }
+
+    static SqliteReadingStore open(Path dir, Duration rawRetention, Clock clock) {
+        Path file = dir.resolve(SqliteSchema.FILE);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -99,364 +101,204 @@ public final class SqliteReadingStore implements ReadingStore {
         }
         List<Connection> opened = new ArrayList<>();
         try {
-            Connection writer = connect(file);
+            Connection writer = SqliteSchema.connect(file);
             opened.add(writer);
-            try (Statement st = writer.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                migrate(st);
-            }
-            try (Statement st = writer.createStatement()) {
-                // 64 MiB of page cache for the writer: the interior pages of the reading index stay in memory.
-                st.execute("PRAGMA cache_size=-65536");
-                // The checkpointer copies the log in the background. The writer's own checkpoint, far later, lets
-                // SQLite start the log afresh under a load that never pauses, so the log stays under about 64 MiB.
-                st.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
-            }
-            writer.setAutoCommit(false);
+            SqliteSchema.prepareWriter(writer);
             List<Connection> readers = new ArrayList<>();
             for (int i = 0; i < READERS; i++) {
-                readers.add(connect(file));
+                readers.add(SqliteSchema.connect(file));
                 opened.add(readers.get(i));
             }
-            Connection checkpointing = connect(file);
+            Connection checkpointing = SqliteSchema.connect(file);
             opened.add(checkpointing);
-            return new SqliteReadingStore(file, rawRetention, writer, new SqliteReaders(file, readers),
-                    Checkpointer.start(checkpointing, file));
-        } catch (SQLException e) {
+            SqliteReadingStore store = new SqliteReadingStore(dir, rawRetention, clock, writer,
+                    new SqliteReaders(file, readers), Checkpointer.start(checkpointing, file));
+            try {
+                store.recoverJournal();
+            } catch (SQLException | IOException | RuntimeException e) {
+                store.close();
+                throw e;
+            }
+            return store;
+        } catch (SQLException | IOException e) {
             closeAll(opened);
             throw new StoreException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 
-    /** Schema versions: 1 raw readings, series and devices; 2 adds hourly roll-ups. */
-    private static void migrate(Statement st) throws SQLException {
-        int version;
-        try (ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
+    /**
+     * Moves what the journal holds into the table, never into roll-ups: each of its readings was either counted by
+     * rolling its hour up from what was pending, or its hour is not rolled up yet. Then starts a new journal.
+     */
+    private void recoverJournal() throws SQLException, IOException {
+        List<IngestJournal.Entry> entries = IngestJournal.read(dir);
+        if (!entries.isEmpty()) {
+            Rows rows = new Rows(entries.size());
+            entries.forEach(e -> rows.add(e.seriesId(), e.t(), e.value()));
+            SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
+            writer.commit();
+            newest = Math.max(newest, rows.newest());
         }
-        if (version < 1) {
-            for (String ddl : SCHEMA.split(";")) {
-                if (!ddl.isBlank()) {
-                    st.execute(ddl);
-                }
-            }
-            st.execute("PRAGMA user_version = 1");
-        }
-        if (version < 2) {
-            st.execute("BEGIN");
-            st.execute(ROLLUP_SCHEMA);
-            // Hours before sealed_before had their raw readings dropped: their roll-ups are final.
-            st.execute("ALTER TABLE series ADD COLUMN sealed_before INTEGER NOT NULL DEFAULT 0");
-            st.execute(ROLLUP_BACKFILL);
-            st.execute("PRAGMA user_version = 2");
-            st.execute("COMMIT");
-        }
+        journal = IngestJournal.create(dir);
     }
 
-    private static Connection connect(Path file) throws SQLException {
-        Connection connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
-        try (Statement st = connection.createStatement()) {
-            // FULL: a reading is acknowledged only after commit, so a commit must survive a power cut too.
-            st.execute("PRAGMA synchronous=FULL");
-            st.execute("PRAGMA busy_timeout=10000");
+    /** The readings of one write, as rows of the table. */
+    private static final class Rows {
+        final long[] ids;
+        final long[] times;
+        final double[] values;
+        int n;
+
+        Rows(int capacity) {
+            ids = new long[capacity];
+            times = new long[capacity];
+            values = new double[capacity];
         }
-        return connection;
+
+        void add(long id, long t, double value) {
+            ids[n] = id;
+            times[n] = t;
+            values[n] = value;
+            n++;
+        }
+
+        long newest() {
+            long newest = Long.MIN_VALUE;
+            for (int i = 0; i < n; i++) {
+                newest = Math.max(newest, times[i]);
+            }
+            return newest;
+        }
+
+        boolean anyBefore(long t) {
+            for (int i = 0; i < n; i++) {
+                if (times[i] < t) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     @Override
     public synchronized long write(List<DeviceReadings> batches, List<DeviceStatus> statuses) {
         try {
-            long inserted = insertReadings(batches);
-            try (PreparedStatement seen = writer.prepareStatement("""
-                    INSERT INTO device (site, device, state, last_seen) VALUES (?, ?, 'unknown', ?)
-                    ON CONFLICT (site, device) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen)
-                    """)) {
-                for (DeviceReadings batch : batches) {
-                    seen.setString(1, batch.site());
-                    seen.setString(2, batch.device());
-                    seen.setLong(3, batch.receivedAt());
-                    seen.addBatch();
-                }
-                seen.executeBatch();
-            }
-            try (PreparedStatement state = writer.prepareStatement("""
-                    INSERT INTO device (site, device, state, last_seen) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (site, device) DO UPDATE SET state = excluded.state,
-                      last_seen = CASE WHEN excluded.last_seen IS NULL THEN last_seen
-                                       ELSE max(coalesce(last_seen, 0), excluded.last_seen) END
-                    """)) {
-                for (DeviceStatus status : statuses) {
-                    state.setString(1, status.site());
-                    state.setString(2, status.device());
-                    state.setString(3, status.state());
-                    if (status.lastSeen() == null) {
-                        state.setNull(4, java.sql.Types.INTEGER);
-                    } else {
-                        state.setLong(4, status.lastSeen());
-                    }
-                    state.addBatch();
-                }
-                state.executeBatch();
-            }
-            writer.commit();
-            return inserted;
-        } catch (SQLException e) {
+            devices.heard(batches, statuses);
+            Rows rows = rows(batches);
+            long written = rows.n >= DIRECT_AT || rows.anyBefore(rollups.rolledUpBefore())
+                    ? intoTheTable(rows) : intoTheJournal(rows);
+            newest = Math.max(newest, rows.newest());
+            return written;
+        } catch (SQLException | IOException e) {
             rollback();
-            // A rolled-back transaction may have created series rows we cached; forget them.
-            seriesRows.clear();
             throw new StoreException("writing " + batches.size() + " batches to " + file + " failed: "
                     + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             // Never leave a half-written transaction for the next write to commit: its retry would then take these
             // rows for replays and leave them out of the roll-ups.
             rollback();
-            seriesRows.clear();
             throw e;
         }
     }
 
-    /**
-     * Inserts new identities and folds exactly those, not replays, into the hourly roll-ups. Rows go in
-     * multi-row statements: far fewer calls into SQLite than one statement per row. A statement that inserted
-     * every one of its rows (the usual case) folds them from memory; one that met a replay is rolled back and run
-     * again with a RETURNING clause that names just the rows that were new.
-     */
-    private long insertReadings(List<DeviceReadings> batches) throws SQLException {
+    /** The readings as rows, without those of sealed hours and those waiting in the journal already. */
+    private Rows rows(List<DeviceReadings> batches) throws SQLException {
         int total = 0;
         for (DeviceReadings batch : batches) {
             total += batch.readings().size();
         }
-        long[] ids = new long[total];
-        long[] times = new long[total];
-        double[] values = new double[total];
-        int n = 0;
+        Rows rows = new Rows(total);
         for (DeviceReadings batch : batches) {
             for (Reading r : batch.readings()) {
-                SeriesRow series = series(new SeriesKey(batch.site(), batch.device(), r.sensor()), r);
-                if (r.t() < series.sealedBefore()) {
+                SqliteSeries.Row row = series.of(new SeriesKey(batch.site(), batch.device(), r.sensor()), r);
+                if (r.t() < row.sealedBefore()) {
                     // Its hour is sealed: a replay of it would be counted twice, so late readings are dropped.
                     continue;
                 }
-                ids[n] = series.id();
-                times[n] = r.t();
-                values[n] = r.value();
-                n++;
-            }
-        }
-        sortBySeriesAndTime(ids, times, values, n);
-        Map<RollupKey, Bucket> hours = new HashMap<>();
-        long inserted = 0;
-        Map<String, PreparedStatement> statements = new HashMap<>();
-        try {
-            for (int start = 0; start < n; start += ROWS_PER_INSERT) {
-                int rows = Math.min(ROWS_PER_INSERT, n - start);
-                statement(statements, "SAVEPOINT chunk").execute();
-                PreparedStatement insert = bind(statement(statements, insertSql(rows, false)), ids, times, values,
-                        start, rows);
-                if (insert.executeUpdate() == rows) {
-                    for (int i = start; i < start + rows; i++) {
-                        fold(hours, ids[i], times[i], values[i]);
-                    }
-                    inserted += rows;
-                } else {
-                    statement(statements, "ROLLBACK TO chunk").execute();
-                    PreparedStatement returning = bind(statement(statements, insertSql(rows, true)), ids, times,
-                            values, start, rows);
-                    try (ResultSet rs = returning.executeQuery()) {
-                        while (rs.next()) {
-                            inserted++;
-                            fold(hours, rs.getLong(1), rs.getLong(2), rs.getDouble(3));
-                        }
-                    }
+                if (!pending.contains(row.id(), r.t())) {
+                    rows.add(row.id(), r.t(), r.value());
                 }
-                statement(statements, "RELEASE chunk").execute();
-            }
-        } finally {
-            for (PreparedStatement statement : statements.values()) {
-                statement.close();
             }
         }
-        upsertRollups(hours);
+        return rows;
+    }
+
+    private long intoTheTable(Rows rows) throws SQLException {
+        long inserted = SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, rollups::fold);
+        rollups.write();
+        commit();
         return inserted;
     }
 
-    private PreparedStatement statement(Map<String, PreparedStatement> statements, String sql) throws SQLException {
-        PreparedStatement statement = statements.get(sql);
-        if (statement == null) {
-            statement = writer.prepareStatement(sql);
-            statements.put(sql, statement);
+    /**
+     * Keeps the first copy of each identity the table does not hold, then appends them to the journal, once the
+     * series rows they name are committed.
+     */
+    private long intoTheJournal(Rows rows) throws SQLException, IOException {
+        Rows fresh = new Rows(rows.n);
+        Set<SeriesPoint> seen = new HashSet<>();
+        try (PreparedStatement stored = writer.prepareStatement(
+                "SELECT 1 FROM reading WHERE series_id = ? AND t = ?")) {
+            for (int i = 0; i < rows.n; i++) {
+                if (!seen.add(new SeriesPoint(rows.ids[i], rows.times[i]))) {
+                    continue;
+                }
+                stored.setLong(1, rows.ids[i]);
+                stored.setLong(2, rows.times[i]);
+                try (ResultSet rs = stored.executeQuery()) {
+                    if (!rs.next()) {
+                        fresh.add(rows.ids[i], rows.times[i], rows.values[i]);
+                    }
+                }
+            }
         }
-        return statement;
+        writer.commit(); // the series rows it may have made: a transaction that made none writes nothing
+        if (fresh.n == 0) {
+            return 0;
+        }
+        if (pending.size() + fresh.n > MOVE_AT || !journal.fits(fresh.n)) {
+            moveIntoTheTable();
+        }
+        journal.append(fresh.ids, fresh.times, fresh.values, fresh.n);
+        for (int i = 0; i < fresh.n; i++) {
+            pending.add(fresh.ids[i], fresh.times[i], fresh.values[i]);
+        }
+        return fresh.n;
     }
 
-    private static PreparedStatement bind(PreparedStatement insert, long[] ids, long[] times, double[] values,
-                                          int start, int rows) throws SQLException {
-        int p = 1;
-        for (int i = start; i < start + rows; i++) {
-            insert.setLong(p++, ids[i]);
-            insert.setLong(p++, times[i]);
-            insert.setDouble(p++, values[i]);
-        }
-        return insert;
-    }
-
-    private static void fold(Map<RollupKey, Bucket> hours, long seriesId, long t, double value) {
-        hours.computeIfAbsent(new RollupKey(seriesId, Math.floorDiv(t, HOUR) * HOUR), k -> new Bucket()).add(t, value);
+    private record SeriesPoint(long seriesId, long t) {
     }
 
     /**
-     * Messages from many devices arrive interleaved; inserting in primary-key order touches each index page
-     * once per transaction instead of once per message.
+     * Moves the readings waiting in the journal into the table, in one transaction with what devices said and the
+     * hours now complete rolled up; then the journal starts over.
      */
-    static void sortBySeriesAndTime(long[] ids, long[] times, double[] values, int n) {
-        int[] order = seriesThenArrival(ids, n);
-        // A device sends each sensor's readings in time order, so a series' run is almost always sorted already;
-        // only runs that are not (resends, replays) are sorted by time.
-        for (int from = 0; from < n; ) {
-            int to = from + 1;
-            boolean ordered = true;
-            while (to < n && ids[order[to]] == ids[order[from]]) {
-                ordered &= times[order[to - 1]] <= times[order[to]];
-                to++;
-            }
-            if (!ordered) {
-                sortRunByTime(order, from, to, times);
-            }
-            from = to;
+    private void moveIntoTheTable() throws SQLException {
+        Rows rows = new Rows(pending.size());
+        for (long id : pending.seriesIds()) {
+            pending.points(id, Long.MIN_VALUE, Long.MAX_VALUE).forEach((t, value) -> rows.add(id, t, value));
         }
-        long[] sortedIds = new long[n];
-        long[] sortedTimes = new long[n];
-        double[] sortedValues = new double[n];
-        for (int i = 0; i < n; i++) {
-            sortedIds[i] = ids[order[i]];
-            sortedTimes[i] = times[order[i]];
-            sortedValues[i] = values[order[i]];
-        }
-        System.arraycopy(sortedIds, 0, ids, 0, n);
-        System.arraycopy(sortedTimes, 0, times, 0, n);
-        System.arraycopy(sortedValues, 0, values, 0, n);
+        // Never into roll-ups: each was new when it was journaled, at or after the mark.
+        SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
+        rollups.rollUp(hoursOver(clock.millis()), null);
+        commit();
+        pending.clear();
+        journal.startOver();
     }
 
-    /**
-     * Indices ordered by series, then by arrival, on a primitive sort of (series, index) packed into one long: a
-     * comparator over boxed indices cost a tenth of the writer's time and kept the JIT recompiling it.
-     */
-    private static int[] seriesThenArrival(long[] ids, int n) {
-        int[] order = new int[n];
-        long[] keys = new long[n];
-        for (int i = 0; i < n; i++) {
-            if (ids[i] < 0 || ids[i] > Integer.MAX_VALUE) {
-                return seriesThenArrivalBoxed(ids, n);
-            }
-            keys[i] = ids[i] << 32 | i;
-        }
-        Arrays.sort(keys);
-        for (int i = 0; i < n; i++) {
-            order[i] = (int) keys[i];
-        }
-        return order;
+    /** The hour before which every hour is over and settled: not ahead of the data the store holds. */
+    private long hoursOver(long now) {
+        return SqliteRollups.floorHour(Math.min(now - HOUR_SETTLES_MS, newest));
     }
 
-    /** For series ids too large to pack, which SQLite's rowids of a real site never reach. */
-    private static int[] seriesThenArrivalBoxed(long[] ids, int n) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
+    /** Commits the writer's transaction with what devices said, and tells whoever keeps state of it. */
+    private void commit() throws SQLException {
+        if (!devices.isEmpty()) {
+            SqliteDevices.write(writer, devices.seen(), devices.statuses());
         }
-        sortStably(order, 0, n, Comparator.comparingLong(i -> ids[i]));
-        return order;
-    }
-
-    private static void sortRunByTime(int[] order, int from, int to, long[] times) {
-        sortStably(order, from, to, Comparator.comparingLong(i -> times[i]));
-    }
-
-    /** Sorts {@code order[from, to)}; equal keys keep their order. Boxed, for the rare cases only. */
-    private static void sortStably(int[] order, int from, int to, Comparator<Integer> by) {
-        Integer[] run = new Integer[to - from];
-        for (int i = from; i < to; i++) {
-            run[i - from] = order[i];
-        }
-        Arrays.sort(run, by);
-        for (int i = from; i < to; i++) {
-            order[i] = run[i - from];
-        }
-    }
-
-    private static String insertSql(int rows, boolean returning) {
-        if (rows == ROWS_PER_INSERT) {
-            return returning ? INSERT_FULL_CHUNK_RETURNING : INSERT_FULL_CHUNK;
-        }
-        return buildInsertSql(rows, returning);
-    }
-
-    private static String buildInsertSql(int rows, boolean returning) {
-        StringBuilder sql = new StringBuilder("INSERT OR IGNORE INTO reading (series_id, t, value) VALUES ");
-        for (int i = 0; i < rows; i++) {
-            sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
-        }
-        return returning ? sql.append(" RETURNING series_id, t, value").toString() : sql.toString();
-    }
-
-    private record RollupKey(long seriesId, long bucket) {
-    }
-
-    private void upsertRollups(Map<RollupKey, Bucket> hours) throws SQLException {
-        try (PreparedStatement upsert = writer.prepareStatement("""
-                INSERT INTO rollup_1h (series_id, bucket, min, max, sum, count, last_t, last_value)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (series_id, bucket) DO UPDATE SET
-                  min = min(min, excluded.min), max = max(max, excluded.max),
-                  sum = sum + excluded.sum, count = count + excluded.count,
-                  last_value = CASE WHEN excluded.last_t > last_t THEN excluded.last_value ELSE last_value END,
-                  last_t = max(last_t, excluded.last_t)
-                """)) {
-            for (Map.Entry<RollupKey, Bucket> e : hours.entrySet()) {
-                Bucket b = e.getValue();
-                upsert.setLong(1, e.getKey().seriesId());
-                upsert.setLong(2, e.getKey().bucket());
-                upsert.setDouble(3, b.min());
-                upsert.setDouble(4, b.max());
-                upsert.setDouble(5, b.sum());
-                upsert.setLong(6, b.count());
-                upsert.setLong(7, b.lastT());
-                upsert.setDouble(8, b.last());
-                upsert.addBatch();
-            }
-            upsert.executeBatch();
-        }
-    }
-
-    /** A series as the writer knows it; touched only by the writer thread. */
-    private record SeriesRow(long id, String kind, String unit, long sealedBefore) {
-    }
-
-    /** The series of a reading, created or updated so that its kind and unit are those last seen. */
-    private SeriesRow series(SeriesKey key, Reading reading) throws SQLException {
-        String unit = reading.unit() != null ? reading.unit()
-                : Kind.lookup(reading.kind()).map(Kind::unit).orElse(null);
-        String storedUnit = unit == null ? "" : unit;
-        SeriesRow row = seriesRows.get(key);
-        if (row != null && row.kind().equals(reading.kind()) && row.unit().equals(storedUnit)) {
-            return row;
-        }
-        try (PreparedStatement upsert = writer.prepareStatement("""
-                INSERT INTO series (site, device, sensor, kind, unit) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (site, device, sensor) DO UPDATE SET kind = excluded.kind, unit = excluded.unit
-                RETURNING id, sealed_before
-                """)) {
-            upsert.setString(1, key.site());
-            upsert.setString(2, key.device());
-            upsert.setString(3, key.sensor());
-            upsert.setString(4, reading.kind());
-            upsert.setString(5, storedUnit);
-            try (ResultSet rs = upsert.executeQuery()) {
-                rs.next();
-                row = new SeriesRow(rs.getLong(1), reading.kind(), storedUnit, rs.getLong(2));
-            }
-        }
-        seriesRows.put(key, row);
-        return row;
+        writer.commit();
+        devices.clear();
+        rollups.committed();
     }
 
     /** For tests: the most pages the file may have, as a full disk would set it. */
@@ -468,7 +310,11 @@ public final class SqliteReadingStore implements ReadingStore {
         }
     }
 
+    /** Rolls the writer's transaction back, and forgets what the writer cached from it. */
     private void rollback() {
+        rollups.discard();
+        // A rolled-back transaction may have created series rows we cached.
+        series.forget();
         try {
             writer.rollback();
         } catch (SQLException e) {
@@ -485,38 +331,27 @@ public final class SqliteReadingStore implements ReadingStore {
 
     @Override
     public SeriesData query(SeriesQuery query) {
-        return readers.read(c -> SqliteSeriesQuery.answer(c, query));
+        long rolledUpBefore = rollups.rolledUpBefore();
+        return readers.read(c -> SqliteSeriesQuery.answer(c, query, pending, rolledUpBefore));
     }
 
-    /** Drops raw readings older than the retention period; their hourly roll-ups stay. */
+    /**
+     * Rolls up hours that have waited too long for enough readings to move, and every hour the retention is about
+     * to drop; then drops raw readings older than the retention period. Their hourly roll-ups stay.
+     */
     @Override
     public synchronized void maintain(long now) {
         // Whole hours only, so that every hour before the cutoff is either fully raw or fully sealed.
-        long cutoff = Math.floorDiv(now - rawRetention.toMillis(), HOUR) * HOUR;
+        long cutoff = SqliteRollups.floorHour(now - rawRetention.toMillis());
         try {
-            List<Long> ids = new ArrayList<>();
-            try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery("SELECT id FROM series")) {
-                while (rs.next()) {
-                    ids.add(rs.getLong(1));
-                }
+            if (pending.earliest() < cutoff) {
+                moveIntoTheTable(); // a journal as old as the retention: its readings go with the rest
             }
-            // Per series, so each delete is a range of the primary key rather than a scan of the table.
-            try (PreparedStatement delete = writer.prepareStatement(
-                    "DELETE FROM reading WHERE series_id = ? AND t < ?")) {
-                for (long id : ids) {
-                    delete.setLong(1, id);
-                    delete.setLong(2, cutoff);
-                    delete.addBatch();
-                }
-                delete.executeBatch();
-            }
-            try (PreparedStatement seal = writer.prepareStatement(
-                    "UPDATE series SET sealed_before = max(sealed_before, ?)")) {
-                seal.setLong(1, cutoff);
-                seal.executeUpdate();
-            }
-            writer.commit();
-            seriesRows.clear();
+            long due = SqliteRollups.floorHour(now) - rollups.rolledUpBefore() > ROLLUP_LAG_MS ? hoursOver(now) : 0;
+            rollups.rollUp(Math.max(due, cutoff), pending);
+            rollups.dropRawBefore(cutoff);
+            commit();
+            series.forget();
         } catch (SQLException e) {
             rollback();
             throw new StoreException("dropping readings older than " + rawRetention.toDays() + " days from " + file
@@ -526,41 +361,13 @@ public final class SqliteReadingStore implements ReadingStore {
 
     @Override
     public List<SensorSummary> sensors() {
-        return readers.read(c -> {
-            List<SensorSummary> result = new ArrayList<>();
-            try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("""
-                         SELECT s.site, s.device, s.sensor, s.kind, s.unit,
-                           (SELECT t FROM reading WHERE series_id = s.id ORDER BY t DESC LIMIT 1) AS t,
-                           (SELECT value FROM reading WHERE series_id = s.id ORDER BY t DESC LIMIT 1) AS value
-                         FROM series s ORDER BY s.site, s.device, s.sensor
-                         """)) {
-                while (rs.next()) {
-                    long t = rs.getLong(6);
-                    Point last = rs.wasNull() ? null : new Point(t, rs.getDouble(7));
-                    result.add(new SensorSummary(new SeriesKey(rs.getString(1), rs.getString(2), rs.getString(3)),
-                            rs.getString(4), rs.getString(5), last));
-                }
-            }
-            return result;
-        });
+        return readers.read(c -> SqliteSensors.list(c, pending));
     }
 
     @Override
     public List<DeviceStatus> devices() {
-        return readers.read(c -> {
-            List<DeviceStatus> result = new ArrayList<>();
-            try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery(
-                         "SELECT site, device, state, last_seen FROM device ORDER BY site, device")) {
-                while (rs.next()) {
-                    long lastSeen = rs.getLong(4);
-                    Long seen = rs.wasNull() ? null : lastSeen;
-                    result.add(new DeviceStatus(rs.getString(1), rs.getString(2), rs.getString(3), seen));
-                }
-            }
-            return result;
-        });
+        PendingDevices.Snapshot heard = devices.snapshot();
+        return heard.over(readers.read(SqliteDevices::read));
     }
 
     @Override
@@ -572,8 +379,33 @@ public final class SqliteReadingStore implements ReadingStore {
         });
     }
 
+    /** The latest reading time in the table, one seek per series. */
+    private long newestStored() throws SQLException {
+        try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT max((SELECT max(t) FROM reading WHERE series_id = s.id)) FROM series s")) {
+            long newest = rs.next() ? rs.getLong(1) : 0;
+            writer.commit();
+            return newest;
+        }
+    }
+
+    /** Moves what waits in the journal into the table, so that the next start has nothing to recover. */
     @Override
     public synchronized void close() {
+        try {
+            if (journal != null && (!pending.isEmpty() || !devices.isEmpty())) {
+                moveIntoTheTable();
+            }
+        } catch (SQLException e) {
+            rollback(); // the journal keeps them: the next start moves them
+        }
+        try {
+            if (journal != null) {
+                journal.close();
+            }
+        } catch (IOException e) {
+            // Every record was synced when it was written.
+        }
         checkpointer.close();
         List<Connection> all = new ArrayList<>(readers.idle());
         all.add(writer);

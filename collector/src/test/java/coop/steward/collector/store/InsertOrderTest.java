@@ -32,7 +32,7 @@ class InsertOrderTest {
             long[] times = rows.stream().mapToLong(Row::t).toArray();
             double[] values = rows.stream().mapToDouble(Row::value).toArray();
 
-            SqliteReadingStore.sortBySeriesAndTime(ids, times, values, n);
+            InsertOrder.sortBySeriesAndTime(ids, times, values, n);
 
             List<Row> sorted = new ArrayList<>();
             for (int i = 0; i < n; i++) {

@@ -7,13 +7,22 @@ import static org.awaitility.Awaitility.await;
 import coop.steward.protocol.Reading;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SqliteReadingStoreTest extends ReadingStoreContract {
+    private static final SeriesKey SOIL = new SeriesKey("food-forest", "bed-1", "soil-a");
     @TempDir
     Path dir;
 
@@ -53,13 +62,18 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
         long threadsBefore = checkpointThreads();
         try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION)) {
             long before = Files.size(folder.resolve("readings.db"));
-            // 300 commits to 50 series pass the background checkpoint's 1,000 pages of log and stay far below the
-            // writer's own checkpoint (16,000 pages), which would not copy anything this soon.
-            for (int commit = 0; commit < 300; commit++) {
+            // 40 commits of 20 readings to each of 50 series (large enough to go straight into the table) pass the
+            // background checkpoint's 1,000 pages of log and stay far below the writer's own checkpoint (16,000
+            // pages), which would not copy anything this soon.
+            for (int commit = 0; commit < 40; commit++) {
                 List<DeviceReadings> batches = new ArrayList<>();
                 for (int device = 0; device < 50; device++) {
-                    batches.add(new DeviceReadings("food-forest", "bed-" + device, List.of(new Reading("soil-a",
-                            "soil_moisture", T0 + commit * 60_000L, commit, null)), T0));
+                    List<Reading> readings = new ArrayList<>();
+                    for (int i = 0; i < SqliteReadingStore.DIRECT_AT / 50; i++) {
+                        readings.add(new Reading("soil-a", "soil_moisture", T0 + (commit * 100L + i) * 60_000L, i,
+                                null));
+                    }
+                    batches.add(new DeviceReadings("food-forest", "bed-" + device, readings, T0));
                 }
                 sqlite.write(batches, List.of());
             }
@@ -68,6 +82,113 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
         }
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(checkpointThreads()).as("threads left running after close").isEqualTo(threadsBefore));
+    }
+
+    @Test
+    void aSmallWrite_goesToTheJournal_notTheTable_isSeenAtOnce_andIsInTheTableAfterAClose() throws Exception {
+        Path folder = dir.resolve("small");
+        try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION)) {
+            assertThat(sqlite.write(List.of(batch(0, 10)), List.of())).isEqualTo(10);
+
+            assertThat(rowsIn(folder, "reading")).as("rows in the table").isZero();
+            assertThat(IngestJournal.read(folder)).hasSize(10);
+            assertThat(sqlite.query(SeriesQuery.raw(SOIL, T0, T0 + 10_000, 100)).t()).hasSize(10);
+            assertThat(sqlite.sensors()).singleElement().satisfies(s -> assertThat(s.last().t()).isEqualTo(T0 + 9_000));
+            assertThat(sqlite.write(List.of(batch(5, 10)), List.of())).as("5 of them new").isEqualTo(5);
+        }
+        assertThat(rowsIn(folder, "reading")).isEqualTo(15);
+        try (SqliteReadingStore reopened = SqliteReadingStore.open(folder, RETENTION)) {
+            assertThat(IngestJournal.read(folder)).isEmpty();
+            assertThat(reopened.query(SeriesQuery.raw(SOIL, T0, T0 + 100_000, 100)).t()).hasSize(15);
+        }
+    }
+
+    @Test
+    void journaledReadings_moveIntoTheTable_whenEnoughWait_withTheHoursTheyCompleteRolledUp_andLateOnesCountOnce()
+            throws Exception {
+        Path folder = dir.resolve("moves");
+        int minutes = SqliteReadingStore.MOVE_AT + 100;
+        Clock later = Clock.fixed(Instant.ofEpochMilli(T0 + 30L * 86_400_000L), ZoneOffset.UTC);
+        try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION, later)) {
+            for (int from = 0; from < minutes; from += 100) {
+                sqlite.write(List.of(minuteBatch(from, 100)), List.of());
+            }
+            long newestMoved = T0 + (SqliteReadingStore.MOVE_AT - 1) * 60_000L;
+            long mark = Math.floorDiv(newestMoved, SqliteRollups.HOUR) * SqliteRollups.HOUR;
+
+            assertThat(rowsIn(folder, "reading")).as("moved").isEqualTo(SqliteReadingStore.MOVE_AT);
+            assertThat(sum(folder, "SELECT sum(count) FROM rollup_1h")).as("rolled up: the hours before the last moved")
+                    .isEqualTo((mark - T0) / 60_000L);
+            assertThat(dailyCount(sqlite, minutes)).isEqualTo(minutes);
+
+            Reading late = new Reading("soil-a", "soil_moisture", T0 + 30_000, 99, null);
+            assertThat(sqlite.write(List.of(new DeviceReadings("food-forest", "bed-1", List.of(late), T0)), List.of()))
+                    .isEqualTo(1);
+            assertThat(sqlite.write(List.of(new DeviceReadings("food-forest", "bed-1", List.of(late), T0)), List.of()))
+                    .as("a replay").isZero();
+            assertThat(dailyCount(sqlite, minutes)).as("the late reading counted once").isEqualTo(minutes + 1);
+            SeriesData firstHour = sqlite.query(new SeriesQuery(SOIL, T0, T0 + SqliteRollups.HOUR, Aggregation.MAX,
+                    SqliteRollups.HOUR, 10));
+            assertThat(firstHour.value()).as("from the roll-up, with the late reading").containsExactly(99.0);
+        }
+    }
+
+    @Test
+    void aStoreThatRolledUpEveryReadingAsItCame_keepsItsRollUps_andFoldsALateReadingIntoThem() throws Exception {
+        Path folder = dir.resolve("version-2");
+        Files.createDirectories(folder);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(SqliteSchema.FILE));
+             Statement st = db.createStatement()) {
+            st.execute("PRAGMA journal_mode=WAL");
+            st.execute("CREATE TABLE series (id INTEGER PRIMARY KEY, site TEXT NOT NULL, device TEXT NOT NULL, "
+                    + "sensor TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL, sealed_before INTEGER NOT NULL "
+                    + "DEFAULT 0, UNIQUE (site, device, sensor))");
+            st.execute("CREATE TABLE reading (series_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL, "
+                    + "PRIMARY KEY (series_id, t)) WITHOUT ROWID");
+            st.execute("CREATE TABLE device (site TEXT NOT NULL, device TEXT NOT NULL, state TEXT NOT NULL, "
+                    + "last_seen INTEGER, PRIMARY KEY (site, device)) WITHOUT ROWID");
+            st.execute("CREATE TABLE rollup_1h (series_id INTEGER NOT NULL, bucket INTEGER NOT NULL, min REAL NOT NULL, "
+                    + "max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL, last_t INTEGER NOT NULL, "
+                    + "last_value REAL NOT NULL, PRIMARY KEY (series_id, bucket)) WITHOUT ROWID");
+            st.execute("INSERT INTO series (id, site, device, sensor, kind, unit) "
+                    + "VALUES (1, 'food-forest', 'bed-1', 'soil-a', 'soil_moisture', '%')");
+            st.execute("INSERT INTO reading VALUES (1, " + T0 + ", 10), (1, " + (T0 + 60_000) + ", 20)");
+            st.execute("INSERT INTO rollup_1h VALUES (1, " + T0 + ", 10, 20, 30, 2, " + (T0 + 60_000) + ", 20)");
+            st.execute("PRAGMA user_version = 2");
+        }
+        try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION)) {
+            sqlite.write(List.of(new DeviceReadings("food-forest", "bed-1", List.of(new Reading("soil-a",
+                    "soil_moisture", T0 + 120_000, 30, null)), T0)), List.of());
+
+            assertThat(sum(folder, "SELECT count FROM rollup_1h")).as("folded in as it came").isEqualTo(3);
+            assertThat(sqlite.query(new SeriesQuery(SOIL, T0, T0 + SqliteRollups.HOUR, Aggregation.MEAN,
+                    SqliteRollups.HOUR, 10)).value()).containsExactly(20.0);
+        }
+    }
+
+    private static double dailyCount(ReadingStore store, int minutes) {
+        SeriesData daily = store.query(new SeriesQuery(SOIL, T0, T0 + minutes * 60_000L, Aggregation.COUNT,
+                86_400_000L, 100));
+        return Arrays.stream(daily.value()).sum();
+    }
+
+    private static DeviceReadings minuteBatch(int from, int count) {
+        List<Reading> readings = new ArrayList<>();
+        for (int i = from; i < from + count; i++) {
+            readings.add(new Reading("soil-a", "soil_moisture", T0 + i * 60_000L, i % 7, null));
+        }
+        return new DeviceReadings("food-forest", "bed-1", readings, T0);
+    }
+
+    private static long rowsIn(Path folder, String table) throws Exception {
+        return sum(folder, "SELECT count(*) FROM " + table);
+    }
+
+    private static long sum(Path folder, String sql) throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(SqliteSchema.FILE));
+             Statement st = db.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
     }
 
     private static long checkpointThreads() {

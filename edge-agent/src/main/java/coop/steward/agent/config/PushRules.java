@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * What a config pushed over MQTT may not do, against the config file on the device. Whoever can publish to the
  * broker can push one, so a push cannot cut the device off (site, device, broker), lose its outbox (storage
- * folder), wear out its SD card or flood the broker (sampling or flushing faster than once a second), or fill its
- * disk (a larger outbox than the file allows), nor touch its valves' pins and safety limits. Whoever can edit the file on the device can set any of these.
+ * folder), wear out its SD card or flood the broker (sampling or flushing faster than once a second), fill its
+ * disk (a larger outbox than the file allows) or widen what a power cut can lose (holding messages in memory longer
+ * than the file allows), nor touch its valves' pins and safety limits. Whoever can edit the file on the device can set any of these.
  */
 public final class PushRules {
     /** The fastest a pushed config may sample a sensor. */
@@ -52,6 +53,11 @@ public final class PushRules {
             refused.add("storage.maxOutboxReadings: a pushed config may keep at most the " + local.maxOutboxReadings()
                     + " readings the config file on the device allows, not " + next.maxOutboxReadings()
                     + "; raise it in that file if the disk has room");
+        }
+        if (next.publish().hold().compareTo(local.publish().hold()) > 0) {
+            refused.add("publish.holdSeconds: a pushed config may hold unconfirmed messages in memory at most the "
+                    + seconds(local.publish().hold()) + " s the config file on the device allows, not "
+                    + seconds(next.publish().hold()) + " s (a power cut loses what is held); raise it in that file");
         }
         List<SensorConfig> sensors = next.sensors();
         for (int i = 0; i < sensors.size(); i++) {

@@ -3,18 +3,26 @@ package coop.steward.agent.outbox;
 import coop.steward.protocol.SeqRange;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Messages waiting for the collector's end-to-end acknowledgement. Every message is on disk before it is sent
- * ({@link SqliteOutbox}, which says what survives what) and leaves only when its seq is acknowledged on
- * {@code readings/ack}; a broker's PUBACK is not enough. Sending is in seq order, within a window of unconfirmed
- * messages ({@link SendWindow}); a message not confirmed within the ack timeout is sent again.
+ * Messages waiting for the collector's end-to-end acknowledgement. A message leaves only when its seq is
+ * acknowledged on {@code readings/ack}; a broker's PUBACK is not enough. Sending is in seq order, within a window of
+ * unconfirmed messages ({@link SendWindow}); a message not confirmed within the ack timeout is sent again.
  *
- * <p>Messages whose readings were taken before the clock was set wait, unsent, until {@link #correctTimes} gives
- * them their real time. Full: the oldest messages are dropped and counted.
+ * <p>Where a message waits is the agent's write policy, for the SD card's sake: while the broker can be reached, a
+ * message is {@linkplain #hold held} in memory, and only what the collector has not confirmed within the hold is
+ * {@linkplain #spill written} to {@link SqliteOutbox}, which says what survives what. A collector that confirms
+ * promptly thus costs the card no write at all; a power cut loses at most the held messages. While the broker cannot
+ * be reached, every message is {@linkplain #add written} before anything else. Seqs are reserved on disk a block at
+ * a time, so that they grow across restarts without a write per message.
+ *
+ * <p>Messages whose readings were taken before the clock was set wait on disk, unsent, until {@link #correctTimes}
+ * gives them their real time. Full: the oldest messages on disk are dropped and counted.
  */
 public final class Outbox implements AutoCloseable {
     /**
@@ -24,38 +32,33 @@ public final class Outbox implements AutoCloseable {
      * gives the replay rates measured.
      */
     public static final int WINDOW_MESSAGES = 1_000;
+    /**
+     * Seqs reserved on disk at a time. An agent that flushes every second reserves 86 times a day; a crash leaves
+     * at most this many seqs unused, which the collector counts as a gap.
+     */
+    static final int SEQ_BLOCK = 1_000;
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final long DROP_LOG_EVERY_MS = 60_000;
 
     /** A message to hand to the broker. */
-    public static final class Entry {
-        private final long seq;
-        private final byte[] payload;
-        private final int readings;
+    public record Entry(long seq, byte[] payload, int readings) {
+    }
 
-        Entry(long seq, byte[] payload, int readings) {
-            this.seq = seq;
-            this.payload = payload;
-            this.readings = readings;
-        }
-
-        public long seq() {
-            return seq;
-        }
-
-        public byte[] payload() {
-            return payload;
-        }
-
-        public int readings() {
-            return readings;
+    /** A message in memory, since {@code heldAt} (monotonic milliseconds). */
+    private record Held(Entry entry, long createdMs, long heldAt) {
+        SqliteOutbox.Message toDisk() {
+            return new SqliteOutbox.Message(entry.seq(), entry.payload(), entry.readings(), createdMs, null, null);
         }
     }
 
     private final SqliteOutbox store;
     private final SendWindow window;
     private final String name;
+    private final TreeMap<Long, Held> held = new TreeMap<>();
+    private volatile long heldReadings;
+    private volatile int heldMessages;
     private volatile long maxReadings;
+    private long nextSeq;
     private long droppedLoggedAt = Long.MIN_VALUE;
 
     private Outbox(SqliteOutbox store, SendWindow window, String name, long maxReadings) {
@@ -63,6 +66,7 @@ public final class Outbox implements AutoCloseable {
         this.window = window;
         this.name = name;
         this.maxReadings = maxReadings;
+        this.nextSeq = store.reservedSeq() + 1;
     }
 
     /**
@@ -94,33 +98,107 @@ public final class Outbox implements AutoCloseable {
         return new Outbox(store, new SendWindow(windowMessages), name, maxReadings);
     }
 
-    /** The seq the next message must carry; persisted, so it grows across restarts. */
+    /** The seq the next message must carry: it grows across restarts. */
     public synchronized long nextSeq() {
-        return store.nextSeq();
-    }
-
-    /** Stores a message whose readings carry the right time; it is durable when this returns. */
-    public synchronized void add(long seq, byte[] payload, int readings, long createdMs) {
-        dropped(store.add(seq, payload, readings, createdMs, null, null, maxReadings), createdMs);
+        return nextSeq;
     }
 
     /**
-     * Stores a message of readings taken before the clock was set; it waits until {@link #correctTimes}.
+     * Keeps a message whose readings carry the right time in memory, to be sent: it reaches the disk only if the
+     * collector has not confirmed it when {@link #spill} finds it older than the hold.
+     *
+     * @param now monotonic milliseconds, the clock of {@link #spill}
+     */
+    public synchronized void hold(long seq, byte[] payload, int readings, long createdMs, long now) {
+        take(seq);
+        held.put(seq, new Held(new Entry(seq, payload, readings), createdMs, now));
+        heldReadings += readings;
+        heldMessages = held.size();
+    }
+
+    /**
+     * Stores a message whose readings carry the right time, after whatever is held (in seq order); it is durable when
+     * this returns.
+     */
+    public synchronized void add(long seq, byte[] payload, int readings, long createdMs) {
+        take(seq);
+        spillWith(new ArrayList<>(held.values()), new SqliteOutbox.Message(seq, payload, readings, createdMs, null,
+                null));
+    }
+
+    /**
+     * Stores a message of readings taken before the clock was set, after whatever is held; it waits until
+     * {@link #correctTimes}.
      *
      * @param monotonicNanos each reading's monotonic time, in the order of the payload's readings
      * @param bootId         the boot those monotonic times count in
      */
     public synchronized void addUntimed(long seq, byte[] payload, long[] monotonicNanos, String bootId,
                                         long createdMs) {
-        dropped(store.add(seq, payload, monotonicNanos.length, createdMs, bootId, monotonicNanos, maxReadings),
-                createdMs);
+        take(seq);
+        spillWith(new ArrayList<>(held.values()), new SqliteOutbox.Message(seq, payload, monotonicNanos.length,
+                createdMs, bootId, monotonicNanos));
     }
 
-    private void dropped(List<Long> seqs, long now) {
+    /** Uses {@code seq}, reserving a new block on disk first when it is past the one reserved. */
+    private void take(long seq) {
+        if (seq != nextSeq) {
+            throw new IllegalArgumentException("the next message must carry seq " + nextSeq + ", not " + seq);
+        }
+        if (seq > store.reservedSeq()) {
+            store.reserveSeqs(seq + SEQ_BLOCK - 1);
+        }
+        nextSeq = seq + 1;
+    }
+
+    /**
+     * Writes the held messages the collector has not confirmed for {@code holdMs} to disk, in one transaction;
+     * returns how many. On an {@link OutboxException} they stay held.
+     *
+     * @param now monotonic milliseconds, as given to {@link #hold}
+     */
+    public synchronized int spill(long now, long holdMs) {
+        List<Held> due = new ArrayList<>();
+        for (Held h : held.values()) {
+            if (now - h.heldAt() < holdMs) {
+                break; // held in seq order, which is the order they were held in
+            }
+            due.add(h);
+        }
+        return spillWith(due, null);
+    }
+
+    /** Writes every held message to disk: the broker is gone, or the agent stops. */
+    public synchronized int spillAll() {
+        return spillWith(new ArrayList<>(held.values()), null);
+    }
+
+    /** Writes {@code due}, the oldest held messages, and then {@code also} (if not null), in one transaction. */
+    private int spillWith(List<Held> due, SqliteOutbox.Message also) {
+        List<SqliteOutbox.Message> messages = new ArrayList<>();
+        due.forEach(h -> messages.add(h.toDisk()));
+        if (also != null) {
+            messages.add(also);
+        }
+        if (messages.isEmpty()) {
+            return 0;
+        }
+        List<Long> droppedSeqs = store.add(messages, maxReadings);
+        for (Held h : due) {
+            held.remove(h.entry().seq());
+            heldReadings -= h.entry().readings();
+        }
+        heldMessages = held.size();
+        dropped(droppedSeqs);
+        return due.size();
+    }
+
+    private void dropped(List<Long> seqs) {
         if (seqs.isEmpty()) {
             return;
         }
         seqs.forEach(window::forget);
+        long now = System.nanoTime() / 1_000_000;
         if (droppedLoggedAt == Long.MIN_VALUE || now - droppedLoggedAt >= DROP_LOG_EVERY_MS) {
             droppedLoggedAt = now;
             LOG.warn("{}: the outbox is full ({} readings, storage.maxOutboxReadings); dropping the oldest: {} "
@@ -133,7 +211,19 @@ public final class Outbox implements AutoCloseable {
      * connection did not send may be stale, from before a restart); returns how many readings left.
      */
     public synchronized long acknowledge(List<SeqRange> ranges) {
-        return store.delete(window.confirmed(ranges));
+        long left = 0;
+        List<Long> onDisk = new ArrayList<>();
+        for (long seq : window.confirmed(ranges)) {
+            Held h = held.remove(seq);
+            if (h == null) {
+                onDisk.add(seq);
+            } else {
+                left += h.entry().readings();
+                heldReadings -= h.entry().readings();
+            }
+        }
+        heldMessages = held.size();
+        return left + store.delete(onDisk);
     }
 
     /**
@@ -144,32 +234,59 @@ public final class Outbox implements AutoCloseable {
     public synchronized List<Entry> due(long now, long ackTimeoutMs, int max) {
         List<Entry> due = new ArrayList<>();
         for (long seq : window.timedOut(now, ackTimeoutMs, max)) {
-            SqliteOutbox.Stored message = store.get(seq);
+            Entry message = find(seq);
             if (message == null) {
                 window.forget(seq);
             } else {
-                due.add(new Entry(seq, message.payload(), message.readings()));
+                due.add(message);
             }
         }
         int room = Math.min(max - due.size(), window.room());
         while (room > 0) {
-            List<SqliteOutbox.Stored> next = store.ready(window.cursor(), room);
+            List<Entry> next = unsentAfter(window.cursor(), room);
             if (next.isEmpty()) {
                 break;
             }
-            for (SqliteOutbox.Stored message : next) {
+            for (Entry message : next) {
                 if (room == 0) {
                     break;
                 }
                 window.passed(message.seq());
                 if (!window.contains(message.seq())) {
                     window.sent(message.seq(), now);
-                    due.add(new Entry(message.seq(), message.payload(), message.readings()));
+                    due.add(message);
                     room--;
                 }
             }
         }
         return due;
+    }
+
+    /** The message, held or on disk; null when it is gone or still waits for its times to be corrected. */
+    private Entry find(long seq) {
+        Held h = held.get(seq);
+        if (h != null) {
+            return h.entry();
+        }
+        SqliteOutbox.Stored message = store.get(seq);
+        return message == null ? null : new Entry(seq, message.payload(), message.readings());
+    }
+
+    /** Up to {@code limit} messages ready to send with seq above {@code afterSeq}, held or on disk, in seq order. */
+    private List<Entry> unsentAfter(long afterSeq, int limit) {
+        List<Entry> next = new ArrayList<>();
+        for (SqliteOutbox.Stored message : store.ready(afterSeq, limit)) {
+            next.add(new Entry(message.seq(), message.payload(), message.readings()));
+        }
+        int fromMemory = 0;
+        for (Held h : held.tailMap(afterSeq, false).values()) {
+            if (fromMemory++ == limit) {
+                break;
+            }
+            next.add(h.entry());
+        }
+        next.sort(Comparator.comparingLong(Entry::seq));
+        return next.size() > limit ? next.subList(0, limit) : next;
     }
 
     /** The broker did not take it: it is due again at the next chance, in its place in seq order. */
@@ -200,13 +317,18 @@ public final class Outbox implements AutoCloseable {
         this.maxReadings = maxReadings;
     }
 
-    /** Readings kept, including those waiting for the clock. */
+    /** Readings kept, held in memory or on disk, including those waiting for the clock. */
     public long readings() {
-        return store.readings();
+        return store.readings() + heldReadings;
     }
 
     public long messages() {
-        return store.messages();
+        return store.messages() + heldMessages;
+    }
+
+    /** Readings held in memory, not yet on disk. */
+    public long heldReadings() {
+        return heldReadings;
     }
 
     /** Readings waiting for their time to be corrected. */
@@ -224,8 +346,22 @@ public final class Outbox implements AutoCloseable {
         return store.uncorrectable();
     }
 
+    /**
+     * Writes what is still held to disk, then gives back the seqs reserved and not used, so that the next start goes
+     * on without a gap.
+     */
     @Override
     public synchronized void close() {
-        store.close();
+        try {
+            spillAll();
+            if (nextSeq - 1 < store.reservedSeq()) {
+                store.reserveSeqs(nextSeq - 1);
+            }
+        } catch (OutboxException e) {
+            LOG.error("{}: {}; {} readings not confirmed by the collector are lost", name, e.getMessage(),
+                    heldReadings);
+        } finally {
+            store.close();
+        }
     }
 }

@@ -20,17 +20,16 @@ import java.util.List;
 /**
  * The outbox on disk: {@code outbox.db}, one SQLite file in WAL mode in the device's storage folder. It keeps
  * whole messages (seq, the exact payload sent, reading count, creation time), for messages whose readings were
- * taken before the clock was set also the boot id and each reading's monotonic time, and three counters: the
- * last seq used, readings dropped for space and readings whose time could not be corrected. A counter is
- * committed in the same transaction as the change it counts.
+ * taken before the clock was set also the boot id and each reading's monotonic time, and counters: the highest seq
+ * reserved (no seq the agent gives out is higher), readings dropped for space and readings whose time could not be
+ * corrected. A counter is committed in the same transaction as the change it counts.
  *
  * <p><b>Fsync policy: {@code synchronous=FULL}.</b> Every change is one transaction and its commit returns only
  * after the WAL has been fsync'd, so a message that {@link #add} returned for survives {@code kill -9} (which
- * would need no fsync: the data is in the kernel) and a power cut (which does). The agent adds one message per
- * flush, about once a second ({@code publish.flushSeconds}), and deletes once per collector ack (at most five a
- * second: the collector coalesces acks over 200 ms), so this is a few fsyncs a second; docs/reliability.md gives
- * the measured cost. A lost delete would only cost a resend, which the collector's store ignores, so deletes
- * would not need FULL, but they share the connection and are cheap enough at that rate.
+ * would need no fsync: the data is in the kernel) and a power cut (which does). Which messages come here at all is
+ * {@link Outbox}'s policy: those the collector has not confirmed within the hold, and all of them while the broker
+ * cannot be reached. A lost delete would only cost a resend, which the collector's store ignores, so deletes would
+ * not need FULL, but they share the connection and are rare.
  *
  * <p>One agent per folder: an OS lock on {@code outbox.lock} is held while the outbox is open, and is released by
  * the kernel when the process dies, even by {@code kill -9}. Not thread-safe: {@link Outbox} serialises calls.
@@ -38,12 +37,23 @@ import java.util.List;
 final class SqliteOutbox implements AutoCloseable {
     static final String FILE = "outbox.db";
     private static final String LOCK_FILE = "outbox.lock";
+    /** Written with every message by outboxes from before seq reservations; read so that their seq goes on. */
     private static final String LAST_SEQ = "last_seq";
+    private static final String SEQ_RESERVED = "seq_reserved";
     private static final String DROPPED = "dropped";
     private static final String UNCORRECTABLE = "uncorrectable";
 
     /** A message as stored; {@code payload} is what goes on the wire. */
     record Stored(long seq, byte[] payload, int readings) {
+    }
+
+    /**
+     * A message to store.
+     *
+     * @param bootId         null when the readings' times are right; else the boot their monotonic times count in
+     * @param monotonicNanos each reading's monotonic time, when {@code bootId} is given
+     */
+    record Message(long seq, byte[] payload, int readings, long createdMs, String bootId, long[] monotonicNanos) {
     }
 
     /** A message that may be dropped for space. */
@@ -58,7 +68,10 @@ final class SqliteOutbox implements AutoCloseable {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final Connection db;
-    private long lastSeq;
+    /** The highest seq of any message ever stored here, so that none is stored twice. */
+    private long lastStoredSeq;
+    /** The highest seq the agent may have given out: reserved, or stored before reservations existed. */
+    private long reservedSeq;
     private volatile long readings;
     private volatile long untimedReadings;
     private volatile long messages;
@@ -131,7 +144,8 @@ final class SqliteOutbox implements AutoCloseable {
                 untimedReadings = rs.getLong(3);
                 maxSeq = rs.getLong(4);
             }
-            lastSeq = Math.max(maxSeq, counter(LAST_SEQ, -1));
+            lastStoredSeq = Math.max(maxSeq, counter(LAST_SEQ, -1));
+            reservedSeq = Math.max(lastStoredSeq, counter(SEQ_RESERVED, -1));
             dropped = counter(DROPPED, 0);
             uncorrectable = counter(UNCORRECTABLE, 0);
         }
@@ -151,85 +165,111 @@ final class SqliteOutbox implements AutoCloseable {
         }
     }
 
-    /** The seq the next message must carry: one more than any seq this outbox ever held. */
-    long nextSeq() {
-        return lastSeq + 1;
+    /**
+     * The highest seq that may have been given out before this outbox was opened: what was reserved, used or not (a
+     * crash forgets which), so the next message must carry a higher one.
+     */
+    long reservedSeq() {
+        return reservedSeq;
     }
 
     /**
-     * Stores a message durably and, when the outbox then holds more than {@code maxReadings}, drops the oldest
-     * messages (never this one) until it does not, counting their readings. Returns the seqs dropped.
-     *
-     * @param bootId        null when the readings' times are right; else the boot their monotonic times count in
-     * @param monotonicNanos each reading's monotonic time, when {@code bootId} is given
+     * Durably reserves every seq up to {@code upTo}; after a crash the agent goes on above it. One small transaction
+     * per block of seqs, instead of a counter written with every message.
      */
-    List<Long> add(long seq, byte[] payload, int count, long createdMs, String bootId, long[] monotonicNanos,
-                   long maxReadings) {
-        if (seq <= lastSeq) {
-            throw new IllegalArgumentException("seq " + seq + " was already used; the next is " + nextSeq());
+    void reserveSeqs(long upTo) {
+        transaction(() -> {
+            setCounter(SEQ_RESERVED, upTo);
+            return new Commit<>(null, () -> reservedSeq = upTo);
+        });
+    }
+
+    /**
+     * Stores messages durably, in one transaction and in seq order, and, when the outbox then holds more than
+     * {@code maxReadings}, drops the oldest messages (never these) until it does not, counting their readings.
+     * Returns the seqs dropped.
+     */
+    List<Long> add(List<Message> added, long maxReadings) {
+        if (added.isEmpty()) {
+            return List.of();
+        }
+        long first = added.get(0).seq();
+        if (first <= lastStoredSeq) {
+            throw new IllegalArgumentException("seq " + first + " was already stored; the last stored is "
+                    + lastStoredSeq);
         }
         return transaction(() -> {
+            long count = 0;
+            long untimedCount = 0;
             try (PreparedStatement insert = db.prepareStatement("INSERT INTO message "
                     + "(seq, payload, readings, created_ms, boot_id, monotonic_ns) VALUES (?, ?, ?, ?, ?, ?)")) {
-                insert.setLong(1, seq);
-                insert.setBytes(2, payload);
-                insert.setInt(3, count);
-                insert.setLong(4, createdMs);
-                insert.setString(5, bootId);
-                insert.setBytes(6, bootId == null ? null : TimeCorrection.pack(monotonicNanos));
-                insert.executeUpdate();
-            }
-            setCounter(LAST_SEQ, seq);
-            long total = readings + count;
-            long untimed = untimedReadings + (bootId == null ? 0 : count);
-            long kept = messages + 1;
-            List<Long> droppedSeqs = new ArrayList<>();
-            long droppedNow = 0;
-            if (total > maxReadings) {
-                try (PreparedStatement oldest = db.prepareStatement("SELECT seq, readings, boot_id IS NOT NULL "
-                        + "FROM message WHERE seq > ? AND seq < ? ORDER BY seq LIMIT 1000");
-                     PreparedStatement delete = db.prepareStatement("DELETE FROM message WHERE seq = ?")) {
-                    long after = -1;
-                    boolean more = true;
-                    while (total > maxReadings && more) {
-                        oldest.setLong(1, after);
-                        oldest.setLong(2, seq);
-                        List<Oldest> candidates = new ArrayList<>();
-                        try (ResultSet rs = oldest.executeQuery()) {
-                            while (rs.next()) {
-                                candidates.add(new Oldest(rs.getLong(1), rs.getInt(2), rs.getBoolean(3)));
-                            }
-                        }
-                        more = !candidates.isEmpty();
-                        for (Oldest c : candidates) {
-                            if (total <= maxReadings) {
-                                break;
-                            }
-                            delete.setLong(1, c.seq());
-                            delete.executeUpdate();
-                            droppedSeqs.add(c.seq());
-                            total -= c.readings();
-                            untimed -= c.untimed() ? c.readings() : 0;
-                            droppedNow += c.readings();
-                            kept--;
-                            after = c.seq();
-                        }
-                    }
+                for (Message m : added) {
+                    insert.setLong(1, m.seq());
+                    insert.setBytes(2, m.payload());
+                    insert.setInt(3, m.readings());
+                    insert.setLong(4, m.createdMs());
+                    insert.setString(5, m.bootId());
+                    insert.setBytes(6, m.bootId() == null ? null : TimeCorrection.pack(m.monotonicNanos()));
+                    insert.executeUpdate();
+                    count += m.readings();
+                    untimedCount += m.bootId() == null ? 0 : m.readings();
                 }
-                setCounter(DROPPED, dropped + droppedNow);
             }
-            long finalTotal = total;
-            long finalUntimed = untimed;
-            long finalKept = kept;
-            long finalDropped = dropped + droppedNow;
-            return new Commit<>(droppedSeqs, () -> {
-                lastSeq = seq;
-                readings = finalTotal;
-                untimedReadings = finalUntimed;
-                messages = finalKept;
-                dropped = finalDropped;
+            long last = added.get(added.size() - 1).seq();
+            Space space = makeRoom(readings + count, untimedReadings + untimedCount, first, maxReadings);
+            long kept = messages + added.size() - space.seqs().size();
+            return new Commit<>(space.seqs(), () -> {
+                lastStoredSeq = last;
+                readings = space.readings();
+                untimedReadings = space.untimed();
+                messages = kept;
+                dropped += space.dropped();
             });
         });
+    }
+
+    /** What dropping for space left: the outbox's readings and untimed readings, and what it dropped. */
+    private record Space(long readings, long untimed, long dropped, List<Long> seqs) {
+    }
+
+    /** Within a transaction: drops the oldest messages before {@code before} until at most {@code max} readings stay. */
+    private Space makeRoom(long total, long untimed, long before, long max) throws SQLException {
+        List<Long> droppedSeqs = new ArrayList<>();
+        long droppedNow = 0;
+        if (total <= max) {
+            return new Space(total, untimed, 0, droppedSeqs);
+        }
+        try (PreparedStatement oldest = db.prepareStatement("SELECT seq, readings, boot_id IS NOT NULL "
+                + "FROM message WHERE seq > ? AND seq < ? ORDER BY seq LIMIT 1000");
+             PreparedStatement delete = db.prepareStatement("DELETE FROM message WHERE seq = ?")) {
+            long after = -1;
+            boolean more = true;
+            while (total > max && more) {
+                oldest.setLong(1, after);
+                oldest.setLong(2, before);
+                List<Oldest> candidates = new ArrayList<>();
+                try (ResultSet rs = oldest.executeQuery()) {
+                    while (rs.next()) {
+                        candidates.add(new Oldest(rs.getLong(1), rs.getInt(2), rs.getBoolean(3)));
+                    }
+                }
+                more = !candidates.isEmpty();
+                for (Oldest c : candidates) {
+                    if (total <= max) {
+                        break;
+                    }
+                    delete.setLong(1, c.seq());
+                    delete.executeUpdate();
+                    droppedSeqs.add(c.seq());
+                    total -= c.readings();
+                    untimed -= c.untimed() ? c.readings() : 0;
+                    droppedNow += c.readings();
+                    after = c.seq();
+                }
+            }
+        }
+        setCounter(DROPPED, dropped + droppedNow);
+        return new Space(total, untimed, droppedNow, droppedSeqs);
     }
 
     /** Up to {@code limit} messages ready to send (their times are right), with seq above {@code afterSeq}. */

@@ -149,6 +149,9 @@ class RemoteConfigTest {
                     + "file on the device allows, not 2000000",
             "another storage folder | /storage | /elsewhere | storage.dir: a pushed config cannot move the "
                     + "device's storage folder",
+            "holding messages longer than the file allows | storage: {dir: | publish: {holdSeconds: 30}\\nstorage: {dir: | "
+                    + "publish.holdSeconds: a pushed config may hold unconfirmed messages in memory at most the 5 s the "
+                    + "config file on the device allows, not 30 s",
     })
     void aPushThatGoesPastWhatTheFileOnTheDeviceAllows_isRejectedWithASentence_andTheOldConfigRuns(
             String what, String text, String replacement, String error) {

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class OutboxTest {
     private static final String BOOT = "boot-1";
     private static final long TIMEOUT_MS = 30_000;
+    private static final long HOLD_MS = 5_000;
 
     @TempDir
     Path dir;
@@ -133,6 +134,71 @@ class OutboxTest {
     }
 
     @Test
+    void heldMessage_confirmedWithinTheHold_isSentAndLeaves_withoutEverReachingTheDisk() throws Exception {
+        hold(1_000, 5);
+
+        assertThat(seqs(outbox.due(1_000, TIMEOUT_MS, 10))).containsExactly(0L);
+        assertThat(outbox.readings()).as("held readings count as waiting").isEqualTo(5);
+        assertThat(outbox.spill(1_000 + HOLD_MS - 1, HOLD_MS)).as("not yet unconfirmed for the hold").isZero();
+        assertThat(outbox.acknowledge(List.of(new SeqRange(0, 0)))).isEqualTo(5);
+
+        assertThat(outbox.readings()).isZero();
+        assertThat(messagesOnDisk()).isZero();
+    }
+
+    @Test
+    void heldMessage_stillUnconfirmedAfterTheHold_isWrittenToDisk_andSurvivesReopening() throws Exception {
+        hold(1_000, 5);
+        hold(2_000, 5);
+        outbox.due(2_000, TIMEOUT_MS, 10);
+
+        assertThat(outbox.spill(1_000 + HOLD_MS, HOLD_MS)).as("only the one held for the whole hold").isEqualTo(1);
+        assertThat(messagesOnDisk()).isEqualTo(1);
+        assertThat(outbox.acknowledge(List.of(new SeqRange(0, 1)))).as("confirmed, on disk or held").isEqualTo(10);
+        assertThat(messagesOnDisk()).isZero();
+
+        hold(3_000, 2);
+        outbox.spill(3_000 + HOLD_MS, HOLD_MS);
+        reopen();
+
+        assertThat(outbox.readings()).isEqualTo(2);
+        assertThat(seqs(outbox.due(1_000, TIMEOUT_MS, 10))).containsExactly(2L);
+    }
+
+    @Test
+    void messageWrittenStraightToDisk_goesAfterTheHeldOnes_soTheDiskKeepsSeqOrder() throws Exception {
+        hold(1_000, 1);
+        hold(1_000, 1);
+        addMessages(1, 1);
+
+        assertThat(messagesOnDisk()).isEqualTo(3);
+        assertThat(outbox.heldReadings()).isZero();
+        assertThat(seqs(outbox.due(1_000, TIMEOUT_MS, 10))).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void heldAndStoredMessages_areSentTogether_inSeqOrder_withinTheWindow() {
+        addMessages(2, 1);
+        hold(1_000, 1);
+        hold(1_000, 1);
+
+        assertThat(seqs(outbox.due(1_000, TIMEOUT_MS, 3))).containsExactly(0L, 1L, 2L);
+        assertThat(seqs(outbox.due(1_000, TIMEOUT_MS, 10))).containsExactly(3L);
+        outbox.reconnected();
+        assertThat(seqs(outbox.due(2_000, TIMEOUT_MS, 10))).as("all again on a new connection")
+                .containsExactly(0L, 1L, 2L, 3L);
+    }
+
+    @Test
+    void closing_writesWhatIsHeld_andTheNextSeqGoesOnWithoutAGap() throws Exception {
+        hold(1_000, 3);
+        reopen();
+
+        assertThat(outbox.readings()).isEqualTo(3);
+        assertThat(outbox.nextSeq()).as("the unused rest of the reserved block is given back").isEqualTo(1);
+    }
+
+    @Test
     void fullOutbox_dropsTheOldestMessages_countsTheirReadings_andKeepsTheCountAcrossRestarts() {
         outbox.close();
         outbox = Outbox.open(dir, 1_000, BOOT, "test/outbox", 10);
@@ -214,6 +280,24 @@ class OutboxTest {
                 times[r] = 1_764_000_000_000L + seq * 1_000 + r;
             }
             outbox.add(seq, payload(seq, times), readingsEach, 0);
+        }
+    }
+
+    private void hold(long now, int readingsEach) {
+        long seq = outbox.nextSeq();
+        long[] times = new long[readingsEach];
+        for (int r = 0; r < readingsEach; r++) {
+            times[r] = 1_764_000_000_000L + seq * 1_000 + r;
+        }
+        outbox.hold(seq, payload(seq, times), readingsEach, 0, now);
+    }
+
+    private long messagesOnDisk() throws Exception {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(SqliteOutbox.FILE));
+             Statement s = db.createStatement();
+             ResultSet count = s.executeQuery("SELECT count(*) FROM message")) {
+            count.next();
+            return count.getLong(1);
         }
     }
 

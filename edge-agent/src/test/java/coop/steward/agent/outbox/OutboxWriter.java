@@ -3,8 +3,9 @@ package coop.steward.agent.outbox;
 import java.nio.file.Path;
 
 /**
- * A process that adds messages to an outbox as fast as it can and prints {@code committed SEQ} after each add
- * returns, until it is killed. For {@link OutboxKillTest}.
+ * A process that puts messages in an outbox as fast as it can, until it is killed: three held in memory, then one
+ * written, which writes the held ones before it. Prints {@code held SEQ} after a hold and {@code committed SEQ} after
+ * a write returns. For {@link OutboxKillTest}.
  */
 public final class OutboxWriter {
     private OutboxWriter() {
@@ -18,8 +19,13 @@ public final class OutboxWriter {
             for (int i = 0; i < times.length; i++) {
                 times[i] = 1_764_000_000_000L + seq * 10 + i;
             }
-            outbox.add(seq, OutboxTest.payload(seq, times), times.length, 0);
-            System.out.println("committed " + seq);
+            if (seq % 4 == 3) {
+                outbox.add(seq, OutboxTest.payload(seq, times), times.length, 0);
+                System.out.println("committed " + seq);
+            } else {
+                outbox.hold(seq, OutboxTest.payload(seq, times), times.length, 0, 0);
+                System.out.println("held " + seq);
+            }
             System.out.flush();
         }
     }

@@ -1,0 +1,58 @@
+package coop.steward.collector.store;
+
+import coop.steward.protocol.Kind;
+import coop.steward.protocol.Reading;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The writer's view of the series table: each series' row, created or updated as readings name it, and cached. */
+final class SqliteSeries {
+    /** A series as the writer knows it. */
+    record Row(long id, String kind, String unit, long sealedBefore) {
+    }
+
+    private final Connection writer;
+    /** Touched only by the writer thread. */
+    private final Map<SeriesKey, Row> rows = new HashMap<>();
+
+    SqliteSeries(Connection writer) {
+        this.writer = writer;
+    }
+
+    /** The series of a reading, created or updated so that its kind and unit are those last seen. */
+    Row of(SeriesKey key, Reading reading) throws SQLException {
+        String unit = reading.unit() != null ? reading.unit()
+                : Kind.lookup(reading.kind()).map(Kind::unit).orElse(null);
+        String storedUnit = unit == null ? "" : unit;
+        Row row = rows.get(key);
+        if (row != null && row.kind().equals(reading.kind()) && row.unit().equals(storedUnit)) {
+            return row;
+        }
+        try (PreparedStatement upsert = writer.prepareStatement("""
+                INSERT INTO series (site, device, sensor, kind, unit) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (site, device, sensor) DO UPDATE SET kind = excluded.kind, unit = excluded.unit
+                RETURNING id, sealed_before
+                """)) {
+            upsert.setString(1, key.site());
+            upsert.setString(2, key.device());
+            upsert.setString(3, key.sensor());
+            upsert.setString(4, reading.kind());
+            upsert.setString(5, storedUnit);
+            try (ResultSet rs = upsert.executeQuery()) {
+                rs.next();
+                row = new Row(rs.getLong(1), reading.kind(), storedUnit, rs.getLong(2));
+            }
+        }
+        rows.put(key, row);
+        return row;
+    }
+
+    /** After a rollback (which may have undone rows cached here) or a change of the seals: read them afresh. */
+    void forget() {
+        rows.clear();
+    }
+}

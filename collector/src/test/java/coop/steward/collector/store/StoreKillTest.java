@@ -1,0 +1,60 @@
+package coop.steward.collector.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The embedded store's promise to the collector, which acknowledges a message once its write returns: an
+ * acknowledged reading survives the process being killed, whether its write went to the journal or the table.
+ * (Power cuts rest on the journal's and SQLite's fsync, which a test cannot cut.)
+ */
+class StoreKillTest {
+    static final long T0 = 1_764_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyWriteThatReturned_isStoredOnce_afterKillMinus9_andTheJournalIsEmptyAgain() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process writer = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                JournalingWriter.class.getName(), dir.toString())
+                .redirectError(dir.resolveSibling(dir.getFileName() + "-writer.err").toFile())
+                .start();
+        long lastCommitted = -1;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(writer.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while (lastCommitted < 3 * SqliteReadingStore.MOVE_AT && (line = out.readLine()) != null) {
+                if (line.startsWith("committed ")) {
+                    lastCommitted = Long.parseLong(line.substring("committed ".length()));
+                }
+            }
+            writer.destroyForcibly(); // SIGKILL, mid-stream: what it printed after the last line read is not seen
+            assertThat(writer.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(lastCommitted).as("journaled, moved into the table, and written there directly")
+                .isGreaterThanOrEqualTo(3L * SqliteReadingStore.MOVE_AT);
+
+        try (SqliteReadingStore reopened = SqliteReadingStore.open(dir)) {
+            long stored = 0;
+            for (int sensor = 0; sensor < 10; sensor++) {
+                SeriesData data = reopened.query(SeriesQuery.raw(new SeriesKey("kill", "writer", "s" + sensor), T0,
+                        T0 + (lastCommitted + 1_000_000) * 1_000, 1_000_000));
+                assertThat(data.t()).as("s%d stored once each", sensor).doesNotHaveDuplicates();
+                for (long t : data.t()) {
+                    stored += (t - T0) / 1_000 <= lastCommitted ? 1 : 0;
+                }
+            }
+            assertThat(stored).as("every reading whose write returned").isEqualTo(lastCommitted + 1);
+            assertThat(IngestJournal.read(dir)).as("moved into the table when the store opened").isEmpty();
+        }
+    }
+}
