@@ -53,6 +53,8 @@ public final class Bench {
     private static boolean onlyDashboard;
     /** Measure only the collector-side MQTT clients. */
     private static boolean onlyClients;
+    /** Measure only ingest into InfluxDB, beside the bare subscriber and InfluxDB's bare writer. */
+    private static boolean onlyInflux;
     /** Measure only the bytes written to disk. */
     private static boolean onlyDiskWrites;
     /** The agents' figures are of this long a window, after their warm-up, at the real pace. */
@@ -79,10 +81,11 @@ public final class Bench {
                 case "--probes" -> alertProbes = Integer.parseInt(args[++i]);
                 case "--dashboard-only" -> onlyDashboard = true;
                 case "--clients-only" -> onlyClients = true;
+                case "--influx-only" -> onlyInflux = true;
                 case "--disk-writes-only" -> onlyDiskWrites = true;
                 default -> {
                     System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only | --alerts-only [--probes N]] "
-                            + "[--no-alerts] [--dashboard-only] [--clients-only] [--disk-writes-only]");
+                            + "[--no-alerts] [--dashboard-only] [--clients-only] [--influx-only] [--disk-writes-only]");
                     System.exit(2);
                 }
             }
@@ -126,6 +129,16 @@ public final class Bench {
             }
             if (onlyDiskWrites) {
                 diskWrites(report, work, broker);
+                return;
+            }
+            if (onlyInflux) {
+                Load warmUp = warmUp(t0);
+                BareSubscriber.rate(broker.url(), warmUp);
+                Timed subscriber = BareSubscriber.rate(broker.url(), new Load(20, messages, 50, t0));
+                report.add(new Report.Row("broker alone: a bare QoS 1 subscriber", Report.rate(subscriber.rate()),
+                        "", "", "", ""));
+                influxIngest(report, work, broker, messages,
+                        (System.currentTimeMillis() / 3_600_000L + 1) * 3_600_000L, subscriber);
                 return;
             }
             Timed subscriber = embeddedIngest(report, work, broker, messages, t0);

@@ -28,7 +28,23 @@ public final class ProtocolJson {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
+    /**
+     * The mapper's factory without duplicate-key detection, which keeps a hash set per object of three members or
+     * more: a fifth of the collector's decoding. Only for a reader that finds duplicates itself and reads again with
+     * {@link #mapper()} when it meets one.
+     */
+    private static final com.fasterxml.jackson.core.JsonFactory WITHOUT_DUPLICATE_DETECTION =
+            new com.fasterxml.jackson.core.JsonFactoryBuilder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                    .build();
+
     private ProtocolJson() {
+    }
+
+    static com.fasterxml.jackson.core.JsonFactory factoryWithoutDuplicateDetection() {
+        return WITHOUT_DUPLICATE_DETECTION;
     }
 
     public static ObjectMapper mapper() {

@@ -129,7 +129,13 @@ class ReadingsDecoderTest {
                 Arguments.of("a zero byte first", "\u0000" + message(good("a", 1)), Reason.NOT_JSON),
                 Arguments.of("JSON array with a syntax error", "[1, 2", Reason.NOT_JSON),
                 Arguments.of("duplicate key in an unknown member", message(good("a", 1)).replace("\"v\": 1",
-                        "\"v\": 1, \"meta\": {\"x\": 1, \"x\": 2}"), Reason.DUPLICATE_KEY));
+                        "\"v\": 1, \"meta\": {\"x\": 1, \"x\": 2}"), Reason.DUPLICATE_KEY),
+                Arguments.of("an unknown key twice in a reading", message("{\"sensor\": \"a\", \"note\": 1, "
+                        + "\"kind\": \"soil_moisture\", \"note\": 2, \"t\": " + NOW + ", \"value\": 1}"),
+                        Reason.DUPLICATE_KEY),
+                Arguments.of("a key twice in the second reading of two", message(good("a", 1) + ", {\"sensor\": \"b\", "
+                        + "\"kind\": \"soil_moisture\", \"t\": " + NOW + ", \"value\": 1, \"t\": " + NOW + "}"),
+                        Reason.DUPLICATE_KEY));
     }
 
     @ParameterizedTest(name = "{0}")

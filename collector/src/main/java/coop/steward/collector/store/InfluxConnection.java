@@ -3,6 +3,10 @@ package coop.steward.collector.store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
 import org.influxdb.InfluxDB;
@@ -18,8 +22,19 @@ import org.influxdb.dto.QueryResult;
  * a group of statements one query. Every failure becomes a {@link StoreException} that names the server.
  */
 final class InfluxConnection implements AutoCloseable {
+    /**
+     * Requests of one large write sent at once: InfluxDB parses each request on one core, and while it does, the
+     * collector would otherwise wait with the next.
+     */
+    private static final int PARALLEL_REQUESTS = Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
     private final InfluxSettings settings;
     private final InfluxDB client;
+    private final ExecutorService senders = Executors.newFixedThreadPool(PARALLEL_REQUESTS, task -> {
+        Thread thread = new Thread(task, "steward-influx-write");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private InfluxConnection(InfluxSettings settings, InfluxDB client) {
         this.settings = settings;
@@ -86,17 +101,51 @@ final class InfluxConnection implements AutoCloseable {
     }
 
     /**
-     * Writes every point in one request to a retention policy. A request that fails may still have stored some of
-     * its points (InfluxDB 1.x writes what it can); retrying it is safe, as points of the same identity replace each
-     * other.
+     * Writes every point to a retention policy, in requests of {@link InfluxLines#CHUNK_POINTS} sent side by side,
+     * and returns once all are stored. A write that fails may still have stored some of its points (InfluxDB 1.x
+     * writes what it can, and other requests may have succeeded); retrying it is safe, as points of the same
+     * identity replace each other.
      */
     void write(String retentionPolicy, InfluxLines lines) {
         if (lines.points() == 0) {
             return;
         }
+        List<String> chunks = lines.chunks();
+        if (chunks.size() == 1) {
+            write(retentionPolicy, chunks.get(0), lines.points());
+            return;
+        }
+        List<Future<?>> sent = new ArrayList<>();
+        for (int i = 0; i < chunks.size(); i++) {
+            String chunk = chunks.get(i);
+            int points = i < chunks.size() - 1 ? InfluxLines.CHUNK_POINTS
+                    : lines.points() - InfluxLines.CHUNK_POINTS * (chunks.size() - 1);
+            sent.add(senders.submit(() -> write(retentionPolicy, chunk, points)));
+        }
+        StoreException failed = null;
+        for (Future<?> request : sent) {
+            try {
+                request.get();
+            } catch (ExecutionException e) {
+                if (failed == null) {
+                    failed = e.getCause() instanceof StoreException s ? s
+                            : failure(settings, "Writing " + lines.points() + " points to", new RuntimeException(e.getCause()));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreException("Interrupted while writing to " + where(settings) + "; the same write can be "
+                        + "retried as it is", e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    private void write(String retentionPolicy, String lines, int points) {
         try {
             client.write(settings.database(), retentionPolicy, InfluxDB.ConsistencyLevel.ONE, TimeUnit.MILLISECONDS,
-                    lines.toString());
+                    lines);
         } catch (RuntimeException e) {
             if (String.valueOf(e.getMessage()).contains("beyond retention policy")) {
                 throw new StoreException(where(settings) + " refused readings as older than retention policy "
@@ -104,7 +153,7 @@ final class InfluxConnection implements AutoCloseable {
                         + "clocks of the collector and InfluxDB differ by more than an hour. Set both by NTP; the "
                         + "same write is tried again", e);
             }
-            throw failure(settings, "Writing " + lines.points() + " points to", e);
+            throw failure(settings, "Writing " + points + " points to", e);
         }
     }
 
@@ -123,6 +172,7 @@ final class InfluxConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        senders.shutdownNow();
         client.close();
     }
 

@@ -26,10 +26,18 @@ record InfluxLayout(String retentionPolicy, String rawSource, String rollupSourc
 
     /** Adds one raw reading as this layout writes it. */
     void addReading(InfluxLines lines, SeriesKey key, String kind, String unit, double value, long t) {
-        lines.measurement(InfluxSchema.READING);
+        addReading(lines, InfluxLines.seriesOf(InfluxSchema.READING, key, kind, unit), key, kind, unit, value, t);
+    }
+
+    /**
+     * Adds one raw reading as this layout writes it. {@code series} is the point's start for the current layout,
+     * {@link InfluxLines#seriesOf} of this reading's key, kind and unit.
+     */
+    void addReading(InfluxLines lines, String series, SeriesKey key, String kind, String unit, double value, long t) {
         if (kindAndUnitAreTags) {
-            lines.tags(key, kind, unit).field("value", value);
+            lines.series(series).field("value", value);
         } else {
+            lines.measurement(InfluxSchema.READING);
             lines.tags(key).field("value", value).field("kind", kind).field("unit", unit);
         }
         lines.time(t);

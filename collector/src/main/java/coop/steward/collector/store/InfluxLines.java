@@ -6,14 +6,17 @@ package coop.steward.collector.store;
  * than InfluxDB takes to store the point.
  */
 final class InfluxLines {
+    /** Points per request when a write is sent as several, as InfluxDB's own tools batch them. */
+    static final int CHUNK_POINTS = 5_000;
+
     private final StringBuilder text = new StringBuilder();
+    /** Where each chunk after the first starts in {@link #text}. */
+    private final java.util.List<Integer> chunkStarts = new java.util.ArrayList<>();
     private int points;
     private boolean hasFields;
 
     InfluxLines measurement(String name) {
-        if (points > 0) {
-            text.append('\n');
-        }
+        nextLine();
         escape(name, false);
         hasFields = false;
         return this;
@@ -36,6 +39,24 @@ final class InfluxLines {
         tag("device", key.device()).tag("kind", kind).tag("sensor", key.sensor()).tag("site", key.site());
         String unitTag = InfluxUnitTag.encode(unit);
         return unitTag == null ? this : tag("unit", unitTag);
+    }
+
+    /**
+     * Starts a point with a measurement and tags already in line protocol (from {@link #seriesOf}): a batch holds
+     * many readings of each series, and escaping its names again for every one was most of building a write.
+     */
+    InfluxLines series(String measurementAndTags) {
+        nextLine();
+        text.append(measurementAndTags);
+        hasFields = false;
+        return this;
+    }
+
+    /** A measurement with a series' tags, as {@link #series} takes it. */
+    static String seriesOf(String measurement, SeriesKey key, String kind, String unit) {
+        InfluxLines one = new InfluxLines();
+        one.measurement(measurement).tags(key, kind, unit);
+        return one.toString();
     }
 
     InfluxLines field(String key, double value) {
@@ -73,6 +94,27 @@ final class InfluxLines {
     @Override
     public String toString() {
         return text.toString();
+    }
+
+    /** The points in requests of at most {@link #CHUNK_POINTS}, in order. */
+    java.util.List<String> chunks() {
+        java.util.List<String> chunks = new java.util.ArrayList<>(chunkStarts.size() + 1);
+        int from = 0;
+        for (int start : chunkStarts) {
+            chunks.add(text.substring(from, start - 1));
+            from = start;
+        }
+        chunks.add(text.substring(from));
+        return chunks;
+    }
+
+    private void nextLine() {
+        if (points > 0) {
+            text.append('\n');
+            if (points % CHUNK_POINTS == 0) {
+                chunkStarts.add(text.length());
+            }
+        }
     }
 
     private StringBuilder fieldKey(String key) {

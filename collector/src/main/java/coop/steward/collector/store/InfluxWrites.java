@@ -108,9 +108,19 @@ final class InfluxWrites {
         long added = 0;
         for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : readings.entrySet()) {
             Set<Long> storedTimes = stored.getOrDefault(e.getKey(), Set.of());
+            // A series' readings nearly always share their kind and unit: its tags are escaped once for all of them.
+            String kind = null;
+            String unit = null;
+            String series = null;
             for (Reading r : e.getValue().values()) {
                 if (!storedTimes.contains(r.t())) {
-                    layout.addReading(lines, e.getKey(), r.kind(), InfluxReadingStore.unit(r), r.value(), r.t());
+                    String readingUnit = InfluxReadingStore.unit(r);
+                    if (series == null || !r.kind().equals(kind) || !readingUnit.equals(unit)) {
+                        kind = r.kind();
+                        unit = readingUnit;
+                        series = InfluxLines.seriesOf(InfluxSchema.READING, e.getKey(), kind, unit);
+                    }
+                    layout.addReading(lines, series, e.getKey(), kind, unit, r.value(), r.t());
                     added++;
                 }
             }

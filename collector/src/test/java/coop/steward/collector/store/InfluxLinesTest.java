@@ -1,0 +1,40 @@
+package coop.steward.collector.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class InfluxLinesTest {
+    private static final SeriesKey KEY = new SeriesKey("food forest", "bed,1", "soil=a");
+
+    @Test
+    void aLargeWrite_isSentInChunksOfFiveThousandPoints_thatTogetherHoldEveryPointOnce() {
+        InfluxLines lines = new InfluxLines();
+        String series = InfluxLines.seriesOf("reading", KEY, "soil_moisture", "%");
+        for (int i = 0; i < 12_001; i++) {
+            lines.series(series).field("value", (double) i);
+            lines.time(1_000L + i);
+        }
+
+        List<String> chunks = lines.chunks();
+
+        assertThat(chunks).extracting(c -> c.split("\n").length).containsExactly(5_000, 5_000, 2_001);
+        assertThat(String.join("\n", chunks)).isEqualTo(lines.toString());
+        assertThat(chunks.get(1)).startsWith(series + " value=5000.0 6000");
+    }
+
+    @Test
+    void aSeriesStart_escapesItsTagsAsEachPointWouldHave() {
+        InfluxLines once = new InfluxLines();
+        once.series(InfluxLines.seriesOf("reading", KEY, "soil_moisture", "%")).field("value", 1.5);
+        once.time(1);
+        InfluxLines each = new InfluxLines();
+        each.measurement("reading").tags(KEY, "soil_moisture", "%").field("value", 1.5);
+        each.time(1);
+
+        assertThat(once.toString()).isEqualTo(each.toString())
+                .isEqualTo("reading,device=bed\\,1,kind=soil_moisture,sensor=soil\\=a,site=food\\ forest,unit=% "
+                        + "value=1.5 1");
+    }
+}
