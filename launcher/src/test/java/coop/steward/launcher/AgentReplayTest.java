@@ -104,7 +104,9 @@ class AgentReplayTest {
         assertThat(agent.stop(Duration.ofSeconds(30))).as("readings left unconfirmed").isZero();
         agent = null;
         assertThat(largestMessage.get()).as("replayed in full messages").isEqualTo(500);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(stored()).isEqualTo(taken.size()));
+        // A query that does not answer fails with its own error after a few tries, rather than a bare timeout.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(stored()).as("readings stored, of %d taken", taken.size()).isEqualTo(taken.size()));
     }
 
     private long stored() throws Exception {
@@ -112,8 +114,10 @@ class AgentReplayTest {
         for (String sensor : SENSORS) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + collector.httpPort() + "/api/v1/series?site=replay-site&device=bed-7&sensor=" + sensor
-                    + "&from=0&to=" + (System.currentTimeMillis() + 60_000) + "&limit=1000000")).build(),
+                    + "&from=0&to=" + (System.currentTimeMillis() + 60_000) + "&limit=1000000"))
+                    .timeout(Duration.ofSeconds(5)).build(),
                     HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).as("%s: %s", sensor, response.body()).isEqualTo(200);
             count += new JsonObject(response.body()).getJsonArray("t").size();
         }
         return count;
