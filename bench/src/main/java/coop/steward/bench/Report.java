@@ -11,8 +11,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** docs/benchmarks.md, written whole by the harness from the figures of one run. */
+/**
+ * docs/benchmarks.md, written by the harness from the figures of one run; only a section headed {@value #BY_HAND}
+ * (figures measured by hand before the harness could, which no run can measure again) is kept from the file it
+ * replaces.
+ */
 final class Report {
+    static final String BY_HAND = "## Measured by hand";
+
     /** One measured figure beside the baseline that was run with it. */
     record Row(String what, String steward, String baseline, String ratio, String target, String verdict) {
     }
@@ -51,7 +57,8 @@ final class Report {
         md.append("# Benchmarks\n\n");
         md.append("Written by `bin/bench` (the harness in `bench/`); every figure below comes from the run it\n");
         md.append("describes, and each Steward figure stands beside a baseline measured in the same run on the\n");
-        md.append("same machine. Run `bin/bench` to measure your own machine; it rewrites this file.\n\n");
+        md.append("same machine. Run `bin/bench` to measure your own machine; it rewrites this file, all but\n");
+        md.append("its last section, measured by hand.\n\n");
         md.append("| run | |\n|---|---|\n");
         md.append("| date | ").append(Instant.now().truncatedTo(ChronoUnit.SECONDS)).append(" |\n");
         md.append("| machine | ").append(Machine.describe()).append(" |\n");
@@ -72,7 +79,18 @@ final class Report {
                 md.append("- ").append(note).append('\n');
             }
         }
+        md.append(byHand(file));
         Files.writeString(file, md.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The section measured by hand of the file this run replaces, from its heading to the end; or nothing. */
+    static String byHand(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return "";
+        }
+        String old = Files.readString(file, StandardCharsets.UTF_8);
+        int at = old.indexOf("\n" + BY_HAND + "\n");
+        return at < 0 ? "" : old.substring(at);
     }
 
     /** Facts about the machine and the code that was measured. */
