@@ -95,7 +95,10 @@ public final class Collector {
                 settings.ingest().commandLoginPassword(), commandLog, clock);
         // Compressed: the dashboard's scripts and a year of chart data cost a tenth over a slow link.
         // Idle connections go after two minutes; the event stream's heartbeat keeps its own alive.
-        return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120))
+        // No HTTP/2 upgrade of plain connections (h2c): browsers never ask for it, and a client that does (Java's
+        // HttpClient asks on every first request) had answers of blocking routes cut short or never finished.
+        return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120)
+                        .setHttp2ClearTextEnabled(false))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
                 .requestHandler(api.router(people, commands, commandLog, new ConfigEditor(vertx,
                         settings.configFile(), new CollectorConfig(settings.rawRetention(), settings.alerts(),
