@@ -28,11 +28,16 @@ import java.util.zip.CRC32C;
  * (torn by a power cut during its write, so never acknowledged), ends what is read back. Should the journal be read
  * before any record of the new generation was written, the old records are read, and moving them into the table
  * again changes nothing. Touched only by the store's writer.
+ *
+ * <p>A store keeps two, {@value #FILE} and {@value #SECOND}: new readings go to one while those of the other move
+ * into the table beside them, so that no write waits for a move.
  */
 final class IngestJournal implements AutoCloseable {
     static final String FILE = "readings.journal";
-    /** Room for 40,000 readings or more; the store moves them into the table long before. */
-    static final int CAPACITY = 1 << 20;
+    static final String SECOND = "readings-2.journal";
+    static final List<String> FILES = List.of(FILE, SECOND);
+    /** Room for 170,000 readings or more; the store moves them into the table at 40,000. */
+    static final int CAPACITY = 4 << 20;
     static final int BYTES_PER_READING = 24;
     private static final int FIRST_RECORD = 4096;
     private static final int RECORD_HEADER = 16;
@@ -55,16 +60,23 @@ final class IngestJournal implements AutoCloseable {
         this.generation = 1;
     }
 
-    /** The readings a journal in {@code dir} holds: acknowledged, and perhaps not in the table yet. */
+    /** The readings the journals in {@code dir} hold: acknowledged, and perhaps not in the table yet. */
     static List<Entry> read(Path dir) throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        for (String name : FILES) {
+            read(dir.resolve(name), entries);
+        }
+        return entries;
+    }
+
+    private static void read(Path file, List<Entry> entries) throws IOException {
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(dir.resolve(FILE));
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            return List.of();
+            return;
         }
         ByteBuffer journal = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        List<Entry> entries = new ArrayList<>();
         long generation = -1;
         int at = FIRST_RECORD;
         while (at + RECORD_HEADER <= bytes.length) {
@@ -81,16 +93,15 @@ final class IngestJournal implements AutoCloseable {
             }
             at += RECORD_HEADER + length;
         }
-        return entries;
     }
 
     /**
-     * Makes a new, empty journal in {@code dir} in place of the old one, whose readings must be in the table: written
-     * whole under another name, synced, then renamed over it.
+     * Makes a new, empty journal {@code name} in {@code dir} in place of the old one, whose readings must be in the
+     * table: written whole under another name, synced, then renamed over it.
      */
-    static IngestJournal create(Path dir) throws IOException {
-        Path file = dir.resolve(FILE);
-        Path fresh = dir.resolve(FILE + ".new");
+    static IngestJournal create(Path dir, String name) throws IOException {
+        Path file = dir.resolve(name);
+        Path fresh = dir.resolve(name + ".new");
         try (FileChannel out = FileChannel.open(fresh, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             writeFully(out, ByteBuffer.allocate(BLOCK).put(LABEL.getBytes(StandardCharsets.US_ASCII)).clear(), 0);
@@ -132,8 +143,20 @@ final class IngestJournal implements AutoCloseable {
             record.putDouble(p + 16, values[i]);
         }
         record.putInt(4, crc(record.array(), 8, 8 + length));
-        writeFully(channel, record, tail);
-        channel.force(false);
+        try {
+            writeFully(channel, record, tail);
+            channel.force(false);
+        } catch (IOException e) {
+            // Not acknowledged: should the record have reached the disk whole, a crash would have it read back
+            // and stored, outside the roll-ups. Its length is cleared, if the disk lets us.
+            try {
+                writeFully(channel, ByteBuffer.allocate(RECORD_HEADER), tail);
+                channel.force(false);
+            } catch (IOException alsoFailed) {
+                e.addSuppressed(alsoFailed);
+            }
+            throw e;
+        }
         tail += record.capacity();
     }
 

@@ -44,17 +44,6 @@ final class PendingDevices {
         return seen.isEmpty() && statuses.isEmpty();
     }
 
-    /** What to write: last seen times as readings without readings, and the statuses. */
-    List<DeviceReadings> seen() {
-        List<DeviceReadings> heard = new ArrayList<>();
-        seen.forEach((key, at) -> heard.add(new DeviceReadings(key.site(), key.device(), List.of(), at)));
-        return heard;
-    }
-
-    List<DeviceStatus> statuses() {
-        return new ArrayList<>(statuses.values());
-    }
-
     /** They are in the table now. */
     void clear() {
         seen.clear();
@@ -69,8 +58,25 @@ final class PendingDevices {
         return new Snapshot(Map.copyOf(seen), Map.copyOf(statuses));
     }
 
+    /** What a snapshot held is in the table now: each is forgotten here, unless it changed since. */
+    void written(Snapshot written) {
+        written.seen().forEach(seen::remove);
+        written.statuses().forEach(statuses::remove);
+    }
+
     /** What was pending at one moment. */
     record Snapshot(Map<Key, Long> seen, Map<Key, DeviceStatus> statuses) {
+        /** Last seen times to write, as readings without readings. */
+        List<DeviceReadings> seenToWrite() {
+            List<DeviceReadings> heard = new ArrayList<>();
+            seen.forEach((key, at) -> heard.add(new DeviceReadings(key.site(), key.device(), List.of(), at)));
+            return heard;
+        }
+
+        List<DeviceStatus> statusesToWrite() {
+            return new ArrayList<>(statuses.values());
+        }
+
         /** The table's devices as they are once these are written, by site and device. */
         List<DeviceStatus> over(List<DeviceStatus> stored) {
             Map<Key, DeviceStatus> devices = new TreeMap<>(Comparator.comparing(Key::site).thenComparing(Key::device));

@@ -1,5 +1,7 @@
 package coop.steward.collector.store;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -12,37 +14,78 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * table, by series and time, in memory. Queries read them beside the table, so a reading is visible as soon as it is
  * acknowledged. Only the writer changes them; queries read from any thread, and may briefly see a reading both here
  * and in the table while it moves, so they keep the table's copy.
+ *
+ * <p>They come in two generations: those arriving now, and those being moved into the table meanwhile
+ * ({@link #startMove}), which stay visible until the move has committed ({@link #moved}). A reader looks at the
+ * arriving generation first and the writer hands it over to the moving one before it starts a new one, so that a
+ * reading is never in neither while they change.
  */
 final class PendingReadings {
-    private final Map<Long, ConcurrentSkipListMap<Long, Double>> bySeries = new ConcurrentHashMap<>();
-    private volatile int size;
+    /** One generation's points. */
+    static final class Generation {
+        private final Map<Long, ConcurrentSkipListMap<Long, Double>> bySeries = new ConcurrentHashMap<>();
+        private volatile int size;
 
-    boolean contains(long seriesId, long t) {
-        ConcurrentSkipListMap<Long, Double> points = bySeries.get(seriesId);
-        return points != null && points.containsKey(t);
-    }
+        boolean contains(long seriesId, long t) {
+            ConcurrentSkipListMap<Long, Double> points = bySeries.get(seriesId);
+            return points != null && points.containsKey(t);
+        }
 
-    void add(long seriesId, long t, double value) {
-        if (bySeries.computeIfAbsent(seriesId, id -> new ConcurrentSkipListMap<>()).putIfAbsent(t, value) == null) {
-            size++;
+        int size() {
+            return size;
+        }
+
+        /** The series that have points here. */
+        Set<Long> seriesIds() {
+            return bySeries.keySet();
+        }
+
+        /** A series' points, by time (a live view: for the writer, or for a generation no longer changing). */
+        NavigableMap<Long, Double> points(long seriesId) {
+            ConcurrentSkipListMap<Long, Double> points = bySeries.get(seriesId);
+            return points == null ? new TreeMap<>() : points;
         }
     }
 
+    private static final Generation NONE = new Generation();
+
+    private volatile Generation arriving = new Generation();
+    private volatile Generation moving = NONE;
+
+    boolean contains(long seriesId, long t) {
+        return arriving.contains(seriesId, t) || moving.contains(seriesId, t);
+    }
+
+    void add(long seriesId, long t, double value) {
+        Generation g = arriving;
+        if (g.bySeries.computeIfAbsent(seriesId, id -> new ConcurrentSkipListMap<>()).putIfAbsent(t, value) == null) {
+            g.size++;
+        }
+    }
+
+    /** How many arrived since the last move started: the ones the next move takes. */
     int size() {
-        return size;
+        return arriving.size;
     }
 
     boolean isEmpty() {
-        return size == 0;
+        return arriving.size == 0 && moving.size == 0;
+    }
+
+    /** Whether a move has started and not yet been reported {@link #moved}. */
+    boolean isMoving() {
+        return moving != NONE;
     }
 
     /** The earliest time of any point here; {@link Long#MAX_VALUE} when there is none. */
     long earliest() {
         long earliest = Long.MAX_VALUE;
-        for (ConcurrentSkipListMap<Long, Double> points : bySeries.values()) {
-            Map.Entry<Long, Double> first = points.firstEntry();
-            if (first != null) {
-                earliest = Math.min(earliest, first.getKey());
+        for (Generation g : new Generation[] {arriving, moving}) {
+            for (ConcurrentSkipListMap<Long, Double> points : g.bySeries.values()) {
+                Map.Entry<Long, Double> first = points.firstEntry();
+                if (first != null) {
+                    earliest = Math.min(earliest, first.getKey());
+                }
             }
         }
         return earliest;
@@ -50,25 +93,65 @@ final class PendingReadings {
 
     /** A copy of a series' points in {@code [from, to)}, by time. */
     NavigableMap<Long, Double> points(long seriesId, long from, long to) {
-        ConcurrentSkipListMap<Long, Double> points = bySeries.get(seriesId);
-        return points == null || from >= to ? new TreeMap<>() : new TreeMap<>(points.subMap(from, to));
+        TreeMap<Long, Double> copy = new TreeMap<>();
+        if (from >= to) {
+            return copy;
+        }
+        // Arriving first: see the class comment.
+        for (Generation g : new Generation[] {arriving, moving}) {
+            ConcurrentSkipListMap<Long, Double> points = g.bySeries.get(seriesId);
+            if (points != null) {
+                points.subMap(from, to).forEach(copy::putIfAbsent);
+            }
+        }
+        return copy;
     }
 
-    /** A series' latest point, or null when it has none here. */
-    Point latest(long seriesId) {
-        ConcurrentSkipListMap<Long, Double> points = bySeries.get(seriesId);
-        Map.Entry<Long, Double> last = points == null ? null : points.lastEntry();
-        return last == null ? null : new Point(last.getKey(), last.getValue());
+    /** Each series' latest point here. */
+    Map<Long, Point> latestBySeries() {
+        Map<Long, Point> latest = new HashMap<>();
+        for (Generation g : new Generation[] {arriving, moving}) {
+            g.bySeries.forEach((id, points) -> {
+                Map.Entry<Long, Double> last = points.lastEntry();
+                if (last != null) {
+                    latest.merge(id, new Point(last.getKey(), last.getValue()), (a, b) -> a.t() >= b.t() ? a : b);
+                }
+            });
+        }
+        return latest;
     }
 
     /** The series that have points here. */
     Set<Long> seriesIds() {
-        return bySeries.keySet();
+        Set<Long> ids = new HashSet<>(arriving.seriesIds());
+        ids.addAll(moving.seriesIds());
+        return ids;
     }
 
-    /** They are in the table now. */
+    /** The arriving readings start moving into the table; new ones arrive in a generation of their own. */
+    Generation startMove() {
+        if (isMoving()) {
+            throw new IllegalStateException("a move is under way already");
+        }
+        Generation g = arriving;
+        moving = g; // before the new generation: a reader that saw the old one as arriving finds it here
+        arriving = new Generation();
+        return g;
+    }
+
+    /** The generation moving into the table (empty when none is). */
+    Generation moving() {
+        return moving;
+    }
+
+    /** The moving readings are committed in the table. */
+    void moved() {
+        moving = NONE;
+    }
+
+    /** Every reading here is in the table now: after a move of all of them by the writer itself. */
     void clear() {
-        bySeries.clear();
-        size = 0;
+        moving = NONE;
+        arriving = new Generation();
     }
 }

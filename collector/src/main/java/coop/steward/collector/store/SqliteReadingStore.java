@@ -12,9 +12,16 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * The embedded store: one SQLite file in WAL mode, {@code readings.db}, with one writer connection (SQLite has a
@@ -26,10 +33,16 @@ import java.util.Set;
  * each changed page is written once for many readings. A few, as a site sends them (one device's message of ten
  * readings a minute), would change a page per series for a handful of bytes each: they are appended to the
  * {@link IngestJournal} instead, one synced record, kept in memory ({@link PendingReadings}) where queries see them,
- * and moved into the table {@value #MOVE_AT} at a time, in one transaction with the hours they complete rolled up
- * ({@link SqliteRollups}). Readings late for an hour already rolled up go straight to the table, with their roll-up.
- * What devices' messages and statuses say of them waits in memory for the next write to the table
- * ({@link PendingDevices}).
+ * and moved into the table {@value #MOVE_AT} at a time. A move runs on a connection and thread of its own (the
+ * mover), while new readings go to the other journal: a move of 10,000 readings takes tens of milliseconds, and
+ * every message (and the alerts it raises) would otherwise wait for it. Before a move starts, the hours that are
+ * over are rolled up ({@link SqliteRollups}) from the table and every pending reading. Readings late for an hour
+ * already rolled up go straight to the table, with their roll-up. What devices' messages and statuses say of them
+ * waits in memory for the next write to the table ({@link PendingDevices}).
+ *
+ * <p>Only one connection writes at a time: the writer starts a move only once the last one is over, and waits for
+ * the one under way before anything of its own that writes to the file (a new series, a large write, maintenance),
+ * so that it never meets a lock, or a snapshot of the file that a move has made stale.
  *
  * <p>The tables and their versions are {@link SqliteSchema}'s, raw rows go in through {@link SqliteInserts}, and
  * queries are {@link SqliteSeriesQuery}'s, {@link SqliteSensors}' and {@link SqliteDevices}'.
@@ -40,7 +53,9 @@ public final class SqliteReadingStore implements ReadingStore {
     /** A write of at least this many readings goes straight into the table. */
     static final int DIRECT_AT = 1_000;
     /** Readings waiting in the journal are moved into the table once there are this many. */
-    static final int MOVE_AT = 10_000;
+    static final int MOVE_AT = 40_000;
+    /** Readings a move commits at a time. */
+    private static final int MOVE_STEP = 4_000;
     /**
      * An hour is rolled up once it is over by this much: readings of its last seconds arrive a little after it, and
      * each of those would otherwise change its roll-up again.
@@ -59,13 +74,26 @@ public final class SqliteReadingStore implements ReadingStore {
     private final SqliteRollups rollups;
     private final PendingReadings pending = new PendingReadings();
     private final PendingDevices devices = new PendingDevices();
+    private final NewestInTable newestInTable = new NewestInTable();
     private final Checkpointer checkpointer;
+    private final Connection moverConnection;
+    private final ExecutorService mover;
+    /** The journal new readings go to. */
     private IngestJournal journal;
+    /** The other journal, empty, while no move is under way; null while its readings move. */
+    private IngestJournal spare;
+    /** The move under way, or null. */
+    private Move move;
     /** The latest reading time the store holds, so that hours are not rolled up ahead of the data. */
     private long newest;
 
+    /** Readings moving into the table from {@code journal} on the mover, with what devices said before it. */
+    private record Move(IngestJournal journal, PendingDevices.Snapshot heard, Future<?> done) {
+    }
+
     private SqliteReadingStore(Path dir, Duration rawRetention, Clock clock, Connection writer, SqliteReaders readers,
-                               Checkpointer checkpointer) throws SQLException {
+                               Checkpointer checkpointer, Connection moverConnection, ExecutorService mover)
+            throws SQLException {
         this.dir = dir;
         this.file = dir.resolve(SqliteSchema.FILE);
         this.rawRetention = rawRetention;
@@ -75,6 +103,8 @@ public final class SqliteReadingStore implements ReadingStore {
         this.series = new SqliteSeries(writer);
         this.rollups = SqliteRollups.load(writer);
         this.checkpointer = checkpointer;
+        this.moverConnection = moverConnection;
+        this.mover = mover;
         this.newest = newestStored();
     }
 
@@ -92,6 +122,15 @@ public final class SqliteReadingStore implements ReadingStore {
     }
 
     static SqliteReadingStore open(Path dir, Duration rawRetention, Clock clock) {
+        return open(dir, rawRetention, clock, Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "steward-store-mover");
+            t.setDaemon(true);
+            return t;
+        }));
+    }
+
+    /** For tests: moves run on {@code mover}, a single thread, which the store shuts down when it closes. */
+    static SqliteReadingStore open(Path dir, Duration rawRetention, Clock clock, ExecutorService mover) {
         Path file = dir.resolve(SqliteSchema.FILE);
         try {
             Files.createDirectories(dir);
@@ -111,8 +150,11 @@ public final class SqliteReadingStore implements ReadingStore {
             }
             Connection checkpointing = SqliteSchema.connect(file);
             opened.add(checkpointing);
+            Connection moving = SqliteSchema.connect(file);
+            opened.add(moving);
+            SqliteSchema.prepareMover(moving);
             SqliteReadingStore store = new SqliteReadingStore(dir, rawRetention, clock, writer,
-                    new SqliteReaders(file, readers), Checkpointer.start(checkpointing, file));
+                    new SqliteReaders(file, readers), Checkpointer.start(checkpointing, file), moving, mover);
             try {
                 store.recoverJournal();
             } catch (SQLException | IOException | RuntimeException e) {
@@ -121,6 +163,7 @@ public final class SqliteReadingStore implements ReadingStore {
             }
             return store;
         } catch (SQLException | IOException e) {
+            mover.shutdown();
             closeAll(opened);
             throw new StoreException("cannot open the store " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
@@ -133,13 +176,27 @@ public final class SqliteReadingStore implements ReadingStore {
     private void recoverJournal() throws SQLException, IOException {
         List<IngestJournal.Entry> entries = IngestJournal.read(dir);
         if (!entries.isEmpty()) {
+            Map<Long, Long> sealedBefore = new HashMap<>();
+            try (Statement st = writer.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT id, sealed_before FROM series")) {
+                while (rs.next()) {
+                    sealedBefore.put(rs.getLong(1), rs.getLong(2));
+                }
+            }
             Rows rows = new Rows(entries.size());
-            entries.forEach(e -> rows.add(e.seriesId(), e.t(), e.value()));
+            for (IngestJournal.Entry e : entries) {
+                // A journal started over keeps its old records until new ones overwrite them: of those, readings
+                // that retention has dropped since stay dropped.
+                if (e.t() >= sealedBefore.getOrDefault(e.seriesId(), 0L)) {
+                    rows.add(e.seriesId(), e.t(), e.value());
+                }
+            }
             SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
             writer.commit();
             newest = Math.max(newest, rows.newest());
         }
-        journal = IngestJournal.create(dir);
+        journal = IngestJournal.create(dir, IngestJournal.FILE);
+        spare = IngestJournal.create(dir, IngestJournal.SECOND);
     }
 
     /** The readings of one write, as rows of the table. */
@@ -184,6 +241,9 @@ public final class SqliteReadingStore implements ReadingStore {
     public synchronized long write(List<DeviceReadings> batches, List<DeviceStatus> statuses) {
         try {
             devices.heard(batches, statuses);
+            if (move != null && move.done().isDone()) {
+                finishMove();
+            }
             Rows rows = rows(batches);
             long written = rows.n >= DIRECT_AT || rows.anyBefore(rollups.rolledUpBefore())
                     ? intoTheTable(rows) : intoTheJournal(rows);
@@ -210,7 +270,12 @@ public final class SqliteReadingStore implements ReadingStore {
         Rows rows = new Rows(total);
         for (DeviceReadings batch : batches) {
             for (Reading r : batch.readings()) {
-                SqliteSeries.Row row = series.of(new SeriesKey(batch.site(), batch.device(), r.sensor()), r);
+                SeriesKey key = new SeriesKey(batch.site(), batch.device(), r.sensor());
+                SqliteSeries.Row row = series.cached(key, r);
+                if (row == null) {
+                    finishMove(); // the series table is written to: not beside a move
+                    row = series.of(key, r);
+                }
                 if (r.t() < row.sealedBefore()) {
                     // Its hour is sealed: a replay of it would be counted twice, so late readings are dropped.
                     continue;
@@ -224,9 +289,13 @@ public final class SqliteReadingStore implements ReadingStore {
     }
 
     private long intoTheTable(Rows rows) throws SQLException {
+        finishMove();
         long inserted = SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, rollups::fold);
         rollups.write();
         commit();
+        for (int i = 0; i < rows.n; i++) {
+            newestInTable.committed(rows.ids[i], rows.times[i]);
+        }
         return inserted;
     }
 
@@ -243,6 +312,10 @@ public final class SqliteReadingStore implements ReadingStore {
                 if (!seen.add(new SeriesPoint(rows.ids[i], rows.times[i]))) {
                     continue;
                 }
+                if (rows.times[i] > newestInTable.of(writer, rows.ids[i])) {
+                    fresh.add(rows.ids[i], rows.times[i], rows.values[i]);
+                    continue;
+                }
                 stored.setLong(1, rows.ids[i]);
                 stored.setLong(2, rows.times[i]);
                 try (ResultSet rs = stored.executeQuery()) {
@@ -257,7 +330,7 @@ public final class SqliteReadingStore implements ReadingStore {
             return 0;
         }
         if (pending.size() + fresh.n > MOVE_AT || !journal.fits(fresh.n)) {
-            moveIntoTheTable();
+            startMove();
         }
         journal.append(fresh.ids, fresh.times, fresh.values, fresh.n);
         for (int i = 0; i < fresh.n; i++) {
@@ -270,10 +343,107 @@ public final class SqliteReadingStore implements ReadingStore {
     }
 
     /**
-     * Moves the readings waiting in the journal into the table, in one transaction with what devices said and the
+     * Rolls up the hours now complete, then hands the journal's readings and what devices said to the mover, and new
+     * readings to the other journal.
+     */
+    private void startMove() throws SQLException {
+        finishMove();
+        rollups.rollUp(hoursOver(clock.millis()), pending);
+        writer.commit(); // writes nothing unless an hour was rolled up
+        rollups.committed();
+        PendingReadings.Generation moving = pending.startMove();
+        PendingDevices.Snapshot heard = devices.snapshot();
+        IngestJournal full = journal;
+        journal = spare;
+        spare = null;
+        move = new Move(full, heard, mover.submit(() -> {
+            try {
+                moveInSteps(moving);
+                SqliteDevices.write(moverConnection, heard.seenToWrite(), heard.statusesToWrite());
+                moverConnection.commit();
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(moverConnection);
+                throw e;
+            }
+            return null;
+        }));
+    }
+
+    /**
+     * Waits for the move under way, if any, and frees its journal. A move the mover could not make (a full disk),
+     * the writer makes here; if it fails too, the move stays under way for the next write to try, and this write
+     * fails, unacknowledged.
+     */
+    private void finishMove() throws SQLException {
+        if (move == null) {
+            return;
+        }
+        try {
+            move.done().get();
+        } catch (ExecutionException e) {
+            insert(writer, pending.moving());
+            SqliteDevices.write(writer, move.heard().seenToWrite(), move.heard().statusesToWrite());
+            writer.commit();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while readings moved into the table", e);
+        }
+        PendingReadings.Generation moved = pending.moving();
+        for (long id : moved.seriesIds()) {
+            newestInTable.committed(id, moved.points(id).lastKey());
+        }
+        pending.moved();
+        devices.written(move.heard());
+        spare = move.journal();
+        spare.startOver();
+        move = null;
+    }
+
+    /** A generation of pending readings into the table, never into roll-ups: each was new when it was journaled. */
+    private static void insert(Connection connection, PendingReadings.Generation moving) throws SQLException {
+        Rows rows = new Rows(moving.size());
+        for (long id : moving.seriesIds()) {
+            moving.points(id).forEach((t, value) -> rows.add(id, t, value));
+        }
+        SqliteInserts.insert(connection, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
+    }
+
+    /**
+     * On the mover: a generation into the table a step at a time, each step committed, so that no commit flushes
+     * megabytes at once, which would hold up the journal's sync of every message behind it on the same disk. A
+     * crash between steps leaves the journal holding all of them: moving them again changes nothing.
+     */
+    private void moveInSteps(PendingReadings.Generation moving) throws SQLException {
+        Rows rows = new Rows(moving.size());
+        for (long id : moving.seriesIds()) {
+            moving.points(id).forEach((t, value) -> rows.add(id, t, value));
+        }
+        InsertOrder.sortBySeriesAndTime(rows.ids, rows.times, rows.values, rows.n);
+        for (int from = 0; from < rows.n; from += MOVE_STEP) {
+            int to = Math.min(rows.n, from + MOVE_STEP);
+            SqliteInserts.insert(moverConnection, Arrays.copyOfRange(rows.ids, from, to),
+                    Arrays.copyOfRange(rows.times, from, to), Arrays.copyOfRange(rows.values, from, to), to - from,
+                    (id, t, value) -> { });
+            if (to < rows.n) {
+                moverConnection.commit();
+            }
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // The mover's next transaction reports whatever is wrong with the connection.
+        }
+    }
+
+    /**
+     * Moves every pending reading into the table on the writer, in one transaction with what devices said and the
      * hours now complete rolled up; then the journal starts over.
      */
     private void moveIntoTheTable() throws SQLException {
+        finishMove();
         Rows rows = new Rows(pending.size());
         for (long id : pending.seriesIds()) {
             pending.points(id, Long.MIN_VALUE, Long.MAX_VALUE).forEach((t, value) -> rows.add(id, t, value));
@@ -282,6 +452,9 @@ public final class SqliteReadingStore implements ReadingStore {
         SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
         rollups.rollUp(hoursOver(clock.millis()), null);
         commit();
+        for (int i = 0; i < rows.n; i++) {
+            newestInTable.committed(rows.ids[i], rows.times[i]);
+        }
         pending.clear();
         journal.startOver();
     }
@@ -294,7 +467,8 @@ public final class SqliteReadingStore implements ReadingStore {
     /** Commits the writer's transaction with what devices said, and tells whoever keeps state of it. */
     private void commit() throws SQLException {
         if (!devices.isEmpty()) {
-            SqliteDevices.write(writer, devices.seen(), devices.statuses());
+            PendingDevices.Snapshot heard = devices.snapshot();
+            SqliteDevices.write(writer, heard.seenToWrite(), heard.statusesToWrite());
         }
         writer.commit();
         devices.clear();
@@ -303,8 +477,11 @@ public final class SqliteReadingStore implements ReadingStore {
 
     /** For tests: the most pages the file may have, as a full disk would set it. */
     synchronized void limitPages(long pages) {
-        try (Statement st = writer.createStatement()) {
+        try (Statement st = writer.createStatement(); Statement mv = moverConnection.createStatement()) {
+            finishMove();
             st.execute("PRAGMA max_page_count = " + pages);
+            mv.execute("PRAGMA max_page_count = " + pages);
+            moverConnection.commit(); // so that it holds no snapshot of the file until its next move
         } catch (SQLException e) {
             throw new StoreException("cannot limit the store's size: " + e.getMessage(), e);
         }
@@ -344,6 +521,7 @@ public final class SqliteReadingStore implements ReadingStore {
         // Whole hours only, so that every hour before the cutoff is either fully raw or fully sealed.
         long cutoff = SqliteRollups.floorHour(now - rawRetention.toMillis());
         try {
+            finishMove();
             if (pending.earliest() < cutoff) {
                 moveIntoTheTable(); // a journal as old as the retention: its readings go with the rest
             }
@@ -399,16 +577,25 @@ public final class SqliteReadingStore implements ReadingStore {
         } catch (SQLException e) {
             rollback(); // the journal keeps them: the next start moves them
         }
+        mover.shutdown();
         try {
-            if (journal != null) {
-                journal.close();
+            mover.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (IngestJournal j : new IngestJournal[] {journal, spare, move == null ? null : move.journal()}) {
+            try {
+                if (j != null) {
+                    j.close();
+                }
+            } catch (IOException e) {
+                // Every record was synced when it was written.
             }
-        } catch (IOException e) {
-            // Every record was synced when it was written.
         }
         checkpointer.close();
         List<Connection> all = new ArrayList<>(readers.idle());
         all.add(writer);
+        all.add(moverConnection);
         closeAll(all);
     }
 

@@ -74,6 +74,15 @@ final class SqliteSchema {
         writer.setAutoCommit(false);
     }
 
+    /** Sets up the connection that moves journaled readings into the table beside the writer. */
+    static void prepareMover(Connection mover) throws SQLException {
+        try (Statement st = mover.createStatement()) {
+            st.execute("PRAGMA cache_size=-16384");
+            st.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_PAGES);
+        }
+        mover.setAutoCommit(false);
+    }
+
     /**
      * Schema versions: 1 raw readings, series and devices; 2 adds hourly roll-ups; 3 adds {@code meta}, which holds
      * the hour before which every hour is rolled up ({@link SqliteRollups}).

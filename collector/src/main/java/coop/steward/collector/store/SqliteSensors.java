@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Every series the embedded store knows, with its latest raw reading, in the table or still pending. */
 final class SqliteSensors {
@@ -14,6 +15,8 @@ final class SqliteSensors {
 
     static List<SensorSummary> list(Connection c, PendingReadings pending) throws SQLException {
         List<SensorSummary> result = new ArrayList<>();
+        // Before the table, as a series query reads them: a reading that moves meanwhile is seen in both.
+        Map<Long, Point> pendingLatest = pending.latestBySeries();
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("""
                      SELECT s.site, s.device, s.sensor, s.kind, s.unit, s.id,
@@ -24,7 +27,7 @@ final class SqliteSensors {
             while (rs.next()) {
                 long t = rs.getLong(7);
                 Point last = rs.wasNull() ? null : new Point(t, rs.getDouble(8));
-                Point waiting = pending.latest(rs.getLong(6));
+                Point waiting = pendingLatest.get(rs.getLong(6));
                 if (waiting != null && (last == null || waiting.t() > last.t())) {
                     last = waiting;
                 }

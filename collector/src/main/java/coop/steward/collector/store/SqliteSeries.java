@@ -23,13 +23,17 @@ final class SqliteSeries {
         this.writer = writer;
     }
 
+    /** The series of a reading as cached, or null when {@link #of} must write it. */
+    Row cached(SeriesKey key, Reading reading) {
+        Row row = rows.get(key);
+        return row != null && row.kind().equals(reading.kind()) && row.unit().equals(storedUnit(reading)) ? row : null;
+    }
+
     /** The series of a reading, created or updated so that its kind and unit are those last seen. */
     Row of(SeriesKey key, Reading reading) throws SQLException {
-        String unit = reading.unit() != null ? reading.unit()
-                : Kind.lookup(reading.kind()).map(Kind::unit).orElse(null);
-        String storedUnit = unit == null ? "" : unit;
-        Row row = rows.get(key);
-        if (row != null && row.kind().equals(reading.kind()) && row.unit().equals(storedUnit)) {
+        String storedUnit = storedUnit(reading);
+        Row row = cached(key, reading);
+        if (row != null) {
             return row;
         }
         try (PreparedStatement upsert = writer.prepareStatement("""
@@ -49,6 +53,12 @@ final class SqliteSeries {
         }
         rows.put(key, row);
         return row;
+    }
+
+    private static String storedUnit(Reading reading) {
+        String unit = reading.unit() != null ? reading.unit()
+                : Kind.lookup(reading.kind()).map(Kind::unit).orElse(null);
+        return unit == null ? "" : unit;
     }
 
     /** After a rollback (which may have undone rows cached here) or a change of the seals: read them afresh. */

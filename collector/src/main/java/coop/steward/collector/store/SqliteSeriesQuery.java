@@ -28,6 +28,9 @@ final class SqliteSeriesQuery {
     static SeriesData answer(Connection c, SeriesQuery query, PendingReadings pending, long rolledUpBefore)
             throws SQLException {
         SeriesKey key = query.key();
+        long seriesId;
+        String kind;
+        String unit;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT id, kind, unit FROM series WHERE site = ? AND device = ? AND sensor = ?")) {
             ps.setString(1, key.site());
@@ -37,14 +40,16 @@ final class SqliteSeriesQuery {
                 if (!rs.next()) {
                     return SeriesData.none(query);
                 }
-                long seriesId = rs.getLong(1);
-                // Pending first: a reading that moves into the table meanwhile is then seen in both, and the table's
-                // copy is kept, rather than in neither.
-                NavigableMap<Long, Double> waiting = pending.points(seriesId, query.from(), query.to());
-                return points(c, query, new Series(seriesId, rs.getString(2), rs.getString(3), waiting),
-                        rolledUpBefore);
+                seriesId = rs.getLong(1);
+                kind = rs.getString(2);
+                unit = rs.getString(3);
             }
         }
+        // Pending first, with no statement open (an open one holds the snapshot of the table it began with): a
+        // reading that moves into the table meanwhile is then seen in both, and the table's copy is kept, rather
+        // than in neither.
+        NavigableMap<Long, Double> waiting = pending.points(seriesId, query.from(), query.to());
+        return points(c, query, new Series(seriesId, kind, unit, waiting), rolledUpBefore);
     }
 
     /** The series a query is about, with its pending readings in the query's range. */

@@ -19,7 +19,7 @@ class IngestJournalTest {
 
     @Test
     void appendedRecords_areReadBack_inOrder() throws Exception {
-        try (IngestJournal journal = IngestJournal.create(dir)) {
+        try (IngestJournal journal = IngestJournal.create(dir, IngestJournal.FILE)) {
             append(journal, 1, 1_000, 2);
             append(journal, 2, 2_000, 3);
         }
@@ -30,7 +30,7 @@ class IngestJournalTest {
 
     @Test
     void aRecordTornByAPowerCut_endsWhatIsRead_andWasNeverAcknowledged() throws Exception {
-        try (IngestJournal journal = IngestJournal.create(dir)) {
+        try (IngestJournal journal = IngestJournal.create(dir, IngestJournal.FILE)) {
             append(journal, 1, 1_000, 2);
             append(journal, 2, 2_000, 2);
         }
@@ -45,7 +45,7 @@ class IngestJournalTest {
 
     @Test
     void afterStartingOver_onlyTheNewGenerationIsRead_evenWhereOldRecordsRemainBehindIt() throws Exception {
-        try (IngestJournal journal = IngestJournal.create(dir)) {
+        try (IngestJournal journal = IngestJournal.create(dir, IngestJournal.FILE)) {
             append(journal, 1, 1_000, 5);
             append(journal, 1, 2_000, 5);
             journal.startOver();
@@ -57,7 +57,7 @@ class IngestJournalTest {
 
     @Test
     void startingOverBeforeAnyNewRecord_readsTheOldOnesAgain_whichTheStoreAlreadyHas() throws Exception {
-        try (IngestJournal journal = IngestJournal.create(dir)) {
+        try (IngestJournal journal = IngestJournal.create(dir, IngestJournal.FILE)) {
             append(journal, 1, 1_000, 1);
             journal.startOver();
         }
@@ -67,10 +67,10 @@ class IngestJournalTest {
 
     @Test
     void aNewJournal_isEmpty_hasItsFullSizeFromTheStart_andReplacesTheOld() throws Exception {
-        try (IngestJournal journal = IngestJournal.create(dir)) {
+        try (IngestJournal journal = IngestJournal.create(dir, IngestJournal.FILE)) {
             append(journal, 1, 1_000, 1);
         }
-        try (IngestJournal journal = IngestJournal.create(dir)) {
+        try (IngestJournal journal = IngestJournal.create(dir, IngestJournal.FILE)) {
             assertThat(IngestJournal.read(dir)).isEmpty();
             assertThat(Files.size(dir.resolve(IngestJournal.FILE))).isEqualTo(IngestJournal.CAPACITY);
             assertThat(journal.fits((IngestJournal.CAPACITY - FIRST_RECORD - 16) / IngestJournal.BYTES_PER_READING))

@@ -18,6 +18,12 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,7 +122,8 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
             long newestMoved = T0 + (SqliteReadingStore.MOVE_AT - 1) * 60_000L;
             long mark = Math.floorDiv(newestMoved, SqliteRollups.HOUR) * SqliteRollups.HOUR;
 
-            assertThat(rowsIn(folder, "reading")).as("moved").isEqualTo(SqliteReadingStore.MOVE_AT);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(rowsIn(folder, "reading")).as("moved").isEqualTo(SqliteReadingStore.MOVE_AT));
             assertThat(sum(folder, "SELECT sum(count) FROM rollup_1h")).as("rolled up: the hours before the last moved")
                     .isEqualTo((mark - T0) / 60_000L);
             assertThat(dailyCount(sqlite, minutes)).isEqualTo(minutes);
@@ -163,6 +170,100 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
             assertThat(sum(folder, "SELECT count FROM rollup_1h")).as("folded in as it came").isEqualTo(3);
             assertThat(sqlite.query(new SeriesQuery(SOIL, T0, T0 + SqliteRollups.HOUR, Aggregation.MEAN,
                     SqliteRollups.HOUR, 10)).value()).containsExactly(20.0);
+        }
+    }
+
+    @Test
+    void writesGoOn_whileAMoveIsUnderWay_andEveryReadingIsSeen_thenStored() throws Exception {
+        Path folder = dir.resolve("beside");
+        CountDownLatch gate = new CountDownLatch(1);
+        ExecutorService mover = Executors.newSingleThreadExecutor();
+        mover.submit(() -> gate.await(30, TimeUnit.SECONDS)); // the move waits behind this
+        int minutes = SqliteReadingStore.MOVE_AT + 3_000;
+        Clock later = Clock.fixed(Instant.ofEpochMilli(T0 + 30L * 86_400_000L), ZoneOffset.UTC);
+        try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION, later, mover)) {
+            for (int from = 0; from < minutes; from += 100) {
+                assertThat(sqlite.write(List.of(minuteBatch(from, 100)), List.of())).isEqualTo(100);
+            }
+            assertThat(rowsIn(folder, "reading")).as("none moved yet: the move waits").isZero();
+            assertThat(sqlite.query(SeriesQuery.raw(SOIL, T0, T0 + minutes * 60_000L, minutes)).t())
+                    .as("seen while they move and while they arrive").hasSize(minutes);
+            assertThat(sqlite.write(List.of(minuteBatch(0, 100)), List.of())).as("a replay of moving ones").isZero();
+
+            gate.countDown();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(rowsIn(folder, "reading")).isEqualTo(SqliteReadingStore.MOVE_AT));
+            assertThat(sqlite.query(SeriesQuery.raw(SOIL, T0, T0 + minutes * 60_000L, minutes)).t())
+                    .as("seen once each, moved or not").hasSize(minutes);
+            assertThat(dailyCount(sqlite, minutes)).isEqualTo(minutes);
+        }
+        try (SqliteReadingStore reopened = SqliteReadingStore.open(folder, RETENTION)) {
+            assertThat(IngestJournal.read(folder)).isEmpty();
+            assertThat(rowsIn(folder, "reading")).isEqualTo(minutes);
+        }
+    }
+
+    @Test
+    void readingsOfBothJournals_areStored_afterACrashDuringAMove() throws Exception {
+        Path folder = dir.resolve("crash");
+        ExecutorService stuck = Executors.newSingleThreadExecutor();
+        CountDownLatch never = new CountDownLatch(1);
+        stuck.submit(() -> never.await(30, TimeUnit.SECONDS));
+        int minutes = SqliteReadingStore.MOVE_AT + 500;
+        SqliteReadingStore crashed = SqliteReadingStore.open(folder, RETENTION, Clock.systemUTC(), stuck);
+        for (int from = 0; from < minutes; from += 100) {
+            crashed.write(List.of(minuteBatch(from, 100)), List.of());
+        }
+        // A crash: the store is never closed, nothing moved; both journals hold readings.
+        assertThat(IngestJournal.read(folder)).hasSize(minutes);
+
+        try (SqliteReadingStore reopened = SqliteReadingStore.open(folder, RETENTION)) {
+            assertThat(rowsIn(folder, "reading")).isEqualTo(minutes);
+            assertThat(reopened.query(SeriesQuery.raw(SOIL, T0, T0 + minutes * 60_000L, minutes)).t())
+                    .hasSize(minutes);
+        }
+        never.countDown();
+        crashed.close(); // its threads and connections; what it would move is in the table already
+    }
+
+    @Test
+    void aQuery_neverMissesReadingsItWasToldOf_whileTheyMoveIntoTheTable() throws Exception {
+        // With moves on the writer's thread, a review found a query missing a whole move's readings within 20 s of
+        // this: a statement left open had fixed the table's snapshot before the pending readings were read. Moves on
+        // the mover make that window rarer, not impossible; this guards every order of move and query under load.
+        SeriesKey key = new SeriesKey("race", "bed-1", "soil-a");
+        try (SqliteReadingStore store = SqliteReadingStore.open(dir.resolve("race"), RETENTION)) {
+            AtomicLong written = new AtomicLong();
+            AtomicReference<String> missed = new AtomicReference<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            List<Thread> readers = new ArrayList<>();
+            for (int r = 0; r < 3; r++) {
+                Thread reader = new Thread(() -> {
+                    while (System.nanoTime() < deadline && missed.get() == null) {
+                        long before = written.get();
+                        int seen = store.query(SeriesQuery.raw(key, 0, Long.MAX_VALUE / 2, 10_000_000)).t().length;
+                        if (seen < before) {
+                            missed.set("a query saw " + seen + " readings after " + before + " were written");
+                        }
+                    }
+                });
+                reader.start();
+                readers.add(reader);
+            }
+            long next = 0;
+            while (System.nanoTime() < deadline && missed.get() == null) {
+                List<Reading> readings = new ArrayList<>();
+                for (int i = 0; i < SqliteReadingStore.DIRECT_AT - 1; i++, next++) {
+                    readings.add(new Reading("soil-a", "soil_moisture", T0 + next * 1_000, 1, null));
+                }
+                store.write(List.of(new DeviceReadings("race", "bed-1", readings, T0)), List.of());
+                written.set(next);
+            }
+            for (Thread reader : readers) {
+                reader.join();
+            }
+            assertThat(next).as("enough to move several times").isGreaterThan(3L * SqliteReadingStore.MOVE_AT);
+            assertThat(missed.get()).isNull();
         }
     }
 
