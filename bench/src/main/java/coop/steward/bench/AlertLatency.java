@@ -27,6 +27,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * Publish -> alert event on the collector's SSE stream, under a steady background of normal readings. Each probe
  * is a soil-moisture reading no soil can hold, on its own device, which the shipped {@code impossible-value}
  * rule raises at once. The baseline beside it: the same probe's trip through the broker to a bare subscriber.
+ * Each probe device sends a normal reading first, before the load settles: an alert is raised on a sensor the
+ * collector knows, as soil dries or a line leaks; a device's very first reading also creates its series.
  */
 final class AlertLatency {
     record Result(Percentiles alert, Percentiles broker) {
@@ -35,7 +37,7 @@ final class AlertLatency {
     private AlertLatency() {
     }
 
-    static Result measure(CollectorRun collector, String brokerUrl, int backgroundReadingsPerSecond, int probes)
+    static Result measure(CollectorProcess collector, String brokerUrl, int backgroundReadingsPerSecond, int probes)
             throws Exception {
         Map<String, Long> alertAt = new ConcurrentHashMap<>();
         Map<String, Long> brokerAt = new ConcurrentHashMap<>();
@@ -52,17 +54,33 @@ final class AlertLatency {
                 brokerAt.put(device, System.nanoTime());
             }
         });
+        MqttClient prober = new MqttClient(brokerUrl, "bench-prober-" + System.nanoTime(), new MemoryPersistence());
+        MqttConnectOptions proberOptions = new MqttConnectOptions();
+        proberOptions.setMaxInflight(1_000);
+        prober.connect(proberOptions);
+        for (int i = 0; i < probes; i++) {
+            String device = "probe-" + i;
+            prober.publish(Topics.readings(Load.SITE, device), ProtocolJson.encode(ReadingsMessage.of(device, 0,
+                    List.of(new Reading("soil", "soil_moisture", System.currentTimeMillis() - 60_000, 40.0, "%")))),
+                    1, false);
+        }
+        long stored = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (collector.stored() < probes) {
+            if (System.nanoTime() > stored) {
+                throw new IllegalStateException("the probe devices' first readings were not stored within 120 s");
+            }
+            Thread.sleep(100);
+        }
         Thread background = new Thread(() -> background(brokerUrl, backgroundReadingsPerSecond, running),
                 "bench-background");
         background.start();
         Thread.sleep(3_000); // the background load settles
-        MqttClient prober = new MqttClient(brokerUrl, "bench-prober-" + System.nanoTime(), new MemoryPersistence());
-        prober.connect();
+        brokerAt.clear();
         long[] alert = new long[probes];
         long[] broker = new long[probes];
         for (int i = 0; i < probes; i++) {
             String device = "probe-" + i;
-            byte[] payload = ProtocolJson.encode(ReadingsMessage.of(device, 0, List.of(
+            byte[] payload = ProtocolJson.encode(ReadingsMessage.of(device, 1, List.of(
                     new Reading("soil", "soil_moisture", System.currentTimeMillis(), 95.0, "%"))));
             long start = System.nanoTime();
             prober.publish(Topics.readings(Load.SITE, device), payload, 1, false);

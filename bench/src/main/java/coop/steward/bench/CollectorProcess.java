@@ -59,6 +59,10 @@ final class CollectorProcess implements AutoCloseable {
         }
     }
 
+    int httpPort() {
+        return httpPort;
+    }
+
     long pid() {
         return process.pid();
     }
