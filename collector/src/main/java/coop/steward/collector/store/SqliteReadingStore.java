@@ -22,6 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded store: one SQLite file in WAL mode, {@code readings.db}, with one writer connection (SQLite has a
@@ -48,6 +50,7 @@ import java.util.concurrent.Future;
  * queries are {@link SqliteSeriesQuery}'s, {@link SqliteSensors}' and {@link SqliteDevices}'.
  */
 public final class SqliteReadingStore implements ReadingStore {
+    private static final Logger LOG = LoggerFactory.getLogger(SqliteReadingStore.class);
     public static final Duration DEFAULT_RAW_RETENTION = Duration.ofDays(90);
     private static final int READERS = 4;
     /** A write of at least this many readings goes straight into the table. */
@@ -219,6 +222,14 @@ public final class SqliteReadingStore implements ReadingStore {
             n++;
         }
 
+        long earliest() {
+            long earliest = Long.MAX_VALUE;
+            for (int i = 0; i < n; i++) {
+                earliest = Math.min(earliest, times[i]);
+            }
+            return earliest;
+        }
+
         long newest() {
             long newest = Long.MIN_VALUE;
             for (int i = 0; i < n; i++) {
@@ -245,10 +256,11 @@ public final class SqliteReadingStore implements ReadingStore {
                 finishMove();
             }
             Rows rows = rows(batches);
-            long written = rows.n >= DIRECT_AT || rows.anyBefore(rollups.rolledUpBefore())
-                    ? intoTheTable(rows) : intoTheJournal(rows);
+            boolean late = rows.anyBefore(rollups.rolledUpBefore());
+            // Before they are stored, so that a move these start rolls up the hours they complete. Should the write
+            // fail, an hour may be rolled up before they come again: they are then late, and folded into it.
             newest = Math.max(newest, rows.newest());
-            return written;
+            return rows.n >= DIRECT_AT || late ? intoTheTable(rows) : intoTheJournal(rows);
         } catch (SQLException | IOException e) {
             rollback();
             throw new StoreException("writing " + batches.size() + " batches to " + file + " failed: "
@@ -271,9 +283,10 @@ public final class SqliteReadingStore implements ReadingStore {
         for (DeviceReadings batch : batches) {
             for (Reading r : batch.readings()) {
                 SeriesKey key = new SeriesKey(batch.site(), batch.device(), r.sensor());
-                SqliteSeries.Row row = series.cached(key, r);
+                SqliteSeries.Row row = series.stored(key, r);
                 if (row == null) {
                     finishMove(); // the series table is written to: not beside a move
+                    writer.commit(); // a write cannot start from the snapshot of lookups made beside the move
                     row = series.of(key, r);
                 }
                 if (r.t() < row.sealedBefore()) {
@@ -329,12 +342,22 @@ public final class SqliteReadingStore implements ReadingStore {
         if (fresh.n == 0) {
             return 0;
         }
-        if (pending.size() + fresh.n > MOVE_AT || !journal.fits(fresh.n)) {
-            startMove();
+        if (!journal.fits(fresh.n)) {
+            // Not before the earliest of these, which are not pending yet: an hour rolled up now would miss them.
+            startMove(SqliteRollups.floorHour(fresh.earliest()));
         }
         journal.append(fresh.ids, fresh.times, fresh.values, fresh.n);
         for (int i = 0; i < fresh.n; i++) {
             pending.add(fresh.ids[i], fresh.times[i], fresh.values[i]);
+        }
+        if (pending.size() >= MOVE_AT) {
+            try {
+                startMove(Long.MAX_VALUE); // after they are pending: the hours rolled up count them
+            } catch (SQLException e) {
+                // These readings are durable and pending: the next write tries the move again.
+                rollback();
+                LOG.warn("Could not start moving journaled readings into {}, will retry: {}", file, e.getMessage());
+            }
         }
         return fresh.n;
     }
@@ -346,9 +369,9 @@ public final class SqliteReadingStore implements ReadingStore {
      * Rolls up the hours now complete, then hands the journal's readings and what devices said to the mover, and new
      * readings to the other journal.
      */
-    private void startMove() throws SQLException {
+    private void startMove(long rollUpBefore) throws SQLException {
         finishMove();
-        rollups.rollUp(hoursOver(clock.millis()), pending);
+        rollups.rollUp(Math.min(rollUpBefore, hoursOver(clock.millis())), pending);
         writer.commit(); // writes nothing unless an hour was rolled up
         rollups.committed();
         PendingReadings.Generation moving = pending.startMove();
@@ -362,7 +385,9 @@ public final class SqliteReadingStore implements ReadingStore {
                 SqliteDevices.write(moverConnection, heard.seenToWrite(), heard.statusesToWrite());
                 moverConnection.commit();
             } catch (SQLException | RuntimeException e) {
-                rollbackQuietly(moverConnection);
+                LOG.warn("Moving {} journaled readings into {} failed; the writer moves them: {}", moving.size(),
+                        file, e.getMessage());
+                rollBack(moverConnection);
                 throw e;
             }
             return null;
@@ -430,11 +455,20 @@ public final class SqliteReadingStore implements ReadingStore {
         }
     }
 
-    private static void rollbackQuietly(Connection connection) {
+    /**
+     * Rolls a connection's transaction back. SQLite rolls a transaction back by itself on some errors (a full disk,
+     * an I/O error), and then the driver's rollback fails before it starts the next transaction: start it here, or
+     * every later statement would run outside one and every commit fail for ever.
+     */
+    private static void rollBack(Connection connection) {
         try {
             connection.rollback();
         } catch (SQLException e) {
-            // The mover's next transaction reports whatever is wrong with the connection.
+            try (Statement begin = connection.createStatement()) {
+                begin.execute("BEGIN");
+            } catch (SQLException stillInOne) {
+                // A transaction is still open, or the connection is unusable: the next statement reports which.
+            }
         }
     }
 
@@ -444,7 +478,7 @@ public final class SqliteReadingStore implements ReadingStore {
      */
     private void moveIntoTheTable() throws SQLException {
         finishMove();
-        Rows rows = new Rows(pending.size());
+        Rows rows = new Rows(pending.size() + pending.moving().size());
         for (long id : pending.seriesIds()) {
             pending.points(id, Long.MIN_VALUE, Long.MAX_VALUE).forEach((t, value) -> rows.add(id, t, value));
         }
@@ -492,18 +526,7 @@ public final class SqliteReadingStore implements ReadingStore {
         rollups.discard();
         // A rolled-back transaction may have created series rows we cached.
         series.forget();
-        try {
-            writer.rollback();
-        } catch (SQLException e) {
-            // SQLite rolls a transaction back by itself on some errors (a full disk, an I/O error), and then the
-            // driver's rollback fails before it starts the next transaction: start it here, or every later write
-            // would run outside one and its commit fail for ever.
-            try (Statement begin = writer.createStatement()) {
-                begin.execute("BEGIN");
-            } catch (SQLException stillInOne) {
-                // A transaction is still open, or the connection is unusable: the next write reports which.
-            }
-        }
+        rollBack(writer);
     }
 
     @Override

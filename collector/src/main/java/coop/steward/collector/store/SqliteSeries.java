@@ -29,6 +29,31 @@ final class SqliteSeries {
         return row != null && row.kind().equals(reading.kind()) && row.unit().equals(storedUnit(reading)) ? row : null;
     }
 
+    /**
+     * The series of a reading as cached, or else as the table has it, without writing: null when {@link #of} must
+     * write it (a new series, or a new kind or unit).
+     */
+    Row stored(SeriesKey key, Reading reading) throws SQLException {
+        Row row = cached(key, reading);
+        if (row != null) {
+            return row;
+        }
+        try (PreparedStatement select = writer.prepareStatement(
+                "SELECT id, kind, unit, sealed_before FROM series WHERE site = ? AND device = ? AND sensor = ?")) {
+            select.setString(1, key.site());
+            select.setString(2, key.device());
+            select.setString(3, key.sensor());
+            try (ResultSet rs = select.executeQuery()) {
+                if (!rs.next() || !rs.getString(2).equals(reading.kind()) || !rs.getString(3).equals(storedUnit(reading))) {
+                    return null;
+                }
+                row = new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4));
+            }
+        }
+        rows.put(key, row);
+        return row;
+    }
+
     /** The series of a reading, created or updated so that its kind and unit are those last seen. */
     Row of(SeriesKey key, Reading reading) throws SQLException {
         String storedUnit = storedUnit(reading);

@@ -196,10 +196,34 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
             assertThat(sqlite.query(SeriesQuery.raw(SOIL, T0, T0 + minutes * 60_000L, minutes)).t())
                     .as("seen once each, moved or not").hasSize(minutes);
             assertThat(dailyCount(sqlite, minutes)).isEqualTo(minutes);
+            assertThat(sqlite.write(List.of(minuteBatch(0, 100)), List.of())).as("a replay of moved ones").isZero();
+            assertThat(dailyCount(sqlite, minutes)).as("counted once").isEqualTo(minutes);
         }
         try (SqliteReadingStore reopened = SqliteReadingStore.open(folder, RETENTION)) {
             assertThat(IngestJournal.read(folder)).isEmpty();
             assertThat(rowsIn(folder, "reading")).isEqualTo(minutes);
+        }
+    }
+
+    @Test
+    void aLateReading_inTheWriteThatStartsAMove_isCountedInItsHoursRollUp() throws Exception {
+        Path folder = dir.resolve("late-at-move");
+        Clock later = Clock.fixed(Instant.ofEpochMilli(T0 + 30L * 86_400_000L), ZoneOffset.UTC);
+        int minutes = SqliteReadingStore.MOVE_AT - 1;
+        try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION, later)) {
+            for (int from = 0; from < minutes; from += 100) {
+                sqlite.write(List.of(minuteBatch(from, Math.min(100, minutes - from))), List.of());
+            }
+            assertThat(rowsIn(folder, "rollup_1h")).as("nothing rolled up yet").isZero();
+            Reading late = new Reading("soil-a", "soil_moisture", T0 + 30_000, 99, null);
+            Reading now = new Reading("soil-a", "soil_moisture", T0 + minutes * 60_000L, 1, null);
+            // The write that fills the journal, with a reading of the first hour, which this move rolls up.
+            sqlite.write(List.of(new DeviceReadings("food-forest", "bed-1", List.of(late, now), T0)), List.of());
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(rowsIn(folder, "reading")).isEqualTo(minutes + 2L));
+
+            assertThat(sum(folder, "SELECT count FROM rollup_1h WHERE bucket = " + T0)).as("the first hour")
+                    .isEqualTo(61);
         }
     }
 
