@@ -278,7 +278,8 @@ public final class Bench {
                     Report.ratio(result.alert().p99() / result.broker().p99()), "p99 <= 20 ms",
                     Report.verdict(result.alert().p99() <= TARGET_ALERT_P99_MS)));
             report.note(String.format(Locale.ROOT, "Alert latency is timed from a probe's publish to its alert "
-                    + "event on the SSE stream of bin/steward collector, its own process on the embedded store, while 20 devices send 10,000 normal readings a "
+                    + "event on the SSE stream of bin/steward collector, its own process on the embedded store, "
+                    + "while 20 devices send 10,000 normal readings a "
                     + "second; each of the %,d probes is a soil-moisture reading of 95 %% on a device of its own, which had"
                     + " sent one normal reading before the load started, so that the alert is raised on a sensor the "
                     + "collector knows. The baseline is the same probe's trip to a bare subscriber of the same "
