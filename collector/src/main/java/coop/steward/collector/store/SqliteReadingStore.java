@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@link IngestJournal} instead, one synced record, kept in memory ({@link PendingReadings}) where queries see them,
  * and moved into the table {@value #MOVE_AT} at a time. A move runs on a connection and thread of its own (the
  * mover), while new readings go to the other journal: a move of 10,000 readings takes tens of milliseconds, and
- * every message (and the alerts it raises) would otherwise wait for it. Before a move starts, the hours that are
- * over are rolled up ({@link SqliteRollups}) from the table and every pending reading. Readings late for an hour
- * already rolled up go straight to the table, with their roll-up. What devices' messages and statuses say of them
+ * every message (and the alerts it raises) would otherwise wait for it. Once its readings are in, the mover rolls
+ * up the hours that are over ({@link SqliteRollups}) from the table (an hour of a busy site is millions of rows);
+ * readings of those hours that arrived meanwhile are pending, and the writer folds them in when it finds the move
+ * over. Readings late for an hour already rolled up go straight to the table, with their roll-up. What devices' messages and statuses say of them
  * waits in memory for the next write to the table ({@link PendingDevices}).
  *
  * <p>Only one connection writes at a time: the writer starts a move only once the last one is over, and waits for
@@ -90,8 +91,12 @@ public final class SqliteReadingStore implements ReadingStore {
     /** The latest reading time the store holds, so that hours are not rolled up ahead of the data. */
     private long newest;
 
-    /** Readings moving into the table from {@code journal} on the mover, with what devices said before it. */
-    private record Move(IngestJournal journal, PendingDevices.Snapshot heard, Future<?> done) {
+    /**
+     * Readings moving into the table from {@code journal} on the mover, with what devices said before it, and the
+     * hours {@code [rollUpFrom, rollUpBefore)} it rolls up once they are in.
+     */
+    private record Move(IngestJournal journal, PendingDevices.Snapshot heard, long rollUpFrom, long rollUpBefore,
+                        Future<?> done) {
     }
 
     private SqliteReadingStore(Path dir, Duration rawRetention, Clock clock, Connection writer, SqliteReaders readers,
@@ -350,7 +355,9 @@ public final class SqliteReadingStore implements ReadingStore {
         for (int i = 0; i < fresh.n; i++) {
             pending.add(fresh.ids[i], fresh.times[i], fresh.values[i]);
         }
-        if (pending.size() >= MOVE_AT) {
+        if (pending.size() >= MOVE_AT && (move == null || move.done().isDone())) {
+            // A move still under way (rolling a busy hour up takes seconds) is not waited for: the journal holds
+            // four times as many.
             try {
                 startMove(Long.MAX_VALUE); // after they are pending: the hours rolled up count them
             } catch (SQLException e) {
@@ -371,19 +378,23 @@ public final class SqliteReadingStore implements ReadingStore {
      */
     private void startMove(long rollUpBefore) throws SQLException {
         finishMove();
-        rollups.rollUp(Math.min(rollUpBefore, hoursOver(clock.millis())), pending);
-        writer.commit(); // writes nothing unless an hour was rolled up
-        rollups.committed();
+        long from = rollups.rolledUpBefore();
+        long before = Math.min(rollUpBefore, hoursOver(clock.millis()));
         PendingReadings.Generation moving = pending.startMove();
         PendingDevices.Snapshot heard = devices.snapshot();
         IngestJournal full = journal;
         journal = spare;
         spare = null;
-        move = new Move(full, heard, mover.submit(() -> {
+        move = new Move(full, heard, from, before, mover.submit(() -> {
             try {
                 moveInSteps(moving);
                 SqliteDevices.write(moverConnection, heard.seenToWrite(), heard.statusesToWrite());
                 moverConnection.commit();
+                if (before > from) {
+                    // An hour of a busy site is millions of rows: read here, not on the writer.
+                    SqliteRollups.rollUpFromTable(moverConnection, from, before);
+                    moverConnection.commit();
+                }
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("Moving {} journaled readings into {} failed; the writer moves them: {}", moving.size(),
                         file, e.getMessage());
@@ -403,12 +414,15 @@ public final class SqliteReadingStore implements ReadingStore {
         if (move == null) {
             return;
         }
+        boolean rolledUp;
         try {
             move.done().get();
+            rolledUp = true;
         } catch (ExecutionException e) {
             insert(writer, pending.moving());
             SqliteDevices.write(writer, move.heard().seenToWrite(), move.heard().statusesToWrite());
             writer.commit();
+            rolledUp = false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SQLException("interrupted while readings moved into the table", e);
@@ -421,7 +435,24 @@ public final class SqliteReadingStore implements ReadingStore {
         devices.written(move.heard());
         spare = move.journal();
         spare.startOver();
+        Move done = move;
         move = null;
+        if (done.rollUpBefore() > done.rollUpFrom()) {
+            if (rolledUp) {
+                // The mover rolled these hours up from the table: readings of theirs that arrived meanwhile are
+                // pending, and are folded in here, with the mark; they move into the table later, never into roll-ups.
+                rollups.advanceTo(done.rollUpBefore());
+                for (long id : pending.seriesIds()) {
+                    pending.points(id, done.rollUpFrom(), done.rollUpBefore())
+                            .forEach((t, value) -> rollups.fold(id, t, value));
+                }
+                rollups.write();
+            } else {
+                rollups.rollUp(done.rollUpBefore(), pending);
+            }
+            writer.commit();
+            rollups.committed();
+        }
     }
 
     /** A generation of pending readings into the table, never into roll-ups: each was new when it was journaled. */

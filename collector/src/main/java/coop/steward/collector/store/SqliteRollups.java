@@ -72,9 +72,37 @@ final class SqliteRollups {
         if (before <= from) {
             return;
         }
+        replace(writer, from, before, pending);
+        advanceTo(before);
+    }
+
+    /**
+     * Rolls up the hours in {@code [from, before)} from the table alone, on any connection (the store's mover),
+     * replacing what roll-ups they had; the mark stays. Readings not in the table yet are then {@link #fold}ed in
+     * by the writer, which moves the mark ({@link #advanceTo}).
+     */
+    static void rollUpFromTable(Connection connection, long from, long before) throws SQLException {
+        replace(connection, from, before, null);
+    }
+
+    /** The hours before {@code before} have their roll-ups: moves the mark there in the writer's transaction. */
+    void advanceTo(long before) throws SQLException {
+        if (before <= markInTransaction) {
+            return;
+        }
+        try (PreparedStatement mark = writer.prepareStatement(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES ('" + MARK + "', ?)")) {
+            mark.setLong(1, before);
+            mark.executeUpdate();
+        }
+        markInTransaction = before;
+    }
+
+    private static void replace(Connection connection, long from, long before, PendingReadings pending)
+            throws SQLException {
         Map<Key, Bucket> hours = new HashMap<>();
         // Series by series, each a range of the primary key: no scan of the table.
-        try (PreparedStatement raw = writer.prepareStatement("""
+        try (PreparedStatement raw = connection.prepareStatement("""
                 SELECT r.series_id, r.t, r.value FROM series s
                 JOIN reading r ON r.series_id = s.id AND r.t >= ? AND r.t < ?""")) {
             raw.setLong(1, from);
@@ -92,7 +120,7 @@ final class SqliteRollups {
                         hours.computeIfAbsent(new Key(seriesId, floorHour(t)), k -> new Bucket()).add(t, value));
             }
         }
-        try (PreparedStatement replace = writer.prepareStatement("""
+        try (PreparedStatement replace = connection.prepareStatement("""
                 INSERT OR REPLACE INTO rollup_1h (series_id, bucket, min, max, sum, count, last_t, last_value)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)""")) {
             for (Map.Entry<Key, Bucket> e : hours.entrySet()) {
@@ -100,12 +128,6 @@ final class SqliteRollups {
             }
             replace.executeBatch();
         }
-        try (PreparedStatement mark = writer.prepareStatement(
-                "INSERT OR REPLACE INTO meta (name, value) VALUES ('" + MARK + "', ?)")) {
-            mark.setLong(1, before);
-            mark.executeUpdate();
-        }
-        markInTransaction = before;
     }
 
     /** The writer's transaction is committed: queries may use what it rolled up. */
