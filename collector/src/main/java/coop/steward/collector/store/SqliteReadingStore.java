@@ -40,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * every message (and the alerts it raises) would otherwise wait for it. Once its readings are in, the mover rolls
  * up the hours that are over ({@link SqliteRollups}) from the table (an hour of a busy site is millions of rows);
  * readings of those hours that arrived meanwhile are pending, and the writer folds them in when it finds the move
- * over. Readings late for an hour already rolled up go straight to the table, with their roll-up. What devices' messages and statuses say of them
- * waits in memory for the next write to the table ({@link PendingDevices}).
+ * over. Readings late for an hour already rolled up go straight to the table, with their roll-up. What devices'
+ * messages and statuses say of them waits in memory for the next write to the table ({@link PendingDevices}).
  *
  * <p>Only one connection writes at a time: the writer starts a move only once the last one is over, and waits for
  * the one under way before anything of its own that writes to the file (a new series, a large write, maintenance),
@@ -373,8 +373,8 @@ public final class SqliteReadingStore implements ReadingStore {
     }
 
     /**
-     * Rolls up the hours now complete, then hands the journal's readings and what devices said to the mover, and new
-     * readings to the other journal.
+     * Hands the journal's readings, what devices said and the hours now over (before {@code rollUpBefore}) to the
+     * mover, and new readings to the other journal.
      */
     private void startMove(long rollUpBefore) throws SQLException {
         finishMove();
@@ -457,11 +457,16 @@ public final class SqliteReadingStore implements ReadingStore {
 
     /** A generation of pending readings into the table, never into roll-ups: each was new when it was journaled. */
     private static void insert(Connection connection, PendingReadings.Generation moving) throws SQLException {
-        Rows rows = new Rows(moving.size());
-        for (long id : moving.seriesIds()) {
-            moving.points(id).forEach((t, value) -> rows.add(id, t, value));
-        }
+        Rows rows = rowsOf(moving);
         SqliteInserts.insert(connection, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
+    }
+
+    private static Rows rowsOf(PendingReadings.Generation generation) {
+        Rows rows = new Rows(generation.size());
+        for (long id : generation.seriesIds()) {
+            generation.points(id).forEach((t, value) -> rows.add(id, t, value));
+        }
+        return rows;
     }
 
     /**
@@ -470,10 +475,7 @@ public final class SqliteReadingStore implements ReadingStore {
      * crash between steps leaves the journal holding all of them: moving them again changes nothing.
      */
     private void moveInSteps(PendingReadings.Generation moving) throws SQLException {
-        Rows rows = new Rows(moving.size());
-        for (long id : moving.seriesIds()) {
-            moving.points(id).forEach((t, value) -> rows.add(id, t, value));
-        }
+        Rows rows = rowsOf(moving);
         InsertOrder.sortBySeriesAndTime(rows.ids, rows.times, rows.values, rows.n);
         for (int from = 0; from < rows.n; from += MOVE_STEP) {
             int to = Math.min(rows.n, from + MOVE_STEP);

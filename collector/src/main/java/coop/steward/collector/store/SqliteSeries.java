@@ -38,17 +38,9 @@ final class SqliteSeries {
         if (row != null) {
             return row;
         }
-        try (PreparedStatement select = writer.prepareStatement(
-                "SELECT id, kind, unit, sealed_before FROM series WHERE site = ? AND device = ? AND sensor = ?")) {
-            select.setString(1, key.site());
-            select.setString(2, key.device());
-            select.setString(3, key.sensor());
-            try (ResultSet rs = select.executeQuery()) {
-                if (!rs.next() || !rs.getString(2).equals(reading.kind()) || !rs.getString(3).equals(storedUnit(reading))) {
-                    return null;
-                }
-                row = new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4));
-            }
+        row = find(writer, key);
+        if (row == null || !row.kind().equals(reading.kind()) || !row.unit().equals(storedUnit(reading))) {
+            return null;
         }
         rows.put(key, row);
         return row;
@@ -78,6 +70,19 @@ final class SqliteSeries {
         }
         rows.put(key, row);
         return row;
+    }
+
+    /** A series' row as the table has it, on any connection; null when there is none. */
+    static Row find(Connection connection, SeriesKey key) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id, kind, unit, sealed_before FROM series WHERE site = ? AND device = ? AND sensor = ?")) {
+            select.setString(1, key.site());
+            select.setString(2, key.device());
+            select.setString(3, key.sensor());
+            try (ResultSet rs = select.executeQuery()) {
+                return rs.next() ? new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)) : null;
+            }
+        }
     }
 
     private static String storedUnit(Reading reading) {

@@ -27,29 +27,15 @@ final class SqliteSeriesQuery {
     /** @param rolledUpBefore every hour before this has its roll-ups ({@link SqliteRollups}) */
     static SeriesData answer(Connection c, SeriesQuery query, PendingReadings pending, long rolledUpBefore)
             throws SQLException {
-        SeriesKey key = query.key();
-        long seriesId;
-        String kind;
-        String unit;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT id, kind, unit FROM series WHERE site = ? AND device = ? AND sensor = ?")) {
-            ps.setString(1, key.site());
-            ps.setString(2, key.device());
-            ps.setString(3, key.sensor());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    return SeriesData.none(query);
-                }
-                seriesId = rs.getLong(1);
-                kind = rs.getString(2);
-                unit = rs.getString(3);
-            }
+        SqliteSeries.Row row = SqliteSeries.find(c, query.key()); // its statement closed: see below
+        if (row == null) {
+            return SeriesData.none(query);
         }
         // Pending first, with no statement open (an open one holds the snapshot of the table it began with): a
         // reading that moves into the table meanwhile is then seen in both, and the table's copy is kept, rather
         // than in neither.
-        NavigableMap<Long, Double> waiting = pending.points(seriesId, query.from(), query.to());
-        return points(c, query, new Series(seriesId, kind, unit, waiting), rolledUpBefore);
+        NavigableMap<Long, Double> waiting = pending.points(row.id(), query.from(), query.to());
+        return points(c, query, new Series(row.id(), row.kind(), row.unit(), waiting), rolledUpBefore);
     }
 
     /** The series a query is about, with its pending readings in the query's range. */
