@@ -93,7 +93,7 @@ final class AbsenceRule implements Rule {
         if (!config.basics().target().matchesDevice(s.site(), s.device())) {
             return;
         }
-        Subject deviceSubject = Subject.device(s.site(), s.device());
+        Subject deviceSubject = s.deviceSubject();
         DeviceTrack device = devices.computeIfAbsent(deviceSubject, d -> new DeviceTrack());
         device.lastHeard = Math.max(device.lastHeard, s.t());
         device.lastReading = Math.max(device.lastReading, s.t());

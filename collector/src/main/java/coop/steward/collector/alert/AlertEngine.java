@@ -30,7 +30,8 @@ final class AlertEngine {
     private final List<Rule> anyKind = new ArrayList<>();
     private final AlertBook book;
     private final LongSupplier clock;
-    private final Map<Subject, Long> newest = new HashMap<>();
+    /** Every device and sensor heard of: the subjects the rules are given, and each sensor's newest reading. */
+    private final Map<Subject, KnownDevice> devices = new HashMap<>();
     private final Set<String> failing = new HashSet<>();
     private long listeningSince = -1;
 
@@ -66,25 +67,54 @@ final class AlertEngine {
         return rules;
     }
 
+    /**
+     * A device as the engine knows it. Its subject, and each sensor's, are one object for all of their samples: the
+     * rules keep their state by subject, and finding the same object in a map compares no names.
+     */
+    private static final class KnownDevice {
+        final Subject subject;
+        final Map<String, KnownSensor> sensors = new HashMap<>();
+
+        KnownDevice(Subject subject) {
+            this.subject = subject;
+        }
+    }
+
+    private static final class KnownSensor {
+        final Subject subject;
+        long newest = Long.MIN_VALUE;
+
+        KnownSensor(Subject subject) {
+            this.subject = subject;
+        }
+    }
+
     void readings(String site, String device, List<Reading> readings) {
         List<Reading> ordered = readings;
         if (!inDataOrder(readings)) {
             ordered = new ArrayList<>(readings);
             ordered.sort(DATA_ORDER);
         }
+        KnownDevice known = devices.computeIfAbsent(Subject.device(site, device), KnownDevice::new);
         for (Reading r : ordered) {
-            Subject subject = new Subject(site, device, r.sensor());
-            Long last = newest.get(subject);
-            if (last != null && r.t() <= last) {
+            KnownSensor sensor = known.sensors.get(r.sensor());
+            if (sensor == null) {
+                sensor = new KnownSensor(new Subject(known.subject.site(), known.subject.device(), r.sensor()));
+                known.sensors.put(r.sensor(), sensor);
+            } else if (r.t() <= sensor.newest) {
                 continue;
             }
-            newest.put(subject, r.t());
-            Sample sample = new Sample(subject, r.kind(), r.t(), r.value());
+            sensor.newest = r.t();
+            Sample sample = new Sample(sensor.subject, known.subject, r.kind(), r.t(), r.value());
             List<Rule> forKind = byKind.get(r.kind());
             if (forKind != null) {
-                forKind.forEach(rule -> accept(rule, sample));
+                for (Rule rule : forKind) {
+                    accept(rule, sample);
+                }
             }
-            anyKind.forEach(rule -> accept(rule, sample));
+            for (Rule rule : anyKind) {
+                accept(rule, sample);
+            }
         }
     }
 

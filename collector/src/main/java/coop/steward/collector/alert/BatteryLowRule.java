@@ -40,7 +40,7 @@ final class BatteryLowRule implements Rule {
             return;
         }
         boolean soc = SOC.equals(s.kind());
-        Subject device = Subject.device(s.site(), s.device());
+        Subject device = s.deviceSubject();
         if (soc) {
             devicesWithSoc.add(device);
         } else if (devicesWithSoc.contains(device)) {

@@ -1,7 +1,10 @@
 package coop.steward.collector.alert;
 
-/** One stored reading as the rules see it. */
-record Sample(Subject subject, String kind, long t, double value) {
+/**
+ * One stored reading as the rules see it: its sensor's subject and its device's, each the same object for every
+ * sample of that sensor, so that rules find their state by either without comparing names.
+ */
+record Sample(Subject subject, Subject deviceSubject, String kind, long t, double value) {
     String site() {
         return subject.site();
     }

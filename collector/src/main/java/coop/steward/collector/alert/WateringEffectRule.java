@@ -48,7 +48,7 @@ final class WateringEffectRule implements Rule {
 
     @Override
     public void accept(Sample s, AlertSink sink) {
-        Subject device = Subject.device(s.site(), s.device());
+        Subject device = s.deviceSubject();
         switch (s.kind()) {
             case ValveStates.KIND -> {
                 devicesWithValves.add(device);
