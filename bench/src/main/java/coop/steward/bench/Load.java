@@ -46,6 +46,16 @@ final class Load {
         return (long) messages * perMessage;
     }
 
+    /**
+     * The same load again, its times after this one's (and on a whole hour), so that none of its readings repeats
+     * an identity of this one.
+     */
+    Load next() {
+        long span = (long) messagesOf(0) * 1000 * (perMessage / SENSORS + 1);
+        long hour = 3_600_000L;
+        return new Load(publishers, messages, perMessage, t0 + (span / hour + 1) * hour);
+    }
+
     static String device(int publisher) {
         return "dev-" + publisher;
     }

@@ -23,6 +23,28 @@ record Timed(double rate, double coreSeconds, long readings) {
         return coreSeconds / (readings / rate);
     }
 
+    /**
+     * The middle of several runs of one load, figure by figure: the median rate and the median CPU per million
+     * readings (on this two-core virtual machine, single runs of the same thing differed by a quarter).
+     */
+    static Timed median(List<Timed> runs) {
+        double rate = middle(runs.stream().mapToDouble(Timed::rate).sorted().toArray());
+        double cpuPerMillion = middle(runs.stream().mapToDouble(Timed::cpuPerMillion).sorted().toArray());
+        long readings = runs.get(0).readings();
+        return new Timed(rate, cpuPerMillion * readings / 1e6, readings);
+    }
+
+    private static double middle(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** Each run's rate and CPU per million readings, for the report's notes. */
+    static String each(List<Timed> runs) {
+        return runs.stream().map(r -> String.format(java.util.Locale.ROOT, "%,.0f/s %.2f", r.rate(),
+                r.cpuPerMillion())).collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** Starts the clock and the CPU count together; {@link Clock#stop} ends both. */
     static Clock start() {
         return new Clock(System.nanoTime(), busyTicks());

@@ -115,7 +115,7 @@ public final class Collector {
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
                             .map(v -> new Collector(vertx, store, ingest, id, alerts, http,
-                                    StoreMaintenance.start(vertx, store, clock), commands, notifier));
+                                    StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier));
                 }));
     }
 

@@ -1,6 +1,8 @@
 package coop.steward.collector;
 
 import coop.steward.collector.store.ReadingStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
@@ -23,13 +25,17 @@ final class StoreMaintenance {
     private final ReadingStore store;
     private final Clock clock;
     private final WorkerExecutor worker;
+    private final Timer duration;
     private final long first;
     private long periodic = -1;
 
-    private StoreMaintenance(Vertx vertx, ReadingStore store, Clock clock) {
+    private StoreMaintenance(Vertx vertx, ReadingStore store, Clock clock, MeterRegistry registry) {
         this.vertx = vertx;
         this.store = store;
         this.clock = clock;
+        // The first run after a start catches up on every hour the store has not rolled up: long, on a big store.
+        this.duration = Timer.builder("steward.store.upkeep")
+                .description("Time each run of the store's retention and roll-up upkeep took").register(registry);
         this.worker = vertx.createSharedWorkerExecutor("steward-store-upkeep", 1, 12, TimeUnit.HOURS);
         this.first = vertx.setTimer(FIRST.toMillis(), id -> {
             run();
@@ -37,13 +43,13 @@ final class StoreMaintenance {
         });
     }
 
-    static StoreMaintenance start(Vertx vertx, ReadingStore store, Clock clock) {
-        return new StoreMaintenance(vertx, store, clock);
+    static StoreMaintenance start(Vertx vertx, ReadingStore store, Clock clock, MeterRegistry registry) {
+        return new StoreMaintenance(vertx, store, clock, registry);
     }
 
     private void run() {
         worker.executeBlocking(() -> {
-            store.maintain(clock.millis());
+            duration.record(() -> store.maintain(clock.millis()));
             return null;
         }, true).onFailure(e -> LOG.error("Store upkeep failed; it is tried again in an hour: {}", e.getMessage()));
     }
