@@ -7,12 +7,14 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -20,31 +22,39 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Group commit: deliveries queue up while one transaction commits, and the next transaction takes all of
- * them. Writes run on a single worker thread (SQLite has one writer). When the store fails, the same batch is
- * retried with back-off and nothing is acknowledged, so the broker keeps what the collector cannot take yet: it
- * sends no more than its in-flight window of unacknowledged messages. Confined to the ingest context: submit there,
- * and completions come back there.
+ * them. Writes run on a single worker thread (SQLite has one writer), which takes the next batch itself as soon as
+ * one is committed: were it handed each batch by the ingest context, it would wait for a turn there, behind the
+ * decoding of every message that arrived meanwhile. When the store fails, the same batch is retried with back-off
+ * and nothing is acknowledged, so the broker keeps what the collector cannot take yet: it sends no more than its
+ * in-flight window of unacknowledged messages. Submit on the ingest context; committed batches come back there, in
+ * the order they were committed.
  */
 final class BatchWriter {
     private static final Logger LOG = LoggerFactory.getLogger(BatchWriter.class);
     private static final long MAX_BACKOFF_MS = 5_000;
+    /** A writer that always finds more gives its worker back this often, well within Vert.x's blocked-thread check. */
+    private static final long MAX_RUN_NS = TimeUnit.SECONDS.toNanos(1);
 
     private final Vertx vertx;
     private final ReadingStore store;
     private final WorkerExecutor worker;
     private final Consumer<List<Delivery>> onCommitted;
     private final int maxReadingsPerTransaction;
-    private final ArrayDeque<Delivery> queue = new ArrayDeque<>();
+    private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
+    /** Whether a run of the writer is under way or due (after a failure's back-off); one at a time. */
+    private final AtomicBoolean writing = new AtomicBoolean();
     /** Received and not yet committed, in the queue or in the transaction; read by the metrics too. */
     private final AtomicInteger pending = new AtomicInteger();
     private final Counter stored;
     private final Counter duplicates;
     private final Counter failures;
     private final Timer commitTime;
-    private boolean writing;
+    /** Where committed batches go back to: the context deliveries are submitted on. */
+    private volatile Context ingest;
+    /** Only the writer's runs touch these, one run after another. */
     private List<Delivery> retrying = List.of();
-    private volatile String lastError;
     private long backoffMs;
+    private volatile String lastError;
 
     BatchWriter(Vertx vertx, ReadingStore store, MeterRegistry registry, int maxReadingsPerTransaction,
                 Consumer<List<Delivery>> onCommitted) {
@@ -66,9 +76,14 @@ final class BatchWriter {
     }
 
     void submit(Delivery delivery) {
+        if (ingest == null) {
+            ingest = vertx.getOrCreateContext();
+        }
         pending.incrementAndGet();
         queue.add(delivery);
-        schedule();
+        if (writing.compareAndSet(false, true)) {
+            startWriting();
+        }
     }
 
     /** Messages received and not yet committed. */
@@ -81,46 +96,68 @@ final class BatchWriter {
         return lastError;
     }
 
-    private void schedule() {
-        if (writing) {
-            return;
-        }
-        List<Delivery> batch = retrying.isEmpty() ? drain() : retrying;
-        if (batch.isEmpty()) {
-            return;
-        }
-        writing = true;
-        worker.executeBlocking(() -> commit(batch), true).onComplete(result -> {
-            if (result.succeeded()) {
-                retrying = List.of();
-                backoffMs = 0;
-                lastError = null;
-                pending.addAndGet(-batch.size());
-                try {
-                    onCommitted.accept(batch);
-                } catch (RuntimeException e) {
-                    LOG.error("Handling {} committed messages failed; they are stored, and their senders will resend "
-                            + "what was not acknowledged", batch.size(), e);
-                }
-                writing = false;
-                schedule();
-            } else {
-                retrying = batch;
-                backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
-                failures.increment();
-                String error = String.valueOf(result.cause().getMessage());
-                if (!error.equals(lastError)) {
-                    LOG.error("Store write failed, retrying in {} ms; nothing is acknowledged until it succeeds: {}",
-                            backoffMs, error);
-                }
-                lastError = error;
-                vertx.setTimer(backoffMs, id -> {
-                    writing = false;
-                    schedule();
-                });
-            }
-        });
+    private void startWriting() {
+        worker.executeBlocking(this::writeWhileQueued, false).onFailure(e ->
+                LOG.error("The store writer stopped unexpectedly; nothing it held was acknowledged", e));
     }
+
+    /**
+     * On the writer: commits batch after batch while deliveries wait, and hands each committed batch to the ingest
+     * context. Stops when the queue is empty, or on a failure, to try the same batch again after a back-off.
+     */
+    private Void writeWhileQueued() {
+        long until = System.nanoTime() + MAX_RUN_NS;
+        while (true) {
+            List<Delivery> batch = retrying.isEmpty() ? drain() : retrying;
+            if (batch.isEmpty()) {
+                writing.set(false);
+                // A delivery queued between the drain and now saw a run under way and started none: take it.
+                if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
+                    return null;
+                }
+                continue;
+            }
+            try {
+                commit(batch);
+            } catch (Throwable e) {
+                failed(batch, e);
+                return null;
+            }
+            retrying = List.of();
+            backoffMs = 0;
+            lastError = null;
+            pending.addAndGet(-batch.size());
+            ingest.runOnContext(v -> handOver(batch));
+            if (System.nanoTime() > until) {
+                startWriting(); // still writing: the next run goes on where this one stops
+                return null;
+            }
+        }
+    }
+
+    private void handOver(List<Delivery> batch) {
+        try {
+            onCommitted.accept(batch);
+        } catch (RuntimeException e) {
+            LOG.error("Handling {} committed messages failed; they are stored, and their senders will resend "
+                    + "what was not acknowledged", batch.size(), e);
+        }
+    }
+
+    /** Nothing of the batch is acknowledged: it is tried again, first of all, after a back-off. */
+    private void failed(List<Delivery> batch, Throwable e) {
+        retrying = batch;
+        backoffMs = backoffMs == 0 ? 100 : Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+        failures.increment();
+        String error = String.valueOf(e.getMessage());
+        if (!error.equals(lastError)) {
+            LOG.error("Store write failed, retrying in {} ms; nothing is acknowledged until it succeeds: {}",
+                    backoffMs, error);
+        }
+        lastError = error;
+        vertx.setTimer(backoffMs, id -> startWriting());
+    }
+
     private List<Delivery> drain() {
         List<Delivery> batch = new ArrayList<>();
         int readings = 0;

@@ -6,6 +6,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.Reading;
@@ -16,6 +17,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,9 +48,45 @@ class BatchWriterTest {
         }
     }
 
+    @Test
+    void theWriterGoesOnWithTheNextBatch_whileTheIngestContextIsBusy_andBatchesComeBackInOrder() throws Exception {
+        List<Long> written = new CopyOnWriteArrayList<>();
+        ReadingStore store = mock(ReadingStore.class);
+        when(store.write(any(), any())).thenAnswer(call -> {
+            List<DeviceReadings> batches = call.getArgument(0);
+            batches.forEach(b -> b.readings().forEach(r -> written.add(r.t())));
+            return (long) batches.size();
+        });
+        Context ingest = vertx.getOrCreateContext();
+        BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 1, acknowledged::addAll);
+        CountDownLatch busy = new CountDownLatch(1);
+        List<Delivery> deliveries = List.of(delivery(1), delivery(2), delivery(3), delivery(4), delivery(5));
+        try {
+            // Decoding a burst keeps the ingest context busy: the writer must not wait for it between batches.
+            ingest.runOnContext(v -> {
+                deliveries.forEach(writer::submit);
+                try {
+                    busy.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == deliveries.size());
+            assertThat(acknowledged).isEmpty();
+            busy.countDown();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(acknowledged).containsExactlyElementsOf(deliveries));
+            assertThat(written).isSorted();
+        } finally {
+            busy.countDown();
+            writer.close();
+        }
+    }
+
     private static Delivery delivery(int messageId) {
         DecodedReadings readings = new DecodedReadings("food-forest", "bed-1", OptionalLong.of(messageId),
-                List.of(new Reading("soil-a", "soil_moisture", 1_764_000_000_000L, 30, "%")), List.of());
+                List.of(new Reading("soil-a", "soil_moisture", 1_764_000_000_000L + messageId, 30, "%")), List.of());
         return new Delivery("steward/v1/food-forest/bed-1/readings", BrokerLink.Ack.NONE, 100, 1_764_000_000_000L,
                 readings, null, null);
     }
