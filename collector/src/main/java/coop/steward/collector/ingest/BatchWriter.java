@@ -41,7 +41,7 @@ final class BatchWriter {
     private final Consumer<List<Delivery>> onCommitted;
     private final int maxReadingsPerTransaction;
     private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
-    /** Whether a run of the writer is under way or due (after a failure's back-off); one at a time. */
+    /** Whether a run of the writer is under way or due (also during a failure's back-off); one at a time. */
     private final AtomicBoolean writing = new AtomicBoolean();
     /** Received and not yet committed, in the queue or in the transaction; read by the metrics too. */
     private final AtomicInteger pending = new AtomicInteger();
@@ -55,6 +55,7 @@ final class BatchWriter {
     private List<Delivery> retrying = List.of();
     private long backoffMs;
     private volatile String lastError;
+    private volatile boolean closed;
 
     BatchWriter(Vertx vertx, ReadingStore store, MeterRegistry registry, int maxReadingsPerTransaction,
                 Consumer<List<Delivery>> onCommitted) {
@@ -103,11 +104,12 @@ final class BatchWriter {
 
     /**
      * On the writer: commits batch after batch while deliveries wait, and hands each committed batch to the ingest
-     * context. Stops when the queue is empty, or on a failure, to try the same batch again after a back-off.
+     * context. Stops when the queue is empty, once closed, or on a failure, to try the same batch again after a
+     * back-off.
      */
     private Void writeWhileQueued() {
         long until = System.nanoTime() + MAX_RUN_NS;
-        while (true) {
+        while (!closed) {
             List<Delivery> batch = retrying.isEmpty() ? drain() : retrying;
             if (batch.isEmpty()) {
                 writing.set(false);
@@ -126,16 +128,19 @@ final class BatchWriter {
             retrying = List.of();
             backoffMs = 0;
             lastError = null;
-            pending.addAndGet(-batch.size());
             ingest.runOnContext(v -> handOver(batch));
-            if (System.nanoTime() > until) {
+            if (System.nanoTime() > until && !closed) {
                 startWriting(); // still writing: the next run goes on where this one stops
                 return null;
             }
         }
+        return null;
     }
 
     private void handOver(List<Delivery> batch) {
+        // Here, not on the writer: until they are acknowledged they still count, and the ingest context takes none
+        // for drained (every message taken is stored and acknowledged) while a committed batch waits for its turn.
+        pending.addAndGet(-batch.size());
         try {
             onCommitted.accept(batch);
         } catch (RuntimeException e) {
@@ -155,7 +160,9 @@ final class BatchWriter {
                     backoffMs, error);
         }
         lastError = error;
-        vertx.setTimer(backoffMs, id -> startWriting());
+        if (!closed) {
+            vertx.setTimer(backoffMs, id -> startWriting());
+        }
     }
 
     private List<Delivery> drain() {
@@ -194,7 +201,9 @@ final class BatchWriter {
         return null;
     }
 
+    /** Writes no more batches; a transaction under way ends as it would. */
     void close() {
+        closed = true;
         worker.close();
     }
 }

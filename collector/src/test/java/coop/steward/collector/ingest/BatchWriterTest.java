@@ -49,7 +49,7 @@ class BatchWriterTest {
     }
 
     @Test
-    void theWriterGoesOnWithTheNextBatch_whileTheIngestContextIsBusy_andBatchesComeBackInOrder() throws Exception {
+    void theWriterGoesOn_whileTheIngestContextIsBusy_andHandsBatchesBackInOrder() throws Exception {
         List<Long> written = new CopyOnWriteArrayList<>();
         ReadingStore store = mock(ReadingStore.class);
         when(store.write(any(), any())).thenAnswer(call -> {
@@ -74,6 +74,8 @@ class BatchWriterTest {
 
             await().atMost(Duration.ofSeconds(10)).until(() -> written.size() == deliveries.size());
             assertThat(acknowledged).isEmpty();
+            // Committed, not yet acknowledged: the ingest context must not take the intake for drained.
+            assertThat(writer.pending()).isEqualTo(deliveries.size());
             busy.countDown();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(acknowledged).containsExactlyElementsOf(deliveries));
