@@ -7,10 +7,12 @@ import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.notify.MailSettings;
 import coop.steward.collector.people.PeopleStore;
+import coop.steward.collector.ingest.CollectorId;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.config.ConfigException;
 import io.vertx.core.Vertx;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -126,8 +128,15 @@ final class CollectorCommand implements Callable<Integer> {
                     + " can then acknowledge alerts and open valves).");
             return 2;
         }
+        String clientId;
+        try {
+            clientId = CollectorId.of(data);
+        } catch (IOException | IllegalArgumentException e) {
+            System.err.println("--data: cannot keep the collector's MQTT client id in " + data + ": " + e.getMessage());
+            return 2;
+        }
         Vertx vertx = Vertx.vertx();
-        IngestSettings ingest = new IngestSettings(mqtt, "steward-collector", login.username(), login.password(),
+        IngestSettings ingest = new IngestSettings(mqtt, clientId, login.username(), login.password(),
                 2_000, 20_000).withTls(broker.files());
         if (commandAccount != null) {
             try {
@@ -152,7 +161,7 @@ final class CollectorCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("Steward collector: http://localhost:" + collector.httpPort() + "/ (broker " + mqtt
-                + ", data " + data.toAbsolutePath().normalize() + ")\n" + (open
+                + " as client " + clientId + ", data " + data.toAbsolutePath().normalize() + ")\n" + (open
                 ? "Open (--open): no sign-in; anyone who reaches it can acknowledge alerts and water."
                 : "Sign-in required, as the people of bin/steward user --data " + data + "."));
         UntilStopped.await(() -> {

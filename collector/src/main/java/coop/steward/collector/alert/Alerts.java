@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 public final class Alerts implements CommitListener {
     /** Event-bus address of alert changes (the alert's JSON plus {@code "event"}), for the SSE stream. */
     public static final String EVENTS = "steward.alert";
+    /** The file of the data folder that holds the alerts: every collector that ran in a folder made it there. */
+    public static final String FILE = AlertDb.FILE;
     private static final long TICK_MS = 5_000;
     private static final long WEBHOOK_FIRST_RETRY_MS = 1_000;
 

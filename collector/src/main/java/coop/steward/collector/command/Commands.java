@@ -164,7 +164,7 @@ public final class Commands {
         // Above what a broker forwards (1 MiB in docs/deployment.md): a larger answer is read and ignored, where
         // Netty's default of 8 KiB would drop the connection and every command waiting on it.
         MqttClientOptions options = BrokerLogin.apply(new MqttClientOptions()
-                .setClientId("steward-collector-commands").setCleanSession(true).setKeepAliveInterval(30)
+                .setClientId(broker.clientId() + "-commands").setCleanSession(true).setKeepAliveInterval(30)
                 .setMaxMessageSize(2 * 1024 * 1024), address.tls(), broker.tls(), username, password);
         MqttClient next = MqttClient.create(vertx, options);
         client = next;
