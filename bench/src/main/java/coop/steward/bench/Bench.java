@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
@@ -136,10 +137,8 @@ public final class Bench {
             if (onlyInflux) {
                 Load warmUp = warmUp(t0);
                 BareSubscriber.rate(broker.url(), warmUp);
-                List<Timed> subscriber = new ArrayList<>();
-                for (Load timedLoad : runsOf(new Load(20, messages, 50, t0))) {
-                    subscriber.add(BareSubscriber.rate(broker.url(), timedLoad));
-                }
+                List<Timed> subscriber = timeRuns(new Load(20, messages, 50, t0),
+                        timed -> BareSubscriber.rate(broker.url(), timed));
                 report.add(new Report.Row("broker alone: a bare QoS 1 subscriber",
                         Report.rate(Timed.median(subscriber).rate()), "", "", "", ""));
                 influxIngest(report, work, broker, messages,
@@ -230,26 +229,24 @@ public final class Bench {
         Timed subscriber = Timed.median(subscriberRuns);
         try (InfluxServer influx = InfluxServer.start(work.resolve("influxdb"))) {
             InfluxBareWriter.rate(influx.url(), "bare", warmUp, 5_000);
-            List<Timed> writerRuns = new ArrayList<>();
-            for (Load timedLoad : runsOf(load)) {
-                writerRuns.add(InfluxBareWriter.rate(influx.url(), "bare", timedLoad, 5_000));
-            }
+            List<Timed> writerRuns = timeRuns(load, timed -> InfluxBareWriter.rate(influx.url(), "bare", timed, 5_000));
             Timed bareWriter = Timed.median(writerRuns);
             double writer = bareWriter.rate();
             LOG.info("InfluxDB bare writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
-            List<Timed> collectorRuns = new ArrayList<>();
-            long fewestKept = Long.MAX_VALUE;
+            List<Timed> collectorRuns;
+            List<Long> keptEach = new ArrayList<>();
             try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-influx"),
                     s -> s.withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null)))) {
                 run.ingestRate(broker.url(), warmUp);
                 run.awaitFirstUpkeep();
-                for (Load timedLoad : runsOf(load)) {
+                collectorRuns = timeRuns(load, timed -> {
                     long before = InfluxBareWriter.count(influx.url(), "steward");
-                    collectorRuns.add(run.ingestRate(broker.url(), timedLoad));
-                    fewestKept = Math.min(fewestKept, InfluxBareWriter.count(influx.url(), "steward") - before);
-                }
+                    Timed ingest = run.ingestRate(broker.url(), timed);
+                    keptEach.add(InfluxBareWriter.count(influx.url(), "steward") - before);
+                    return ingest;
+                });
             }
-            long kept = fewestKept;
+            long kept = Collections.min(keptEach);
             Timed timed = Timed.median(collectorRuns);
             double collector = timed.rate();
             LOG.info("Collector, InfluxDB: {} ({}), at least {} of {} readings in InfluxDB in each run",
@@ -337,51 +334,52 @@ public final class Bench {
                 + "CPU is utime+stime over 60 s. On this machine, not a Raspberry Pi.");
     }
 
-    /** Returns the bare subscriber's rate, the broker's side of every ingest comparison. */
-    /** The timed runs of a load: itself, then the same load again with later times, each with fresh identities. */
-    private static List<Load> runsOf(Load load) {
-        List<Load> runs = new ArrayList<>();
+    /** One timed ingest of a load. */
+    private interface TimedRun {
+        Timed time(Load load) throws Exception;
+    }
+
+    /**
+     * The timed runs of a load, one after the other: the load itself, then the same load again with later times,
+     * each with fresh identities.
+     */
+    private static List<Timed> timeRuns(Load load, TimedRun run) throws Exception {
+        List<Timed> runs = new ArrayList<>();
         Load next = load;
         for (int i = 0; i < TIMED_RUNS; i++) {
-            runs.add(next);
+            runs.add(run.time(next));
             next = next.next();
         }
         return runs;
     }
 
+    /** Returns the bare subscriber's runs, the broker's side of every ingest comparison. */
     private static List<Timed> embeddedIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0)
             throws Exception {
         Load load = new Load(20, messages, 50, t0);
         Load warmUp = warmUp(t0);
         LOG.info("Bare subscriber: {} readings", load.readings());
         BareSubscriber.rate(broker.url(), warmUp);
-        List<Timed> subscriberRuns = new ArrayList<>();
-        for (Load timedLoad : runsOf(load)) {
-            subscriberRuns.add(BareSubscriber.rate(broker.url(), timedLoad));
-        }
+        List<Timed> subscriberRuns = timeRuns(load, timed -> BareSubscriber.rate(broker.url(), timed));
         Timed bareSubscriber = Timed.median(subscriberRuns);
         double subscriber = bareSubscriber.rate();
         LOG.info("Bare subscriber: {}, {} cores busy ({})", Report.rate(subscriber), bareSubscriber.coresBusy(),
                 Timed.each(subscriberRuns));
-        List<Timed> writerRuns = new ArrayList<>();
+        List<Timed> writerRuns;
         try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("bare-sqlite"))) {
             StoreWriter.rate(store, warmUp, 5_000);
-            for (Load timedLoad : runsOf(load)) {
-                writerRuns.add(StoreWriter.rate(store, timedLoad, 5_000));
-            }
+            writerRuns = timeRuns(load, timed -> StoreWriter.rate(store, timed, 5_000));
         }
         Timed bareWriter = Timed.median(writerRuns);
         double writer = bareWriter.rate();
         LOG.info("Bare SQLite writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
-        List<Timed> collectorRuns = new ArrayList<>();
+        List<Timed> collectorRuns;
         try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
                 ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
             run.ingestRate(broker.url(), warmUp);
             run.awaitFirstUpkeep();
             LOG.info("Collector, embedded store: warmed up; timing {} readings", load.readings());
-            for (Load timedLoad : runsOf(load)) {
-                collectorRuns.add(run.ingestRate(broker.url(), timedLoad));
-            }
+            collectorRuns = timeRuns(load, timed -> run.ingestRate(broker.url(), timed));
         }
         Timed timed = Timed.median(collectorRuns);
         double collector = timed.rate();

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * One timed ingest run: its rate and the CPU the whole machine spent on it (every process: publishers, broker,
@@ -41,8 +43,8 @@ record Timed(double rate, double coreSeconds, long readings) {
 
     /** Each run's rate and CPU per million readings, for the report's notes. */
     static String each(List<Timed> runs) {
-        return runs.stream().map(r -> String.format(java.util.Locale.ROOT, "%,.0f/s %.2f", r.rate(),
-                r.cpuPerMillion())).collect(java.util.stream.Collectors.joining(", "));
+        return runs.stream().map(r -> String.format(Locale.ROOT, "%,.0f/s %.2f", r.rate(),
+                r.cpuPerMillion())).collect(Collectors.joining(", "));
     }
 
     /** Starts the clock and the CPU count together; {@link Clock#stop} ends both. */

@@ -4,6 +4,7 @@ import coop.steward.agent.Agent;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.ingest.CollectorId;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.DeviceConfigLoader;
@@ -82,7 +83,8 @@ final class Demo implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         MqttLogin collectorLogin = login(identities, Identities.COLLECTOR);
         MqttLogin commandLogin = login(identities, Identities.COMMANDS);
-        IngestSettings ingest = new IngestSettings(brokerUrl, "steward-collector", collectorLogin.username(),
+        // One collector on a broker of its own: the fixed id of old serves, and a demo folder of old keeps its session.
+        IngestSettings ingest = new IngestSettings(brokerUrl, CollectorId.FORMER, collectorLogin.username(),
                 collectorLogin.password(), 2_000, 20_000)
                 .withCommandLogin(commandLogin.username(), commandLogin.password());
         Collector collector;

@@ -43,7 +43,10 @@ final class BatchWriter {
     private final ConcurrentLinkedQueue<Delivery> queue = new ConcurrentLinkedQueue<>();
     /** Whether a run of the writer is under way or due (also during a failure's back-off); one at a time. */
     private final AtomicBoolean writing = new AtomicBoolean();
-    /** Received and not yet committed, in the queue or in the transaction; read by the metrics too. */
+    /**
+     * Received and not yet acknowledged: in the queue, in the transaction, or committed and waiting for the ingest
+     * context; read by the metrics too.
+     */
     private final AtomicInteger pending = new AtomicInteger();
     private final Counter stored;
     private final Counter duplicates;
@@ -73,7 +76,7 @@ final class BatchWriter {
         this.commitTime = Timer.builder("steward.store.commit").description("Time to commit one batch")
                 .register(registry);
         Gauge.builder("steward.ingest.pending.messages", pending, AtomicInteger::get)
-                .description("MQTT messages received but not yet committed").register(registry);
+                .description("MQTT messages received but not yet committed and acknowledged").register(registry);
     }
 
     void submit(Delivery delivery) {
@@ -87,7 +90,7 @@ final class BatchWriter {
         }
     }
 
-    /** Messages received and not yet committed. */
+    /** Messages received and not yet committed and acknowledged. */
     int pending() {
         return pending.get();
     }
