@@ -48,7 +48,7 @@ class PeopleApiTest {
     @BeforeEach
     void start() throws Exception {
         people = PeopleStore.open(tmp);
-        people.add("root", "root's long password", List.of(new Grant(Grant.EVERY_SITE, Role.ADMIN)));
+        people.add("rhea", "rhea's long password", List.of(new Grant(Grant.EVERY_SITE, Role.ADMIN)));
         people.add("ann", "ann's long password", List.of(new Grant("food-forest", Role.STEWARD)));
         people.add("vic", "vic's long password", List.of(new Grant("food-forest", Role.VIEWER)));
         people.add("sol", "sol's long password", List.of(new Grant("solar-site", Role.ADMIN)));
@@ -127,14 +127,14 @@ class PeopleApiTest {
             "{\"roles\": [null]}", "{\"roles\": [{\"site\": 7}]}", "{\"afterSeconds\": 1e400}",
             "{\"afterSeconds\": 99999999999999999999}", "{\"perHour\": 2.5}", "{\"sites\": [null]}"})
     void aBodyThatIsNoneOfOurs_answers4xxWithASentence(String body) throws Exception {
-        String root = signIn("root");
+        String rhea = signIn("rhea");
         String deep = "{\"name\": " + "[".repeat(5_000) + "]".repeat(5_000) + "}";
         for (String[] request : List.of(new String[] {"PUT", "/api/v1/me/notify"},
                 new String[] {"POST", "/api/v1/sites/food-forest/rota"},
                 new String[] {"PUT", "/api/v1/sites/food-forest/escalation"},
                 new String[] {"POST", "/api/v1/people"}, new String[] {"PUT", "/api/v1/people/vic/roles/food-forest"})) {
             for (String sent : List.of(body, deep)) {
-                HttpResponse<String> response = send(request[0], request[1], root, sent);
+                HttpResponse<String> response = send(request[0], request[1], rhea, sent);
                 assertThat(response.statusCode()).as(request[1] + " " + response.body()).isBetween(400, 499);
                 assertThat(new JsonObject(response.body()).getString("error")).isNotBlank();
             }
@@ -146,9 +146,9 @@ class PeopleApiTest {
             "/api/v1/sites/food-forest/rota/99999999999999999999", "/api/v1/people/%00/roles/food-forest",
             "/api/v1/people/vic/roles/%2A%2A", "/api/v1/people/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"})
     void aPathThatIsNoneOfOurs_answers4xxWithASentence(String path) throws Exception {
-        String root = signIn("root");
+        String rhea = signIn("rhea");
         for (String method : List.of("GET", "DELETE", "PUT", "POST")) {
-            HttpResponse<String> response = send(method, path, root, "{\"role\": \"viewer\"}");
+            HttpResponse<String> response = send(method, path, rhea, "{\"role\": \"viewer\"}");
             assertThat(response.statusCode()).as(method + " " + path + " " + response.body()).isBetween(400, 499);
             assertThat(new JsonObject(response.body()).getString("error")).isNotBlank();
         }
@@ -167,7 +167,7 @@ class PeopleApiTest {
             assertThat(new JsonObject(response.body()).getString("error")).as("the value is cut in the sentence")
                     .hasSizeLessThan(400);
         }
-        HttpResponse<String> name = send("POST", "/api/v1/people", signIn("root"), new JsonObject()
+        HttpResponse<String> name = send("POST", "/api/v1/people", signIn("rhea"), new JsonObject()
                 .put("name", "n".repeat(65)).put("password", "a long enough password")
                 .put("roles", new JsonArray().add(new JsonObject().put("site", "food-forest").put("role", "viewer")))
                 .encode());
@@ -217,7 +217,7 @@ class PeopleApiTest {
 
         JsonArray seen = new JsonArray(send("GET", "/api/v1/people", sol, null).body());
         assertThat(seen.stream().map(p -> ((JsonObject) p).getString("name")))
-                .as("people with a role at solar-site, or at every site").containsExactly("root", "sam", "sol", "vic");
+                .as("people with a role at solar-site, or at every site").containsExactly("rhea", "sam", "sol", "vic");
         JsonObject vic = seen.stream().map(JsonObject.class::cast).filter(p -> p.getString("name").equals("vic"))
                 .findFirst().orElseThrow();
         assertThat(vic.getJsonArray("roles")).as("not her roles at sites sol does not look after").containsExactly(
@@ -229,37 +229,37 @@ class PeopleApiTest {
 
     @Test
     void anAdminOfEverySite_addsAndRemovesPeople_butNeverTheLastAdminOfEverySite() throws Exception {
-        String root = signIn("root");
-        assertThat(refusal(send("DELETE", "/api/v1/people/root", root, null), 409)).contains("last admin of every site");
-        assertThat(refusal(send("PUT", "/api/v1/people/root/roles/*", root, "{\"role\": \"viewer\"}"), 409))
+        String rhea = signIn("rhea");
+        assertThat(refusal(send("DELETE", "/api/v1/people/rhea", rhea, null), 409)).contains("last admin of every site");
+        assertThat(refusal(send("PUT", "/api/v1/people/rhea/roles/*", rhea, "{\"role\": \"viewer\"}"), 409))
                 .contains("last admin of every site");
-        assertThat(send("DELETE", "/api/v1/people/root/roles/*", root, null).statusCode()).isEqualTo(409);
-        assertThat(people.person("root").orElseThrow().grants()).containsExactly(
+        assertThat(send("DELETE", "/api/v1/people/rhea/roles/*", rhea, null).statusCode()).isEqualTo(409);
+        assertThat(people.person("rhea").orElseThrow().grants()).containsExactly(
                 new Grant(Grant.EVERY_SITE, Role.ADMIN));
 
-        HttpResponse<String> added = send("POST", "/api/v1/people", root, newPerson("bea", "*", "admin"));
+        HttpResponse<String> added = send("POST", "/api/v1/people", rhea, newPerson("bea", "*", "admin"));
         assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
         assertThat(people.signIn("bea", "bea's long password")).isPresent();
-        assertThat(refusal(send("POST", "/api/v1/people", root, newPerson("bea", "food-forest", "viewer")), 409))
+        assertThat(refusal(send("POST", "/api/v1/people", rhea, newPerson("bea", "food-forest", "viewer")), 409))
                 .contains("already someone called bea");
 
-        assertThat(send("DELETE", "/api/v1/people/root", root, null).statusCode()).isEqualTo(204);
-        assertThat(people.person("root")).isEmpty();
+        assertThat(send("DELETE", "/api/v1/people/rhea", rhea, null).statusCode()).isEqualTo(204);
+        assertThat(people.person("rhea")).isEmpty();
         assertThat(send("DELETE", "/api/v1/people/bea", signIn("bea"), null).statusCode()).as("now the last")
                 .isEqualTo(409);
     }
 
     @Test
     void anAdminAddsAShift_forAStewardOnly_andTheRotaSaysWhoIsOnDuty() throws Exception {
-        String root = signIn("root");
-        assertThat(refusal(send("POST", "/api/v1/sites/food-forest/rota", root, "{\"name\": \"vic\"}"), 400))
+        String rhea = signIn("rhea");
+        assertThat(refusal(send("POST", "/api/v1/sites/food-forest/rota", rhea, "{\"name\": \"vic\"}"), 400))
                 .contains("vic is not a steward at food-forest");
-        assertThat(refusal(send("POST", "/api/v1/sites/food-forest/rota", root,
+        assertThat(refusal(send("POST", "/api/v1/sites/food-forest/rota", rhea,
                 "{\"name\": \"ann\", \"days\": [\"someday\"]}"), 400)).contains("'someday' is not a day");
-        assertThat(refusal(send("POST", "/api/v1/sites/food-forest/rota", root,
+        assertThat(refusal(send("POST", "/api/v1/sites/food-forest/rota", rhea,
                 "{\"name\": \"ann\", \"start\": \"7am\"}"), 400)).contains("is not a time of day as HH:MM");
 
-        JsonObject rota = json(send("POST", "/api/v1/sites/food-forest/rota", root,
+        JsonObject rota = json(send("POST", "/api/v1/sites/food-forest/rota", rhea,
                 "{\"name\": \"ann\", \"days\": [\"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\", \"sun\"]}"), 201);
         JsonObject shift = rota.getJsonArray("shifts").getJsonObject(0);
         assertThat(shift.getString("zone")).as("the site's zone, when none is given").isEqualTo("Europe/Berlin");
@@ -269,30 +269,30 @@ class PeopleApiTest {
         assertThat(json(send("GET", "/api/v1/sites/food-forest/rota", signIn("vic"), null), 200)
                 .getJsonArray("onDuty")).containsExactly("ann");
 
-        assertThat(json(send("PUT", "/api/v1/sites/food-forest/escalation", root, "{\"afterSeconds\": 600}"), 200)
+        assertThat(json(send("PUT", "/api/v1/sites/food-forest/escalation", rhea, "{\"afterSeconds\": 600}"), 200)
                 .getJsonObject("escalation").getLong("afterSeconds")).isEqualTo(600);
         assertThat(people.escalateAfter("food-forest")).isEqualTo(Duration.ofMinutes(10));
-        assertThat(refusal(send("PUT", "/api/v1/sites/food-forest/escalation", root, "{\"afterSeconds\": 5}"), 400))
+        assertThat(refusal(send("PUT", "/api/v1/sites/food-forest/escalation", rhea, "{\"afterSeconds\": 5}"), 400))
                 .contains("from 1 minute to 24 hours");
 
-        json(send("PUT", "/api/v1/people/ann/roles/food-forest", root, "{\"role\": \"viewer\"}"), 200);
+        json(send("PUT", "/api/v1/people/ann/roles/food-forest", rhea, "{\"role\": \"viewer\"}"), 200);
         assertThat(people.shifts("food-forest")).as("no longer a steward: off the rota").isEmpty();
-        assertThat(send("DELETE", "/api/v1/sites/food-forest/rota/1", root, null).statusCode()).isEqualTo(404);
+        assertThat(send("DELETE", "/api/v1/sites/food-forest/rota/1", rhea, null).statusCode()).isEqualTo(404);
     }
 
     @Test
     void namesOutsideTheRule_nonAsciiToo_areRefusedWithASentence() throws Exception {
-        String root = signIn("root");
-        assertThat(refusal(send("POST", "/api/v1/people", root, newPerson("änne", "food-forest", "viewer")), 400))
+        String rhea = signIn("rhea");
+        assertThat(refusal(send("POST", "/api/v1/people", rhea, newPerson("änne", "food-forest", "viewer")), 400))
                 .contains("a name is 1 to 64 characters of a-z");
-        assertThat(refusal(send("PUT", "/api/v1/people/%C3%A4nne/roles/food-forest", root, "{\"role\": \"viewer\"}"),
+        assertThat(refusal(send("PUT", "/api/v1/people/%C3%A4nne/roles/food-forest", rhea, "{\"role\": \"viewer\"}"),
                 400)).contains("a name is 1 to 64 characters of a-z");
-        assertThat(refusal(send("POST", "/api/v1/people", root, new JsonObject().put("name", "eve")
+        assertThat(refusal(send("POST", "/api/v1/people", rhea, new JsonObject().put("name", "eve")
                 .put("password", "short").put("roles", new JsonArray().add(new JsonObject().put("site", "food-forest")
                         .put("role", "viewer"))).encode()), 400)).contains("at least 10 characters");
-        assertThat(refusal(send("POST", "/api/v1/people", root, newPerson("eve", "food-forest", "gardener")), 400))
+        assertThat(refusal(send("POST", "/api/v1/people", rhea, newPerson("eve", "food-forest", "gardener")), 400))
                 .contains("'gardener' is not one of viewer, steward, installer, admin");
-        assertThat(refusal(send("PUT", "/api/v1/people/vic/roles/Food%20Forest", root, "{\"role\": \"viewer\"}"),
+        assertThat(refusal(send("PUT", "/api/v1/people/vic/roles/Food%20Forest", rhea, "{\"role\": \"viewer\"}"),
                 400)).contains("is not a site id");
         assertThat(people.person("eve")).isEmpty();
     }
