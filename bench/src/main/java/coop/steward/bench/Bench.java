@@ -233,6 +233,10 @@ public final class Bench {
             Timed bareWriter = Timed.median(writerRuns);
             double writer = bareWriter.rate();
             LOG.info("InfluxDB bare writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
+            MinimalCollector.Store minimal = MinimalCollector.intoInflux(influx.url(), "minimal");
+            MinimalCollector.rate(broker.url(), warmUp, minimal);
+            List<Timed> minimalRuns = timeRuns(load, timed -> MinimalCollector.rate(broker.url(), timed, minimal));
+            LOG.info("Minimal collector, InfluxDB: {}", Timed.each(minimalRuns));
             List<Timed> collectorRuns;
             List<Long> keptEach = new ArrayList<>();
             try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-influx"),
@@ -268,7 +272,7 @@ public final class Bench {
                     + "collector (the fewest of %d runs)", load.readings(), TIMED_RUNS),
                     String.format(Locale.ROOT, "%,d", kept), "", "", "all of them",
                     Report.verdict(kept == load.readings())));
-            ceiling(report, "InfluxDB", subscriberRuns, writerRuns, collectorRuns, slower);
+            ceiling(report, "InfluxDB", subscriberRuns, writerRuns, minimalRuns, collectorRuns, slower);
             report.note("InfluxDB is Debian's 1.6.7, started by the harness on a free port with its data in a "
                     + "temporary folder; its ingest uses fresh identities, current readings (the next hours'), written by "
                     + "the bare writer and the collector alike as measurement reading in retention policy raw, tags "
@@ -373,6 +377,13 @@ public final class Bench {
         Timed bareWriter = Timed.median(writerRuns);
         double writer = bareWriter.rate();
         LOG.info("Bare SQLite writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
+        List<Timed> minimalRuns;
+        try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("minimal-sqlite"))) {
+            MinimalCollector.rate(broker.url(), warmUp, MinimalCollector.into(store));
+            minimalRuns = timeRuns(load, timed -> MinimalCollector.rate(broker.url(), timed,
+                    MinimalCollector.into(store)));
+        }
+        LOG.info("Minimal collector, embedded store: {}", Timed.each(minimalRuns));
         List<Timed> collectorRuns;
         try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
                 ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
@@ -402,18 +413,20 @@ public final class Bench {
                 Report.verdict(efficiency >= TARGET_EFFICIENCY)));
         report.add(new Report.Row("ingest end to end, embedded store (absolute)", Report.rate(collector), "", "",
                 ">= 150,000 readings/s", Report.verdict(collector >= TARGET_EMBEDDED_RATE)));
-        ceiling(report, "embedded store", subscriberRuns, writerRuns, collectorRuns, slower);
+        ceiling(report, "embedded store", subscriberRuns, writerRuns, minimalRuns, collectorRuns, slower);
         return subscriberRuns;
     }
 
     /**
      * The collector does at least what both bare runs do (publishers, broker and a subscriber; then the store's
-     * writes), so it cannot be faster than the machine's cores running both of them at once, with nothing else.
+     * writes), so it cannot be faster than the machine's cores running both of them at once, with nothing else. How
+     * near a pipeline can come to that on this machine is what the minimal collector shows.
      */
     private static void ceiling(Report report, String store, List<Timed> subscriberRuns, List<Timed> writerRuns,
-                                List<Timed> collectorRuns, double slower) {
+                                List<Timed> minimalRuns, List<Timed> collectorRuns, double slower) {
         Timed subscriber = Timed.median(subscriberRuns);
         Timed writer = Timed.median(writerRuns);
+        Timed minimal = Timed.median(minimalRuns);
         Timed collector = Timed.median(collectorRuns);
         int cores = Timed.machineCores();
         double ceiling = cores * 1e6 / (subscriber.cpuPerMillion() + writer.cpuPerMillion());
@@ -422,16 +435,26 @@ public final class Bench {
                         + " (efficiency " + Report.ratio(ceiling / slower) + ")",
                 Report.ratio(collector.rate() / ceiling), ">= 0.85",
                 Report.verdict(collector.rate() / ceiling >= TARGET_OF_CEILING)));
+        report.add(new Report.Row("a minimal collector, " + store + " (receive, decode, write, acknowledge; nothing "
+                + "else): against what " + cores + " cores allow", Report.rate(minimal.rate()),
+                "both bare runs' CPU together allow: " + Report.rate(ceiling),
+                Report.ratio(minimal.rate() / ceiling), "", ""));
+        report.add(new Report.Row("ingest end to end, " + store + ", against the minimal collector",
+                Report.rate(collector.rate()), "minimal collector: " + Report.rate(minimal.rate()),
+                Report.ratio(collector.rate() / minimal.rate()), "", ""));
         report.note(String.format(Locale.ROOT, "CPU of the whole machine (every process, from /proc/stat) per "
                         + "million readings, %s, medians: bare subscriber run %.2f core-seconds (%.2f of %d cores "
-                        + "busy), bare writer %.2f (%.2f busy), collector %.2f (%.2f busy). Assuming the collector does "
+                        + "busy), bare writer %.2f (%.2f busy), minimal collector %.2f (%.2f busy), collector %.2f "
+                        + "(%.2f busy). Assuming the collector does "
                         + "at least the work of both bare runs (it receives what the subscriber does and writes what "
                         + "the writer does), %d cores allow it at most %d million / (%.2f + %.2f) = %s. Each run, as "
-                        + "rate and core-seconds per million: bare subscriber %s; bare writer %s; collector %s.",
+                        + "rate and core-seconds per million: bare subscriber %s; bare writer %s; minimal collector "
+                        + "%s; collector %s.",
                 store, subscriber.cpuPerMillion(), subscriber.coresBusy(), cores, writer.cpuPerMillion(),
-                writer.coresBusy(), collector.cpuPerMillion(), collector.coresBusy(), cores, cores,
+                writer.coresBusy(), minimal.cpuPerMillion(), minimal.coresBusy(), collector.cpuPerMillion(),
+                collector.coresBusy(), cores, cores,
                 subscriber.cpuPerMillion(), writer.cpuPerMillion(), Report.rate(ceiling), Timed.each(subscriberRuns),
-                Timed.each(writerRuns), Timed.each(collectorRuns)));
+                Timed.each(writerRuns), Timed.each(minimalRuns), Timed.each(collectorRuns)));
     }
 
     /**

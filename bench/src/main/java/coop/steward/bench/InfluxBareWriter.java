@@ -23,24 +23,10 @@ final class InfluxBareWriter {
 
     static Timed rate(String url, String database, Load load, int batchSize) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        for (String statement : List.of("CREATE DATABASE \"" + database + "\"", "CREATE RETENTION POLICY \"raw\" ON \""
-                + database + "\" DURATION 2160h REPLICATION 1 DEFAULT")) {
-            http.send(HttpRequest.newBuilder(URI.create(url + "/query?q="
-                            + URLEncoder.encode(statement, StandardCharsets.UTF_8)))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
-        }
+        createDatabase(http, url, database);
         List<String> bodies = new ArrayList<>();
         for (List<DeviceReadings> transaction : StoreWriter.transactions(load, batchSize)) {
-            StringBuilder lines = new StringBuilder();
-            for (DeviceReadings message : transaction) {
-                for (Reading r : message.readings()) {
-                    lines.append("reading,device=").append(message.device()).append(",kind=").append(r.kind())
-                            .append(",sensor=").append(r.sensor()).append(",site=").append(message.site())
-                            .append(",unit=").append(r.unit()).append(" value=").append(r.value()).append(' ')
-                            .append(r.t()).append('\n');
-                }
-            }
-            bodies.add(lines.toString());
+            bodies.add(lines(transaction));
         }
         URI write = URI.create(url + "/write?db=" + database + "&rp=raw&precision=ms");
         Timed.Clock clock = Timed.start();
@@ -53,6 +39,30 @@ final class InfluxBareWriter {
             }
         }
         return clock.stop(load.readings());
+    }
+
+    /** The database, with retention policy raw as its default, as the collector makes it. */
+    static void createDatabase(HttpClient http, String url, String database) throws Exception {
+        for (String statement : List.of("CREATE DATABASE \"" + database + "\"", "CREATE RETENTION POLICY \"raw\" ON \""
+                + database + "\" DURATION 2160h REPLICATION 1 DEFAULT")) {
+            http.send(HttpRequest.newBuilder(URI.create(url + "/query?q="
+                            + URLEncoder.encode(statement, StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    /** The messages' readings as line protocol of the store's schema. */
+    static String lines(List<DeviceReadings> messages) {
+        StringBuilder lines = new StringBuilder();
+        for (DeviceReadings message : messages) {
+            for (Reading r : message.readings()) {
+                lines.append("reading,device=").append(message.device()).append(",kind=").append(r.kind())
+                        .append(",sensor=").append(r.sensor()).append(",site=").append(message.site())
+                        .append(",unit=").append(r.unit()).append(" value=").append(r.value()).append(' ')
+                        .append(r.t()).append('\n');
+            }
+        }
+        return lines.toString();
     }
 
     /** How many readings the database holds in raw.reading: what reached InfluxDB, counted by InfluxDB. */

@@ -18,6 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
@@ -63,25 +64,57 @@ final class IntakeClients {
                 () -> new HiveMqSubscriber(false), () -> new HiveMqSubscriber(true));
     }
 
+    /** What the writer thread does with a batch before it acknowledges it. */
+    interface BatchWork {
+        void take(List<Delivered> batch) throws Exception;
+    }
+
     static Result measure(Subscriber subscriber, String brokerUrl, Load load) throws Exception {
+        AtomicLong taken = new AtomicLong();
+        try (subscriber; Run run = run(subscriber, brokerUrl, load, 5_000, IntakeClients::readEveryByte, taken)) {
+            taken.set(0);
+            return new Result(subscriber.name(), run.timed(), survivesPoisonedTopic(brokerUrl, taken));
+        }
+    }
+
+    /** A timed load through a subscriber; closing it stops its writer thread. */
+    record Run(Timed timed, Thread writer) implements AutoCloseable {
+        @Override
+        public void close() {
+            writer.interrupt();
+        }
+    }
+
+    /** The writer stores nothing, but reads every byte as a store would. */
+    private static void readEveryByte(List<Delivered> batch) {
+        long sum = 0;
+        for (Delivered d : batch) {
+            sum += d.payload().length;
+        }
+        if (sum < 0) {
+            throw new IllegalStateException();
+        }
+    }
+
+    /**
+     * Times the load through the subscriber and a writer thread that takes up to {@code maxMessages} at a time, does
+     * {@code work} on them and only then acknowledges them; {@code taken} counts the messages it took. The writer goes
+     * on taking messages until the run is closed; the subscriber stays connected for the caller to close.
+     */
+    static Run run(Subscriber subscriber, String brokerUrl, Load load, int maxMessages, BatchWork work,
+                   AtomicLong taken) throws Exception {
         URI uri = URI.create(brokerUrl);
         long expected = load.readings() / load.readings(0).size();
-        AtomicLong taken = new AtomicLong();
         CountDownLatch all = new CountDownLatch(1);
+        AtomicReference<Exception> failed = new AtomicReference<>();
         BlockingQueue<Delivered> queue = new ArrayBlockingQueue<>(100_000);
         Thread writer = new Thread(() -> {
             List<Delivered> batch = new ArrayList<>();
             try {
                 while (true) {
                     batch.add(queue.take());
-                    queue.drainTo(batch, 4_999);
-                    long sum = 0;
-                    for (Delivered d : batch) {
-                        sum += d.payload().length; // the store would read every byte
-                    }
-                    if (sum < 0) {
-                        throw new IllegalStateException();
-                    }
+                    queue.drainTo(batch, maxMessages - 1);
+                    work.take(batch);
                     subscriber.acknowledge(List.copyOf(batch));
                     if (taken.addAndGet(batch.size()) >= expected) {
                         all.countDown();
@@ -90,24 +123,30 @@ final class IntakeClients {
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                failed.set(e);
+                all.countDown();
             }
         }, "bench-intake-writer");
         writer.setDaemon(true);
         writer.start();
-        try (subscriber) {
+        try {
             subscriber.start(uri.getHost(), uri.getPort(), queue::add);
             Load.Prepared payloads = load.prepare();
             Timed.Clock clock = Timed.start();
             payloads.publish(brokerUrl);
-            if (!all.await(180, TimeUnit.SECONDS)) {
+            boolean done = all.await(180, TimeUnit.SECONDS);
+            if (failed.get() != null) {
+                throw new IllegalStateException(subscriber.name() + "'s writer failed", failed.get());
+            }
+            if (!done) {
                 throw new IllegalStateException(subscriber.name() + " took " + taken.get() + " of " + expected
                         + " messages");
             }
-            Timed timed = clock.stop(load.readings());
-            taken.set(0);
-            return new Result(subscriber.name(), timed, survivesPoisonedTopic(brokerUrl, taken));
-        } finally {
+            return new Run(clock.stop(load.readings()), writer);
+        } catch (Exception | Error e) {
             writer.interrupt();
+            throw e;
         }
     }
 
@@ -138,9 +177,19 @@ final class IntakeClients {
 
     /** What the collector uses (BrokerLink): Netty's decoder on a Vert.x event loop; acks hop onto its context. */
     static final class VertxSubscriber implements Subscriber {
+        /** A persistent session, as the collector's; a run on a broker that others use next leaves none behind. */
+        private final boolean persistentSession;
         private Vertx vertx;
         private MqttClient client;
         private volatile Context context;
+
+        VertxSubscriber() {
+            this(true);
+        }
+
+        VertxSubscriber(boolean persistentSession) {
+            this.persistentSession = persistentSession;
+        }
 
         /** Once a batch, on the client's own context, as the collector's ingest acknowledges after a commit. */
         @Override
@@ -156,7 +205,8 @@ final class IntakeClients {
         @Override
         public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
             vertx = Vertx.vertx();
-            MqttClientOptions options = new MqttClientOptions().setClientId(clientId("vertx")).setCleanSession(false)
+            MqttClientOptions options = new MqttClientOptions().setClientId(clientId("vertx"))
+                    .setCleanSession(!persistentSession)
                     .setMaxMessageSize(268_435_455).setMaxInflightQueue(10_000);
             options.setAutoAck(false);
             options.setTcpNoDelay(true);
