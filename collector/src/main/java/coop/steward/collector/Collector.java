@@ -1,6 +1,12 @@
 package coop.steward.collector;
 
+import coop.steward.collector.alert.AlertState;
 import coop.steward.collector.alert.Alerts;
+import coop.steward.collector.config.Sharing;
+import coop.steward.collector.forward.ForwardLog;
+import coop.steward.collector.forward.Forwarder;
+import coop.steward.collector.forward.SharedStore;
+import coop.steward.collector.hub.HubSites;
 import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.Commands;
 import coop.steward.collector.http.HttpApi;
@@ -26,6 +32,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** The collector as one unit: store, alerts, ingest and HTTP API, started in that order. Tests start exactly this. */
 public final class Collector {
@@ -39,8 +48,12 @@ public final class Collector {
 
     private final Commands commands;
     private final Notifier notifier;
+    private final String forwarderDeployment;
+
     private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, String ingestDeployment, Alerts alerts,
-                      HttpServer http, StoreMaintenance maintenance, Commands commands, Notifier notifier) {
+                      HttpServer http, StoreMaintenance maintenance, Commands commands, Notifier notifier,
+                      String forwarderDeployment) {
+        this.forwarderDeployment = forwarderDeployment;
         this.commands = commands;
         this.notifier = notifier;
         this.vertx = vertx;
@@ -59,31 +72,38 @@ public final class Collector {
     public static Future<Collector> start(Vertx vertx, CollectorSettings settings, Clock clock) {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         RejectionLog rejections = new RejectionLog(metrics);
+        AtomicReference<Sharing> sharing = new AtomicReference<>(settings.federation().sharing());
         // SQLite files opened on a worker: the people store's first use also hashes (Argon2) its stand-in password.
-        return vertx.executeBlocking(() -> new OnDisk(openStore(settings),
+        return vertx.executeBlocking(() -> new OnDisk(openStore(settings, sharing),
                         settings.accounts() ? PeopleStore.open(settings.dataDir()) : null,
                         CommandLog.open(settings.dataDir()),
                         settings.accounts() ? PendingNotices.open(settings.dataDir()) : null))
                 .compose(files -> Alerts.start(vertx, settings.alerts(), settings.dataDir(), metrics, clock)
                         .recover(e -> {
-                            files.store().close();
+                            files.store().store().close();
                             return Future.failedFuture(e);
                         })
-                        .compose(alerts -> serve(vertx, settings, clock, metrics, rejections, files, alerts)));
+                        .compose(alerts -> serve(vertx, settings, clock, metrics, rejections, files, alerts,
+                                sharing)));
     }
 
     /** What the collector keeps on disk, opened before it serves. */
-    private record OnDisk(ReadingStore store, PeopleStore people, CommandLog commandLog, PendingNotices notices) {
+    private record OnDisk(Opened store, PeopleStore people, CommandLog commandLog, PendingNotices notices) {
+    }
+
+    /** The readings' store and, at a site that forwards to a hub, the log of what waits for the hub. */
+    private record Opened(ReadingStore store, ForwardLog forwardLog) {
     }
 
     private static Future<Collector> serve(Vertx vertx, CollectorSettings settings, Clock clock,
                                            PrometheusMeterRegistry metrics, RejectionLog rejections,
-                                           OnDisk files, Alerts alerts) {
-        ReadingStore store = files.store();
+                                           OnDisk files, Alerts alerts, AtomicReference<Sharing> sharing) {
+        ReadingStore store = files.store().store();
         Presence presence = new Presence();
         HealthReports health = new HealthReports();
+        HubSites hub = settings.federation().hub() ? new HubSites() : null;
         MqttIngest ingest = new MqttIngest(settings.ingest(), settings.limits(), store, metrics, rejections, presence,
-                health, clock, alerts);
+                health, clock, alerts, hub);
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         PeopleStore people = files.people();
@@ -102,7 +122,8 @@ public final class Collector {
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
                 .requestHandler(api.router(people, commands, commandLog, new ConfigEditor(vertx,
                         settings.configFile(), new CollectorConfig(settings.rawRetention(), settings.alerts(),
-                        settings.sites(), settings.limits()), alerts, sites)))
+                        settings.sites(), settings.limits(), settings.federation().sharing()), alerts, sites),
+                        hub))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
                     store.close();
@@ -114,15 +135,42 @@ public final class Collector {
                     alerts.attach(ingest::publish, ingest::isConnected);
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
-                            .map(v -> new Collector(vertx, store, ingest, id, alerts, http,
-                                    StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier));
+                            .compose(v -> forward(vertx, settings, files.store().forwardLog(), sharing, alerts,
+                                    metrics, clock))
+                            .map(forwarder -> new Collector(vertx, store, ingest, id, alerts, http,
+                                    StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier,
+                                    forwarder));
                 }));
     }
 
-    private static ReadingStore openStore(CollectorSettings settings) {
-        return settings.influx() == null
-                ? SqliteReadingStore.open(settings.dataDir(), settings.rawRetention())
-                : InfluxReadingStore.open(settings.influx(), settings.rawRetention());
+    /** Starts forwarding to the hub, if the site does; the deployment's id, or null. */
+    private static Future<String> forward(Vertx vertx, CollectorSettings settings, ForwardLog log,
+                                          AtomicReference<Sharing> sharing, Alerts alerts,
+                                          PrometheusMeterRegistry metrics, Clock clock) {
+        if (log == null) {
+            return Future.succeededFuture(null);
+        }
+        // The hub hears of the alerts of devices whose status, at least, the site shares.
+        Function<String, Future<Integer>> openAlerts = site -> alerts.list(Set.of(AlertState.OPEN), site)
+                .map(open -> (int) open.stream().filter(a -> a.device() == null
+                        || sharing.get().of(site, a.device()) != Sharing.Share.NOTHING).count());
+        return vertx.deployVerticle(new Forwarder(settings.federation().forwardTo(), log, sharing::get, openAlerts,
+                metrics, clock));
+    }
+
+    private static Opened openStore(CollectorSettings settings, AtomicReference<Sharing> sharing) {
+        ForwardLog log = settings.federation().forwardTo() == null ? null : ForwardLog.open(settings.dataDir());
+        try {
+            ReadingStore store = settings.influx() == null
+                    ? SqliteReadingStore.open(settings.dataDir(), settings.rawRetention())
+                    : InfluxReadingStore.open(settings.influx(), settings.rawRetention());
+            return new Opened(log == null ? store : new SharedStore(store, log, sharing::get), log);
+        } catch (RuntimeException e) {
+            if (log != null) {
+                log.close();
+            }
+            throw e;
+        }
     }
 
     public int httpPort() {
@@ -136,6 +184,8 @@ public final class Collector {
             notifier.stop();
         }
         return http.close()
+                .compose(v -> forwarderDeployment == null ? Future.<Void>succeededFuture()
+                        : vertx.undeploy(forwarderDeployment))
                 .compose(v -> vertx.undeploy(ingestDeployment))
                 .compose(v -> alerts.stop())
                 .compose(v -> vertx.executeBlocking(() -> {

@@ -4,6 +4,7 @@ import coop.steward.collector.config.AlertsConfig;
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.config.Limits;
 import coop.steward.collector.config.SiteConfig;
+import coop.steward.collector.forward.Federation;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.notify.MailSettings;
 import coop.steward.collector.store.InfluxSettings;
@@ -19,13 +20,22 @@ import java.util.List;
  * collector's own. {@code limits} bound the devices and series it keeps. With {@code accounts}, the HTTP API and
  * dashboard serve only people signed in with an account of {@code dataDir}'s people store; without, anyone who
  * reaches them (the demo on 127.0.0.1). {@code configFile} is the collector config file the rest came from, or null.
+ * {@code federation} says whether it forwards to a hub, what it shares, and whether it serves as one.
  */
 public record CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
                                 Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
                                 List<SiteConfig> sites, Limits limits, boolean accounts, MailSettings mail,
-                                Path configFile) {
+                                Path configFile, Federation federation) {
     public CollectorSettings {
         sites = List.copyOf(sites);
+    }
+
+    public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
+                             Duration rawRetention, AlertsConfig alerts, InfluxSettings influx,
+                             List<SiteConfig> sites, Limits limits, boolean accounts, MailSettings mail,
+                             Path configFile) {
+        this(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites, limits, accounts, mail,
+                configFile, Federation.ALONE);
     }
 
     public CollectorSettings(IngestSettings ingest, String httpHost, int httpPort, Path dataDir,
@@ -70,25 +80,26 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
     /** These settings with the retention, alert rules, site time zones and limits of a collector config file. */
     public CollectorSettings with(CollectorConfig config) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
-                influx, config.sites(), config.limits(), accounts, mail, configFile);
+                influx, config.sites(), config.limits(), accounts, mail, configFile,
+                federation.withSharing(config.sharing()));
     }
 
     /** These settings with sign-in required ({@code true}) or the API open to whoever reaches it. */
     public CollectorSettings withAccounts(boolean required) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
-                limits, required, mail, configFile);
+                limits, required, mail, configFile, federation);
     }
 
     /** These settings with alerts e-mailed to the people who chose it, through {@code smtp}. */
     public CollectorSettings withMail(MailSettings smtp) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
-                limits, accounts, smtp, configFile);
+                limits, accounts, smtp, configFile, federation);
     }
 
     /** These settings with readings stored in InfluxDB. */
     public CollectorSettings withInflux(InfluxSettings settings) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, settings, sites,
-                limits, accounts, mail, configFile);
+                limits, accounts, mail, configFile, federation);
     }
 
     /**
@@ -97,6 +108,15 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
      */
     public CollectorSettings withConfigFile(Path file) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
-                limits, accounts, mail, file);
+                limits, accounts, mail, file, federation);
+    }
+
+    /**
+     * These settings forwarding what the site shares to the hub's broker {@code hub} (its URL, the account there, and
+     * the client id), or serving as a hub ({@code servesAsHub}); the sharing is the config file's.
+     */
+    public CollectorSettings withFederation(IngestSettings hub, boolean servesAsHub) {
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
+                limits, accounts, mail, configFile, new Federation(hub, federation.sharing(), servesAsHub));
     }
 }

@@ -70,6 +70,22 @@ final class CollectorCommand implements Callable<Integer> {
     @Option(names = "--smtp-starttls", description = "upgrade the SMTP connection to TLS before logging in (port 587)")
     boolean smtpStartTls;
 
+    @Option(names = "--forward-to", paramLabel = "URL", description = {"forward what this site shares (sharing: in "
+            + "--config; everything by default) to its regional hub's broker, tcp://host:port or ssl://host:port;",
+            "the account there from --forward-account FILE, or STEWARD_HUB_USERNAME and STEWARD_HUB_PASSWORD "
+                    + "(see docs/federation.md)"})
+    String forwardTo;
+
+    @Option(names = "--forward-account", paramLabel = "FILE", description = "the hub broker's account for "
+            + "--forward-to: a file of STEWARD_MQTT_USERNAME= and STEWARD_MQTT_PASSWORD= lines, as bin/steward "
+            + "identities writes")
+    Path forwardAccount;
+
+    @Option(names = "--hub", description = {"serve as a regional hub: also take the reports of the sites that "
+            + "forward to this collector's broker,", "and show their link, lag, backlog and sharing "
+            + "(GET /api/v1/hub/sites)"})
+    boolean hub;
+
     @Option(names = "--open", description = {"serve the dashboard and API to anyone who reaches them, without "
             + "sign-in: anyone on the network can then acknowledge alerts and water. Without it, people sign in with "
             + "the accounts of bin/steward user, and the collector will not start before there is one"})
@@ -135,6 +151,25 @@ final class CollectorCommand implements Callable<Integer> {
             System.err.println("--data: cannot keep the collector's MQTT client id in " + data + ": " + e.getMessage());
             return 2;
         }
+        IngestSettings forward = null;
+        if (forwardTo != null) {
+            if (!BROKER_URL.matcher(forwardTo).matches()) {
+                System.err.println("--forward-to '" + forwardTo + "' is not a broker URL: use tcp://host:port or "
+                        + "ssl://host:port of the hub's broker");
+                return 2;
+            }
+            MqttLogin hubLogin;
+            try {
+                hubLogin = forwardAccount != null ? BrokerOptions.login(forwardAccount)
+                        : new MqttLogin(System.getenv("STEWARD_HUB_USERNAME"), System.getenv("STEWARD_HUB_PASSWORD"));
+            } catch (IllegalArgumentException e) {
+                System.err.println("--forward-account: " + e.getMessage());
+                return 2;
+            }
+            // Its own client id on the hub's broker, and its own persistent session there.
+            forward = new IngestSettings(forwardTo, clientId + "-forward", hubLogin.username(), hubLogin.password(),
+                    2_000, 20_000);
+        }
         Vertx vertx = Vertx.vertx();
         IngestSettings ingest = new IngestSettings(mqtt, clientId, login.username(), login.password(),
                 2_000, 20_000).withTls(broker.files());
@@ -152,7 +187,7 @@ final class CollectorCommand implements Callable<Integer> {
         try {
             CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile)
                     .withAccounts(!open).withMail(mail).withConfigFile(config == null ? null
-                            : config.toAbsolutePath());
+                            : config.toAbsolutePath()).withFederation(forward, hub);
             collector = Collector.start(vertx, influx == null ? settings : settings.withInflux(influx))
                     .await(60, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -161,7 +196,10 @@ final class CollectorCommand implements Callable<Integer> {
             return 1;
         }
         System.out.println("Steward collector: http://localhost:" + collector.httpPort() + "/ (broker " + mqtt
-                + " as client " + clientId + ", data " + data.toAbsolutePath().normalize() + ")\n" + (open
+                + " as client " + clientId + ", data " + data.toAbsolutePath().normalize() + ")\n"
+                + (forwardTo == null ? "" : "Forwarding what this site shares to the hub's broker " + forwardTo
+                + "\n") + (hub ? "Serving as a hub: GET /api/v1/hub/sites lists the sites that forward here\n" : "")
+                + (open
                 ? "Open (--open): no sign-in; anyone who reaches it can acknowledge alerts and water."
                 : "Sign-in required, as the people of bin/steward user --data " + data + "."));
         UntilStopped.await(() -> {

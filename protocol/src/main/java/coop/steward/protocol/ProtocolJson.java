@@ -85,6 +85,24 @@ public final class ProtocolJson {
         }
     }
 
+    /** Reads a site's {@code forward} report; throws {@link IllegalArgumentException} naming what is wrong. */
+    public static ForwardReport decodeForwardReport(byte[] payload) {
+        try {
+            ForwardReport report = MAPPER.readValue(payload, ForwardReport.class);
+            if (report.v() != 1 || report.share() == null || report.backlog() < 0 || report.messages() < 0) {
+                throw new IllegalArgumentException("a forward report must have \"v\": 1, \"share\" and a backlog "
+                        + "of 0 or more");
+            }
+            return report;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("forward report is not valid JSON: "
+                    + Untrusted.complaint(e.getOriginalMessage()), e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("forward report is not valid JSON: "
+                    + Untrusted.complaint(e.getMessage()), e);
+        }
+    }
+
     static JsonNode readTree(byte[] payload) {
         try {
             return MAPPER.readTree(payload);

@@ -8,6 +8,9 @@ public final class Topics {
     /** What the collector subscribes to for readings of every device. */
     public static final String ALL_READINGS = PREFIX + "+/+/readings";
     public static final String ALL_STATUS = PREFIX + "+/+/status";
+    /** What a hub subscribes to for the reports of the sites that forward to it. */
+    public static final String ALL_FORWARD_REPORTS = PREFIX + "+/" + "forward";
+    private static final String FORWARD = "forward";
 
     private Topics() {
     }
@@ -30,6 +33,23 @@ public final class Topics {
 
     public static String alert(String site, String alertId) {
         return PREFIX + site + "/alerts/" + alertId;
+    }
+
+    /**
+     * {@code steward/v1/{site}/forward}: a site collector's report to its hub of what it forwards. Four levels, so
+     * that it is never a device's topic, which has five or six.
+     */
+    public static String forwardReport(String site) {
+        return PREFIX + site + "/" + FORWARD;
+    }
+
+    /** The site of a {@link #forwardReport} topic; empty for any other topic. The id is not validated here. */
+    public static Optional<String> forwardReportSite(String topic) {
+        if (topic == null || !topic.startsWith(PREFIX) || !topic.endsWith("/" + FORWARD)) {
+            return Optional.empty();
+        }
+        String site = topic.substring(PREFIX.length(), topic.length() - FORWARD.length() - 1);
+        return site.isEmpty() || site.contains("/") ? Optional.empty() : Optional.of(site);
     }
 
     /** Parses {@code steward/v1/{site}/{device}/{channel}}; empty for any other topic. Ids are not validated here. */

@@ -14,11 +14,18 @@ import java.util.List;
  * The collector's configuration file ({@code bin/steward collector --config FILE}), loaded and validated once at
  * start-up: a {@link ConfigException} lists every problem with file, line and field. Without a file the collector
  * runs with {@link #defaults()}: 90 days of raw readings, every shipped alert rule, and every site in the
- * collector's own time zone, and {@link Limits#DEFAULT}. {@code sites} lists the sites whose time zone was given.
+ * collector's own time zone, and {@link Limits#DEFAULT}, sharing everything with a hub it
+ * forwards to. {@code sites} lists the sites whose time zone was given.
  */
-public record CollectorConfig(Duration rawRetention, AlertsConfig alerts, List<SiteConfig> sites, Limits limits) {
+public record CollectorConfig(Duration rawRetention, AlertsConfig alerts, List<SiteConfig> sites, Limits limits,
+                              Sharing sharing) {
     public CollectorConfig {
         sites = List.copyOf(sites);
+    }
+
+    /** Sharing everything, should the collector forward to a hub. */
+    public CollectorConfig(Duration rawRetention, AlertsConfig alerts, List<SiteConfig> sites, Limits limits) {
+        this(rawRetention, alerts, sites, limits, Sharing.DEFAULT);
     }
 
     public static CollectorConfig defaults() {

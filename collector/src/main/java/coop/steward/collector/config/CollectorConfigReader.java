@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the collector's YAML: {@code store:}, {@code sites:} and {@code alerts:}, with the chosen shipped rule sets
- * merged in.
+ * Reads the collector's YAML: {@code store:}, {@code sites:}, {@code sharing:} and {@code alerts:}, with the chosen
+ * shipped rule sets merged in.
  */
 final class CollectorConfigReader {
     private final Problems problems;
@@ -28,7 +28,7 @@ final class CollectorConfigReader {
                 problems) : Keys.of(root, 1, "", problems);
         CollectorConfig config = null;
         if (top != null) {
-            top.allowOnly("store", "sites", "alerts");
+            top.allowOnly("store", "sites", "alerts", "sharing");
             Keys store = top.has("store") ? top.block("store") : empty("store");
             if (store != null) {
                 store.allowOnly("rawRetentionDays", "maxDevices", "maxSeries", "maxSensorsPerDevice");
@@ -37,8 +37,9 @@ final class CollectorConfigReader {
             Limits limits = limits(store);
             List<SiteConfig> sites = SiteReader.read(top, problems);
             AlertsConfig alerts = alerts(top.has("alerts") ? top.block("alerts") : empty("alerts"));
-            config = retention == null || limits == null || sites == null || alerts == null ? null
-                    : new CollectorConfig(retention, alerts, sites, limits);
+            Sharing sharing = SharingReader.read(top, problems);
+            config = retention == null || limits == null || sites == null || alerts == null || sharing == null ? null
+                    : new CollectorConfig(retention, alerts, sites, limits, sharing);
         }
         problems.throwIfAny();
         return config;

@@ -3,6 +3,7 @@ package coop.steward.collector.http;
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.history.CounterTotals;
 import coop.steward.collector.history.ValveSpans;
+import coop.steward.collector.hub.HubSites;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.HealthReports;
@@ -67,8 +68,10 @@ public final class HttpApi {
      * @param people   whose accounts the API asks for, or null to serve anyone who reaches it
      * @param commands sends devices the commands people give, recorded in {@code log}
      * @param settings the collector config file as admins edit it
+     * @param hub      the sites that forward to this collector, or null when it does not serve as a hub
      */
-    public Router router(PeopleStore people, Commands commands, CommandLog log, ConfigEditor settings) {
+    public Router router(PeopleStore people, Commands commands, CommandLog log, ConfigEditor settings,
+                         HubSites hub) {
         Router router = Router.router(vertx);
         router.route().handler(new ConnectionLimit(ConnectionLimit.MAX_CONNECTIONS)::handle);
         router.route().handler(MalformedRequests::checkAddress);
@@ -96,6 +99,9 @@ public final class HttpApi {
         });
         new AlertRoutes(alerts).mount(router);
         new SettingsRoutes(settings).mount(router);
+        if (hub != null) {
+            new HubRoutes(hub, clock).mount(router);
+        }
         router.get("/api/v1/stream").handler(new EventStream(vertx, Map.of(MqttIngest.READING_EVENTS, "reading",
                 Alerts.EVENTS, "alert"), ingest::listenToReadings)::handle);
         router.route("/api/*").handler(ctx -> fail(ctx, new ApiError(404, "no such API: " + ctx.request().path()

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * decoding runs on the event loop, so there is no second thread to die unseen. It also decodes packets up to
  * MQTT's own limit: a packet it refused could never be acknowledged, and the broker would hand it back for ever.
  */
-final class BrokerLink {
+public final class BrokerLink {
     private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
     /** MQTT's largest packet (its remaining length is at most 268,435,455 bytes). */
     static final int MAX_PACKET_BYTES = 268_435_455;
@@ -50,11 +50,11 @@ final class BrokerLink {
     private static final long MAX_RETRY_MS = 10_000;
 
     /** One message from the broker. */
-    record Message(String topic, byte[] payload, int qos, Ack ack) {
+    public record Message(String topic, byte[] payload, int qos, Ack ack) {
     }
 
     /** Confirms one QoS 1 message to the broker, on the connection that brought it, if that one is still up. */
-    interface Ack {
+    public interface Ack {
         Ack NONE = () -> {
         };
 
@@ -62,6 +62,7 @@ final class BrokerLink {
     }
 
     private final Vertx vertx;
+    private final String option;
     private final IngestSettings settings;
     private final BrokerAddress address;
     private final Map<String, Integer> subscriptions;
@@ -80,35 +81,53 @@ final class BrokerLink {
 
     BrokerLink(Vertx vertx, IngestSettings settings, List<String> topics, MeterRegistry registry,
                Handler<Message> inbound) {
+        this(vertx, settings, topics, registry, "steward.mqtt", "--mqtt", inbound);
+    }
+
+    /**
+     * @param metrics the prefix of its metrics' names, one per link of a collector
+     * @param option  the command-line option that names the broker, for messages a person reads
+     */
+    public BrokerLink(Vertx vertx, IngestSettings settings, List<String> topics, MeterRegistry registry,
+                      String metrics, String option, Handler<Message> inbound) {
         this.vertx = vertx;
+        this.option = option;
         this.settings = settings;
         this.address = BrokerAddress.parse(settings.brokerUrl());
         this.subscriptions = new LinkedHashMap<>();
         topics.forEach(topic -> subscriptions.put(topic, 1));
         this.inbound = inbound;
-        this.connects = Counter.builder("steward.mqtt.connects")
+        this.connects = Counter.builder(metrics + ".connects")
                 .description("Connections made to the MQTT broker (the first one and every reconnect)")
                 .register(registry);
-        this.losses = Counter.builder("steward.mqtt.connection.losses")
+        this.losses = Counter.builder(metrics + ".connection.losses")
                 .description("Working connections to the MQTT broker (connected and subscribed) that were lost")
                 .register(registry);
-        this.redelivered = Counter.builder("steward.mqtt.redelivered")
+        this.redelivered = Counter.builder(metrics + ".redelivered")
                 .description("Messages the broker sent again while the first copy was still being stored; "
                         + "the first copy is acknowledged once it is")
                 .register(registry);
     }
 
-    void start() {
+    public void start() {
         connect();
     }
 
+    /** Subscribes to one more topic, QoS 1, now if connected and on every connect from now on. */
+    public void subscribe(String topic) {
+        if (subscriptions.putIfAbsent(topic, 1) == null && current != null) {
+            Connection connection = current;
+            connection.client.subscribe(topic, 1).onFailure(e -> failed(connection, e));
+        }
+    }
+
     /** True while connected and subscribed: messages can arrive. Safe from any thread. */
-    boolean isReady() {
+    public boolean isReady() {
         return ready;
     }
 
     /** Why messages cannot arrive now, as a sentence; null while they can. Safe from any thread. */
-    String problem() {
+    public String problem() {
         return ready ? null : problem;
     }
 
@@ -117,7 +136,7 @@ final class BrokerLink {
      * topic, until the broker acknowledges it, and sent again on the next connection if it is not; others are
      * dropped when they cannot go out (an agent resends what was not acknowledged).
      */
-    void publish(String topic, byte[] payload, boolean retained) {
+    public void publish(String topic, byte[] payload, boolean retained) {
         if (retained) {
             outgoing.publish(this::send, ready ? current : null, topic, payload);
         } else {
@@ -126,7 +145,7 @@ final class BrokerLink {
     }
 
     /** Sends the retained messages not yet acknowledged; called every few hundred milliseconds. */
-    void flushRetained() {
+    public void flushRetained() {
         if (ready) {
             outgoing.flush(this::send, current);
         }
@@ -174,7 +193,7 @@ final class BrokerLink {
         });
     }
 
-    Future<Void> stop() {
+    public Future<Void> stop() {
         stopped = true;
         ready = false;
         vertx.cancelTimer(retryTimer);
@@ -190,7 +209,7 @@ final class BrokerLink {
     }
 
     /** Sends one message that is not retained, QoS 1; false when it cannot go out now. */
-    boolean send(String topic, byte[] payload) {
+    public boolean send(String topic, byte[] payload) {
         return !send(topic, payload, false).failed();
     }
 
@@ -228,7 +247,7 @@ final class BrokerLink {
         connection.client.connect(address.port(), address.host()).onComplete(ar -> {
             if (ar.failed()) {
                 retry("cannot connect to the MQTT broker at " + settings.brokerUrl() + " (" + ar.cause().getMessage()
-                        + "); check that it is running and that --mqtt names it");
+                        + "); check that it is running and that " + option + " names it");
                 return;
             }
             if (stopped || paused) {

@@ -1,10 +1,12 @@
 package coop.steward.collector.ingest;
 
+import coop.steward.collector.hub.HubSites;
 import coop.steward.collector.presence.DeviceHealth;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.DeviceTopic;
+import coop.steward.protocol.Ids;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsDecoder;
@@ -32,11 +34,14 @@ final class Intake {
     private final ReadingsDecoder decoder;
     private final RejectionLog rejections;
     private final Census census;
+    private final HubSites hub;
 
-    Intake(ReadingsDecoder decoder, RejectionLog rejections, Census census) {
+    /** @param hub where the reports of sites forwarding to this collector go; null when it is not a hub */
+    Intake(ReadingsDecoder decoder, RejectionLog rejections, Census census, HubSites hub) {
         this.decoder = decoder;
         this.rejections = rejections;
         this.census = census;
+        this.hub = hub;
     }
 
     Delivery read(BrokerLink.Message message, long now) {
@@ -45,6 +50,11 @@ final class Intake {
         // payload (a bigger one is rejected without being decoded, and its bytes are let go at once).
         int bytes = Math.min(message.payload().length, ReadingsMessage.MAX_BYTES);
         try {
+            String reporting = hub == null ? null : Topics.forwardReportSite(topic).orElse(null);
+            if (reporting != null) {
+                forwardReport(topic, reporting, message.payload(), now);
+                return new Delivery(topic, message.ack(), bytes, now, null, null, null);
+            }
             DeviceTopic parsed = Topics.parse(topic).orElse(null);
             if (parsed != null && parsed.channel() == Channel.STATUS) {
                 StatusMessage status = status(topic, parsed, message.payload(), now);
@@ -118,6 +128,35 @@ final class Intake {
                 : series + "its device already has " + census.limits().maxSensorsPerDevice() + " series, the limit "
                 + "per device (store.maxSensorsPerDevice in the collector's config); its other readings are still "
                 + "stored";
+    }
+
+    /** A site's report of what it forwards to this hub: kept in memory, for the hub's views. */
+    private void forwardReport(String topic, String site, byte[] payload, long now) {
+        if (payload.length == 0) {
+            return; // a cleared retained topic
+        }
+        String problem = null;
+        Reason reason = Reason.BAD_STATUS;
+        if (!Ids.isValid(site)) {
+            reason = Reason.BAD_TOPIC;
+            problem = "topic '" + Untrusted.topic(topic) + "' has a site id that is not valid";
+        } else if (payload.length > MAX_STATUS_BYTES) {
+            reason = Reason.TOO_LARGE;
+            problem = "forward report is " + payload.length + " bytes; the limit is " + MAX_STATUS_BYTES + " bytes";
+        } else {
+            try {
+                if (!hub.reported(site, ProtocolJson.decodeForwardReport(payload), now)) {
+                    reason = Reason.TOO_MANY_DEVICES;
+                    problem = "the hub keeps the reports of " + HubSites.MAX_SITES + " sites at most, and has as "
+                            + "many; this site's report was dropped";
+                }
+            } catch (IllegalArgumentException e) {
+                problem = e.getMessage();
+            }
+        }
+        if (problem != null) {
+            rejections.record(now, topic, List.of(new Rejection(reason, problem)));
+        }
     }
 
     /** The status message, or null when it is empty (a cleared retained topic) or rejected. */

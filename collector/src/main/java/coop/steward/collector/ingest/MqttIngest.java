@@ -1,6 +1,7 @@
 package coop.steward.collector.ingest;
 
 import coop.steward.collector.config.Limits;
+import coop.steward.collector.hub.HubSites;
 import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
 import coop.steward.collector.store.DeviceStatus;
@@ -41,6 +42,7 @@ public final class MqttIngest extends VerticleBase {
     private final CommitListener listener;
     private final Limits limits;
     private final RejectionLog rejections;
+    private final HubSites hub;
     private final ReadingEvents events;
     private final AckCoalescer acks = new AckCoalescer();
     private final Map<AckCoalescer.Device, Long> lastSeq = new HashMap<>();
@@ -67,7 +69,15 @@ public final class MqttIngest extends VerticleBase {
     public MqttIngest(IngestSettings settings, Limits limits, ReadingStore store, MeterRegistry registry,
                       RejectionLog rejections, Presence presence, HealthReports health, Clock clock,
                       CommitListener listener) {
+        this(settings, limits, store, registry, rejections, presence, health, clock, listener, null);
+    }
+
+    /** @param hub where the reports of sites that forward to this collector go; null unless it serves as a hub */
+    public MqttIngest(IngestSettings settings, Limits limits, ReadingStore store, MeterRegistry registry,
+                      RejectionLog rejections, Presence presence, HealthReports health, Clock clock,
+                      CommitListener listener, HubSites hub) {
         this.settings = settings;
+        this.hub = hub;
         this.limits = limits;
         this.rejections = rejections;
         this.store = store;
@@ -93,10 +103,11 @@ public final class MqttIngest extends VerticleBase {
         return vertx.executeBlocking(() -> Census.of(limits, store.devices(), store.sensors())).map(known -> {
             census = known;
             registerCensusGauges();
-            intake = new Intake(new ReadingsDecoder(clock), rejections, census);
+            intake = new Intake(new ReadingsDecoder(clock), rejections, census, hub);
             writer = new BatchWriter(vertx, store, registry, settings.maxReadingsPerTransaction(), this::committed);
-            link = new BrokerLink(vertx, settings, List.of(Topics.ALL_READINGS, Topics.ALL_STATUS), registry,
-                    this::received);
+            List<String> topics = hub == null ? List.of(Topics.ALL_READINGS, Topics.ALL_STATUS)
+                    : List.of(Topics.ALL_READINGS, Topics.ALL_STATUS, Topics.ALL_FORWARD_REPORTS);
+            link = new BrokerLink(vertx, settings, topics, registry, this::received);
             ackTimer = vertx.setPeriodic(ACK_INTERVAL_MS, id -> publishAcks());
             link.start();
             return null;

@@ -1,0 +1,60 @@
+package coop.steward.collector.config;
+
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What a site collector shares with its hub (the {@code sharing:} section): {@code share} for every device, except
+ * those {@code devices} names, by {@code device} or {@code site/device}. The site enforces it: what it does not share
+ * never leaves it. Applies only when the collector forwards to a hub ({@code --forward-to}).
+ *
+ * @param catchUpPerSecond the most readings a second sent to the hub while a backlog is caught up; live readings go
+ *                         first, and the backlog gets what they leave
+ */
+public record Sharing(Share share, Map<String, Share> devices, int catchUpPerSecond) {
+    public static final int DEFAULT_CATCH_UP_PER_SECOND = 2_000;
+    public static final Sharing DEFAULT = new Sharing(Share.EVERYTHING, Map.of(), DEFAULT_CATCH_UP_PER_SECOND);
+
+    /** What one device's data goes to the hub as. */
+    public enum Share {
+        /** Every reading, and the device's status. */
+        EVERYTHING,
+        /** The device's status only (online or offline, last seen), and its alerts in the site's report. */
+        STATUS,
+        /** Nothing at all. */
+        NOTHING;
+
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        /** The share a config word names, or null. */
+        public static Share of(String word) {
+            for (Share share : values()) {
+                if (share.word().equals(word)) {
+                    return share;
+                }
+            }
+            return null;
+        }
+    }
+
+    public Sharing {
+        devices = Map.copyOf(devices);
+        if (catchUpPerSecond < 1) {
+            throw new IllegalArgumentException("catchUpPerSecond must be at least 1, not " + catchUpPerSecond);
+        }
+    }
+
+    public Share of(String site, String device) {
+        Share own = devices.get(site + "/" + device);
+        if (own != null) {
+            return own;
+        }
+        return devices.getOrDefault(device, share);
+    }
+
+    public boolean readingsOf(String site, String device) {
+        return of(site, device) == Share.EVERYTHING;
+    }
+}

@@ -1,0 +1,20 @@
+package coop.steward.collector.forward;
+
+import coop.steward.collector.config.Sharing;
+import coop.steward.collector.ingest.IngestSettings;
+
+/**
+ * A collector's place among sites and hubs.
+ *
+ * @param forwardTo the hub's broker this site forwards what it shares to, with the account it uses there; null when
+ *                  it forwards to none
+ * @param sharing   what it shares with that hub
+ * @param hub       whether it serves as a hub: it then takes the reports of the sites that forward to it
+ */
+public record Federation(IngestSettings forwardTo, Sharing sharing, boolean hub) {
+    public static final Federation ALONE = new Federation(null, Sharing.DEFAULT, false);
+
+    public Federation withSharing(Sharing now) {
+        return new Federation(forwardTo, now, hub);
+    }
+}

@@ -1,0 +1,189 @@
+package coop.steward.collector.forward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import coop.steward.collector.Collector;
+import coop.steward.collector.CollectorSettings;
+import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.testsupport.CuttableLink;
+import coop.steward.testsupport.MosquittoBroker;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A site collector forwarding to a hub collector, each on its own real Mosquitto, the hub's broker reached through
+ * a link the test can cut. Readings are published to the site's broker as an agent would.
+ */
+class ForwardingTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final long t0 = System.currentTimeMillis() - Duration.ofHours(4).toMillis();
+    private MosquittoBroker siteBroker;
+    private CuttableLink uplink;
+    private Collector site;
+    private Collector hub;
+    private MqttClient agent;
+    private long seq;
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        for (int i = closing.size() - 1; i >= 0; i--) {
+            closing.get(i).close();
+        }
+    }
+
+    private void start(String config) throws Exception {
+        siteBroker = MosquittoBroker.start(tmp.resolve("site-mosquitto"));
+        closing.add(siteBroker);
+        MosquittoBroker hubBroker = MosquittoBroker.start(tmp.resolve("hub-mosquitto"));
+        closing.add(hubBroker);
+        uplink = CuttableLink.to(hubBroker.port());
+        closing.add(uplink);
+        Vertx hubVertx = Vertx.vertx();
+        closing.add(() -> hubVertx.close().await(10, TimeUnit.SECONDS));
+        hub = Collector.start(hubVertx, new CollectorSettings(new IngestSettings(hubBroker.url(), "hub", null, null,
+                1_000, 20_000), "127.0.0.1", 0, tmp.resolve("hub")).withFederation(null, true))
+                .await(30, TimeUnit.SECONDS);
+        closing.add(() -> hub.stop().await(10, TimeUnit.SECONDS));
+        Vertx siteVertx = Vertx.vertx();
+        closing.add(() -> siteVertx.close().await(10, TimeUnit.SECONDS));
+        site = Collector.start(siteVertx, new CollectorSettings(new IngestSettings(siteBroker.url(), "site", null,
+                null, 1_000, 20_000), "127.0.0.1", 0, tmp.resolve("site"))
+                .with(CollectorConfig.parse(config, "site.yaml"))
+                .withFederation(new IngestSettings(uplink.url(), "site-forward", null, null, 1_000, 20_000), false))
+                .await(30, TimeUnit.SECONDS);
+        closing.add(() -> site.stop().await(10, TimeUnit.SECONDS));
+        agent = new MqttClient(siteBroker.url(), "agent", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMaxInflight(1_000);
+        agent.connect(options);
+        closing.add(() -> agent.disconnectForcibly(1_000));
+    }
+
+    @Test
+    void everySharedReadingReachesTheHub_andWhatTheSiteDoesNotShareNeverDoes() throws Exception {
+        start("""
+                sharing:
+                  share: everything
+                  devices: {pump: nothing, gate: status}
+                """);
+        // The devices not shared send first: had they been forwarded, they would be at the hub before bed-1's end.
+        publish("pump", 0, 50);
+        publish("gate", 0, 50);
+        publish("bed-1", 0, 200);
+
+        await().atMost(WAIT).until(() -> count(hub, "bed-1") == 200);
+        assertThat(count(site, "pump")).as("stored at the site").isEqualTo(50);
+        assertThat(count(hub, "pump")).as("shared nothing").isZero();
+        assertThat(count(hub, "gate")).as("shared its status only").isZero();
+        assertThat(devices(hub)).as("the hub knows only what the site shares").containsExactly("bed-1");
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonObject report = hubSite();
+            assertThat(report.getString("state")).isEqualTo("connected");
+            assertThat(report.getString("share")).isEqualTo("everything");
+            assertThat(report.getJsonObject("devices").getMap()).containsEntry("pump", "nothing")
+                    .containsEntry("gate", "status");
+            assertThat(report.getLong("backlog")).isZero();
+            assertThat(report.getLong("lagSeconds")).isZero();
+        });
+    }
+
+    @Test
+    void aCutLink_leavesTheBacklogAtTheSite_whichCatchesUpAtItsRate_liveReadingsFirst() throws Exception {
+        start("""
+                sharing: {catchUpPerSecond: 500}
+                """);
+        publish("bed-1", 0, 100);
+        await().atMost(WAIT).until(() -> count(hub, "bed-1") == 100);
+
+        uplink.cut();
+        publish("bed-1", 100, 3_000); // a backlog of 3,000 readings, stored at the site while the hub is cut off
+        await().atMost(WAIT).until(() -> count(site, "bed-1") == 3_100);
+        assertThat(count(hub, "bed-1")).isEqualTo(100);
+
+        uplink.mend();
+        await().atMost(WAIT).until(() -> count(hub, "bed-1") > 100);
+        long catchUpStarted = System.nanoTime();
+        assertThat(hubSite().getLong("backlog")).as("the site's report on reconnecting").isPositive();
+        publish("bed-1", 10_000, 10); // live: taken after the link came back, and newer than the backlog
+        await().atMost(WAIT).until(() -> count(hub, "bed-1", 10_000) == 10);
+        long backlogArrived = count(hub, "bed-1") - 10;
+        await().atMost(WAIT).until(() -> count(hub, "bed-1") == 3_110);
+        double catchUpSeconds = (System.nanoTime() - catchUpStarted) / 1e9;
+
+        assertThat(backlogArrived).as("backlog at the hub when the live readings were there").isLessThan(3_100);
+        // 3,000 readings at 500 a second, with at most a second's worth sent at once: at least 4 seconds.
+        assertThat(catchUpSeconds).as("seconds to catch up").isGreaterThan(3.5);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(hubSite().getLong("backlog")).isZero());
+    }
+
+    /** Readings {@code from} to {@code from + n - 1} of sensor soil-a, a second apart, in messages of up to 100. */
+    private void publish(String device, int from, int n) throws Exception {
+        for (int start = from; start < from + n; start += 100) {
+            StringBuilder json = new StringBuilder("{\"v\":1,\"device\":\"" + device + "\",\"seq\":" + seq++
+                    + ",\"readings\":[");
+            for (int i = start; i < Math.min(from + n, start + 100); i++) {
+                json.append(i == start ? "" : ",").append("{\"sensor\":\"soil-a\",\"kind\":\"soil_moisture\",\"t\":")
+                        .append(t0 + i * 1_000L).append(",\"value\":").append(i % 100).append('}');
+            }
+            MqttMessage message = new MqttMessage(json.append("]}").toString().getBytes(StandardCharsets.UTF_8));
+            message.setQos(1);
+            agent.publish("steward/v1/food-forest/" + device + "/readings", message);
+        }
+    }
+
+    private long count(Collector collector, String device) throws Exception {
+        return count(collector, device, 0);
+    }
+
+    /** Readings of the device's soil-a from reading {@code from} on. */
+    private long count(Collector collector, String device, int from) throws Exception {
+        JsonObject series = new JsonObject(get(collector, "/api/v1/series?site=food-forest&device=" + device
+                + "&sensor=soil-a&from=" + (t0 + from * 1_000L) + "&limit=1000000"));
+        return series.getJsonArray("t").size();
+    }
+
+    private List<String> devices(Collector collector) throws Exception {
+        return new JsonArray(get(collector, "/api/v1/devices")).stream()
+                .map(d -> ((JsonObject) d).getString("device")).toList();
+    }
+
+    private JsonObject hubSite() throws Exception {
+        JsonArray sites = new JsonArray(get(hub, "/api/v1/hub/sites"));
+        assertThat(sites).hasSize(1);
+        assertThat(sites.getJsonObject(0).getString("site")).isEqualTo("food-forest");
+        return sites.getJsonObject(0);
+    }
+
+    private String get(Collector collector, String path) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + collector.httpPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path).isEqualTo(200);
+        return response.body();
+    }
+}

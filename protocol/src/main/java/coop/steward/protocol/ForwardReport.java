@@ -1,0 +1,28 @@
+package coop.steward.protocol;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Map;
+
+/**
+ * The retained payload of {@code steward/v1/{site}/forward}: what a site collector tells its hub about its link,
+ * every few seconds while connected. The hub shows it; nothing is stored or acknowledged because of it.
+ *
+ * @param t          when the site sent it, epoch milliseconds
+ * @param share      what the site shares unless a device is named in {@code devices}: {@code everything},
+ *                   {@code status} or {@code nothing}
+ * @param devices    devices shared otherwise than {@code share}, by device id (or {@code device} for every site)
+ * @param backlog    readings committed at the site and not yet confirmed by the hub
+ * @param messages   the messages those readings wait in
+ * @param oldest     when the site received the oldest of them (epoch milliseconds), or null when none waits
+ * @param catchUp    the most readings a second the site sends while catching up
+ * @param openAlerts alerts open at the site on devices it shares at least the status of
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ForwardReport(int v, long t, String share, Map<String, String> devices, long backlog, long messages,
+                            Long oldest, int catchUp, Integer openAlerts) {
+    public ForwardReport {
+        devices = devices == null ? Map.of() : Map.copyOf(devices);
+    }
+}
