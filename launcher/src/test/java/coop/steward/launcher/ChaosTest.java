@@ -276,11 +276,7 @@ class ChaosTest {
     }
 
     private Process start(String name, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), Steward.class.getName()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+        Process process = StewardProcess.start(tmp, name, args);
         processes.add(process);
         return process;
     }
