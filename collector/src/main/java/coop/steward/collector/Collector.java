@@ -34,10 +34,14 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The collector as one unit: store, alerts, ingest and HTTP API, started in that order. Tests start exactly this. */
 public final class Collector {
+    private static final Logger LOG = LoggerFactory.getLogger(Collector.class);
     private final Vertx vertx;
     private final ReadingStore store;
     private final MqttIngest ingest;
@@ -122,8 +126,8 @@ public final class Collector {
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
                 .requestHandler(api.router(people, commands, commandLog, new ConfigEditor(vertx,
                         settings.configFile(), new CollectorConfig(settings.rawRetention(), settings.alerts(),
-                        settings.sites(), settings.limits(), settings.federation().sharing()), alerts, sites),
-                        hub))
+                        settings.sites(), settings.limits(), settings.federation().sharing()), alerts, sites,
+                        sharingChanges(files.store().forwardLog(), sharing)), hub))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
                     store.close();
@@ -141,6 +145,25 @@ public final class Collector {
                                     StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier,
                                     forwarder));
                 }));
+    }
+
+    /**
+     * Where a new sharing choice goes, saved from the dashboard: it applies to the next write, and what waits of the
+     * devices no longer shared is dropped, so that the hub never receives more than the site shares. Null at a site
+     * that forwards to no hub.
+     */
+    private static Consumer<Sharing> sharingChanges(ForwardLog log, AtomicReference<Sharing> sharing) {
+        if (log == null) {
+            return null;
+        }
+        return next -> {
+            sharing.set(next);
+            long dropped = log.dropUnshared(next::readingsOf);
+            if (dropped > 0) {
+                LOG.info("Sharing changed: {} messages waiting for the hub were dropped, of devices no longer shared",
+                        dropped);
+            }
+        };
     }
 
     /** Starts forwarding to the hub, if the site does; the deployment's id, or null. */

@@ -212,7 +212,7 @@ public final class ForwardLog implements AutoCloseable {
     }
 
     /** Drops the messages of every device that {@code shared} no longer admits: the site stopped sharing them. */
-    synchronized long dropUnshared(BiPredicate<String, String> shared) {
+    public synchronized long dropUnshared(BiPredicate<String, String> shared) {
         try (PreparedStatement st = db.prepareStatement("DELETE FROM message WHERE site = ? AND device = ?")) {
             for (Device device : lastSeq.keySet()) {
                 if (!shared.test(device.site(), device.device())) {

@@ -129,11 +129,6 @@ public final class Forwarder extends VerticleBase {
         return link != null && link.isReady();
     }
 
-    /** The site stopped sharing some devices: what waits of theirs never goes. Safe from any thread. */
-    public Future<Long> sharingChanged(Sharing now) {
-        return worker.executeBlocking(() -> log.dropUnshared(now::readingsOf), true);
-    }
-
     private void know(String site) {
         if (sites.add(site)) {
             link.subscribe(Topics.PREFIX + site + "/+/" + Channel.READINGS_ACK.suffix());
@@ -180,6 +175,9 @@ public final class Forwarder extends VerticleBase {
     }
 
     private void resendOverdue(long now) {
+        Sharing shared = sharing.get();
+        // A device the site stopped sharing: what was sent of it is not sent again.
+        inFlight.keySet().removeIf(key -> !shared.readingsOf(key.site(), key.device()));
         for (Map.Entry<Key, Sent> e : inFlight.entrySet()) {
             Sent sent = e.getValue();
             if (now - sent.sentAt() >= ACK_TIMEOUT_MS && link.send(sent.topic(), sent.message().payload())) {
@@ -232,8 +230,13 @@ public final class Forwarder extends VerticleBase {
     private void send(Found found, long upTo) {
         long now = clock.millis();
         boolean all = true;
+        Sharing shared = sharing.get();
         for (ForwardLog.Message m : found.messages()) {
             boolean isLive = m.id() > upTo;
+            if (!shared.readingsOf(m.site(), m.device())) {
+                passed(m, isLive); // read just before the site stopped sharing the device; dropped from the log since
+                continue;
+            }
             if (!isLive && tokens <= 0) {
                 all = false;
                 break; // the backlog waits for the rate to allow more
@@ -247,17 +250,21 @@ public final class Forwarder extends VerticleBase {
             forwarded.increment();
             tokens -= m.readings();
             inFlight.put(new Key(m.site(), m.device(), m.seq()), new Sent(m, topic, now));
-            if (isLive) {
-                liveAfter = Math.max(liveAfter, m.id());
-            } else {
-                backlogAfter = Math.max(backlogAfter, m.id());
-            }
+            passed(m, isLive);
         }
         if (all && found.backlogDone()) {
             backlogAfter = Math.max(backlogAfter, upTo);
         }
         // Nothing more to read until something is appended or confirmed, unless this round was cut short.
         more = !all || found.messages().size() >= found.asked() || backlogAfter < backlogUpTo;
+    }
+
+    private void passed(ForwardLog.Message m, boolean isLive) {
+        if (isLive) {
+            liveAfter = Math.max(liveAfter, m.id());
+        } else {
+            backlogAfter = Math.max(backlogAfter, m.id());
+        }
     }
 
     private void received(BrokerLink.Message message) {

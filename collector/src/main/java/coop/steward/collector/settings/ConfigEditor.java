@@ -2,6 +2,7 @@ package coop.steward.collector.settings;
 
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.config.Sharing;
 import coop.steward.collector.site.Sites;
 import coop.steward.config.ConfigError;
 import coop.steward.config.ConfigException;
@@ -20,6 +21,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.Objects;
 
 /**
@@ -42,17 +44,27 @@ public final class ConfigEditor {
     private final CollectorConfig started;
     private final Alerts alerts;
     private final Sites sites;
+    private final Consumer<Sharing> sharing;
 
     /**
      * @param file    the collector's {@code --config} file, or null when it runs on the defaults
      * @param started the config the collector started with
      */
     public ConfigEditor(Vertx vertx, Path file, CollectorConfig started, Alerts alerts, Sites sites) {
+        this(vertx, file, started, alerts, sites, null);
+    }
+
+    /**
+     * @param sharing takes what the site shares with its hub from now on, on a worker; null when it forwards to none
+     */
+    public ConfigEditor(Vertx vertx, Path file, CollectorConfig started, Alerts alerts, Sites sites,
+                        Consumer<Sharing> sharing) {
         this.vertx = vertx;
         this.file = file;
         this.started = started;
         this.alerts = alerts;
         this.sites = sites;
+        this.sharing = sharing;
     }
 
     public boolean editable() {
@@ -101,8 +113,12 @@ public final class ConfigEditor {
                     + "to see their change, then make yours again");
         }
         write(yaml);
-        List<String> now = List.of("alert rules", "solar arrays", "site time zones");
+        List<String> now = new ArrayList<>(List.of("alert rules", "solar arrays", "site time zones"));
         List<String> atRestart = new ArrayList<>();
+        if (sharing != null) {
+            sharing.accept(next.sharing());
+            now.add("sharing with the hub");
+        }
         if (!next.rawRetention().equals(started.rawRetention())) {
             atRestart.add("raw retention");
         }

@@ -100,6 +100,38 @@ class CollectorConfigTest {
     }
 
     @Test
+    void sharing_isEverythingUnlessSaid_andPerDeviceWhereGiven() {
+        assertThat(CollectorConfig.defaults().sharing()).isEqualTo(Sharing.DEFAULT);
+        Sharing sharing = CollectorConfig.parse("""
+                sharing:
+                  share: status
+                  devices: {pump: nothing, food-forest/bed-1: everything}
+                  catchUpPerSecond: 500
+                """, "collector.yaml").sharing();
+
+        assertThat(sharing.of("food-forest", "bed-1")).isEqualTo(Sharing.Share.EVERYTHING);
+        assertThat(sharing.of("orchard", "bed-1")).as("another site's bed-1").isEqualTo(Sharing.Share.STATUS);
+        assertThat(sharing.of("orchard", "pump")).isEqualTo(Sharing.Share.NOTHING);
+        assertThat(sharing.catchUpPerSecond()).isEqualTo(500);
+    }
+
+    @Test
+    void sharingProblems_nameTheChoices() {
+        assertThat(errors("""
+                sharing:
+                  share: all
+                  devices: {Pump: nothing, gate: hourly}
+                  catchUpPerSecond: 0
+                """)).extracting(ConfigError::toString).containsExactly(
+                "collector.yaml:2: sharing.share: 'all' is not a choice; share one of everything, status, nothing",
+                "collector.yaml:3: sharing.devices.Pump: 'Pump' is neither a device id nor site/device (ids are 1 to "
+                        + "64 lower-case letters, digits, '_' or '-')",
+                "collector.yaml:3: sharing.devices.gate: 'hourly' is not a choice; share one of everything, status, "
+                        + "nothing",
+                "collector.yaml:4: sharing.catchUpPerSecond: 0 is out of range; use a number from 1 to 1000000");
+    }
+
+    @Test
     void everyProblem_isReportedWithFileLineAndField() {
         List<ConfigError> errors = errors("""
                 store:

@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,6 +75,7 @@ class ForwardingTest {
         site = Collector.start(siteVertx, new CollectorSettings(new IngestSettings(siteBroker.url(), "site", null,
                 null, 1_000, 20_000), "127.0.0.1", 0, tmp.resolve("site"))
                 .with(CollectorConfig.parse(config, "site.yaml"))
+                .withConfigFile(Files.writeString(tmp.resolve("site.yaml"), config))
                 .withFederation(new IngestSettings(uplink.url(), "site-forward", null, null, 1_000, 20_000), false))
                 .await(30, TimeUnit.SECONDS);
         closing.add(() -> site.stop().await(10, TimeUnit.SECONDS));
@@ -140,6 +142,46 @@ class ForwardingTest {
         // 3,000 readings at 500 a second, with at most a second's worth sent at once: at least 4 seconds.
         assertThat(catchUpSeconds).as("seconds to catch up").isGreaterThan(3.5);
         await().atMost(WAIT).untilAsserted(() -> assertThat(hubSite().getLong("backlog")).isZero());
+    }
+
+    @Test
+    void aDeviceTheSiteStopsSharing_sendsTheHubNothingMore_notEvenWhatWaited() throws Exception {
+        start("""
+                sharing: {share: everything}
+                """);
+        publish("bed-1", 0, 100);
+        publish("pump", 0, 100);
+        await().atMost(WAIT).until(() -> count(hub, "bed-1") == 100 && count(hub, "pump") == 100);
+
+        uplink.cut();
+        publish("pump", 100, 100); // waits at the site for the hub
+        await().atMost(WAIT).until(() -> count(site, "pump") == 200);
+        JsonObject saved = saveSettings("""
+                sharing:
+                  share: everything
+                  devices: {pump: nothing}
+                """);
+        assertThat(saved.getJsonArray("now").getList()).contains("sharing with the hub");
+        uplink.mend();
+        publish("pump", 200, 100);
+        publish("bed-1", 100, 100);
+
+        await().atMost(WAIT).until(() -> count(hub, "bed-1") == 200);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(hubSite().getJsonObject("devices").getMap())
+                .containsEntry("pump", "nothing"));
+        assertThat(count(site, "pump")).as("stored at the site").isEqualTo(300);
+        assertThat(count(hub, "pump")).as("at the hub: only what was shared before the change").isEqualTo(100);
+    }
+
+    private JsonObject saveSettings(String yaml) throws Exception {
+        String version = new JsonObject(get(site, "/api/v1/settings")).getString("version");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + site.httpPort() + "/api/v1/settings")).header("Content-Type", "application/json")
+                .header("Origin", "http://127.0.0.1:" + site.httpPort())
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("yaml", yaml).put("version", version)
+                        .encode())).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new JsonObject(response.body());
     }
 
     /** Readings {@code from} to {@code from + n - 1} of sensor soil-a, a second apart, in messages of up to 100. */
