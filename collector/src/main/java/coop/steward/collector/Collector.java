@@ -16,6 +16,7 @@ import coop.steward.collector.notify.PendingNotices;
 import coop.steward.collector.settings.ConfigEditor;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.http.MalformedRequests;
+import coop.steward.collector.ingest.CommitListener;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.HealthReports;
@@ -106,8 +107,14 @@ public final class Collector {
         Presence presence = new Presence();
         HealthReports health = new HealthReports();
         HubSites hub = settings.federation().hub() ? new HubSites() : null;
+        Forwarder forwarder = forwarder(settings, files.store().forwardLog(), sharing, alerts, metrics, clock);
+        // The alert rules hear of every committed batch; the hub, of the statuses of the devices the site shares.
+        CommitListener committed = forwarder == null ? alerts : (readings, statuses) -> {
+            alerts.committed(readings, statuses);
+            forwarder.statusesCommitted(statuses);
+        };
         MqttIngest ingest = new MqttIngest(settings.ingest(), settings.limits(), store, metrics, rejections, presence,
-                health, clock, alerts, hub);
+                health, clock, committed, hub);
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         PeopleStore people = files.people();
@@ -139,11 +146,11 @@ public final class Collector {
                     alerts.attach(ingest::publish, ingest::isConnected);
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
-                            .compose(v -> forward(vertx, settings, files.store().forwardLog(), sharing, alerts,
-                                    metrics, clock))
-                            .map(forwarder -> new Collector(vertx, store, ingest, id, alerts, http,
+                            .compose(v -> forwarder == null ? Future.<String>succeededFuture(null)
+                                    : vertx.deployVerticle(forwarder))
+                            .map(forwarding -> new Collector(vertx, store, ingest, id, alerts, http,
                                     StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier,
-                                    forwarder));
+                                    forwarding));
                 }));
     }
 
@@ -166,19 +173,17 @@ public final class Collector {
         };
     }
 
-    /** Starts forwarding to the hub, if the site does; the deployment's id, or null. */
-    private static Future<String> forward(Vertx vertx, CollectorSettings settings, ForwardLog log,
-                                          AtomicReference<Sharing> sharing, Alerts alerts,
-                                          PrometheusMeterRegistry metrics, Clock clock) {
+    /** What forwards to the hub, if the site does; null if not. */
+    private static Forwarder forwarder(CollectorSettings settings, ForwardLog log, AtomicReference<Sharing> sharing,
+                                       Alerts alerts, PrometheusMeterRegistry metrics, Clock clock) {
         if (log == null) {
-            return Future.succeededFuture(null);
+            return null;
         }
         // The hub hears of the alerts of devices whose status, at least, the site shares.
         Function<String, Future<Integer>> openAlerts = site -> alerts.list(Set.of(AlertState.OPEN), site)
                 .map(open -> (int) open.stream().filter(a -> a.device() == null
                         || sharing.get().of(site, a.device()) != Sharing.Share.NOTHING).count());
-        return vertx.deployVerticle(new Forwarder(settings.federation().forwardTo(), log, sharing::get, openAlerts,
-                metrics, clock));
+        return new Forwarder(settings.federation().forwardTo(), log, sharing::get, openAlerts, metrics, clock);
     }
 
     private static Opened openStore(CollectorSettings settings, AtomicReference<Sharing> sharing) {

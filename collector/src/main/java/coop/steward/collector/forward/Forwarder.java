@@ -3,11 +3,13 @@ package coop.steward.collector.forward;
 import coop.steward.collector.config.Sharing;
 import coop.steward.collector.ingest.BrokerLink;
 import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.collector.store.DeviceStatus;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.DeviceTopic;
 import coop.steward.protocol.ForwardReport;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.SeqRange;
+import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -122,6 +124,27 @@ public final class Forwarder extends VerticleBase {
         vertx.cancelTimer(tickTimer);
         vertx.cancelTimer(reportTimer);
         return link.stop().eventually(() -> worker.close());
+    }
+
+    /**
+     * Statuses the site committed: those of devices it shares at least the status of go to the hub, retained on the
+     * device's own {@code status} topic there, the latest of each kept until the hub's broker has it. Safe from any
+     * thread.
+     */
+    public void statusesCommitted(List<DeviceStatus> statuses) {
+        if (statuses.isEmpty() || context == null) {
+            return; // before it started: agents send their status again at least every minute
+        }
+        context.runOnContext(v -> {
+            Sharing shared = sharing.get();
+            for (DeviceStatus status : statuses) {
+                if (shared.of(status.site(), status.device()) != Sharing.Share.NOTHING) {
+                    link.publish(Topics.status(status.site(), status.device()), ProtocolJson.encode(
+                            new StatusMessage(1, status.state(), status.lastSeen(), null, status.outbox(), null, null,
+                                    null, null, null, null)), true);
+                }
+            }
+        });
     }
 
     /** True while connected to the hub's broker and subscribed to its confirmations. */

@@ -94,15 +94,20 @@ class ForwardingTest {
                   devices: {pump: nothing, gate: status}
                 """);
         // The devices not shared send first: had they been forwarded, they would be at the hub before bed-1's end.
+        for (String device : List.of("pump", "gate", "bed-1")) {
+            status(device);
+        }
         publish("pump", 0, 50);
         publish("gate", 0, 50);
         publish("bed-1", 0, 200);
 
         await().atMost(WAIT).until(() -> count(hub, "bed-1") == 200);
+        await().atMost(WAIT).until(() -> devices(hub).size() == 2);
         assertThat(count(site, "pump")).as("stored at the site").isEqualTo(50);
         assertThat(count(hub, "pump")).as("shared nothing").isZero();
         assertThat(count(hub, "gate")).as("shared its status only").isZero();
-        assertThat(devices(hub)).as("the hub knows only what the site shares").containsExactly("bed-1");
+        assertThat(devices(hub)).as("the hub knows only what the site shares")
+                .containsExactlyInAnyOrder("bed-1: online", "gate: online");
 
         await().atMost(WAIT).untilAsserted(() -> {
             JsonObject report = hubSite();
@@ -210,9 +215,18 @@ class ForwardingTest {
         return series.getJsonArray("t").size();
     }
 
+    /** Each device the collector knows, with its state. */
     private List<String> devices(Collector collector) throws Exception {
-        return new JsonArray(get(collector, "/api/v1/devices")).stream()
-                .map(d -> ((JsonObject) d).getString("device")).toList();
+        return new JsonArray(get(collector, "/api/v1/devices")).stream().map(d -> (JsonObject) d)
+                .map(d -> d.getString("device") + ": " + d.getString("state")).toList();
+    }
+
+    private void status(String device) throws Exception {
+        MqttMessage message = new MqttMessage(("{\"v\":1,\"state\":\"online\",\"t\":" + System.currentTimeMillis()
+                + ",\"agent\":\"test\",\"outbox\":0,\"uptime_s\":1}").getBytes(StandardCharsets.UTF_8));
+        message.setQos(1);
+        message.setRetained(true);
+        agent.publish("steward/v1/food-forest/" + device + "/status", message);
     }
 
     private JsonObject hubSite() throws Exception {
