@@ -21,13 +21,34 @@ public final class Identities {
     /** The collector's second login, for the commands people give from the dashboard. */
     public static final String COMMANDS = "collector-commands";
     private static final String EVERY_DEVICE = Topics.PREFIX + "+/+/";
+    /** A forwarding site's account on its hub's broker is this and the site's id. */
+    public static final String FORWARD_PREFIX = "forward.";
 
     private Identities() {
     }
 
     /** @throws IllegalArgumentException when two devices would share an identity, saying which */
     public static List<Account> of(List<DeviceConfig> devices) {
+        return of(devices, List.of());
+    }
+
+    /**
+     * The accounts of a site's broker, or of a hub's: {@code forwardingSites} are the sites whose collectors forward
+     * to this broker, each with an account of its own ({@code forward.SITE}).
+     *
+     * @throws IllegalArgumentException when two devices would share an identity, or a site id is not valid
+     */
+    public static List<Account> of(List<DeviceConfig> devices, List<String> forwardingSites) {
         List<Account> accounts = new ArrayList<>(List.of(collector(), operator(), commands()));
+        for (String site : forwardingSites) {
+            if (!Ids.isValid(site)) {
+                throw new IllegalArgumentException("'" + site + "' is not a site id: use 1 to 64 lower-case letters, "
+                        + "digits, '_' or '-', starting with a letter or digit");
+            }
+            if (accounts.stream().noneMatch(a -> a.username().equals(FORWARD_PREFIX + site))) {
+                accounts.add(siteForwarder(site));
+            }
+        }
         Map<String, String> taken = new HashMap<>(Map.of(COLLECTOR, "the collector", OPERATOR, "the operator",
                 COMMANDS, "the collector's commands"));
         for (DeviceConfig device : devices) {
@@ -66,7 +87,21 @@ public final class Identities {
                         Permission.read(EVERY_DEVICE + Channel.CONFIG_ACK.suffix()),
                         Permission.read(EVERY_DEVICE + Channel.CMD_ACK.suffix()),
                         Permission.write(EVERY_DEVICE + Channel.READINGS_ACK.suffix()),
-                        Permission.readWrite(Topics.PREFIX + "+/alerts/#")));
+                        Permission.readWrite(Topics.PREFIX + "+/alerts/#"),
+                        Permission.read(Topics.ALL_FORWARD_REPORTS)));
+    }
+
+    /**
+     * At a hub: one site's collector, forwarding what it shares. It may publish only its own site's readings,
+     * statuses and report, and hear only its own site's confirmations.
+     */
+    static Account siteForwarder(String site) {
+        String devices = Topics.PREFIX + site + "/+/";
+        return new Account(FORWARD_PREFIX + site, "site " + site + "'s collector, forwarding to this hub",
+                List.of(Permission.write(devices + Channel.READINGS.suffix()),
+                        Permission.write(devices + Channel.STATUS.suffix()),
+                        Permission.write(Topics.forwardReport(site)),
+                        Permission.read(devices + Channel.READINGS_ACK.suffix())));
     }
 
     static Account operator() {

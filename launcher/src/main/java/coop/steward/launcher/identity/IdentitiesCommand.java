@@ -29,9 +29,14 @@ public final class IdentitiesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(paramLabel = "CONFIG", arity = "1..*",
+    @Parameters(paramLabel = "CONFIG", arity = "0..*",
             description = "device configs (YAML), or folders of them; each device gets its own account")
     List<Path> configs;
+
+    @Option(names = "--forwarding-site", paramLabel = "SITE", description = {"at a hub's broker: an account for the "
+            + "collector of SITE, which forwards to this hub (bin/steward collector --forward-to);",
+            "give it once per site"})
+    List<String> forwardingSites = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "./identities",
             description = "where to write them (default: ${DEFAULT-VALUE}); it holds secrets")
@@ -70,8 +75,13 @@ public final class IdentitiesCommand implements Callable<Integer> {
                 err.println("--tls-cert and --tls-key go together, and --client-ca needs them");
                 return 2;
             }
+            if ((configs == null || configs.isEmpty()) && forwardingSites.isEmpty()) {
+                err.println("Give the device configs of the site (or their folder), or, at a hub, "
+                        + "--forwarding-site SITE for each site that forwards to it");
+                return 2;
+            }
             List<DeviceConfig> devices = new ArrayList<>();
-            for (Path file : files(err)) {
+            for (Path file : configs == null || configs.isEmpty() ? List.<Path>of() : files(err)) {
                 try {
                     devices.add(DeviceConfigLoader.load(file));
                 } catch (ConfigException e) {
@@ -80,7 +90,7 @@ public final class IdentitiesCommand implements Callable<Integer> {
                     return 2;
                 }
             }
-            List<Account> accounts = Identities.of(devices);
+            List<Account> accounts = Identities.of(devices, forwardingSites);
             IdentityFolder folder = new IdentityFolder(outDir);
             ListenerSettings listeners = new ListenerSettings(port, bind, tlsPort, abs(tlsCert), abs(tlsKey),
                     abs(clientCa), clientCa != null);

@@ -60,6 +60,33 @@ class IdentitiesTest {
         assertThat(again.kept()).contains("collector", "operator", "food-forest.bed-1");
     }
 
+    @Test
+    void aForwardingSitesAccount_atTheHub_mayOnlySendItsOwnSitesData_andHearItsOwnConfirmations() {
+        Account forwarder = Identities.of(List.of(), List.of("food-forest")).stream()
+                .filter(a -> a.username().equals("forward.food-forest")).findFirst().orElseThrow();
+
+        assertThat(writes(forwarder, "steward/v1/food-forest/bed-1/readings")).isTrue();
+        assertThat(writes(forwarder, "steward/v1/food-forest/bed-1/status")).isTrue();
+        assertThat(writes(forwarder, "steward/v1/food-forest/forward")).isTrue();
+        assertThat(reads(forwarder, "steward/v1/food-forest/bed-1/readings/ack")).isTrue();
+        assertThat(writes(forwarder, "steward/v1/orchard/bed-1/readings")).as("another site's").isFalse();
+        assertThat(writes(forwarder, "steward/v1/orchard/forward")).as("another site's report").isFalse();
+        assertThat(reads(forwarder, "steward/v1/orchard/bed-1/readings/ack")).isFalse();
+        assertThat(writes(forwarder, "steward/v1/food-forest/bed-1/cmd")).as("commands to devices").isFalse();
+        assertThat(reads(Identities.collector(), "steward/v1/food-forest/forward"))
+                .as("the hub's collector hears the reports").isTrue();
+        assertThatThrownBy(() -> Identities.of(List.of(), List.of("Food Forest")))
+                .hasMessageContaining("'Food Forest' is not a site id");
+    }
+
+    private static boolean writes(Account account, String topic) {
+        return account.permissions().stream().anyMatch(p -> p.allowsWriting(topic));
+    }
+
+    private static boolean reads(Account account, String topic) {
+        return account.permissions().stream().anyMatch(p -> p.allowsReading(topic));
+    }
+
     private static DeviceConfig device(String id, String username) {
         return new DeviceConfig("food-forest", id, new MqttSettings("tcp://localhost:1883", username, null, 30),
                 PublishSettings.DEFAULTS, Path.of("/tmp"), 1_000, new SimulationSettings(1, 51.5, 400),
