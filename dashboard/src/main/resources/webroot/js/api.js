@@ -66,6 +66,8 @@ export const api = {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ config }),
   }),
   sites: () => request('api/v1/sites'),
+  /** At a hub: the sites that forward to it; a 404 where the collector is not a hub. */
+  hubSites: () => request('api/v1/hub/sites'),
   settings: () => request('api/v1/settings'),
   checkSettings: (yaml) => request('api/v1/settings/check', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ yaml }),

@@ -17,8 +17,9 @@ import * as me from './views/me.js';
 import * as rota from './views/rota.js';
 import * as people from './views/people.js';
 import * as settings from './views/settings.js';
+import * as sites from './views/sites.js';
 
-const VIEWS = { today, plot, array, health, alerts, report, me, rota, people, settings };
+const VIEWS = { today, plot, array, health, alerts, report, me, rota, people, settings, sites };
 const NAV = [['today', 'Today'], ['alerts', 'Alerts'], ['health', 'Devices'], ['report', 'Report']];
 /** Views about the person and the people of their sites: in a menu, so that a phone's header keeps one row of views. */
 const MENU = [['me', 'My alerts'], ['rota', 'Rota'], ['people', 'People'], ['settings', 'Settings']];
@@ -38,6 +39,13 @@ async function main() {
     setPerson(await api.session());
   } catch (error) {
     // Unreachable collector: the banner says so; a 401 has gone to the sign-in page.
+  }
+  if (await api.hubSites().then(() => true, () => false)) {
+    // A regional hub: its sites come first.
+    const a = el('a', 'nav-link', 'Sites');
+    a.href = '#/sites';
+    a.dataset.view = 'sites';
+    nav.prepend(a);
   }
   nav.after(personMenu(signedIn()));
   window.addEventListener('hashchange', show);

@@ -139,6 +139,7 @@ public final class Forwarder extends VerticleBase {
             Sharing shared = sharing.get();
             for (DeviceStatus status : statuses) {
                 if (shared.of(status.site(), status.device()) != Sharing.Share.NOTHING) {
+                    know(status.site()); // reported on, even where the site shares no readings
                     link.publish(Topics.status(status.site(), status.device()), ProtocolJson.encode(
                             new StatusMessage(1, status.state(), status.lastSeen(), null, status.outbox(), null, null,
                                     null, null, null, null)), true);
