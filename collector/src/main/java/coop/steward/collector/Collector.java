@@ -5,7 +5,6 @@ import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.config.Sharing;
 import coop.steward.collector.forward.ForwardLog;
 import coop.steward.collector.forward.Forwarder;
-import coop.steward.collector.forward.SharedStore;
 import coop.steward.collector.hub.HubSites;
 import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.Commands;
@@ -16,6 +15,7 @@ import coop.steward.collector.notify.PendingNotices;
 import coop.steward.collector.settings.ConfigEditor;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.http.MalformedRequests;
+import coop.steward.collector.ingest.AckGate;
 import coop.steward.collector.ingest.CommitListener;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
@@ -79,13 +79,13 @@ public final class Collector {
         RejectionLog rejections = new RejectionLog(metrics);
         AtomicReference<Sharing> sharing = new AtomicReference<>(settings.federation().sharing());
         // SQLite files opened on a worker: the people store's first use also hashes (Argon2) its stand-in password.
-        return vertx.executeBlocking(() -> new OnDisk(openStore(settings, sharing),
+        return vertx.executeBlocking(() -> new OnDisk(openStore(settings),
                         settings.accounts() ? PeopleStore.open(settings.dataDir()) : null,
                         CommandLog.open(settings.dataDir()),
                         settings.accounts() ? PendingNotices.open(settings.dataDir()) : null))
                 .compose(files -> Alerts.start(vertx, settings.alerts(), settings.dataDir(), metrics, clock)
                         .recover(e -> {
-                            files.store().store().close();
+                            files.store().close();
                             return Future.failedFuture(e);
                         })
                         .compose(alerts -> serve(vertx, settings, clock, metrics, rejections, files, alerts,
@@ -98,6 +98,12 @@ public final class Collector {
 
     /** The readings' store and, at a site that forwards to a hub, the log of what waits for the hub. */
     private record Opened(ReadingStore store, ForwardLog forwardLog) {
+        void close() {
+            store.close();
+            if (forwardLog != null) {
+                forwardLog.close();
+            }
+        }
     }
 
     private static Future<Collector> serve(Vertx vertx, CollectorSettings settings, Clock clock,
@@ -114,7 +120,7 @@ public final class Collector {
             forwarder.statusesCommitted(statuses);
         };
         MqttIngest ingest = new MqttIngest(settings.ingest(), settings.limits(), store, metrics, rejections, presence,
-                health, clock, committed, hub);
+                health, clock, committed, hub, forwarder == null ? AckGate.NONE : forwarder);
         Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         PeopleStore people = files.people();
@@ -137,7 +143,7 @@ public final class Collector {
                         sharingChanges(files.store().forwardLog(), sharing)), hub))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
-                    store.close();
+                    files.store().close();
                     return Future.succeededFuture();
                 }).transform(ar -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on "
                         + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage()
@@ -186,13 +192,13 @@ public final class Collector {
         return new Forwarder(settings.federation().forwardTo(), log, sharing::get, openAlerts, metrics, clock);
     }
 
-    private static Opened openStore(CollectorSettings settings, AtomicReference<Sharing> sharing) {
+    private static Opened openStore(CollectorSettings settings) {
         ForwardLog log = settings.federation().forwardTo() == null ? null : ForwardLog.open(settings.dataDir());
         try {
             ReadingStore store = settings.influx() == null
                     ? SqliteReadingStore.open(settings.dataDir(), settings.rawRetention())
                     : InfluxReadingStore.open(settings.influx(), settings.rawRetention());
-            return new Opened(log == null ? store : new SharedStore(store, log, sharing::get), log);
+            return new Opened(store, log);
         } catch (RuntimeException e) {
             if (log != null) {
                 log.close();

@@ -1,10 +1,6 @@
 package coop.steward.collector.forward;
 
-import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.StoreException;
-import coop.steward.protocol.ProtocolJson;
-import coop.steward.protocol.Reading;
-import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.SeqRange;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,13 +19,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 
 /**
- * {@code forward.db}: the site's readings that its hub has not confirmed yet, as the messages they will be sent in,
- * in the order they were committed. This is the durable position forwarding starts from after any outage or crash:
- * not the broker's memory, which a restart or a full queue empties. A message leaves only when the hub acknowledges
- * its seq on {@code readings/ack}, after its own commit.
+ * {@code forward.db}: the site's shared messages that its hub has not confirmed within the {@link Forwarder}'s hold,
+ * in the order they were written: the durable position forwarding starts from after an outage or a crash, not the
+ * broker's memory, which a restart or a full queue empties. A message leaves only when the hub acknowledges its seq
+ * on {@code readings/ack}, after its own commit.
  *
- * <p>Each device has its own seqs, which grow across restarts (the hub counts gaps per device, as it does for
- * agents). Blocking, and safe from any thread: the store's writer appends, the forwarder's worker reads and deletes.
+ * <p>Each device has its own seqs, which grow across restarts: a confirmation for a message sent before a restart
+ * must never remove a newer one. Blocking, and safe from any thread; the forwarder's worker uses it.
  */
 public final class ForwardLog implements AutoCloseable {
     static final String FILE = "forward.db";
@@ -117,41 +113,55 @@ public final class ForwardLog implements AutoCloseable {
         db.commit();
     }
 
-    /** Appends the readings as messages of their devices; durable when this returns. All or none. */
-    synchronized void append(List<DeviceReadings> batch) {
-        Map<Device, Long> next = new HashMap<>(lastSeq);
+    /** One message to keep until the hub confirms it: its seq is the device's, its payload the message sent. */
+    record Entry(String site, String device, long seq, long received, int readings, byte[] payload) {
+    }
+
+    /**
+     * Seqs given to the device so far: the next message takes a larger one. They are set aside on disk a block at a
+     * time ({@link #reserve}), so that they grow across restarts without a write per message.
+     */
+    synchronized long reservedSeq(String site, String device) {
+        return lastSeq.getOrDefault(new Device(site, device), -1L);
+    }
+
+    /** Sets seqs up to {@code upTo} aside for the device, durably. */
+    synchronized void reserve(String site, String device, long upTo) {
+        try (PreparedStatement seq = db.prepareStatement("INSERT INTO device_seq (site, device, last) VALUES (?, ?, ?) "
+                + "ON CONFLICT (site, device) DO UPDATE SET last = max(last, excluded.last)")) {
+            seq.setString(1, site);
+            seq.setString(2, device);
+            seq.setLong(3, upTo);
+            seq.executeUpdate();
+            db.commit();
+            lastSeq.merge(new Device(site, device), upTo, Math::max);
+        } catch (SQLException e) {
+            throw updateFailed(e);
+        }
+    }
+
+    /** Every device's reserved seqs (see {@link #reservedSeq}). */
+    synchronized Map<String, Map<String, Long>> reservations() {
+        Map<String, Map<String, Long>> sites = new HashMap<>();
+        lastSeq.forEach((d, seq) -> sites.computeIfAbsent(d.site(), s -> new HashMap<>()).put(d.device(), seq));
+        return sites;
+    }
+
+    /** Appends the messages; durable when this returns. All or none. */
+    synchronized void append(List<Entry> entries) {
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO message (site, device, seq, received, "
-                + "readings, payload) VALUES (?, ?, ?, ?, ?, ?)");
-             PreparedStatement seq = db.prepareStatement("INSERT INTO device_seq (site, device, last) VALUES (?, ?, ?) "
-                     + "ON CONFLICT (site, device) DO UPDATE SET last = excluded.last")) {
-            for (DeviceReadings readings : batch) {
-                Device device = new Device(readings.site(), readings.device());
-                List<Reading> all = readings.readings();
-                for (int from = 0; from < all.size(); from += READINGS_PER_MESSAGE) {
-                    List<Reading> part = all.subList(from, Math.min(all.size(), from + READINGS_PER_MESSAGE));
-                    long s = next.getOrDefault(device, -1L) + 1;
-                    next.put(device, s);
-                    insert.setString(1, device.site());
-                    insert.setString(2, device.device());
-                    insert.setLong(3, s);
-                    insert.setLong(4, readings.receivedAt());
-                    insert.setInt(5, part.size());
-                    insert.setBytes(6, ProtocolJson.encode(ReadingsMessage.of(device.device(), s, part)));
-                    insert.addBatch();
-                }
-            }
-            for (Map.Entry<Device, Long> e : next.entrySet()) {
-                if (!e.getValue().equals(lastSeq.get(e.getKey()))) {
-                    seq.setString(1, e.getKey().site());
-                    seq.setString(2, e.getKey().device());
-                    seq.setLong(3, e.getValue());
-                    seq.addBatch();
-                }
+                + "readings, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
+            for (Entry e : entries) {
+                insert.setString(1, e.site());
+                insert.setString(2, e.device());
+                insert.setLong(3, e.seq());
+                insert.setLong(4, e.received());
+                insert.setInt(5, e.readings());
+                insert.setBytes(6, e.payload());
+                insert.addBatch();
             }
             insert.executeBatch();
-            seq.executeBatch();
             db.commit();
-            lastSeq.putAll(next);
             appends.incrementAndGet();
         } catch (SQLException e) {
             rollback(e);

@@ -1,13 +1,17 @@
 package coop.steward.collector.forward;
 
 import coop.steward.collector.config.Sharing;
+import coop.steward.collector.ingest.AckGate;
 import coop.steward.collector.ingest.BrokerLink;
 import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.DeviceTopic;
 import coop.steward.protocol.ForwardReport;
 import coop.steward.protocol.ProtocolJson;
+import coop.steward.protocol.Reading;
+import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.SeqRange;
 import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
@@ -15,10 +19,12 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,27 +40,60 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the site's {@link ForwardLog} to its hub's broker as an agent sends its outbox: each message on its device's
+ * Sends what the site shares to its hub's broker as an agent sends its outbox: each message on its device's
  * {@code readings} topic, QoS 1, kept until the hub's collector confirms its seq on {@code readings/ack} after its
  * commit, and sent again when no confirmation comes within {@link #ACK_TIMEOUT_MS}. At most {@link #WINDOW} messages
  * wait for confirmation at a time, so that a week's backlog never floods the hub's broker.
  *
- * <p>On every connection, what was appended before it is the backlog and what is appended after is live: live
- * messages go first, as they come, and the backlog, oldest first, gets what is left of the site's catch-up rate
+ * <p>Where a message waits is, as on the agent, for the SD card's sake: a committed batch's shared readings are
+ * {@linkplain #beforeAck held} in memory and sent at once, and the batch is acknowledged to its agents only once the
+ * hub has confirmed them or, after {@link #HOLD_MS}, they are written to {@link ForwardLog}. A hub that confirms
+ * promptly thus costs the site's card no write at all, and a crash loses nothing: what was held was not acknowledged,
+ * so its agents send it again. While the hub cannot be reached, every message is written before it is acknowledged.
+ *
+ * <p>On every connection, what was written before it is the backlog: held and newly written messages go first, as
+ * they come, and the backlog, oldest first, gets what is left of the site's catch-up rate
  * ({@link Sharing#catchUpPerSecond}). Every few seconds, and on connecting, it reports each site's backlog, its
  * sharing and its open alerts, retained on {@code steward/v1/{site}/forward}.
  */
-public final class Forwarder extends VerticleBase {
+public final class Forwarder extends VerticleBase implements AckGate {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     static final int WINDOW = 200;
     static final long ACK_TIMEOUT_MS = 30_000;
+    /** Well within the agents' own hold (5 s), so that a prompt hub costs neither side a write. */
+    static final long HOLD_MS = 2_000;
+    /** Seqs set aside on disk at a time, per device. */
+    static final int SEQ_BLOCK = 1_000;
     private static final long TICK_MS = 100;
     private static final long REPORT_MS = 5_000;
 
     private record Key(String site, String device, long seq) {
+        static Key of(ForwardLog.Entry e) {
+            return new Key(e.site(), e.device(), e.seq());
+        }
     }
 
-    private record Sent(ForwardLog.Message message, String topic, long sentAt) {
+    private record Device(String site, String device) {
+    }
+
+    /** A committed batch whose acknowledgement waits for each of its shared messages. */
+    private static final class Batch {
+        final Promise<Void> released = Promise.promise();
+        int waiting;
+
+        void release() {
+            if (--waiting == 0) {
+                released.tryComplete();
+            }
+        }
+    }
+
+    /** A message in memory only, since {@code heldAt}. */
+    private record Held(ForwardLog.Entry entry, long heldAt, Batch batch) {
+    }
+
+    /** A message sent and not confirmed; {@code onDisk} once it is in the log. */
+    private record Sent(ForwardLog.Entry entry, long sentAt, boolean onDisk) {
     }
 
     private final IngestSettings hub;
@@ -63,13 +102,18 @@ public final class Forwarder extends VerticleBase {
     private final Function<String, Future<Integer>> openAlerts;
     private final MeterRegistry registry;
     private final Clock clock;
+    private final LinkedHashMap<Key, Held> held = new LinkedHashMap<>();
     private final Map<Key, Sent> inFlight = new LinkedHashMap<>();
+    private final Map<Device, Long> nextSeq = new HashMap<>();
+    private final Map<Device, Long> reserved = new HashMap<>();
     private final Set<String> sites = new HashSet<>();
     private final AtomicLong waitingReadings = new AtomicLong();
     private Counter forwarded;
     private Counter resent;
+    private Counter written;
     private WorkerExecutor worker;
     private BrokerLink link;
+    private Future<Void> holding = Future.succeededFuture();
     private long tickTimer = -1;
     private long reportTimer = -1;
     private boolean connected;
@@ -105,12 +149,18 @@ public final class Forwarder extends VerticleBase {
         resent = Counter.builder("steward.forward.resent")
                 .description("Messages sent to the hub again because it had not confirmed them in time")
                 .register(registry);
+        written = Counter.builder("steward.forward.written")
+                .description("Messages written to forward.db because the hub had not confirmed them within the hold")
+                .register(registry);
         Gauge.builder("steward.forward.backlog.readings", waitingReadings, AtomicLong::get)
                 .description("Readings committed at this site that the hub has not confirmed yet").register(registry);
         worker = vertx.createSharedWorkerExecutor("steward-forward-log", 1, 60, TimeUnit.SECONDS);
         link = new BrokerLink(vertx, hub, List.of(), registry, "steward.hub.mqtt", "--forward-to", this::received);
-        return worker.executeBlocking(() -> log.waiting().keySet(), true).map(known -> {
-            known.forEach(this::know);
+        return worker.executeBlocking(log::reservations, true).map(known -> {
+            known.forEach((site, devices) -> {
+                know(site);
+                devices.forEach((device, seq) -> reserved.put(new Device(site, device), seq));
+            });
             link.start();
             lastRefill = System.nanoTime();
             tickTimer = vertx.setPeriodic(TICK_MS, id -> tick());
@@ -123,7 +173,84 @@ public final class Forwarder extends VerticleBase {
     public Future<?> stop() {
         vertx.cancelTimer(tickTimer);
         vertx.cancelTimer(reportTimer);
-        return link.stop().eventually(() -> worker.close());
+        // Not acknowledged: their agents send them again to the collector that comes next.
+        held.values().forEach(h -> h.batch().released.tryFail("the collector is stopping"));
+        held.clear();
+        return link.stop()
+                .eventually(() -> worker.executeBlocking(() -> {
+                    log.close();
+                    return null;
+                }, true))
+                .eventually(() -> worker.close());
+    }
+
+    /**
+     * Holds the shared readings of a committed batch, and sends them; the batch may be acknowledged once the hub has
+     * confirmed them, or they are in the log.
+     */
+    @Override
+    public Future<Void> beforeAck(List<DeviceReadings> committed) {
+        Promise<Void> released = Promise.promise();
+        context.runOnContext(v -> holding = holding.eventually(() -> hold(committed, released)));
+        return released.future();
+    }
+
+    private Future<Void> hold(List<DeviceReadings> committed, Promise<Void> released) {
+        Sharing shared = sharing.get();
+        List<DeviceReadings> parts = new ArrayList<>();
+        Map<Device, Long> needed = new HashMap<>();
+        for (DeviceReadings r : committed) {
+            if (!shared.readingsOf(r.site(), r.device())) {
+                continue;
+            }
+            List<Reading> all = r.readings();
+            for (int from = 0; from < all.size(); from += ForwardLog.READINGS_PER_MESSAGE) {
+                parts.add(new DeviceReadings(r.site(), r.device(), all.subList(from,
+                        Math.min(all.size(), from + ForwardLog.READINGS_PER_MESSAGE)), r.receivedAt()));
+                needed.merge(new Device(r.site(), r.device()), 1L, Long::sum);
+            }
+        }
+        if (parts.isEmpty()) {
+            released.complete();
+            return Future.succeededFuture();
+        }
+        Map<Device, Long> reserve = new HashMap<>();
+        needed.forEach((device, count) -> {
+            long last = next(device) + count - 1;
+            if (last > reserved.getOrDefault(device, -1L)) {
+                reserve.put(device, last + SEQ_BLOCK);
+            }
+        });
+        Future<Void> ready = reserve.isEmpty() ? Future.succeededFuture() : worker.executeBlocking(() -> {
+            reserve.forEach((device, upTo) -> log.reserve(device.site(), device.device(), upTo));
+            return null;
+        }, true);
+        return ready.onFailure(e -> {
+            LOG.error("Cannot set seqs aside in the forwarding log ({}); the batch is not acknowledged, and its agents "
+                    + "send it again", e.getMessage());
+            released.tryFail(e);
+        }).onSuccess(v -> {
+            reserved.putAll(reserve);
+            Batch batch = new Batch();
+            batch.released.future().onComplete(released);
+            batch.waiting = parts.size();
+            long now = clock.millis();
+            for (DeviceReadings part : parts) {
+                Device device = new Device(part.site(), part.device());
+                long seq = next(device);
+                nextSeq.put(device, seq + 1);
+                ForwardLog.Entry entry = new ForwardLog.Entry(part.site(), part.device(), seq, part.receivedAt(),
+                        part.readings().size(), ProtocolJson.encode(ReadingsMessage.of(part.device(), seq,
+                        part.readings())));
+                know(part.site());
+                held.put(Key.of(entry), new Held(entry, now, batch));
+            }
+            sendHeld(now);
+        }).mapEmpty();
+    }
+
+    private long next(Device device) {
+        return nextSeq.computeIfAbsent(device, d -> reserved.getOrDefault(d, -1L) + 1);
     }
 
     /**
@@ -160,6 +287,8 @@ public final class Forwarder extends VerticleBase {
     }
 
     private void tick() {
+        long now = clock.millis();
+        spillOverdue(now);
         if (!link.isReady()) {
             connected = false;
             return;
@@ -170,7 +299,7 @@ public final class Forwarder extends VerticleBase {
                 return;
             }
             reading = true;
-            // A new connection: whatever was sent before and not confirmed goes again, from the log.
+            // A new connection: whatever was sent before and not confirmed goes again, from memory and the log.
             worker.executeBlocking(log::lastId, true).onComplete(ar -> {
                 reading = false;
                 if (ar.failed()) {
@@ -193,9 +322,81 @@ public final class Forwarder extends VerticleBase {
             appendsSeen = appends;
             more = true;
         }
-        long now = clock.millis();
         resendOverdue(now);
+        sendHeld(now);
         refill();
+    }
+
+    /** Writes what the hub has not confirmed within the hold to the log; its batches may then be acknowledged. */
+    private void spillOverdue(long now) {
+        List<Held> overdue = new ArrayList<>();
+        for (Iterator<Held> it = held.values().iterator(); it.hasNext(); ) {
+            Held h = it.next();
+            if (now - h.heldAt() < HOLD_MS) {
+                break; // held in order
+            }
+            overdue.add(h);
+            it.remove();
+            Key key = Key.of(h.entry());
+            Sent sent = inFlight.get(key);
+            if (sent != null) {
+                inFlight.put(key, new Sent(sent.entry(), sent.sentAt(), true));
+            }
+        }
+        // A device the site stopped sharing while it was held: it is not written, and never sent again.
+        Sharing shared = sharing.get();
+        overdue.removeIf(h -> {
+            boolean unshared = !shared.readingsOf(h.entry().site(), h.entry().device());
+            if (unshared) {
+                h.batch().release();
+            }
+            return unshared;
+        });
+        if (overdue.isEmpty()) {
+            return;
+        }
+        List<ForwardLog.Entry> entries = overdue.stream().map(Held::entry).toList();
+        worker.executeBlocking(() -> {
+            log.append(entries);
+            return null;
+        }, true).onComplete(ar -> {
+            if (ar.succeeded()) {
+                written.increment(entries.size());
+                overdue.forEach(h -> h.batch().release());
+            } else {
+                LOG.error("Cannot write to the forwarding log ({}); {} messages are not acknowledged, and their agents "
+                        + "send them again", ar.cause().getMessage(), entries.size());
+                overdue.forEach(h -> h.batch().released.tryFail(ar.cause()));
+            }
+        });
+    }
+
+    /** Sends the held messages not yet sent, oldest first, while the window has room. */
+    private void sendHeld(long now) {
+        if (!connected || !link.isReady()) {
+            return;
+        }
+        Sharing shared = sharing.get();
+        for (Held h : held.values()) {
+            if (inFlight.size() >= WINDOW) {
+                return;
+            }
+            Key key = Key.of(h.entry());
+            if (!inFlight.containsKey(key) && shared.readingsOf(key.site(), key.device())) {
+                if (!send(h.entry(), now, false)) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private boolean send(ForwardLog.Entry entry, long now, boolean onDisk) {
+        if (!link.send(Topics.readings(entry.site(), entry.device()), entry.payload())) {
+            return false;
+        }
+        forwarded.increment();
+        inFlight.put(Key.of(entry), new Sent(entry, now, onDisk));
+        return true;
     }
 
     private void resendOverdue(long now) {
@@ -204,8 +405,9 @@ public final class Forwarder extends VerticleBase {
         inFlight.keySet().removeIf(key -> !shared.readingsOf(key.site(), key.device()));
         for (Map.Entry<Key, Sent> e : inFlight.entrySet()) {
             Sent sent = e.getValue();
-            if (now - sent.sentAt() >= ACK_TIMEOUT_MS && link.send(sent.topic(), sent.message().payload())) {
-                e.setValue(new Sent(sent.message(), sent.topic(), now));
+            if (now - sent.sentAt() >= ACK_TIMEOUT_MS
+                    && link.send(Topics.readings(sent.entry().site(), sent.entry().device()), sent.entry().payload())) {
+                e.setValue(new Sent(sent.entry(), now, sent.onDisk()));
                 resent.increment();
                 forwarded.increment();
             }
@@ -246,49 +448,46 @@ public final class Forwarder extends VerticleBase {
                 return;
             }
             if (connected && link.isReady() && upTo == backlogUpTo) {
-                send(ar.result(), upTo);
+                sendFound(ar.result(), upTo);
             }
         });
     }
 
-    private void send(Found found, long upTo) {
+    private void sendFound(Found found, long upTo) {
         long now = clock.millis();
         boolean all = true;
         Sharing shared = sharing.get();
         for (ForwardLog.Message m : found.messages()) {
             boolean isLive = m.id() > upTo;
-            if (!shared.readingsOf(m.site(), m.device())) {
-                passed(m, isLive); // read just before the site stopped sharing the device; dropped from the log since
-                continue;
+            ForwardLog.Entry entry = new ForwardLog.Entry(m.site(), m.device(), m.seq(), m.received(), m.readings(),
+                    m.payload());
+            Key key = Key.of(entry);
+            // Read just before the site stopped sharing the device (dropped from the log since), or on its way
+            // already, sent while it was held.
+            boolean skip = !shared.readingsOf(m.site(), m.device()) || inFlight.containsKey(key);
+            if (!skip) {
+                if (!isLive && tokens <= 0) {
+                    all = false;
+                    break; // the backlog waits for the rate to allow more
+                }
+                know(m.site());
+                if (inFlight.size() >= WINDOW || !send(entry, now, true)) {
+                    all = false;
+                    break;
+                }
+                tokens -= m.readings();
             }
-            if (!isLive && tokens <= 0) {
-                all = false;
-                break; // the backlog waits for the rate to allow more
+            if (isLive) {
+                liveAfter = Math.max(liveAfter, m.id());
+            } else {
+                backlogAfter = Math.max(backlogAfter, m.id());
             }
-            know(m.site());
-            String topic = Topics.readings(m.site(), m.device());
-            if (!link.send(topic, m.payload())) {
-                all = false;
-                break;
-            }
-            forwarded.increment();
-            tokens -= m.readings();
-            inFlight.put(new Key(m.site(), m.device(), m.seq()), new Sent(m, topic, now));
-            passed(m, isLive);
         }
         if (all && found.backlogDone()) {
             backlogAfter = Math.max(backlogAfter, upTo);
         }
-        // Nothing more to read until something is appended or confirmed, unless this round was cut short.
+        // Nothing more to read until something is written or confirmed, unless this round was cut short.
         more = !all || found.messages().size() >= found.asked() || backlogAfter < backlogUpTo;
-    }
-
-    private void passed(ForwardLog.Message m, boolean isLive) {
-        if (isLive) {
-            liveAfter = Math.max(liveAfter, m.id());
-        } else {
-            backlogAfter = Math.max(backlogAfter, m.id());
-        }
     }
 
     private void received(BrokerLink.Message message) {
@@ -304,37 +503,71 @@ public final class Forwarder extends VerticleBase {
             LOG.warn("Ignoring a confirmation from the hub on {}: {}", message.topic(), e.getMessage());
             return;
         }
-        boolean freed = false;
-        for (Iterator<Key> keys = inFlight.keySet().iterator(); keys.hasNext(); ) {
-            Key key = keys.next();
+        long named = 0;
+        for (SeqRange r : ranges) {
+            named += r.to() - r.from() + 1;
+        }
+        long inMemory = 0;
+        boolean onDisk = false;
+        for (Iterator<Map.Entry<Key, Sent>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, Sent> e = it.next();
+            Key key = e.getKey();
             if (key.site().equals(topic.site()) && key.device().equals(topic.device())
                     && ranges.stream().anyMatch(r -> r.contains(key.seq()))) {
-                keys.remove();
-                freed = true;
+                it.remove();
+                inMemory++;
+                onDisk |= e.getValue().onDisk();
+                Held h = held.remove(key);
+                if (h != null) {
+                    h.batch().release(); // confirmed within the hold: never written
+                }
             }
         }
-        if (freed) {
-            more = true;
+        // Held, and sent on a connection before this one: confirmed all the same.
+        for (Iterator<Map.Entry<Key, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
+            Key key = it.next().getKey();
+            if (key.site().equals(topic.site()) && key.device().equals(topic.device())
+                    && ranges.stream().anyMatch(r -> r.contains(key.seq()))) {
+                held.get(key).batch().release();
+                it.remove();
+                inMemory++;
+            }
         }
-        worker.executeBlocking(() -> log.confirmed(topic.site(), topic.device(), ranges), true)
-                .onFailure(e -> LOG.error("Cannot remove what the hub confirmed from the forwarding log (it will be "
-                        + "sent again, and kept once): {}", e.getMessage()));
+        more = true;
+        if (onDisk || inMemory < named) {
+            // Some of it may be in the log: written after the hold, or before a restart.
+            worker.executeBlocking(() -> log.confirmed(topic.site(), topic.device(), ranges), true)
+                    .onFailure(e -> LOG.error("Cannot remove what the hub confirmed from the forwarding log (it will "
+                            + "be sent again, and kept once): {}", e.getMessage()));
+        }
     }
 
     /** Publishes each site's report, retained; the latest one goes when the hub's broker is back. */
     private void report() {
         long now = clock.millis();
         Sharing shared = sharing.get();
+        Map<String, long[]> inMemory = new HashMap<>();
+        for (Held h : held.values()) {
+            long[] w = inMemory.computeIfAbsent(h.entry().site(), s -> new long[] {0, 0, Long.MAX_VALUE});
+            w[0]++;
+            w[1] += h.entry().readings();
+            w[2] = Math.min(w[2], h.entry().received());
+        }
         worker.executeBlocking(log::waiting, true).onSuccess(waiting -> {
-            waitingReadings.set(waiting.values().stream().mapToLong(ForwardLog.Waiting::readings).sum());
+            waitingReadings.set(waiting.values().stream().mapToLong(ForwardLog.Waiting::readings).sum()
+                    + inMemory.values().stream().mapToLong(w -> w[1]).sum());
             waiting.keySet().forEach(this::know);
             Map<String, String> devices = new TreeMap<>();
             shared.devices().forEach((device, share) -> devices.put(device, share.word()));
             for (String site : sites) {
                 ForwardLog.Waiting w = waiting.getOrDefault(site, ForwardLog.Waiting.NONE);
+                long[] m = inMemory.getOrDefault(site, new long[] {0, 0, Long.MAX_VALUE});
+                Long oldest = m[0] == 0 ? w.oldest()
+                        : Long.valueOf(w.oldest() == null ? m[2] : Math.min(w.oldest(), m[2]));
                 openAlerts.apply(site).recover(e -> Future.succeededFuture(null)).onComplete(open -> {
-                    ForwardReport report = new ForwardReport(1, now, shared.share().word(), devices, w.readings(),
-                            w.messages(), w.oldest(), shared.catchUpPerSecond(), open.result());
+                    ForwardReport report = new ForwardReport(1, now, shared.share().word(), devices,
+                            w.readings() + m[1], w.messages() + m[0], oldest, shared.catchUpPerSecond(),
+                            open.result());
                     link.publish(Topics.forwardReport(site), ProtocolJson.encode(report), true);
                 });
             }

@@ -4,6 +4,7 @@ import coop.steward.collector.config.Limits;
 import coop.steward.collector.hub.HubSites;
 import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
+import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.protocol.DecodedReadings;
@@ -43,6 +44,7 @@ public final class MqttIngest extends VerticleBase {
     private final Limits limits;
     private final RejectionLog rejections;
     private final HubSites hub;
+    private final AckGate gate;
     private final ReadingEvents events;
     private final AckCoalescer acks = new AckCoalescer();
     private final Map<AckCoalescer.Device, Long> lastSeq = new HashMap<>();
@@ -54,6 +56,8 @@ public final class MqttIngest extends VerticleBase {
     private BatchWriter writer;
     private long ackTimer = -1;
     private long pendingBytes;
+    /** Committed batches whose acknowledgements wait for the {@link AckGate}. */
+    private int gated;
 
     /** With the default {@link Limits}. */
     public MqttIngest(IngestSettings settings, ReadingStore store, MeterRegistry registry, RejectionLog rejections,
@@ -69,15 +73,19 @@ public final class MqttIngest extends VerticleBase {
     public MqttIngest(IngestSettings settings, Limits limits, ReadingStore store, MeterRegistry registry,
                       RejectionLog rejections, Presence presence, HealthReports health, Clock clock,
                       CommitListener listener) {
-        this(settings, limits, store, registry, rejections, presence, health, clock, listener, null);
+        this(settings, limits, store, registry, rejections, presence, health, clock, listener, null, AckGate.NONE);
     }
 
-    /** @param hub where the reports of sites that forward to this collector go; null unless it serves as a hub */
+    /**
+     * @param hub  where the reports of sites that forward to this collector go; null unless it serves as a hub
+     * @param gate what committed readings wait for before they are acknowledged (a site's forwarding to its hub)
+     */
     public MqttIngest(IngestSettings settings, Limits limits, ReadingStore store, MeterRegistry registry,
                       RejectionLog rejections, Presence presence, HealthReports health, Clock clock,
-                      CommitListener listener, HubSites hub) {
+                      CommitListener listener, HubSites hub, AckGate gate) {
         this.settings = settings;
         this.hub = hub;
+        this.gate = gate;
         this.limits = limits;
         this.rejections = rejections;
         this.store = store;
@@ -192,25 +200,26 @@ public final class MqttIngest extends VerticleBase {
         writer.submit(delivery);
     }
 
-    /** Runs once a batch is committed: acknowledge to the broker, confirm to agents, tell the dashboard and alerts. */
+    /**
+     * Runs once a batch is committed: tell the dashboard and alerts, then, once the {@link AckGate} lets it,
+     * acknowledge to the broker and confirm to agents.
+     */
     private void committed(List<Delivery> batch) {
         List<DecodedReadings> stored = new ArrayList<>();
+        List<DeviceReadings> gatedReadings = new ArrayList<>();
         List<DeviceStatus> statuses = new ArrayList<>();
         for (Delivery d : batch) {
             pendingBytes -= d.bytes();
             notePresence(d);
-            d.ack().send();
             DecodedReadings readings = d.readings();
-            if (readings != null && readings.seq().isPresent()) {
-                long seq = readings.seq().getAsLong();
-                acks.add(readings.site(), readings.device(), seq);
-                if (census.knows(readings.site(), readings.device())) {
-                    countGap(readings.site(), readings.device(), seq);
-                }
+            if (readings != null && readings.seq().isPresent() && census.knows(readings.site(), readings.device())) {
+                countGap(readings.site(), readings.device(), readings.seq().getAsLong());
             }
             if (readings != null && !readings.readings().isEmpty()) {
                 events.stored(vertx.eventBus(), readings);
                 stored.add(readings);
+                gatedReadings.add(new DeviceReadings(readings.site(), readings.device(), readings.readings(),
+                        d.receivedAt()));
             }
             if (d.status() != null) {
                 statuses.add(d.status());
@@ -219,8 +228,27 @@ public final class MqttIngest extends VerticleBase {
         if (!stored.isEmpty() || !statuses.isEmpty()) {
             listener.committed(stored, statuses);
         }
-        if (writer.pending() == 0) {
-            link.drained();
+        gated++;
+        Future<Void> open = gatedReadings.isEmpty() ? Future.succeededFuture() : gate.beforeAck(gatedReadings);
+        open.onComplete(ar -> {
+            gated--;
+            if (ar.succeeded()) {
+                acknowledge(batch);
+            }
+            // Else nothing is acknowledged: the broker and the agents send it again, and the store keeps one copy.
+            if (writer.pending() == 0 && gated == 0) {
+                link.drained();
+            }
+        });
+    }
+
+    private void acknowledge(List<Delivery> batch) {
+        for (Delivery d : batch) {
+            d.ack().send();
+            DecodedReadings readings = d.readings();
+            if (readings != null && readings.seq().isPresent()) {
+                acks.add(readings.site(), readings.device(), readings.seq().getAsLong());
+            }
         }
     }
 

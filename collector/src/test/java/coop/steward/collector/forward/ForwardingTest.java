@@ -108,6 +108,8 @@ class ForwardingTest {
         assertThat(count(hub, "gate")).as("shared its status only").isZero();
         assertThat(devices(hub)).as("the hub knows only what the site shares")
                 .containsExactlyInAnyOrder("bed-1: online", "gate: online");
+        assertThat(metric(site, "steward_forward_written_total"))
+                .as("messages written to the SD card while the hub confirmed them promptly").isZero();
 
         await().atMost(WAIT).untilAsserted(() -> {
             JsonObject report = hubSite();
@@ -131,6 +133,8 @@ class ForwardingTest {
         uplink.cut();
         publish("bed-1", 100, 3_000); // a backlog of 3,000 readings, stored at the site while the hub is cut off
         await().atMost(WAIT).until(() -> count(site, "bed-1") == 3_100);
+        // Unconfirmed after the hold, each message is written to forward.db before its agent is answered.
+        await().atMost(WAIT).until(() -> metric(site, "steward_forward_written_total") >= 30);
         assertThat(count(hub, "bed-1")).isEqualTo(100);
 
         uplink.mend();
@@ -202,6 +206,11 @@ class ForwardingTest {
             message.setQos(1);
             agent.publish("steward/v1/food-forest/" + device + "/readings", message);
         }
+    }
+
+    private double metric(Collector collector, String name) throws Exception {
+        return get(collector, "/metrics").lines().filter(line -> line.startsWith(name + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(name.length() + 1))).findFirst().orElse(-1);
     }
 
     private long count(Collector collector, String device) throws Exception {
