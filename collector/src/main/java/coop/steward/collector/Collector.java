@@ -113,7 +113,7 @@ public final class Collector {
         Presence presence = new Presence();
         HealthReports health = new HealthReports();
         HubSites hub = settings.federation().hub() ? new HubSites() : null;
-        Forwarder forwarder = forwarder(settings, files.store().forwardLog(), sharing, alerts, metrics, clock);
+        Forwarder forwarder = forwarder(settings, files.store().forwardLog(), store, sharing, alerts, metrics, clock);
         // The alert rules hear of every committed batch; the hub, of the statuses of the devices the site shares.
         CommitListener committed = forwarder == null ? alerts : (readings, statuses) -> {
             alerts.committed(readings, statuses);
@@ -171,7 +171,7 @@ public final class Collector {
         }
         return next -> {
             sharing.set(next);
-            long dropped = log.dropUnshared(next::readingsOf);
+            long dropped = log.dropUnshared(next::dataOf);
             if (dropped > 0) {
                 LOG.info("Sharing changed: {} messages waiting for the hub were dropped, of devices no longer shared",
                         dropped);
@@ -180,8 +180,9 @@ public final class Collector {
     }
 
     /** What forwards to the hub, if the site does; null if not. */
-    private static Forwarder forwarder(CollectorSettings settings, ForwardLog log, AtomicReference<Sharing> sharing,
-                                       Alerts alerts, PrometheusMeterRegistry metrics, Clock clock) {
+    private static Forwarder forwarder(CollectorSettings settings, ForwardLog log, ReadingStore store,
+                                       AtomicReference<Sharing> sharing, Alerts alerts,
+                                       PrometheusMeterRegistry metrics, Clock clock) {
         if (log == null) {
             return null;
         }
@@ -189,7 +190,7 @@ public final class Collector {
         Function<String, Future<Integer>> openAlerts = site -> alerts.list(Set.of(AlertState.OPEN), site)
                 .map(open -> (int) open.stream().filter(a -> a.device() == null
                         || sharing.get().of(site, a.device()) != Sharing.Share.NOTHING).count());
-        return new Forwarder(settings.federation().forwardTo(), log, sharing::get, openAlerts, metrics, clock);
+        return new Forwarder(settings.federation().forwardTo(), log, store, sharing::get, openAlerts, metrics, clock);
     }
 
     private static Opened openStore(CollectorSettings settings) {

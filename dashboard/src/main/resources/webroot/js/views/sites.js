@@ -11,6 +11,7 @@ import { href } from '../router.js';
 const REFRESH_MS = 5000;
 const SHARES = {
   everything: 'every reading and status',
+  hourly: 'hourly summaries and status',
   status: 'device status and alerts only',
   nothing: 'nothing',
 };

@@ -19,6 +19,11 @@ public record Sharing(Share share, Map<String, Share> devices, int catchUpPerSec
     public enum Share {
         /** Every reading, and the device's status. */
         EVERYTHING,
+        /**
+         * An hour's summary of each sensor once the hour is over (the mean; for meters and valves the last value),
+         * as one reading at the hour's start, and the device's status.
+         */
+        HOURLY,
         /** The device's status only (online or offline, last seen), and its alerts in the site's report. */
         STATUS,
         /** Nothing at all. */
@@ -56,5 +61,20 @@ public record Sharing(Share share, Map<String, Share> devices, int catchUpPerSec
 
     public boolean readingsOf(String site, String device) {
         return of(site, device) == Share.EVERYTHING;
+    }
+
+    public boolean summariesOf(String site, String device) {
+        return of(site, device) == Share.HOURLY;
+    }
+
+    /** Whether the hub gets the device's data at all: its readings or its summaries. */
+    public boolean dataOf(String site, String device) {
+        Share own = of(site, device);
+        return own == Share.EVERYTHING || own == Share.HOURLY;
+    }
+
+    /** Whether any device, or every device, is shared as hourly summaries. */
+    public boolean anySummaries() {
+        return share == Share.HOURLY || devices.containsValue(Share.HOURLY);
     }
 }

@@ -1,5 +1,6 @@
 package coop.steward.collector.forward;
 
+import coop.steward.collector.store.SeriesKey;
 import coop.steward.collector.store.StoreException;
 import coop.steward.protocol.SeqRange;
 import java.io.IOException;
@@ -40,6 +41,9 @@ public final class ForwardLog implements AutoCloseable {
               site TEXT NOT NULL, device TEXT NOT NULL, seq INTEGER NOT NULL,
               received INTEGER NOT NULL, readings INTEGER NOT NULL, payload BLOB NOT NULL);
             CREATE INDEX IF NOT EXISTS message_seq ON message (site, device, seq);
+            CREATE TABLE IF NOT EXISTS summary_mark (
+              site TEXT NOT NULL, device TEXT NOT NULL, sensor TEXT NOT NULL, upto INTEGER NOT NULL,
+              PRIMARY KEY (site, device, sensor)) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS device_seq (
               site TEXT NOT NULL, device TEXT NOT NULL, last INTEGER NOT NULL,
               PRIMARY KEY (site, device)) WITHOUT ROWID;
@@ -147,8 +151,53 @@ public final class ForwardLog implements AutoCloseable {
         return sites;
     }
 
+    /** For each series shared as hourly summaries: the hour before which every hour's summary is in the log. */
+    synchronized Map<SeriesKey, Long> summaryMarks() {
+        return query(() -> {
+            Map<SeriesKey, Long> marks = new HashMap<>();
+            try (Statement st = db.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT site, device, sensor, upto FROM summary_mark")) {
+                while (rs.next()) {
+                    marks.put(new SeriesKey(rs.getString(1), rs.getString(2), rs.getString(3)), rs.getLong(4));
+                }
+            }
+            return marks;
+        });
+    }
+
+    /** Appends hourly summaries and moves their series' marks past them, in one transaction. */
+    synchronized void appendSummaries(List<Entry> entries, Map<SeriesKey, Long> marks) {
+        try (PreparedStatement mark = db.prepareStatement("INSERT INTO summary_mark (site, device, sensor, upto) "
+                + "VALUES (?, ?, ?, ?) ON CONFLICT (site, device, sensor) DO UPDATE SET upto = excluded.upto")) {
+            for (Map.Entry<SeriesKey, Long> m : marks.entrySet()) {
+                mark.setString(1, m.getKey().site());
+                mark.setString(2, m.getKey().device());
+                mark.setString(3, m.getKey().sensor());
+                mark.setLong(4, m.getValue());
+                mark.addBatch();
+            }
+            mark.executeBatch();
+            insert(entries);
+            db.commit();
+            appends.incrementAndGet();
+        } catch (SQLException e) {
+            throw updateFailed(e);
+        }
+    }
+
     /** Appends the messages; durable when this returns. All or none. */
     synchronized void append(List<Entry> entries) {
+        try {
+            insert(entries);
+            db.commit();
+            appends.incrementAndGet();
+        } catch (SQLException e) {
+            rollback(e);
+            throw new StoreException("cannot write to the forwarding log " + file + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private void insert(List<Entry> entries) throws SQLException {
         try (PreparedStatement insert = db.prepareStatement("INSERT INTO message (site, device, seq, received, "
                 + "readings, payload) VALUES (?, ?, ?, ?, ?, ?)")) {
             for (Entry e : entries) {
@@ -161,11 +210,6 @@ public final class ForwardLog implements AutoCloseable {
                 insert.addBatch();
             }
             insert.executeBatch();
-            db.commit();
-            appends.incrementAndGet();
-        } catch (SQLException e) {
-            rollback(e);
-            throw new StoreException("cannot write to the forwarding log " + file + " (" + e.getMessage() + ")", e);
         }
     }
 

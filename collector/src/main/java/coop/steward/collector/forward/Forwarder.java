@@ -6,6 +6,7 @@ import coop.steward.collector.ingest.BrokerLink;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.DeviceStatus;
+import coop.steward.collector.store.ReadingStore;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.DeviceTopic;
 import coop.steward.protocol.ForwardReport;
@@ -66,6 +67,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     static final int SEQ_BLOCK = 1_000;
     private static final long TICK_MS = 100;
     private static final long REPORT_MS = 5_000;
+    private static final long SUMMARY_MS = 60_000;
 
     private record Key(String site, String device, long seq) {
         static Key of(ForwardLog.Entry e) {
@@ -102,11 +104,14 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private final Function<String, Future<Integer>> openAlerts;
     private final MeterRegistry registry;
     private final Clock clock;
+    private final ReadingStore store;
     private final LinkedHashMap<Key, Held> held = new LinkedHashMap<>();
     private final Map<Key, Sent> inFlight = new LinkedHashMap<>();
     private final Map<Device, Long> nextSeq = new HashMap<>();
     private final Map<Device, Long> reserved = new HashMap<>();
     private final Set<String> sites = new HashSet<>();
+    /** Devices shared hourly that the summaries have looked at since the forwarder started. */
+    private final Set<Device> summarized = new HashSet<>();
     private final AtomicLong waitingReadings = new AtomicLong();
     private Counter forwarded;
     private Counter resent;
@@ -116,6 +121,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private Future<Void> holding = Future.succeededFuture();
     private long tickTimer = -1;
     private long reportTimer = -1;
+    private long summaryTimer = -1;
     private boolean connected;
     private boolean reading;
     private boolean more = true;
@@ -132,9 +138,10 @@ public final class Forwarder extends VerticleBase implements AckGate {
      * @param sharing    what the site shares now; it may change while the forwarder runs
      * @param openAlerts how many alerts are open at a site, on the devices it shares at least the status of
      */
-    public Forwarder(IngestSettings hub, ForwardLog log, Supplier<Sharing> sharing,
+    public Forwarder(IngestSettings hub, ForwardLog log, ReadingStore store, Supplier<Sharing> sharing,
                      Function<String, Future<Integer>> openAlerts, MeterRegistry registry, Clock clock) {
         this.hub = hub;
+        this.store = store;
         this.log = log;
         this.sharing = sharing;
         this.openAlerts = openAlerts;
@@ -165,6 +172,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
             lastRefill = System.nanoTime();
             tickTimer = vertx.setPeriodic(TICK_MS, id -> tick());
             reportTimer = vertx.setPeriodic(REPORT_MS, id -> report());
+            summaryTimer = vertx.setPeriodic(1_000, SUMMARY_MS, id -> summarize());
             return null;
         });
     }
@@ -173,6 +181,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     public Future<?> stop() {
         vertx.cancelTimer(tickTimer);
         vertx.cancelTimer(reportTimer);
+        vertx.cancelTimer(summaryTimer);
         // Not acknowledged: their agents send them again to the collector that comes next.
         held.values().forEach(h -> h.batch().released.tryFail("the collector is stopping"));
         held.clear();
@@ -198,8 +207,12 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private Future<Void> hold(List<DeviceReadings> committed, Promise<Void> released) {
         Sharing shared = sharing.get();
         List<DeviceReadings> parts = new ArrayList<>();
-        Map<Device, Long> needed = new HashMap<>();
         for (DeviceReadings r : committed) {
+            if (shared.summariesOf(r.site(), r.device())
+                    && summarized.add(new Device(r.site(), r.device())) && summaryTimer != -1) {
+                // A device newly shared hourly: its last hour that is over goes now, not within the minute.
+                vertx.setTimer(1_000, id -> summarize());
+            }
             if (!shared.readingsOf(r.site(), r.device())) {
                 continue;
             }
@@ -207,13 +220,33 @@ public final class Forwarder extends VerticleBase implements AckGate {
             for (int from = 0; from < all.size(); from += ForwardLog.READINGS_PER_MESSAGE) {
                 parts.add(new DeviceReadings(r.site(), r.device(), all.subList(from,
                         Math.min(all.size(), from + ForwardLog.READINGS_PER_MESSAGE)), r.receivedAt()));
-                needed.merge(new Device(r.site(), r.device()), 1L, Long::sum);
             }
         }
         if (parts.isEmpty()) {
             released.complete();
             return Future.succeededFuture();
         }
+        return entries(parts).onFailure(e -> {
+            LOG.error("Cannot set seqs aside in the forwarding log ({}); the batch is not acknowledged, and its agents "
+                    + "send it again", e.getMessage());
+            released.tryFail(e);
+        }).onSuccess(entries -> {
+            Batch batch = new Batch();
+            batch.released.future().onComplete(released);
+            batch.waiting = entries.size();
+            long now = clock.millis();
+            entries.forEach(entry -> held.put(Key.of(entry), new Held(entry, now, batch)));
+            sendHeld(now);
+        }).mapEmpty();
+    }
+
+    /**
+     * The messages of these readings (of at most {@link ForwardLog#READINGS_PER_MESSAGE} each), with their devices'
+     * next seqs, set aside on disk first where a device's reserve runs out. Call on the context, one call at a time.
+     */
+    private Future<List<ForwardLog.Entry>> entries(List<DeviceReadings> parts) {
+        Map<Device, Long> needed = new HashMap<>();
+        parts.forEach(p -> needed.merge(new Device(p.site(), p.device()), 1L, Long::sum));
         Map<Device, Long> reserve = new HashMap<>();
         needed.forEach((device, count) -> {
             long last = next(device) + count - 1;
@@ -225,28 +258,47 @@ public final class Forwarder extends VerticleBase implements AckGate {
             reserve.forEach((device, upTo) -> log.reserve(device.site(), device.device(), upTo));
             return null;
         }, true);
-        return ready.onFailure(e -> {
-            LOG.error("Cannot set seqs aside in the forwarding log ({}); the batch is not acknowledged, and its agents "
-                    + "send it again", e.getMessage());
-            released.tryFail(e);
-        }).onSuccess(v -> {
+        return ready.map(v -> {
             reserved.putAll(reserve);
-            Batch batch = new Batch();
-            batch.released.future().onComplete(released);
-            batch.waiting = parts.size();
-            long now = clock.millis();
+            List<ForwardLog.Entry> entries = new ArrayList<>(parts.size());
             for (DeviceReadings part : parts) {
                 Device device = new Device(part.site(), part.device());
                 long seq = next(device);
                 nextSeq.put(device, seq + 1);
-                ForwardLog.Entry entry = new ForwardLog.Entry(part.site(), part.device(), seq, part.receivedAt(),
+                entries.add(new ForwardLog.Entry(part.site(), part.device(), seq, part.receivedAt(),
                         part.readings().size(), ProtocolJson.encode(ReadingsMessage.of(part.device(), seq,
-                        part.readings())));
+                        part.readings()))));
                 know(part.site());
-                held.put(Key.of(entry), new Held(entry, now, batch));
             }
-            sendHeld(now);
-        }).mapEmpty();
+            return entries;
+        });
+    }
+
+    /**
+     * For the devices shared as hourly summaries: each sensor's hours that are over (and settled) since its mark,
+     * as one reading each at the hour's start, written to the log with the marks moved past them, in one
+     * transaction. A crash before it leaves the marks where they were, and the same hours are summarised again.
+     */
+    private void summarize() {
+        Sharing shared = sharing.get();
+        if (!shared.anySummaries()) {
+            return;
+        }
+        long settled = Summaries.settledHour(clock.millis());
+        long now = clock.millis();
+        worker.executeBlocking(() -> Summaries.since(store, log.summaryMarks(), shared, settled, now), true)
+                .onSuccess(found -> {
+                    if (found.readings().isEmpty()) {
+                        return;
+                    }
+                    holding = holding.eventually(() -> entries(found.readings()).compose(entries ->
+                            worker.executeBlocking(() -> {
+                                log.appendSummaries(entries, found.marks());
+                                return null;
+                            }, true)).onFailure(e -> LOG.error("Cannot write hourly summaries to the forwarding log "
+                            + "({}); they are made again at the next try", e.getMessage())).mapEmpty());
+                })
+                .onFailure(e -> LOG.error("Cannot summarise the hours to share: {}", e.getMessage()));
     }
 
     private long next(Device device) {
@@ -402,7 +454,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private void resendOverdue(long now) {
         Sharing shared = sharing.get();
         // A device the site stopped sharing: what was sent of it is not sent again.
-        inFlight.keySet().removeIf(key -> !shared.readingsOf(key.site(), key.device()));
+        inFlight.keySet().removeIf(key -> !shared.dataOf(key.site(), key.device()));
         for (Map.Entry<Key, Sent> e : inFlight.entrySet()) {
             Sent sent = e.getValue();
             if (now - sent.sentAt() >= ACK_TIMEOUT_MS
@@ -464,7 +516,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
             Key key = Key.of(entry);
             // Read just before the site stopped sharing the device (dropped from the log since), or on its way
             // already, sent while it was held.
-            boolean skip = !shared.readingsOf(m.site(), m.device()) || inFlight.containsKey(key);
+            boolean skip = !shared.dataOf(m.site(), m.device()) || inFlight.containsKey(key);
             if (!skip) {
                 if (!isLive && tokens <= 0) {
                     all = false;

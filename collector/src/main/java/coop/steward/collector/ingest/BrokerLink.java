@@ -257,7 +257,11 @@ public final class BrokerLink {
             current = connection;
             connects.increment();
             LOG.info("Connected to the MQTT broker at {}", settings.brokerUrl());
-            connection.client.subscribe(subscriptions).onFailure(e -> failed(connection, e));
+            if (subscriptions.isEmpty()) {
+                ready(connection); // a SUBSCRIBE of no topic breaks the protocol: the broker would hang up
+            } else {
+                connection.client.subscribe(subscriptions).onFailure(e -> failed(connection, e));
+            }
         });
     }
 
@@ -274,6 +278,10 @@ public final class BrokerLink {
             connection.client.disconnect();
             return;
         }
+        ready(connection);
+    }
+
+    private void ready(Connection connection) {
         retryMs = FIRST_RETRY_MS;
         ready = true;
         outgoing.flush(this::send, connection);

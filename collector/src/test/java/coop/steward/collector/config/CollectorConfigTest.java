@@ -105,13 +105,14 @@ class CollectorConfigTest {
         Sharing sharing = CollectorConfig.parse("""
                 sharing:
                   share: status
-                  devices: {pump: nothing, food-forest/bed-1: everything}
+                  devices: {pump: nothing, food-forest/bed-1: everything, gate: hourly}
                   catchUpPerSecond: 500
                 """, "collector.yaml").sharing();
 
         assertThat(sharing.of("food-forest", "bed-1")).isEqualTo(Sharing.Share.EVERYTHING);
         assertThat(sharing.of("orchard", "bed-1")).as("another site's bed-1").isEqualTo(Sharing.Share.STATUS);
         assertThat(sharing.of("orchard", "pump")).isEqualTo(Sharing.Share.NOTHING);
+        assertThat(sharing.of("orchard", "gate")).isEqualTo(Sharing.Share.HOURLY);
         assertThat(sharing.catchUpPerSecond()).isEqualTo(500);
     }
 
@@ -120,14 +121,15 @@ class CollectorConfigTest {
         assertThat(errors("""
                 sharing:
                   share: all
-                  devices: {Pump: nothing, gate: hourly}
+                  devices: {Pump: nothing, gate: daily}
                   catchUpPerSecond: 0
                 """)).extracting(ConfigError::toString).containsExactly(
-                "collector.yaml:2: sharing.share: 'all' is not a choice; share one of everything, status, nothing",
+                "collector.yaml:2: sharing.share: 'all' is not a choice; share one of everything, hourly, status, "
+                        + "nothing",
                 "collector.yaml:3: sharing.devices.Pump: 'Pump' is neither a device id nor site/device (ids are 1 to "
                         + "64 lower-case letters, digits, '_' or '-')",
-                "collector.yaml:3: sharing.devices.gate: 'hourly' is not a choice; share one of everything, status, "
-                        + "nothing",
+                "collector.yaml:3: sharing.devices.gate: 'daily' is not a choice; share one of everything, hourly, "
+                        + "status, nothing",
                 "collector.yaml:4: sharing.catchUpPerSecond: 0 is out of range; use a number from 1 to 1000000");
     }
 

@@ -182,6 +182,43 @@ class ForwardingTest {
         assertThat(count(hub, "pump")).as("at the hub: only what was shared before the change").isEqualTo(100);
     }
 
+    @Test
+    void aDeviceSharedHourly_sendsOneReadingPerSensorAndHour_theMeanOrAMetersLastValue() throws Exception {
+        start("""
+                sharing:
+                  share: everything
+                  devices: {meter: hourly}
+                """);
+        long hour = Summaries.settledHour(System.currentTimeMillis()) - Summaries.HOUR; // the last hour that is over
+        StringBuilder readings = new StringBuilder();
+        double[] moisture = {10, 20, 36};
+        double[] litres = {100, 150, 175};
+        for (int i = 0; i < 3; i++) {
+            long t = hour + i * 20 * 60_000L;
+            readings.append(i == 0 ? "" : ",").append("{\"sensor\":\"soil-a\",\"kind\":\"soil_moisture\",\"t\":")
+                    .append(t).append(",\"value\":").append(moisture[i]).append("},{\"sensor\":\"water\","
+                    + "\"kind\":\"water_total\",\"t\":").append(t).append(",\"value\":").append(litres[i]).append('}');
+        }
+        MqttMessage message = new MqttMessage(("{\"v\":1,\"device\":\"meter\",\"seq\":1,\"readings\":[" + readings
+                + "]}").getBytes(StandardCharsets.UTF_8));
+        message.setQos(1);
+        agent.publish("steward/v1/food-forest/meter/readings", message);
+
+        await().atMost(WAIT).until(() -> series(hub, "meter", "water", hour).getJsonArray("t").size() == 1);
+        JsonObject water = series(hub, "meter", "water", hour);
+        assertThat(water.getJsonArray("t").getLong(0)).as("at the hour's start").isEqualTo(hour);
+        assertThat(water.getJsonArray("value").getDouble(0)).as("a meter's last value in the hour").isEqualTo(175.0);
+        await().atMost(WAIT).until(() -> series(hub, "meter", "soil-a", hour).getJsonArray("t").size() == 1);
+        assertThat(series(hub, "meter", "soil-a", hour).getJsonArray("value").getDouble(0)).as("the hour's mean")
+                .isEqualTo(22.0);
+        assertThat(series(site, "meter", "soil-a", hour).getJsonArray("t")).as("raw at the site").hasSize(3);
+    }
+
+    private JsonObject series(Collector collector, String device, String sensor, long from) throws Exception {
+        return new JsonObject(get(collector, "/api/v1/series?site=food-forest&device=" + device + "&sensor=" + sensor
+                + "&from=" + from + "&limit=1000"));
+    }
+
     private JsonObject saveSettings(String yaml) throws Exception {
         String version = new JsonObject(get(site, "/api/v1/settings")).getString("version");
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
