@@ -1,6 +1,7 @@
 package coop.steward.bench;
 
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.config.Sharing;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
 import coop.steward.testsupport.InfluxServer;
@@ -60,6 +61,8 @@ public final class Bench {
     private static boolean onlyInflux;
     /** Measure only the bytes written to disk. */
     private static boolean onlyDiskWrites;
+    /** Measure only a site's catch-up with its hub. */
+    private static boolean onlyFederation;
     /** The agents' figures are of this long a window, after their warm-up, at the real pace. */
     private static final int AGENT_DISK_SECONDS = 300;
     /** How long the collector runs at the real pace, to show that its bytes per message do not depend on the pace. */
@@ -86,9 +89,11 @@ public final class Bench {
                 case "--clients-only" -> onlyClients = true;
                 case "--influx-only" -> onlyInflux = true;
                 case "--disk-writes-only" -> onlyDiskWrites = true;
+                case "--federation-only" -> onlyFederation = true;
                 default -> {
                     System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only | --alerts-only [--probes N]] "
-                            + "[--no-alerts] [--dashboard-only] [--clients-only] [--influx-only] [--disk-writes-only]");
+                            + "[--no-alerts] [--dashboard-only] [--clients-only] [--influx-only] [--disk-writes-only] "
+                            + "[--federation-only]");
                     System.exit(2);
                 }
             }
@@ -120,6 +125,10 @@ public final class Bench {
         }
         if (onlyClients) {
             intakeClients(report, work, messages, t0);
+            return;
+        }
+        if (onlyFederation) {
+            federation(report, work);
             return;
         }
         try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
@@ -158,6 +167,7 @@ public final class Bench {
             alertLatency(report, work, broker);
             outboxReplay(report, work, broker);
             agentFootprint(report, work, broker);
+            federation(report, work);
         }
         if (!only && !onlyAlerts && !onlyDiskWrites) {
             intakeClients(report, work, messages, t0);
@@ -195,6 +205,35 @@ public final class Bench {
                 + "in batches of up to 5,000 and only then acknowledges each message, as the collector does after "
                 + "its commit (the writer stores nothing: what differs is the client alone). After the load each "
                 + "is sent a topic with a fullwidth letter (U+FF44) and then a plain one.");
+    }
+
+    /** A site's catch-up with its hub after a day offline, beside the same day sent straight to a hub. */
+    private static void federation(Report report, Path work) throws Exception {
+        FederationCatchUp.Result straight = FederationCatchUp.straightToTheHub(work.resolve("federation-straight"));
+        FederationCatchUp.Result limited = FederationCatchUp.afterADayOffline(work.resolve("federation-limited"),
+                Sharing.DEFAULT_CATCH_UP_PER_SECOND);
+        FederationCatchUp.Result unlimited = FederationCatchUp.afterADayOffline(work.resolve("federation-unlimited"),
+                1_000_000);
+        LOG.info("Federation: a day straight to a hub {} s; catch-up at the default rate {} s, unlimited {} s",
+                straight.seconds(), limited.seconds(), unlimited.seconds());
+        double allowed = (double) limited.readings() / Sharing.DEFAULT_CATCH_UP_PER_SECOND;
+        report.add(new Report.Row(String.format(Locale.ROOT, "a site's catch-up with its hub after a day offline "
+                        + "(small site, %,d readings), at the default catch-up rate", limited.readings()),
+                String.format(Locale.ROOT, "%.1f s (%s)", limited.seconds(), Report.rate(limited.rate())),
+                String.format(Locale.ROOT, "what %,d readings/s allows: %.1f s", Sharing.DEFAULT_CATCH_UP_PER_SECOND,
+                        allowed), Report.ratio(limited.seconds() / allowed), "", ""));
+        report.add(new Report.Row("the same catch-up with no rate limit (catchUpPerSecond 1000000)",
+                String.format(Locale.ROOT, "%.1f s (%s)", unlimited.seconds(), Report.rate(unlimited.rate())),
+                String.format(Locale.ROOT, "the same day published straight to a hub collector: %.1f s (%s)",
+                        straight.seconds(), Report.rate(straight.rate())),
+                Report.ratio(unlimited.rate() / straight.rate()), "", ""));
+        report.note("Federation: a site collector and a hub collector, each its own process (bin/steward collector "
+                + "--forward-to, --hub) with its own Mosquitto, the hub's broker reached through a TCP relay that is "
+                + "cut while a day of the small site's messages (4 devices of 10 sensors, a message a minute each) "
+                + "is stored at the site, each once the one before is stored; once every message is in the site's "
+                + "forward.db the relay is mended, and the time is until the hub's collector has stored every "
+                + "reading. The baseline publishes the same day's messages straight to a hub collector of its own, "
+                + "all at once, and times until it has stored them: what the hub's own intake allows for them.");
     }
 
     private static void dashboard(Report report, Path work) throws Exception {

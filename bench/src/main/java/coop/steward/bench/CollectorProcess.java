@@ -31,13 +31,14 @@ final class CollectorProcess implements AutoCloseable {
         this.httpPort = httpPort;
     }
 
-    static CollectorProcess start(String brokerUrl, Path data, Path log) throws Exception {
+    static CollectorProcess start(String brokerUrl, Path data, Path log, String... options) throws Exception {
         int port = FreePort.find();
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_FLAGS);
         command.addAll(List.of("-jar", JAR.toString(), "collector", "--mqtt", brokerUrl, "--http",
                 Integer.toString(port), "--data", data.toString(), "--open"));
+        command.addAll(List.of(options));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         CollectorProcess collector = new CollectorProcess(process, port);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -75,6 +76,12 @@ final class CollectorProcess implements AutoCloseable {
     long stored() throws Exception {
         Matcher m = STORED.matcher(get("/metrics").body());
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** A counter or gauge of its {@code /metrics} without labels, 0 until it has one. */
+    double metric(String name) throws Exception {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + " (\\S+)$").matcher(get("/metrics").body());
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     private HttpResponse<String> get(String path) throws Exception {

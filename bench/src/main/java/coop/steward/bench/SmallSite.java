@@ -87,6 +87,15 @@ final class SmallSite implements AutoCloseable {
         }
     }
 
+    /** Sends {@code minutes} of the site's messages taken from {@code from} on, without waiting for any to be stored. */
+    void burst(long from, int minutes) {
+        for (int minute = 0; minute < minutes; minute++) {
+            for (int d : byOffset()) {
+                send(d, from + minute * MINUTE + offsetMs[d]);
+            }
+        }
+    }
+
     private List<Integer> byOffset() {
         List<Integer> devices = new ArrayList<>();
         for (int d = 0; d < DEVICES; d++) {

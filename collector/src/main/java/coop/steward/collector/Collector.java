@@ -148,16 +148,17 @@ public final class Collector {
                 }).transform(ar -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on "
                         + settings.httpHost() + ":" + settings.httpPort() + " (" + e.getMessage()
                         + "): choose another port with --http", e))))
-                .compose(http -> vertx.deployVerticle(ingest).compose(id -> {
+                // The forwarder first: ingest hands it committed readings from its first batch on.
+                .compose(http -> (forwarder == null ? Future.<String>succeededFuture(null)
+                        : vertx.deployVerticle(forwarder)).compose(forwarding -> vertx.deployVerticle(ingest)
+                        .compose(id -> {
                     alerts.attach(ingest::publish, ingest::isConnected);
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
-                            .compose(v -> forwarder == null ? Future.<String>succeededFuture(null)
-                                    : vertx.deployVerticle(forwarder))
-                            .map(forwarding -> new Collector(vertx, store, ingest, id, alerts, http,
+                            .map(v -> new Collector(vertx, store, ingest, id, alerts, http,
                                     StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier,
                                     forwarding));
-                }));
+                })));
     }
 
     /**
@@ -219,9 +220,9 @@ public final class Collector {
             notifier.stop();
         }
         return http.close()
+                .compose(v -> vertx.undeploy(ingestDeployment))
                 .compose(v -> forwarderDeployment == null ? Future.<Void>succeededFuture()
                         : vertx.undeploy(forwarderDeployment))
-                .compose(v -> vertx.undeploy(ingestDeployment))
                 .compose(v -> alerts.stop())
                 .compose(v -> vertx.executeBlocking(() -> {
                     store.close();

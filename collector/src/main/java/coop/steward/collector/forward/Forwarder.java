@@ -94,8 +94,12 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private record Held(ForwardLog.Entry entry, long heldAt, Batch batch) {
     }
 
-    /** A message sent and not confirmed; {@code onDisk} once it is in the log. */
-    private record Sent(ForwardLog.Entry entry, long sentAt, boolean onDisk) {
+    /** A message sent {@code attempts} times and not confirmed; {@code onDisk} once it is in the log. */
+    private record Sent(ForwardLog.Entry entry, long sentAt, boolean onDisk, int attempts) {
+        /** 30 s after the first send, then twice as long after each, up to 8 minutes: a hub long down is not flooded. */
+        boolean overdue(long now) {
+            return now - sentAt >= ACK_TIMEOUT_MS << Math.min(attempts - 1, 4);
+        }
     }
 
     private final IngestSettings hub;
@@ -125,6 +129,10 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private boolean connected;
     private boolean reading;
     private boolean more = true;
+    /** Something was written or confirmed while the log was being read: read again after this round. */
+    private boolean signalled;
+    /** Messages in flight, per site: each site has its own window, so that one the hub refuses holds up no other. */
+    private final Map<String, Integer> flyingBySite = new HashMap<>();
     private long appendsSeen = -1;
     /** Messages with ids up to here were in the log when this connection began: the backlog. */
     private long backlogUpTo;
@@ -234,7 +242,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
             Batch batch = new Batch();
             batch.released.future().onComplete(released);
             batch.waiting = entries.size();
-            long now = clock.millis();
+            long now = monotonicMs();
             entries.forEach(entry -> held.put(Key.of(entry), new Held(entry, now, batch)));
             sendHeld(now);
         }).mapEmpty();
@@ -301,8 +309,13 @@ public final class Forwarder extends VerticleBase implements AckGate {
                 .onFailure(e -> LOG.error("Cannot summarise the hours to share: {}", e.getMessage()));
     }
 
+    /**
+     * A device new to this log starts at a thousand times the epoch milliseconds: were forward.db deleted, a
+     * confirmation the hub's broker still holds for an older message could never name a newer one.
+     */
     private long next(Device device) {
-        return nextSeq.computeIfAbsent(device, d -> reserved.getOrDefault(d, -1L) + 1);
+        return nextSeq.computeIfAbsent(device, d -> reserved.containsKey(d) ? reserved.get(d) + 1
+                : clock.millis() * 1_000);
     }
 
     /**
@@ -332,6 +345,11 @@ public final class Forwarder extends VerticleBase implements AckGate {
         return link != null && link.isReady();
     }
 
+    /** Milliseconds of a clock that NTP never sets back: what holds and resends are timed by. */
+    private static long monotonicMs() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     private void know(String site) {
         if (sites.add(site)) {
             link.subscribe(Topics.PREFIX + site + "/+/" + Channel.READINGS_ACK.suffix());
@@ -339,7 +357,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     }
 
     private void tick() {
-        long now = clock.millis();
+        long now = monotonicMs();
         spillOverdue(now);
         if (!link.isReady()) {
             connected = false;
@@ -359,6 +377,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
                     return;
                 }
                 inFlight.clear();
+                flyingBySite.clear();
                 backlogUpTo = ar.result();
                 backlogAfter = 0;
                 liveAfter = backlogUpTo;
@@ -373,6 +392,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
         if (appends != appendsSeen) {
             appendsSeen = appends;
             more = true;
+            signalled = true;
         }
         resendOverdue(now);
         sendHeld(now);
@@ -392,13 +412,13 @@ public final class Forwarder extends VerticleBase implements AckGate {
             Key key = Key.of(h.entry());
             Sent sent = inFlight.get(key);
             if (sent != null) {
-                inFlight.put(key, new Sent(sent.entry(), sent.sentAt(), true));
+                inFlight.put(key, new Sent(sent.entry(), sent.sentAt(), true, sent.attempts()));
             }
         }
         // A device the site stopped sharing while it was held: it is not written, and never sent again.
         Sharing shared = sharing.get();
         overdue.removeIf(h -> {
-            boolean unshared = !shared.readingsOf(h.entry().site(), h.entry().device());
+            boolean unshared = !shared.dataOf(h.entry().site(), h.entry().device());
             if (unshared) {
                 h.batch().release();
             }
@@ -430,16 +450,27 @@ public final class Forwarder extends VerticleBase implements AckGate {
         }
         Sharing shared = sharing.get();
         for (Held h : held.values()) {
-            if (inFlight.size() >= WINDOW) {
+            Key key = Key.of(h.entry());
+            if (!inFlight.containsKey(key) && shared.dataOf(key.site(), key.device()) && hasRoom(key.site())
+                    && !send(h.entry(), now, false)) {
                 return;
             }
-            Key key = Key.of(h.entry());
-            if (!inFlight.containsKey(key) && shared.readingsOf(key.site(), key.device())) {
-                if (!send(h.entry(), now, false)) {
-                    return;
-                }
-            }
         }
+    }
+
+    private boolean hasRoom(String site) {
+        return flyingBySite.getOrDefault(site, 0) < WINDOW;
+    }
+
+    private void fly(Key key, Sent sent) {
+        if (inFlight.put(key, sent) == null) {
+            flyingBySite.merge(key.site(), 1, Integer::sum);
+        }
+    }
+
+    private void recount() {
+        flyingBySite.clear();
+        inFlight.keySet().forEach(key -> flyingBySite.merge(key.site(), 1, Integer::sum));
     }
 
     private boolean send(ForwardLog.Entry entry, long now, boolean onDisk) {
@@ -447,19 +478,21 @@ public final class Forwarder extends VerticleBase implements AckGate {
             return false;
         }
         forwarded.increment();
-        inFlight.put(Key.of(entry), new Sent(entry, now, onDisk));
+        fly(Key.of(entry), new Sent(entry, now, onDisk, 1));
         return true;
     }
 
     private void resendOverdue(long now) {
         Sharing shared = sharing.get();
         // A device the site stopped sharing: what was sent of it is not sent again.
-        inFlight.keySet().removeIf(key -> !shared.dataOf(key.site(), key.device()));
+        if (inFlight.keySet().removeIf(key -> !shared.dataOf(key.site(), key.device()))) {
+            recount();
+        }
         for (Map.Entry<Key, Sent> e : inFlight.entrySet()) {
             Sent sent = e.getValue();
-            if (now - sent.sentAt() >= ACK_TIMEOUT_MS
+            if (sent.overdue(now)
                     && link.send(Topics.readings(sent.entry().site(), sent.entry().device()), sent.entry().payload())) {
-                e.setValue(new Sent(sent.entry(), now, sent.onDisk()));
+                e.setValue(new Sent(sent.entry(), now, sent.onDisk(), sent.attempts() + 1));
                 resent.increment();
                 forwarded.increment();
             }
@@ -471,7 +504,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     }
 
     private void refill() {
-        int room = WINDOW - inFlight.size();
+        int room = WINDOW;
         long nanos = System.nanoTime();
         int rate = sharing.get().catchUpPerSecond();
         tokens = Math.min(rate, tokens + rate * (nanos - lastRefill) / 1e9);
@@ -480,6 +513,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
             return;
         }
         reading = true;
+        signalled = false;
         long live = liveAfter;
         long backlog = backlogAfter;
         long upTo = backlogUpTo;
@@ -500,13 +534,16 @@ public final class Forwarder extends VerticleBase implements AckGate {
                 return;
             }
             if (connected && link.isReady() && upTo == backlogUpTo) {
-                sendFound(ar.result(), upTo);
+                if (sendFound(ar.result(), upTo)) {
+                    refill(); // a full page went, and the window still has room
+                }
             }
         });
     }
 
-    private void sendFound(Found found, long upTo) {
-        long now = clock.millis();
+    /** Sends what was found, as the window and the rate allow; true when all of a full page went. */
+    private boolean sendFound(Found found, long upTo) {
+        long now = monotonicMs();
         boolean all = true;
         Sharing shared = sharing.get();
         for (ForwardLog.Message m : found.messages()) {
@@ -523,7 +560,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
                     break; // the backlog waits for the rate to allow more
                 }
                 know(m.site());
-                if (inFlight.size() >= WINDOW || !send(entry, now, true)) {
+                if (!hasRoom(m.site()) || !send(entry, now, true)) {
                     all = false;
                     break;
                 }
@@ -539,7 +576,8 @@ public final class Forwarder extends VerticleBase implements AckGate {
             backlogAfter = Math.max(backlogAfter, upTo);
         }
         // Nothing more to read until something is written or confirmed, unless this round was cut short.
-        more = !all || found.messages().size() >= found.asked() || backlogAfter < backlogUpTo;
+        more = !all || found.messages().size() >= found.asked() || backlogAfter < backlogUpTo || signalled;
+        return all && found.messages().size() >= found.asked();
     }
 
     private void received(BrokerLink.Message message) {
@@ -567,6 +605,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
             if (key.site().equals(topic.site()) && key.device().equals(topic.device())
                     && ranges.stream().anyMatch(r -> r.contains(key.seq()))) {
                 it.remove();
+                flyingBySite.merge(key.site(), -1, Integer::sum);
                 inMemory++;
                 onDisk |= e.getValue().onDisk();
                 Held h = held.remove(key);
@@ -586,6 +625,12 @@ public final class Forwarder extends VerticleBase implements AckGate {
             }
         }
         more = true;
+        signalled = true;
+        if (connected && link.isReady()) {
+            // The window has room again: the next messages go now, not at the next tick.
+            sendHeld(monotonicMs());
+            refill();
+        }
         if (onDisk || inMemory < named) {
             // Some of it may be in the log: written after the hold, or before a restart.
             worker.executeBlocking(() -> log.confirmed(topic.site(), topic.device(), ranges), true)
@@ -616,11 +661,21 @@ public final class Forwarder extends VerticleBase implements AckGate {
                 long[] m = inMemory.getOrDefault(site, new long[] {0, 0, Long.MAX_VALUE});
                 Long oldest = m[0] == 0 ? w.oldest()
                         : Long.valueOf(w.oldest() == null ? m[2] : Math.min(w.oldest(), m[2]));
+                Map<String, String> exceptions = new TreeMap<>();
+                devices.forEach((device, share) -> {
+                    // What the site does not share, not even its ids; and only this site's devices.
+                    boolean ofThisSite = !device.contains("/") || device.startsWith(site + "/");
+                    if (ofThisSite && !Sharing.Share.NOTHING.word().equals(share)) {
+                        exceptions.put(device.contains("/") ? device.substring(site.length() + 1) : device, share);
+                    }
+                });
                 openAlerts.apply(site).recover(e -> Future.succeededFuture(null)).onComplete(open -> {
-                    ForwardReport report = new ForwardReport(1, now, shared.share().word(), devices,
+                    ForwardReport report = new ForwardReport(1, now, shared.share().word(), exceptions,
                             w.readings() + m[1], w.messages() + m[0], oldest, shared.catchUpPerSecond(),
                             open.result());
-                    link.publish(Topics.forwardReport(site), ProtocolJson.encode(report), true);
+                    // The alerts answer on their own context: the link is this one's.
+                    context.runOnContext(v -> link.publish(Topics.forwardReport(site), ProtocolJson.encode(report),
+                            true));
                 });
             }
         }).onFailure(e -> LOG.error("Cannot read the forwarding log: {}", e.getMessage()));

@@ -228,18 +228,27 @@ public final class MqttIngest extends VerticleBase {
         if (!stored.isEmpty() || !statuses.isEmpty()) {
             listener.committed(stored, statuses);
         }
-        gated++;
         Future<Void> open = gatedReadings.isEmpty() ? Future.succeededFuture() : gate.beforeAck(gatedReadings);
-        open.onComplete(ar -> {
+        if (open.isComplete()) {
+            released(batch, open.succeeded());
+            return;
+        }
+        gated++;
+        // The gate completes on its own context: back to this one, where all of ingest's state lives.
+        open.onComplete(ar -> context.runOnContext(v -> {
             gated--;
-            if (ar.succeeded()) {
-                acknowledge(batch);
-            }
-            // Else nothing is acknowledged: the broker and the agents send it again, and the store keeps one copy.
-            if (writer.pending() == 0 && gated == 0) {
-                link.drained();
-            }
-        });
+            released(batch, ar.succeeded());
+        }));
+    }
+
+    /** Unless the gate failed (then the broker and the agents send it again), acknowledges the batch. */
+    private void released(List<Delivery> batch, boolean succeeded) {
+        if (succeeded) {
+            acknowledge(batch);
+        }
+        if (writer.pending() == 0 && gated == 0) {
+            link.drained();
+        }
     }
 
     private void acknowledge(List<Delivery> batch) {
