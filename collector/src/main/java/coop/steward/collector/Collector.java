@@ -153,6 +153,9 @@ public final class Collector {
                         : vertx.deployVerticle(forwarder)).compose(forwarding -> vertx.deployVerticle(ingest)
                         .compose(id -> {
                     alerts.attach(ingest::publish, ingest::isConnected);
+                    if (hub != null) {
+                        alerts.hearSitesThrough((site, since) -> hub.listeningSince(site, since, clock.millis()));
+                    }
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
                             .map(v -> new Collector(vertx, store, ingest, id, alerts, http,

@@ -17,7 +17,7 @@ import java.util.Set;
  * gets one alert and its sensors none, so a dead device never makes a storm.
  * <p>
  * Nothing counts as silent while the collector was not connected to the broker (what it did not hear while deaf
- * says nothing about the devices), and nothing while the device's own status, received within the window, says it
+ * says nothing about the devices), nor at a hub while the device's site has no link to it, and nothing while the device's own status, received within the window, says it
  * is online with readings waiting in its outbox: those readings are delayed, not missing. Readings that arrive for a
  * silent sensor or device resolve its alert; when they were taken during the silence, the alert says so.
  */
@@ -151,11 +151,16 @@ final class AbsenceRule implements Rule {
             if (window == 0) {
                 return; // no sensor of it has shown its interval yet
             }
+            // At a hub, a site whose link is down is not heard: its devices are not silent, only far.
+            long listening = sink.listeningSince(deviceSubject.site(), listeningSince);
+            if (listening < 0) {
+                return;
+            }
             boolean delayed = device.online && device.outbox > 0 && now - device.statusAt <= window;
             if (delayed || sink.isActive(id(), deviceSubject)) {
                 return;
             }
-            long heardFrom = Math.max(device.lastHeard, listeningSince);
+            long heardFrom = Math.max(device.lastHeard, listening);
             if (now - heardFrom > window) {
                 long last = known(device.lastHeard, heardFrom);
                 sink.raise(new Finding(basics(), deviceSubject, heardFrom + window, null, deviceSubject.path()
@@ -164,7 +169,7 @@ final class AbsenceRule implements Rule {
                         : "."), last));
                 return;
             }
-            sensors(deviceSubject, device, now, listeningSince, sink);
+            sensors(deviceSubject, device, now, listening, sink);
         });
     }
 

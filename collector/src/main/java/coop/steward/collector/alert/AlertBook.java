@@ -46,6 +46,7 @@ final class AlertBook implements AlertSink {
     private final long renotifyMs;
     private final Consumer<AlertChange> changes;
     private long nextSeq;
+    private SiteHearing hearing = SiteHearing.BROKER;
 
     AlertBook(Restored restored, LongSupplier clock, long lateAfterMs, long renotifyMs,
               Consumer<AlertChange> changes) {
@@ -69,6 +70,16 @@ final class AlertBook implements AlertSink {
                 remember(alert);
             }
         }
+    }
+
+    /** How the sites' devices are heard: at a hub, not while a site's link is down. */
+    void hearSitesThrough(SiteHearing sites) {
+        this.hearing = sites;
+    }
+
+    @Override
+    public long listeningSince(String site, long listeningSince) {
+        return listeningSince < 0 ? -1 : hearing.since(site, listeningSince);
     }
 
     @Override

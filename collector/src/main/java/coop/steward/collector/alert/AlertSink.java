@@ -15,4 +15,9 @@ interface AlertSink {
 
     /** The condition cleared at data time {@code t}; {@code why} is a sentence for people. */
     void clear(String rule, Subject subject, long t, String why);
+
+    /** See {@link SiteHearing#since}: every site is heard whenever the broker is, unless a hub says otherwise. */
+    default long listeningSince(String site, long listeningSince) {
+        return listeningSince;
+    }
 }

@@ -159,6 +159,10 @@ final class AlertVerticle extends VerticleBase {
 
     // The methods below run on this verticle's context only (Alerts hops onto it).
 
+    void hearSitesThrough(SiteHearing sites) {
+        engine.book().hearSitesThrough(sites);
+    }
+
     void attach(MqttPublish publish, BooleanSupplier isConnected) {
         this.connected = isConnected;
         mqtt.attach(publish, engine.book().active());

@@ -71,6 +71,11 @@ public final class Alerts implements CommitListener {
         context.runOnContext(v -> verticle.attach(publish, connected));
     }
 
+    /** At a regional hub: its sites' devices are heard only while their site's link is up. */
+    public void hearSitesThrough(SiteHearing sites) {
+        context.runOnContext(v -> verticle.hearSitesThrough(sites));
+    }
+
     @Override
     public void committed(List<DecodedReadings> readings, List<DeviceStatus> statuses) {
         context.runOnContext(v -> verticle.committed(readings, statuses));

@@ -26,7 +26,8 @@ public final class HubSites {
     public record Site(String site, String state, long lastSeen, long lagMs, ForwardReport report) {
     }
 
-    private record Heard(ForwardReport report, long lastSeen) {
+    /** The latest report, when it was made, and since when the site's reports have come without a break. */
+    private record Heard(ForwardReport report, long lastSeen, long linkedSince) {
     }
 
     private final Map<String, Heard> sites = new ConcurrentHashMap<>();
@@ -37,9 +38,28 @@ public final class HubSites {
             return false;
         }
         // The broker hands the retained report over again on every reconnect: its own time says how fresh it is.
-        sites.merge(site, new Heard(report, Math.min(report.t(), now)),
-                (old, fresh) -> fresh.lastSeen() >= old.lastSeen() ? fresh : old);
+        long seen = Math.min(report.t(), now);
+        sites.merge(site, new Heard(report, seen, seen), (old, fresh) -> {
+            if (fresh.lastSeen() < old.lastSeen()) {
+                return old;
+            }
+            // A gap longer than the silence allowed is a link that was down and is back.
+            long linked = fresh.lastSeen() - old.lastSeen() > SILENT_AFTER_MS ? fresh.lastSeen() : old.linkedSince();
+            return new Heard(fresh.report(), fresh.lastSeen(), linked);
+        });
         return true;
+    }
+
+    /**
+     * Since when a site's devices have been heard without a break: {@code listeningSince} (the broker's) for a site
+     * that never reported (not a forwarding site), -1 while its link is down, else the later of the two.
+     */
+    public long listeningSince(String site, long listeningSince, long now) {
+        Heard heard = sites.get(site);
+        if (heard == null || listeningSince < 0) {
+            return listeningSince;
+        }
+        return now - heard.lastSeen() > SILENT_AFTER_MS ? -1 : Math.max(listeningSince, heard.linkedSince());
     }
 
     /** Every site that ever reported, by id. */

@@ -58,6 +58,12 @@ final class Scenario {
         engine.tick(true);
     }
 
+    /** As at a hub: how each site's devices are heard. */
+    Scenario hearing(SiteHearing sites) {
+        engine.book().hearSitesThrough(sites);
+        return this;
+    }
+
     void tickDisconnected() {
         engine.tick(false);
     }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -253,6 +254,35 @@ class StewardshipScenariosTest {
         assertThat(scenario.seen()).containsExactly(
                 new Scenario.Seen("silent", "bed-4", null, at("06:14"), at("06:14")));
         assertThat(scenario.alerts().get(0).resolution()).contains("delayed, not silent");
+    }
+
+    @Test
+    void atAHub_aSiteWhoseLinkIsDown_hasNoSilentDevices_whileASiteItHearsDoes() {
+        AtomicLong orchardLinkedSince = new AtomicLong(-1);
+        Scenario scenario = Scenario.withDefaults().hearing((site, since) -> site.equals("orchard")
+                ? (orchardLinkedSince.get() < 0 ? -1 : Math.max(since, orchardLinkedSince.get())) : since);
+        Day bed = Day.between(DAY, at("12:00"), MINUTE)
+                .sensor("soil-a", "soil_moisture", t -> 30 - Day.hour(t) * 0.1);
+        List<Day.Message> messages = bed.messages();
+        // Both sites report until 06:00; then a bed at the food forest dies, and the orchard's link goes down.
+        for (Day.Message m : messages.subList(0, 6 * 60)) {
+            scenario.now(m.t() + 1_000);
+            scenario.readings("food-forest", "bed-4", m.readings());
+            scenario.readings("orchard", "row-1", m.readings());
+            scenario.tick();
+        }
+        for (long now = ms("06:00"); now < ms("09:00"); now += 60_000) {
+            scenario.now(now);
+            scenario.tick();
+        }
+        orchardLinkedSince.set(ms("09:00")); // the link is back: live readings first, then the backlog
+        for (Day.Message m : messages.subList(6 * 60, messages.size())) {
+            scenario.now(Math.max(ms("09:00"), m.t()) + 1_000);
+            scenario.readings("orchard", "row-1", m.readings());
+            scenario.tick();
+        }
+
+        assertThat(scenario.seen()).containsExactly(new Scenario.Seen("silent", "bed-4", null, at("06:14"), null));
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -116,7 +117,7 @@ class ForwardingTest {
             assertThat(report.getString("state")).isEqualTo("connected");
             assertThat(report.getString("share")).isEqualTo("everything");
             assertThat(report.getJsonObject("devices").getMap()).as("not even the id of a device not shared")
-                    .containsExactly(java.util.Map.entry("gate", "status"));
+                    .containsExactly(Map.entry("gate", "status"));
             assertThat(report.getLong("backlog")).isZero();
             assertThat(report.getLong("lagSeconds")).isZero();
         });
