@@ -140,7 +140,7 @@ public final class Collector {
                 .requestHandler(api.router(people, commands, commandLog, new ConfigEditor(vertx,
                         settings.configFile(), new CollectorConfig(settings.rawRetention(), settings.alerts(),
                         settings.sites(), settings.limits(), settings.federation().sharing()), alerts, sites,
-                        sharingChanges(files.store().forwardLog(), sharing)), hub))
+                        sharingChanges(files.store().forwardLog(), sharing)), hub, forwarder))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
                     files.store().close();

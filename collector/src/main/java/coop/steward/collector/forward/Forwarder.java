@@ -340,9 +340,19 @@ public final class Forwarder extends VerticleBase implements AckGate {
         });
     }
 
-    /** True while connected to the hub's broker and subscribed to its confirmations. */
+    /** True while connected to the hub's broker and subscribed to its confirmations. Safe from any thread. */
     public boolean isConnected() {
         return link != null && link.isReady();
+    }
+
+    /** Why the hub's broker cannot be reached, as a sentence, or null while it can. Safe from any thread. */
+    public String problem() {
+        return link == null ? "starting" : link.problem();
+    }
+
+    /** Readings the hub has not confirmed yet, as of the last report (every few seconds). Safe from any thread. */
+    public long backlog() {
+        return waitingReadings.get();
     }
 
     /** Milliseconds of a clock that NTP never sets back: what holds and resends are timed by. */

@@ -3,6 +3,7 @@ package coop.steward.collector.http;
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.history.CounterTotals;
 import coop.steward.collector.history.ValveSpans;
+import coop.steward.collector.forward.Forwarder;
 import coop.steward.collector.hub.HubSites;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
@@ -47,6 +48,7 @@ public final class HttpApi {
     private final Clock clock;
     private final Sites sites;
     private final Blocking blocking;
+    private Forwarder uplink;
 
     public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
                    HealthReports deviceHealth, Alerts alerts, PrometheusMeterRegistry metrics, Clock clock,
@@ -69,9 +71,11 @@ public final class HttpApi {
      * @param commands sends devices the commands people give, recorded in {@code log}
      * @param settings the collector config file as admins edit it
      * @param hub      the sites that forward to this collector, or null when it does not serve as a hub
+     * @param uplink   what forwards this site's data to its hub, or null when it forwards to none
      */
     public Router router(PeopleStore people, Commands commands, CommandLog log, ConfigEditor settings,
-                         HubSites hub) {
+                         HubSites hub, Forwarder uplink) {
+        this.uplink = uplink;
         Router router = Router.router(vertx);
         router.route().handler(new ConnectionLimit(ConnectionLimit.MAX_CONNECTIONS)::handle);
         router.route().handler(MalformedRequests::checkAddress);
@@ -138,6 +142,14 @@ public final class HttpApi {
                     .put("store", ar.succeeded() && ingest.storeError() == null ? "ok" : "failing");
             if (problem != null) {
                 body.put("error", problem);
+            }
+            if (uplink != null) {
+                // A hub out of reach is not a site's failure: the site works alone, and catches up later.
+                body.put("hub", uplink.isConnected() ? "connected" : "disconnected")
+                        .put("hubBacklog", uplink.backlog());
+                if (!uplink.isConnected()) {
+                    body.put("hubProblem", uplink.problem());
+                }
             }
             ctx.response().setStatusCode(problem == null ? 200 : 503)
                     .putHeader("Content-Type", "application/json").end(body.encode());

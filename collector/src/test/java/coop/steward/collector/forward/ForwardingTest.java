@@ -137,6 +137,13 @@ class ForwardingTest {
         // Unconfirmed after the hold, each message is written to forward.db before its agent is answered.
         await().atMost(WAIT).until(() -> metric(site, "steward_forward_written_total") >= 30);
         assertThat(count(hub, "bed-1")).isEqualTo(100);
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonObject health = new JsonObject(get(site, "/health"));
+            assertThat(health.getString("status")).as("a site without its hub works on").isEqualTo("UP");
+            assertThat(health.getString("hub")).isEqualTo("disconnected");
+            assertThat(health.getString("hubProblem")).contains(uplink.url());
+            assertThat(health.getLong("hubBacklog")).isEqualTo(3_000);
+        });
 
         uplink.mend();
         await().atMost(WAIT).until(() -> count(hub, "bed-1") > 100);
