@@ -113,7 +113,12 @@ public final class Collector {
         Presence presence = new Presence();
         HealthReports health = new HealthReports();
         HubSites hub = settings.federation().hub() ? new HubSites() : null;
-        Forwarder forwarder = forwarder(settings, files.store().forwardLog(), store, sharing, alerts, metrics, clock);
+        Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
+        if (hub != null) {
+            sites.learnFrom(hub::report); // the zones and arrays of the sites that forward here
+        }
+        Forwarder forwarder = forwarder(settings, files.store().forwardLog(), store, sites, sharing, alerts, metrics,
+                clock);
         // The alert rules hear of every committed batch; the hub, of the statuses of the devices the site shares.
         CommitListener committed = forwarder == null ? alerts : (readings, statuses) -> {
             alerts.committed(readings, statuses);
@@ -121,7 +126,6 @@ public final class Collector {
         };
         MqttIngest ingest = new MqttIngest(settings.ingest(), settings.limits(), store, metrics, rejections, presence,
                 health, clock, committed, hub, forwarder == null ? AckGate.NONE : forwarder);
-        Sites sites = new Sites(settings.sites(), ZoneId.systemDefault(), settings.alerts());
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         PeopleStore people = files.people();
         // Only people with accounts can choose which alerts reach them.
@@ -184,7 +188,7 @@ public final class Collector {
     }
 
     /** What forwards to the hub, if the site does; null if not. */
-    private static Forwarder forwarder(CollectorSettings settings, ForwardLog log, ReadingStore store,
+    private static Forwarder forwarder(CollectorSettings settings, ForwardLog log, ReadingStore store, Sites sites,
                                        AtomicReference<Sharing> sharing, Alerts alerts,
                                        PrometheusMeterRegistry metrics, Clock clock) {
         if (log == null) {
@@ -194,7 +198,8 @@ public final class Collector {
         Function<String, Future<Integer>> openAlerts = site -> alerts.list(Set.of(AlertState.OPEN), site)
                 .map(open -> (int) open.stream().filter(a -> a.device() == null
                         || sharing.get().of(site, a.device()) != Sharing.Share.NOTHING).count());
-        return new Forwarder(settings.federation().forwardTo(), log, store, sharing::get, openAlerts, metrics, clock);
+        return new Forwarder(settings.federation().forwardTo(), log, store, sites, sharing::get, openAlerts, metrics,
+                clock);
     }
 
     private static Opened openStore(CollectorSettings settings) {

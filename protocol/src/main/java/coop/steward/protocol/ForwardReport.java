@@ -2,6 +2,7 @@ package coop.steward.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,12 +18,26 @@ import java.util.Map;
  * @param oldest     when the site received the oldest of them (epoch milliseconds), or null when none waits
  * @param catchUp    the most readings a second the site sends while catching up
  * @param openAlerts alerts open at the site on devices it shares at least the status of
+ * @param zone       the site's time zone (IANA), whose days and months its totals and reports follow
+ * @param arrays     the site's solar arrays on devices whose data it shares, with their rated peak power
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ForwardReport(int v, long t, String share, Map<String, String> devices, long backlog, long messages,
-                            Long oldest, int catchUp, Integer openAlerts) {
+                            Long oldest, int catchUp, Integer openAlerts, String zone, List<Array> arrays) {
+    /** A solar array: a device's {@code solar_power} sensor (every one of the device's when null). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Array(String device, String sensor, double peakPowerW) {
+    }
+
     public ForwardReport {
         devices = devices == null ? Map.of() : Map.copyOf(devices);
+        arrays = arrays == null ? List.of() : List.copyOf(arrays);
+    }
+
+    public ForwardReport(int v, long t, String share, Map<String, String> devices, long backlog, long messages,
+                         Long oldest, int catchUp, Integer openAlerts) {
+        this(v, t, share, devices, backlog, messages, oldest, catchUp, openAlerts, null, List.of());
     }
 }

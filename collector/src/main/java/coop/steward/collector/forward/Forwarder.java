@@ -4,6 +4,7 @@ import coop.steward.collector.config.Sharing;
 import coop.steward.collector.ingest.AckGate;
 import coop.steward.collector.ingest.BrokerLink;
 import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.collector.store.ReadingStore;
@@ -109,6 +110,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private final MeterRegistry registry;
     private final Clock clock;
     private final ReadingStore store;
+    private final Sites siteFacts;
     private final LinkedHashMap<Key, Held> held = new LinkedHashMap<>();
     private final Map<Key, Sent> inFlight = new LinkedHashMap<>();
     private final Map<Device, Long> nextSeq = new HashMap<>();
@@ -146,9 +148,10 @@ public final class Forwarder extends VerticleBase implements AckGate {
      * @param sharing    what the site shares now; it may change while the forwarder runs
      * @param openAlerts how many alerts are open at a site, on the devices it shares at least the status of
      */
-    public Forwarder(IngestSettings hub, ForwardLog log, ReadingStore store, Supplier<Sharing> sharing,
+    public Forwarder(IngestSettings hub, ForwardLog log, ReadingStore store, Sites sites, Supplier<Sharing> sharing,
                      Function<String, Future<Integer>> openAlerts, MeterRegistry registry, Clock clock) {
         this.hub = hub;
+        this.siteFacts = sites;
         this.store = store;
         this.log = log;
         this.sharing = sharing;
@@ -353,6 +356,12 @@ public final class Forwarder extends VerticleBase implements AckGate {
     /** Readings the hub has not confirmed yet, as of the last report (every few seconds). Safe from any thread. */
     public long backlog() {
         return waitingReadings.get();
+    }
+
+    /** The site's arrays on devices whose data it shares: the hub's yields and reports need their sizes. */
+    private List<ForwardReport.Array> arrays(String site, Sharing shared) {
+        return siteFacts.arrays(site).stream().filter(a -> shared.dataOf(site, a.device()))
+                .map(a -> new ForwardReport.Array(a.device(), a.sensor(), a.peakPowerW())).toList();
     }
 
     /** Milliseconds of a clock that NTP never sets back: what holds and resends are timed by. */
@@ -682,7 +691,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
                 openAlerts.apply(site).recover(e -> Future.succeededFuture(null)).onComplete(open -> {
                     ForwardReport report = new ForwardReport(1, now, shared.share().word(), exceptions,
                             w.readings() + m[1], w.messages() + m[0], oldest, shared.catchUpPerSecond(),
-                            open.result());
+                            open.result(), siteFacts.zone(site).getId(), arrays(site, shared));
                     // The alerts answer on their own context: the link is this one's.
                     context.runOnContext(v -> link.publish(Topics.forwardReport(site), ProtocolJson.encode(report),
                             true));

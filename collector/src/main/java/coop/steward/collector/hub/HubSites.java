@@ -62,6 +62,12 @@ public final class HubSites {
         return now - heard.lastSeen() > SILENT_AFTER_MS ? -1 : Math.max(listeningSince, heard.linkedSince());
     }
 
+    /** A site's latest report, or null when it never reported. */
+    public ForwardReport report(String site) {
+        Heard heard = sites.get(site);
+        return heard == null ? null : heard.report();
+    }
+
     /** Every site that ever reported, by id. */
     public List<Site> sites(long now) {
         return sites.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> {

@@ -7,6 +7,8 @@ import coop.steward.collector.config.SiteConfig;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.collector.store.SensorSummary;
+import coop.steward.protocol.ForwardReport;
+import coop.steward.protocol.Ids;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * What the collector knows about each site: its time zone (configured, or the collector's own), its solar arrays
@@ -23,6 +26,7 @@ import java.util.TreeSet;
 public final class Sites {
     private final ZoneId fallback;
     private volatile Known known;
+    private volatile Function<String, ForwardReport> reported = site -> null;
 
     /** One config's sites, arrays and threshold rules. */
     private record Known(Map<String, ZoneId> zones, List<ArrayConfig> arrays, List<RuleConfig.Threshold> thresholds) {
@@ -50,13 +54,38 @@ public final class Sites {
         known = Known.of(configured, alerts);
     }
 
+    /**
+     * At a regional hub: the zones and arrays of sites its own config does not give are those the sites report
+     * ({@code steward/v1/{site}/forward}).
+     */
+    public void learnFrom(Function<String, ForwardReport> reports) {
+        this.reported = reports;
+    }
+
     /** The zone whose days, weeks, months and years the site's totals and reports follow. */
     public ZoneId zone(String site) {
-        return known.zones().getOrDefault(site, fallback);
+        ZoneId own = known.zones().get(site);
+        if (own != null) {
+            return own;
+        }
+        ForwardReport report = reported.apply(site);
+        if (report != null && report.zone() != null && ZoneId.getAvailableZoneIds().contains(report.zone())) {
+            return ZoneId.of(report.zone());
+        }
+        return fallback;
     }
 
     public List<ArrayConfig> arrays(String site) {
-        return known.arrays().stream().filter(a -> a.site().equals(site)).toList();
+        List<ArrayConfig> own = known.arrays().stream().filter(a -> a.site().equals(site)).toList();
+        ForwardReport report = own.isEmpty() ? reported.apply(site) : null;
+        if (report == null) {
+            return own;
+        }
+        // What a site reports is checked as the config would be: a bad entry is left out.
+        return report.arrays().stream().filter(a -> Ids.isValid(a.device())
+                        && (a.sensor() == null || Ids.isValid(a.sensor()))
+                        && Double.isFinite(a.peakPowerW()) && a.peakPowerW() >= 1 && a.peakPowerW() <= 1e9)
+                .map(a -> new ArrayConfig(site, a.device(), a.sensor(), a.peakPowerW())).toList();
     }
 
     /** The rated peak power of all the site's arrays together, or null when it has none. */
