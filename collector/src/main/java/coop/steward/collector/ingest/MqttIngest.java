@@ -218,8 +218,10 @@ public final class MqttIngest extends VerticleBase {
             if (readings != null && !readings.readings().isEmpty()) {
                 events.stored(vertx.eventBus(), readings);
                 stored.add(readings);
-                gatedReadings.add(new DeviceReadings(readings.site(), readings.device(), readings.readings(),
-                        d.receivedAt()));
+                if (gate != AckGate.NONE) {
+                    gatedReadings.add(new DeviceReadings(readings.site(), readings.device(), readings.readings(),
+                            d.receivedAt()));
+                }
             }
             if (d.status() != null) {
                 statuses.add(d.status());

@@ -40,13 +40,17 @@ public final class Identities {
      */
     public static List<Account> of(List<DeviceConfig> devices, List<String> forwardingSites) {
         List<Account> accounts = new ArrayList<>(List.of(collector(), operator(), commands()));
-        for (String site : forwardingSites) {
-            if (!Ids.isValid(site)) {
-                throw new IllegalArgumentException("'" + site + "' is not a site id: use 1 to 64 lower-case letters, "
-                        + "digits, '_' or '-', starting with a letter or digit");
+        for (String entry : forwardingSites) {
+            // "a,b": one collector that serves several site ids, with one account for all of them.
+            List<String> sites = List.of(entry.split(",", -1));
+            for (String site : sites) {
+                if (!Ids.isValid(site)) {
+                    throw new IllegalArgumentException("'" + site + "' is not a site id: use 1 to 64 lower-case "
+                            + "letters, digits, '_' or '-', starting with a letter or digit");
+                }
             }
-            if (accounts.stream().noneMatch(a -> a.username().equals(FORWARD_PREFIX + site))) {
-                accounts.add(siteForwarder(site));
+            if (accounts.stream().noneMatch(a -> a.username().equals(FORWARD_PREFIX + sites.get(0)))) {
+                accounts.add(siteForwarder(sites));
             }
         }
         Map<String, String> taken = new HashMap<>(Map.of(COLLECTOR, "the collector", OPERATOR, "the operator",
@@ -95,13 +99,17 @@ public final class Identities {
      * At a hub: one site's collector, forwarding what it shares. It may publish only its own site's readings,
      * statuses and report, and hear only its own site's confirmations.
      */
-    static Account siteForwarder(String site) {
-        String devices = Topics.PREFIX + site + "/+/";
-        return new Account(FORWARD_PREFIX + site, "site " + site + "'s collector, forwarding to this hub",
-                List.of(Permission.write(devices + Channel.READINGS.suffix()),
-                        Permission.write(devices + Channel.STATUS.suffix()),
-                        Permission.write(Topics.forwardReport(site)),
-                        Permission.read(devices + Channel.READINGS_ACK.suffix())));
+    static Account siteForwarder(List<String> sites) {
+        List<Permission> permissions = new ArrayList<>();
+        for (String site : sites) {
+            String devices = Topics.PREFIX + site + "/+/";
+            permissions.addAll(List.of(Permission.write(devices + Channel.READINGS.suffix()),
+                    Permission.write(devices + Channel.STATUS.suffix()),
+                    Permission.write(Topics.forwardReport(site)),
+                    Permission.read(devices + Channel.READINGS_ACK.suffix())));
+        }
+        return new Account(FORWARD_PREFIX + sites.get(0), "the collector of " + (sites.size() == 1 ? "site "
+                : "sites ") + String.join(", ", sites) + ", forwarding to this hub", permissions);
     }
 
     static Account operator() {

@@ -35,7 +35,7 @@ public final class IdentitiesCommand implements Callable<Integer> {
 
     @Option(names = "--forwarding-site", paramLabel = "SITE", description = {"at a hub's broker: an account for the "
             + "collector of SITE, which forwards to this hub (bin/steward collector --forward-to);",
-            "give it once per site"})
+            "give it once per site collector; SITE,SITE for one collector that serves several site ids"})
     List<String> forwardingSites = new ArrayList<>();
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "./identities",

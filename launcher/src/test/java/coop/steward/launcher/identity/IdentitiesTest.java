@@ -79,6 +79,18 @@ class IdentitiesTest {
                 .hasMessageContaining("'Food Forest' is not a site id");
     }
 
+    @Test
+    void oneCollectorServingTwoSites_getsOneAccountAtTheHub_forBothAndNoOther() {
+        Account forwarder = Identities.of(List.of(), List.of("food-forest,solar-array")).stream()
+                .filter(a -> a.username().equals("forward.food-forest")).findFirst().orElseThrow();
+
+        assertThat(writes(forwarder, "steward/v1/food-forest/bed-1/readings")).isTrue();
+        assertThat(writes(forwarder, "steward/v1/solar-array/array-1/readings")).isTrue();
+        assertThat(writes(forwarder, "steward/v1/solar-array/forward")).isTrue();
+        assertThat(reads(forwarder, "steward/v1/solar-array/array-1/readings/ack")).isTrue();
+        assertThat(writes(forwarder, "steward/v1/orchard/row-1/readings")).isFalse();
+    }
+
     private static boolean writes(Account account, String topic) {
         return account.permissions().stream().anyMatch(p -> p.allowsWriting(topic));
     }
