@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 
 /**
@@ -64,7 +63,6 @@ public final class ForwardLog implements AutoCloseable {
     private final Path file;
     private final Connection db;
     private final Map<Device, Long> lastSeq = new HashMap<>();
-    private final AtomicLong appends = new AtomicLong();
     private boolean closed;
 
     private ForwardLog(Path file, Connection db) {
@@ -179,7 +177,6 @@ public final class ForwardLog implements AutoCloseable {
             mark.executeBatch();
             insert(entries);
             db.commit();
-            appends.incrementAndGet();
         } catch (SQLException e) {
             throw updateFailed(e);
         }
@@ -190,7 +187,6 @@ public final class ForwardLog implements AutoCloseable {
         try {
             insert(entries);
             db.commit();
-            appends.incrementAndGet();
         } catch (SQLException e) {
             rollback(e);
             throw new StoreException("cannot write to the forwarding log " + file + " (" + e.getMessage() + ")", e);
@@ -211,11 +207,6 @@ public final class ForwardLog implements AutoCloseable {
             }
             insert.executeBatch();
         }
-    }
-
-    /** How many appends there were since it was opened: the forwarder looks for more when this changes. */
-    long appends() {
-        return appends.get();
     }
 
     /** The id of the newest message, 0 when none ever was. */

@@ -135,7 +135,6 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private boolean signalled;
     /** Messages in flight, per site: each site has its own window, so that one the hub refuses holds up no other. */
     private final Map<String, Integer> flyingBySite = new HashMap<>();
-    private long appendsSeen = -1;
     /** Messages with ids up to here were in the log when this connection began: the backlog. */
     private long backlogUpTo;
     private long backlogAfter;
@@ -295,8 +294,8 @@ public final class Forwarder extends VerticleBase implements AckGate {
         if (!shared.anySummaries()) {
             return;
         }
-        long settled = Summaries.settledHour(clock.millis());
         long now = clock.millis();
+        long settled = Summaries.settledHour(now);
         worker.executeBlocking(() -> Summaries.since(store, log.summaryMarks(), shared, settled, now), true)
                 .onSuccess(found -> {
                     if (found.readings().isEmpty()) {
@@ -306,7 +305,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
                             worker.executeBlocking(() -> {
                                 log.appendSummaries(entries, found.marks());
                                 return null;
-                            }, true)).onFailure(e -> LOG.error("Cannot write hourly summaries to the forwarding log "
+                            }, true)).onSuccess(v -> readAgain()).onFailure(e -> LOG.error("Cannot write hourly summaries to the forwarding log "
                             + "({}); they are made again at the next try", e.getMessage())).mapEmpty());
                 })
                 .onFailure(e -> LOG.error("Cannot summarise the hours to share: {}", e.getMessage()));
@@ -407,12 +406,6 @@ public final class Forwarder extends VerticleBase implements AckGate {
             });
             return;
         }
-        long appends = log.appends();
-        if (appends != appendsSeen) {
-            appendsSeen = appends;
-            more = true;
-            signalled = true;
-        }
         resendOverdue(now);
         sendHeld(now);
         refill();
@@ -453,6 +446,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
         }, true).onComplete(ar -> {
             if (ar.succeeded()) {
                 written.increment(entries.size());
+                readAgain();
                 overdue.forEach(h -> h.batch().release());
             } else {
                 LOG.error("Cannot write to the forwarding log ({}); {} messages are not acknowledged, and their agents "
@@ -621,8 +615,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
         for (Iterator<Map.Entry<Key, Sent>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Sent> e = it.next();
             Key key = e.getKey();
-            if (key.site().equals(topic.site()) && key.device().equals(topic.device())
-                    && ranges.stream().anyMatch(r -> r.contains(key.seq()))) {
+            if (names(topic, ranges, key)) {
                 it.remove();
                 flyingBySite.merge(key.site(), -1, Integer::sum);
                 inMemory++;
@@ -636,15 +629,13 @@ public final class Forwarder extends VerticleBase implements AckGate {
         // Held, and sent on a connection before this one: confirmed all the same.
         for (Iterator<Map.Entry<Key, Held>> it = held.entrySet().iterator(); it.hasNext(); ) {
             Key key = it.next().getKey();
-            if (key.site().equals(topic.site()) && key.device().equals(topic.device())
-                    && ranges.stream().anyMatch(r -> r.contains(key.seq()))) {
+            if (names(topic, ranges, key)) {
                 held.get(key).batch().release();
                 it.remove();
                 inMemory++;
             }
         }
-        more = true;
-        signalled = true;
+        readAgain();
         if (connected && link.isReady()) {
             // The window has room again: the next messages go now, not at the next tick.
             sendHeld(monotonicMs());
@@ -656,6 +647,18 @@ public final class Forwarder extends VerticleBase implements AckGate {
                     .onFailure(e -> LOG.error("Cannot remove what the hub confirmed from the forwarding log (it will "
                             + "be sent again, and kept once): {}", e.getMessage()));
         }
+    }
+
+    /** Whether a confirmation on {@code topic} of these seq ranges is one for that message. */
+    private static boolean names(DeviceTopic topic, List<SeqRange> ranges, Key key) {
+        return key.site().equals(topic.site()) && key.device().equals(topic.device())
+                && ranges.stream().anyMatch(r -> r.contains(key.seq()));
+    }
+
+    /** Something was written to the log, or the window freed: the log is read again after this round. */
+    private void readAgain() {
+        more = true;
+        signalled = true;
     }
 
     /** Publishes each site's report, retained; the latest one goes when the hub's broker is back. */
