@@ -6,6 +6,7 @@ import coop.steward.collector.config.Sharing;
 import coop.steward.collector.forward.ForwardLog;
 import coop.steward.collector.forward.Forwarder;
 import coop.steward.collector.hub.HubSites;
+import coop.steward.collector.hub.NeighbourWatch;
 import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.Commands;
 import coop.steward.collector.http.HttpApi;
@@ -54,11 +55,13 @@ public final class Collector {
     private final Commands commands;
     private final Notifier notifier;
     private final String forwarderDeployment;
+    private final NeighbourWatch neighbours;
 
     private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, String ingestDeployment, Alerts alerts,
                       HttpServer http, StoreMaintenance maintenance, Commands commands, Notifier notifier,
-                      String forwarderDeployment) {
+                      String forwarderDeployment, NeighbourWatch neighbours) {
         this.forwarderDeployment = forwarderDeployment;
+        this.neighbours = neighbours;
         this.commands = commands;
         this.notifier = notifier;
         this.vertx = vertx;
@@ -143,7 +146,8 @@ public final class Collector {
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
                 .requestHandler(api.router(people, commands, commandLog, new ConfigEditor(vertx,
                         settings.configFile(), new CollectorConfig(settings.rawRetention(), settings.alerts(),
-                        settings.sites(), settings.limits(), settings.federation().sharing()), alerts, sites,
+                        settings.sites(), settings.limits(), settings.federation().sharing(),
+                        settings.federation().neighbours()), alerts, sites,
                         sharingChanges(files.store().forwardLog(), sharing)), hub, forwarder))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
@@ -157,14 +161,19 @@ public final class Collector {
                         : vertx.deployVerticle(forwarder)).compose(forwarding -> vertx.deployVerticle(ingest)
                         .compose(id -> {
                     alerts.attach(ingest::publish, ingest::isConnected);
+                    NeighbourWatch watch = null;
                     if (hub != null) {
                         alerts.hearSitesThrough((site, since) -> hub.listeningSince(site, since, clock.millis()));
+                        watch = new NeighbourWatch(vertx, store, sites, settings.federation()::neighbours,
+                                ingest::publish, clock);
+                        watch.start();
                     }
+                    NeighbourWatch started = watch;
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
                             .map(v -> new Collector(vertx, store, ingest, id, alerts, http,
                                     StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier,
-                                    forwarding));
+                                    forwarding, started));
                 })));
     }
 
@@ -198,8 +207,8 @@ public final class Collector {
         Function<String, Future<Integer>> openAlerts = site -> alerts.list(Set.of(AlertState.OPEN), site)
                 .map(open -> (int) open.stream().filter(a -> a.device() == null
                         || sharing.get().of(site, a.device()) != Sharing.Share.NOTHING).count());
-        return new Forwarder(settings.federation().forwardTo(), log, store, sites, sharing::get, openAlerts, metrics,
-                clock);
+        return new Forwarder(settings.federation().forwardTo(), log, store, sites, sharing::get, openAlerts,
+                alerts::neighbours, metrics, clock);
     }
 
     private static Opened openStore(CollectorSettings settings) {
@@ -223,6 +232,9 @@ public final class Collector {
 
     public Future<Void> stop() {
         maintenance.stop();
+        if (neighbours != null) {
+            neighbours.stop();
+        }
         commands.stop();
         if (notifier != null) {
             notifier.stop();

@@ -81,7 +81,7 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
     public CollectorSettings with(CollectorConfig config) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
                 influx, config.sites(), config.limits(), accounts, mail, configFile,
-                federation.withSharing(config.sharing()));
+                federation.withSharing(config.sharing()).withNeighbours(config.neighbours()));
     }
 
     /** These settings with sign-in required ({@code true}) or the API open to whoever reaches it. */
@@ -117,6 +117,7 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
      */
     public CollectorSettings withFederation(IngestSettings hub, boolean servesAsHub) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
-                limits, accounts, mail, configFile, new Federation(hub, federation.sharing(), servesAsHub));
+                limits, accounts, mail, configFile, new Federation(hub, federation.sharing(), servesAsHub,
+                federation.neighbours()));
     }
 }

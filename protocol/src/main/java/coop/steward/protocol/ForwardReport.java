@@ -25,10 +25,16 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ForwardReport(int v, long t, String share, Map<String, String> devices, long backlog, long messages,
                             Long oldest, int catchUp, Integer openAlerts, String zone, List<Array> arrays) {
-    /** A solar array: a device's {@code solar_power} sensor (every one of the device's when null). */
+    /**
+     * A solar array: a device's {@code solar_power} sensor (every one of the device's when null), and which way it
+     * faces when the site said ({@code south}, {@code east-west}, {@code flat}...).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Array(String device, String sensor, double peakPowerW) {
+    public record Array(String device, String sensor, double peakPowerW, String facing) {
+        public Array(String device, String sensor, double peakPowerW) {
+            this(device, sensor, peakPowerW, null);
+        }
     }
 
     public ForwardReport {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** The one JSON mapper for the wire contract, strict where the contract is strict. */
 public final class ProtocolJson {
@@ -87,20 +88,34 @@ public final class ProtocolJson {
 
     /** Reads a site's {@code forward} report; throws {@link IllegalArgumentException} naming what is wrong. */
     public static ForwardReport decodeForwardReport(byte[] payload) {
+        return decode(payload, ForwardReport.class, "forward report",
+                r -> r.v() == 1 && r.share() != null && r.backlog() >= 0 && r.messages() >= 0,
+                "a forward report must have \"v\": 1, \"share\" and a backlog of 0 or more");
+    }
+
+    /** Reads a hub's {@code neighbours} report; throws {@link IllegalArgumentException} naming what is wrong. */
+    public static NeighbourReport decodeNeighbourReport(byte[] payload) {
+        return decode(payload, NeighbourReport.class, "neighbours report",
+                r -> r.v() == 1 && r.rule() != null && r.severity() != null
+                        && r.arrays().stream().allMatch(a -> a.device() != null && a.state() != null),
+                "a neighbours report must have \"v\": 1, \"rule\", \"severity\" and arrays each with a device "
+                        + "and a state");
+    }
+
+    private static <T> T decode(byte[] payload, Class<T> type, String what, Predicate<T> valid, String rule) {
+        T decoded;
         try {
-            ForwardReport report = MAPPER.readValue(payload, ForwardReport.class);
-            if (report.v() != 1 || report.share() == null || report.backlog() < 0 || report.messages() < 0) {
-                throw new IllegalArgumentException("a forward report must have \"v\": 1, \"share\" and a backlog "
-                        + "of 0 or more");
-            }
-            return report;
+            decoded = MAPPER.readValue(payload, type);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("forward report is not valid JSON: "
+            throw new IllegalArgumentException(what + " is not valid JSON: "
                     + Untrusted.complaint(e.getOriginalMessage()), e);
         } catch (IOException e) {
-            throw new IllegalArgumentException("forward report is not valid JSON: "
-                    + Untrusted.complaint(e.getMessage()), e);
+            throw new IllegalArgumentException(what + " is not valid JSON: " + Untrusted.complaint(e.getMessage()), e);
         }
+        if (decoded == null || !valid.test(decoded)) {
+            throw new IllegalArgumentException(rule);
+        }
+        return decoded;
     }
 
     static JsonNode readTree(byte[] payload) {

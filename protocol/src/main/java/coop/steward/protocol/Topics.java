@@ -11,6 +11,7 @@ public final class Topics {
     /** What a hub subscribes to for the reports of the sites that forward to it. */
     public static final String ALL_FORWARD_REPORTS = PREFIX + "+/" + "forward";
     private static final String FORWARD = "forward";
+    private static final String NEIGHBOURS = "neighbours";
 
     private Topics() {
     }
@@ -45,10 +46,27 @@ public final class Topics {
 
     /** The site of a {@link #forwardReport} topic; empty for any other topic. The id is not validated here. */
     public static Optional<String> forwardReportSite(String topic) {
-        if (topic == null || !topic.startsWith(PREFIX) || !topic.endsWith("/" + FORWARD)) {
+        return siteOf(topic, FORWARD);
+    }
+
+    /**
+     * {@code steward/v1/{site}/neighbours}: what a hub concluded of the site's arrays against its neighbours'
+     * ({@link NeighbourReport}), retained; four levels, like {@link #forwardReport}.
+     */
+    public static String neighbours(String site) {
+        return PREFIX + site + "/" + NEIGHBOURS;
+    }
+
+    /** The site of a {@link #neighbours} topic; empty for any other topic. The id is not validated here. */
+    public static Optional<String> neighboursSite(String topic) {
+        return siteOf(topic, NEIGHBOURS);
+    }
+
+    private static Optional<String> siteOf(String topic, String last) {
+        if (topic == null || !topic.startsWith(PREFIX) || !topic.endsWith("/" + last)) {
             return Optional.empty();
         }
-        String site = topic.substring(PREFIX.length(), topic.length() - FORWARD.length() - 1);
+        String site = topic.substring(PREFIX.length(), topic.length() - last.length() - 1);
         return site.isEmpty() || site.contains("/") ? Optional.empty() : Optional.of(site);
     }
 

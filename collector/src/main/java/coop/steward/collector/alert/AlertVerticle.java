@@ -129,7 +129,7 @@ final class AlertVerticle extends VerticleBase {
         java.util.Set<String> ids = new java.util.HashSet<>(rules.stream().map(Rule::id).toList());
         long now = clock.millis();
         for (Alert alert : engine.book().active()) {
-            if (!ids.contains(alert.rule())) {
+            if (!ids.contains(alert.rule()) && !NeighbourVerdicts.owns(alert.rule())) {
                 engine.book().clear(alert.rule(), alert.subject(), Math.max(now, alert.openedAt()),
                         "The rule " + alert.rule() + " was taken out of the collector's config.");
             }

@@ -4,6 +4,7 @@ import coop.steward.collector.config.AlertsConfig;
 import coop.steward.collector.ingest.CommitListener;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.protocol.DecodedReadings;
+import coop.steward.protocol.NeighbourReport;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -79,6 +80,11 @@ public final class Alerts implements CommitListener {
     @Override
     public void committed(List<DecodedReadings> readings, List<DeviceStatus> statuses) {
         context.runOnContext(v -> verticle.committed(readings, statuses));
+    }
+
+    /** At a site that forwards: what the hub concluded of the site's arrays against its neighbours'. */
+    public void neighbours(String site, NeighbourReport report) {
+        context.runOnContext(v -> NeighbourVerdicts.apply(site, report, verticle.book()));
     }
 
     /** Newest first (by the data time they opened at); {@code site} null for every site. */

@@ -18,9 +18,15 @@ import java.util.List;
  * forwards to. {@code sites} lists the sites whose time zone was given.
  */
 public record CollectorConfig(Duration rawRetention, AlertsConfig alerts, List<SiteConfig> sites, Limits limits,
-                              Sharing sharing) {
+                              Sharing sharing, Neighbours neighbours) {
     public CollectorConfig {
         sites = List.copyOf(sites);
+    }
+
+    /** Comparing arrays as {@link Neighbours#DEFAULT}, should the collector serve as a hub. */
+    public CollectorConfig(Duration rawRetention, AlertsConfig alerts, List<SiteConfig> sites, Limits limits,
+                           Sharing sharing) {
+        this(rawRetention, alerts, sites, limits, sharing, Neighbours.DEFAULT);
     }
 
     /** Sharing everything, should the collector forward to a hub. */

@@ -12,7 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the collector's YAML: {@code store:}, {@code sites:}, {@code sharing:} and {@code alerts:}, with the chosen
+ * Reads the collector's YAML: {@code store:}, {@code sites:}, {@code sharing:}, {@code neighbours:} and
+ * {@code alerts:}, with the chosen
  * shipped rule sets merged in.
  */
 final class CollectorConfigReader {
@@ -28,7 +29,7 @@ final class CollectorConfigReader {
                 problems) : Keys.of(root, 1, "", problems);
         CollectorConfig config = null;
         if (top != null) {
-            top.allowOnly("store", "sites", "alerts", "sharing");
+            top.allowOnly("store", "sites", "alerts", "sharing", "neighbours");
             Keys store = top.has("store") ? top.block("store") : empty("store");
             if (store != null) {
                 store.allowOnly("rawRetentionDays", "maxDevices", "maxSeries", "maxSensorsPerDevice");
@@ -38,8 +39,10 @@ final class CollectorConfigReader {
             List<SiteConfig> sites = SiteReader.read(top, problems);
             AlertsConfig alerts = alerts(top.has("alerts") ? top.block("alerts") : empty("alerts"));
             Sharing sharing = SharingReader.read(top, problems);
-            config = retention == null || limits == null || sites == null || alerts == null || sharing == null ? null
-                    : new CollectorConfig(retention, alerts, sites, limits, sharing);
+            Neighbours neighbours = NeighboursReader.read(top, problems);
+            config = retention == null || limits == null || sites == null || alerts == null || sharing == null
+                    || neighbours == null ? null
+                    : new CollectorConfig(retention, alerts, sites, limits, sharing, neighbours);
         }
         problems.throwIfAny();
         return config;
@@ -192,14 +195,20 @@ final class CollectorConfigReader {
             if (array == null) {
                 continue;
             }
-            array.allowOnly("site", "device", "sensor", "peakPowerW");
+            array.allowOnly("site", "device", "sensor", "peakPowerW", "facing");
             String site = array.require("site", "site: solar-array") ? array.id("site") : null;
             String device = array.require("device", "device: array-1") ? array.id("device") : null;
             String sensor = array.id("sensor");
             Double peak = array.require("peakPowerW", "peakPowerW: 2400")
                     ? array.number("peakPowerW", 1, 1e9, null) : null;
+            String facing = array.text("facing", null);
+            if (facing != null && !ArrayConfig.FACINGS.contains(facing)) {
+                array.error("facing", "'" + facing + "' is not a way an array faces; give one of "
+                        + String.join(", ", ArrayConfig.FACINGS) + ", or leave it out when unknown");
+                facing = null;
+            }
             if (site != null && device != null && peak != null && (sensor != null || !array.has("sensor"))) {
-                arrays.add(new ArrayConfig(site, device, sensor, peak));
+                arrays.add(new ArrayConfig(site, device, sensor, peak, facing));
             }
         }
         return arrays;

@@ -1,5 +1,6 @@
 package coop.steward.collector.forward;
 
+import coop.steward.collector.config.Neighbours;
 import coop.steward.collector.config.Sharing;
 import coop.steward.collector.ingest.IngestSettings;
 
@@ -9,12 +10,17 @@ import coop.steward.collector.ingest.IngestSettings;
  * @param forwardTo the hub's broker this site forwards what it shares to, with the account it uses there; null when
  *                  it forwards to none
  * @param sharing   what it shares with that hub
- * @param hub       whether it serves as a hub: it then takes the reports of the sites that forward to it
+ * @param hub        whether it serves as a hub: it then takes the reports of the sites that forward to it
+ * @param neighbours how it compares the sites' arrays, serving as a hub
  */
-public record Federation(IngestSettings forwardTo, Sharing sharing, boolean hub) {
-    public static final Federation ALONE = new Federation(null, Sharing.DEFAULT, false);
+public record Federation(IngestSettings forwardTo, Sharing sharing, boolean hub, Neighbours neighbours) {
+    public static final Federation ALONE = new Federation(null, Sharing.DEFAULT, false, Neighbours.DEFAULT);
 
     public Federation withSharing(Sharing now) {
-        return new Federation(forwardTo, now, hub);
+        return new Federation(forwardTo, now, hub, neighbours);
+    }
+
+    public Federation withNeighbours(Neighbours now) {
+        return new Federation(forwardTo, sharing, hub, now);
     }
 }

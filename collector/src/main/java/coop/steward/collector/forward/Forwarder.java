@@ -11,6 +11,7 @@ import coop.steward.collector.store.ReadingStore;
 import coop.steward.protocol.Channel;
 import coop.steward.protocol.DeviceTopic;
 import coop.steward.protocol.ForwardReport;
+import coop.steward.protocol.NeighbourReport;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsMessage;
@@ -36,6 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -107,6 +109,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private final ForwardLog log;
     private final Supplier<Sharing> sharing;
     private final Function<String, Future<Integer>> openAlerts;
+    private final BiConsumer<String, NeighbourReport> neighbours;
     private final MeterRegistry registry;
     private final Clock clock;
     private final ReadingStore store;
@@ -146,9 +149,12 @@ public final class Forwarder extends VerticleBase implements AckGate {
      * @param hub        the hub's broker, and the account and client id to use there
      * @param sharing    what the site shares now; it may change while the forwarder runs
      * @param openAlerts how many alerts are open at a site, on the devices it shares at least the status of
+     * @param neighbours where what the hub concludes of a site's arrays against its neighbours' goes
      */
     public Forwarder(IngestSettings hub, ForwardLog log, ReadingStore store, Sites sites, Supplier<Sharing> sharing,
-                     Function<String, Future<Integer>> openAlerts, MeterRegistry registry, Clock clock) {
+                     Function<String, Future<Integer>> openAlerts, BiConsumer<String, NeighbourReport> neighbours,
+                     MeterRegistry registry, Clock clock) {
+        this.neighbours = neighbours;
         this.hub = hub;
         this.siteFacts = sites;
         this.store = store;
@@ -360,7 +366,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     /** The site's arrays on devices whose data it shares: the hub's yields and reports need their sizes. */
     private List<ForwardReport.Array> arrays(String site, Sharing shared) {
         return siteFacts.arrays(site).stream().filter(a -> shared.dataOf(site, a.device()))
-                .map(a -> new ForwardReport.Array(a.device(), a.sensor(), a.peakPowerW())).toList();
+                .map(a -> new ForwardReport.Array(a.device(), a.sensor(), a.peakPowerW(), a.facing())).toList();
     }
 
     /** Milliseconds of a clock that NTP never sets back: what holds and resends are timed by. */
@@ -371,6 +377,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private void know(String site) {
         if (sites.add(site)) {
             link.subscribe(Topics.PREFIX + site + "/+/" + Channel.READINGS_ACK.suffix());
+            link.subscribe(Topics.neighbours(site));
         }
     }
 
@@ -596,7 +603,12 @@ public final class Forwarder extends VerticleBase implements AckGate {
     private void received(BrokerLink.Message message) {
         DeviceTopic topic = Topics.parse(message.topic()).orElse(null);
         message.ack().send();
-        if (topic == null || topic.channel() != Channel.READINGS_ACK) {
+        if (topic == null) {
+            Topics.neighboursSite(message.topic()).filter(sites::contains)
+                    .ifPresent(site -> heardNeighbours(site, message.payload()));
+            return;
+        }
+        if (topic.channel() != Channel.READINGS_ACK) {
             return;
         }
         List<SeqRange> ranges;
@@ -646,6 +658,18 @@ public final class Forwarder extends VerticleBase implements AckGate {
             worker.executeBlocking(() -> log.confirmed(topic.site(), topic.device(), ranges), true)
                     .onFailure(e -> LOG.error("Cannot remove what the hub confirmed from the forwarding log (it will "
                             + "be sent again, and kept once): {}", e.getMessage()));
+        }
+    }
+
+    private void heardNeighbours(String site, byte[] payload) {
+        if (payload.length == 0) {
+            return; // a hub's retained report taken away
+        }
+        try {
+            neighbours.accept(site, ProtocolJson.decodeNeighbourReport(payload));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Ignoring what the hub says of the arrays of {} against their neighbours: {}", site,
+                    e.getMessage());
         }
     }
 

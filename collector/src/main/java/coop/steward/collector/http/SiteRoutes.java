@@ -33,7 +33,7 @@ final class SiteRoutes {
             JsonArray arrays = new JsonArray();
             for (ArrayConfig array : sites.arrays(site)) {
                 arrays.add(new JsonObject().put("device", array.device()).put("sensor", array.sensor())
-                        .put("peakPowerW", array.peakPowerW()));
+                        .put("peakPowerW", array.peakPowerW()).put("facing", array.facing()));
             }
             JsonArray thresholds = new JsonArray();
             sites.thresholds(site).forEach(rule -> thresholds.add(threshold(rule)));

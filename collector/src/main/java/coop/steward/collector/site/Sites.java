@@ -85,7 +85,12 @@ public final class Sites {
         return report.arrays().stream().filter(a -> Ids.isValid(a.device())
                         && (a.sensor() == null || Ids.isValid(a.sensor()))
                         && Double.isFinite(a.peakPowerW()) && a.peakPowerW() >= 1 && a.peakPowerW() <= 1e9)
-                .map(a -> new ArrayConfig(site, a.device(), a.sensor(), a.peakPowerW())).toList();
+                .map(a -> new ArrayConfig(site, a.device(), a.sensor(), a.peakPowerW(), facing(a.facing()))).toList();
+    }
+
+    /** A way of facing that the config would take, or null (unknown). */
+    private static String facing(String reported) {
+        return reported != null && ArrayConfig.FACINGS.contains(reported) ? reported : null;
     }
 
     /** The rated peak power of all the site's arrays together, or null when it has none. */

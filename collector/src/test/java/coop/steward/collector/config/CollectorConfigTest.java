@@ -134,6 +134,49 @@ class CollectorConfigTest {
     }
 
     @Test
+    void neighbours_judgeThreeDaysAgainstThreePeersUnlessSaid_andAnArrayMayNameWhichWayItFaces() {
+        assertThat(CollectorConfig.defaults().neighbours()).isEqualTo(Neighbours.DEFAULT);
+        CollectorConfig config = CollectorConfig.parse("""
+                alerts:
+                  arrays:
+                    - {site: orchard, device: roof, peakPowerW: 3000, facing: south-west}
+                neighbours:
+                  days: 5
+                  below: 0.7
+                  dimBelow: 0.5
+                  minPeers: 4
+                  severity: info
+                  checkEvery: 6h
+                """, "collector.yaml");
+
+        assertThat(config.alerts().arrays().get(0).facing()).isEqualTo("south-west");
+        assertThat(config.neighbours()).isEqualTo(new Neighbours(5, 0.7, 0.5, 2.0, 0.3, 4, Severity.INFO,
+                Duration.ofHours(6)));
+    }
+
+    @Test
+    void neighboursProblems_sayWhatToGive() {
+        assertThat(errors("""
+                alerts:
+                  arrays:
+                    - {site: orchard, device: roof, peakPowerW: 3000, facing: sunwards}
+                neighbours:
+                  days: 0
+                  below: 0.5
+                  dimBelow: 0.6
+                  checkEvery: 0
+                """)).extracting(ConfigError::toString).containsExactly(
+                "collector.yaml:3: alerts.arrays[0].facing: 'sunwards' is not a way an array faces; give one of "
+                        + "north, north-east, east, south-east, south, south-west, west, north-west, east-west, "
+                        + "flat, or leave it out when unknown",
+                "collector.yaml:5: neighbours.days: 0 is out of range; use a number from 1 to 60",
+                "collector.yaml:7: neighbours.dimBelow: dimBelow (0.6) is above below (0.5): dim days are given "
+                        + "more room, not less; make it 0.5 or lower",
+                "collector.yaml:8: neighbours.checkEvery: the hub must judge now and then; give a duration of 1s "
+                        + "or more, e.g. 1h");
+    }
+
+    @Test
     void everyProblem_isReportedWithFileLineAndField() {
         List<ConfigError> errors = errors("""
                 store:

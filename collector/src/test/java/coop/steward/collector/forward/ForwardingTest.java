@@ -4,30 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import coop.steward.collector.Collector;
-import coop.steward.collector.CollectorSettings;
-import coop.steward.collector.config.CollectorConfig;
-import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.testsupport.CuttableLink;
-import coop.steward.testsupport.MosquittoBroker;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,10 +27,8 @@ class ForwardingTest {
 
     @TempDir
     Path tmp;
-    private final List<AutoCloseable> closing = new ArrayList<>();
-    private final HttpClient http = HttpClient.newHttpClient();
     private final long t0 = System.currentTimeMillis() - Duration.ofHours(4).toMillis();
-    private MosquittoBroker siteBroker;
+    private HubAndSite rig;
     private CuttableLink uplink;
     private Collector site;
     private Collector hub;
@@ -53,38 +37,17 @@ class ForwardingTest {
 
     @AfterEach
     void stopEverything() throws Exception {
-        for (int i = closing.size() - 1; i >= 0; i--) {
-            closing.get(i).close();
+        if (rig != null) {
+            rig.close();
         }
     }
 
     private void start(String config) throws Exception {
-        siteBroker = MosquittoBroker.start(tmp.resolve("site-mosquitto"));
-        closing.add(siteBroker);
-        MosquittoBroker hubBroker = MosquittoBroker.start(tmp.resolve("hub-mosquitto"));
-        closing.add(hubBroker);
-        uplink = CuttableLink.to(hubBroker.port());
-        closing.add(uplink);
-        Vertx hubVertx = Vertx.vertx();
-        closing.add(() -> hubVertx.close().await(10, TimeUnit.SECONDS));
-        hub = Collector.start(hubVertx, new CollectorSettings(new IngestSettings(hubBroker.url(), "hub", null, null,
-                1_000, 20_000), "127.0.0.1", 0, tmp.resolve("hub")).withFederation(null, true))
-                .await(30, TimeUnit.SECONDS);
-        closing.add(() -> hub.stop().await(10, TimeUnit.SECONDS));
-        Vertx siteVertx = Vertx.vertx();
-        closing.add(() -> siteVertx.close().await(10, TimeUnit.SECONDS));
-        site = Collector.start(siteVertx, new CollectorSettings(new IngestSettings(siteBroker.url(), "site", null,
-                null, 1_000, 20_000), "127.0.0.1", 0, tmp.resolve("site"))
-                .with(CollectorConfig.parse(config, "site.yaml"))
-                .withConfigFile(Files.writeString(tmp.resolve("site.yaml"), config))
-                .withFederation(new IngestSettings(uplink.url(), "site-forward", null, null, 1_000, 20_000), false))
-                .await(30, TimeUnit.SECONDS);
-        closing.add(() -> site.stop().await(10, TimeUnit.SECONDS));
-        agent = new MqttClient(siteBroker.url(), "agent", new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMaxInflight(1_000);
-        agent.connect(options);
-        closing.add(() -> agent.disconnectForcibly(1_000));
+        rig = HubAndSite.start(tmp, null, config);
+        uplink = rig.uplink;
+        site = rig.site;
+        hub = rig.hub;
+        agent = rig.client(rig.siteBroker, "agent");
     }
 
     @Test
@@ -243,14 +206,7 @@ class ForwardingTest {
     }
 
     private JsonObject saveSettings(String yaml) throws Exception {
-        String version = new JsonObject(get(site, "/api/v1/settings")).getString("version");
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + site.httpPort() + "/api/v1/settings")).header("Content-Type", "application/json")
-                .header("Origin", "http://127.0.0.1:" + site.httpPort())
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("yaml", yaml).put("version", version)
-                        .encode())).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return new JsonObject(response.body());
+        return rig.saveSiteSettings(yaml);
     }
 
     /** Readings {@code from} to {@code from + n - 1} of sensor soil-a, a second apart, in messages of up to 100. */
@@ -306,9 +262,6 @@ class ForwardingTest {
     }
 
     private String get(Collector collector, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + collector.httpPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(path).isEqualTo(200);
-        return response.body();
+        return rig.get(collector, path);
     }
 }

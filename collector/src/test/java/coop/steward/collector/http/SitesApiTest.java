@@ -30,7 +30,7 @@ class SitesApiTest {
                 alerts:
                   arrays:
                     - {site: solar-array, device: array-1, sensor: power, peakPowerW: 2400}
-                    - {site: solar-array, device: array-2, peakPowerW: 800}
+                    - {site: solar-array, device: array-2, peakPowerW: 800, facing: east-west}
                   rules:
                     - {id: berries-dry, type: threshold, kind: soil_moisture, sites: [food-forest],
                        devices: [bed-3], sensors: [soil-b, soil-a], below: 26, hysteresis: 3}
@@ -57,8 +57,9 @@ class SitesApiTest {
             assertThat(sites.getJsonObject(2).getString("zone")).as("a site the config does not list")
                     .isEqualTo(ZoneId.systemDefault().getId());
             assertThat(sites.getJsonObject(3).getJsonArray("arrays")).isEqualTo(new JsonArray(
-                    "[{\"device\": \"array-1\", \"sensor\": \"power\", \"peakPowerW\": 2400.0},"
-                            + " {\"device\": \"array-2\", \"sensor\": null, \"peakPowerW\": 800.0}]"));
+                    "[{\"device\": \"array-1\", \"sensor\": \"power\", \"peakPowerW\": 2400.0, \"facing\": null},"
+                            + " {\"device\": \"array-2\", \"sensor\": null, \"peakPowerW\": 800.0,"
+                            + " \"facing\": \"east-west\"}]"));
         }
     }
 

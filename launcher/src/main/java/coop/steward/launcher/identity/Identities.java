@@ -85,19 +85,21 @@ public final class Identities {
     }
 
     static Account collector() {
-        return new Account(COLLECTOR, "the collector: reads every device, acknowledges readings, publishes alerts",
+        return new Account(COLLECTOR, "the collector: reads every device, acknowledges readings, publishes alerts "
+                + "(and, at a hub, what it concludes of each site's arrays)",
                 List.of(Permission.read(EVERY_DEVICE + Channel.READINGS.suffix()),
                         Permission.read(EVERY_DEVICE + Channel.STATUS.suffix()),
                         Permission.read(EVERY_DEVICE + Channel.CONFIG_ACK.suffix()),
                         Permission.read(EVERY_DEVICE + Channel.CMD_ACK.suffix()),
                         Permission.write(EVERY_DEVICE + Channel.READINGS_ACK.suffix()),
                         Permission.readWrite(Topics.PREFIX + "+/alerts/#"),
-                        Permission.read(Topics.ALL_FORWARD_REPORTS)));
+                        Permission.read(Topics.ALL_FORWARD_REPORTS),
+                        Permission.write(Topics.neighbours("+"))));
     }
 
     /**
      * At a hub: one site's collector, forwarding what it shares. It may publish only its own site's readings,
-     * statuses and report, and hear only its own site's confirmations.
+     * statuses and report, and hear only its own site's confirmations and what the hub says of its arrays.
      */
     static Account siteForwarder(List<String> sites) {
         List<Permission> permissions = new ArrayList<>();
@@ -106,7 +108,8 @@ public final class Identities {
             permissions.addAll(List.of(Permission.write(devices + Channel.READINGS.suffix()),
                     Permission.write(devices + Channel.STATUS.suffix()),
                     Permission.write(Topics.forwardReport(site)),
-                    Permission.read(devices + Channel.READINGS_ACK.suffix())));
+                    Permission.read(devices + Channel.READINGS_ACK.suffix()),
+                    Permission.read(Topics.neighbours(site))));
         }
         return new Account(FORWARD_PREFIX + sites.get(0), "the collector of " + (sites.size() == 1 ? "site "
                 : "sites ") + String.join(", ", sites) + ", forwarding to this hub", permissions);

@@ -61,7 +61,7 @@ class IdentitiesTest {
     }
 
     @Test
-    void aForwardingSitesAccount_atTheHub_mayOnlySendItsOwnSitesData_andHearItsOwnConfirmations() {
+    void aForwardingSitesAccount_atTheHub_mayOnlySendItsOwnSitesData_andHearItsOwnConfirmationsAndNeighbours() {
         Account forwarder = Identities.of(List.of(), List.of("food-forest")).stream()
                 .filter(a -> a.username().equals("forward.food-forest")).findFirst().orElseThrow();
 
@@ -75,6 +75,10 @@ class IdentitiesTest {
         assertThat(writes(forwarder, "steward/v1/food-forest/bed-1/cmd")).as("commands to devices").isFalse();
         assertThat(reads(Identities.collector(), "steward/v1/food-forest/forward"))
                 .as("the hub's collector hears the reports").isTrue();
+        assertThat(writes(Identities.collector(), "steward/v1/food-forest/neighbours"))
+                .as("the hub tells a site what it concludes of its arrays").isTrue();
+        assertThat(reads(forwarder, "steward/v1/food-forest/neighbours")).isTrue();
+        assertThat(reads(forwarder, "steward/v1/orchard/neighbours")).as("another site's arrays").isFalse();
         assertThatThrownBy(() -> Identities.of(List.of(), List.of("Food Forest")))
                 .hasMessageContaining("'Food Forest' is not a site id");
     }
