@@ -5,6 +5,8 @@ import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.config.Sharing;
 import coop.steward.collector.forward.ForwardLog;
 import coop.steward.collector.forward.Forwarder;
+import coop.steward.collector.hub.AlertOwnership;
+import coop.steward.collector.hub.HubMembers;
 import coop.steward.collector.hub.HubSites;
 import coop.steward.collector.hub.NeighbourWatch;
 import coop.steward.collector.command.CommandLog;
@@ -122,13 +124,23 @@ public final class Collector {
         }
         Forwarder forwarder = forwarder(settings, files.store().forwardLog(), store, sites, sharing, alerts, metrics,
                 clock);
+        // At a hub of several collectors, each site's alerts are one collector's: committed batches go to the owner.
+        String group = settings.federation().hubGroup();
+        AlertOwnership ownership = group == null ? null : new AlertOwnership(vertx,
+                new HubMembers(group, settings.ingest().clientId()), alerts, store, sites, clock);
+        CommitListener rules = ownership == null ? alerts : ownership;
         // The alert rules hear of every committed batch; the hub, of the statuses of the devices the site shares.
-        CommitListener committed = forwarder == null ? alerts : (readings, statuses) -> {
-            alerts.committed(readings, statuses);
+        CommitListener committed = forwarder == null ? rules : (readings, statuses) -> {
+            rules.committed(readings, statuses);
             forwarder.statusesCommitted(statuses);
         };
         MqttIngest ingest = new MqttIngest(settings.ingest(), settings.limits(), store, metrics, rejections, presence,
                 health, clock, committed, hub, forwarder == null ? AckGate.NONE : forwarder);
+        if (ownership != null) {
+            ingest.sharingLoadWith(ownership);
+            ownership.sendThrough(ingest::publish, ingest::sendNow);
+            alerts.ownOnly(ownership.idSlot(), ownership); // before attach: nothing restored is published again
+        }
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
         PeopleStore people = files.people();
         // Only people with accounts can choose which alerts reach them.
@@ -165,7 +177,7 @@ public final class Collector {
                     if (hub != null) {
                         alerts.hearSitesThrough((site, since) -> hub.listeningSince(site, since, clock.millis()));
                         watch = new NeighbourWatch(vertx, store, sites, settings.federation()::neighbours,
-                                ingest::publish, clock);
+                                ingest::publish, clock, ownership == null ? site -> true : ownership::holds);
                         watch.start();
                     }
                     NeighbourWatch started = watch;

@@ -118,6 +118,15 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
     public CollectorSettings withFederation(IngestSettings hub, boolean servesAsHub) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
                 limits, accounts, mail, configFile, new Federation(hub, federation.sharing(), servesAsHub,
-                federation.neighbours()));
+                federation.neighbours(), federation.hubGroup()));
+    }
+
+    /**
+     * These settings sharing the broker's load with the other collectors of {@code group} (see
+     * {@link Federation#hubGroup}).
+     */
+    public CollectorSettings withHubGroup(String group) {
+        return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
+                limits, accounts, mail, configFile, federation.withHubGroup(group));
     }
 }

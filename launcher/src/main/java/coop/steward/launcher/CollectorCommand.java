@@ -11,6 +11,7 @@ import coop.steward.collector.ingest.CollectorId;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.config.ConfigException;
+import coop.steward.protocol.Ids;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -86,6 +87,12 @@ final class CollectorCommand implements Callable<Integer> {
             + "(GET /api/v1/hub/sites)"})
     boolean hub;
 
+    @Option(names = "--hub-group", paramLabel = "NAME", description = {"share this broker's load with the other "
+            + "collectors started with the same NAME: each message reaches one of them (MQTT shared subscriptions),",
+            "each site's alerts are owned by one, and another takes them over when it stops (see docs/federation.md); "
+            + "give them one InfluxDB (--influxdb)"})
+    String hubGroup;
+
     @Option(names = "--open", description = {"serve the dashboard and API to anyone who reaches them, without "
             + "sign-in: anyone on the network can then acknowledge alerts and water. Without it, people sign in with "
             + "the accounts of bin/steward user, and the collector will not start before there is one"})
@@ -144,6 +151,16 @@ final class CollectorCommand implements Callable<Integer> {
                     + " can then acknowledge alerts and open valves).");
             return 2;
         }
+        if (hubGroup != null && !Ids.isValid(hubGroup)) {
+            System.err.println("--hub-group '" + hubGroup + "' is not a group name: use 1 to 64 lower-case letters, "
+                    + "digits, '_' or '-', the same for every collector of the hub");
+            return 2;
+        }
+        if (hubGroup != null && influx == null) {
+            System.err.println("--hub-group needs --influxdb: the collectors of a group share one store, and each "
+                    + "one's embedded store would hold only the messages that reached it");
+            return 2;
+        }
         String clientId;
         try {
             clientId = CollectorId.of(data);
@@ -187,7 +204,7 @@ final class CollectorCommand implements Callable<Integer> {
         try {
             CollectorSettings settings = new CollectorSettings(ingest, "0.0.0.0", http, data).with(settingsFile)
                     .withAccounts(!open).withMail(mail).withConfigFile(config == null ? null
-                            : config.toAbsolutePath()).withFederation(forward, hub);
+                            : config.toAbsolutePath()).withFederation(forward, hub).withHubGroup(hubGroup);
             collector = Collector.start(vertx, influx == null ? settings : settings.withInflux(influx))
                     .await(60, TimeUnit.SECONDS);
         } catch (Exception e) {

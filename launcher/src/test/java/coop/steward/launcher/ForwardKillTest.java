@@ -181,12 +181,7 @@ class ForwardKillTest {
                 + "&from=0&limit=1000000")).getJsonArray("t").stream().map(t -> ((Number) t).longValue()).toList();
     }
 
-    private String get(int port, String path) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                + path)).build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException(path + " answered " + response.statusCode());
-        }
-        return response.body();
+    private static String get(int port, String path) throws Exception {
+        return StewardProcess.get(port, path);
     }
 }

@@ -274,4 +274,9 @@ final class AbsenceRule implements Rule {
             devices.put(Subject.device(d.getString("site"), d.getString("device")), device);
         }
     }
+
+    @Override
+    public void forget(String site) {
+        devices.keySet().removeIf(subject -> subject.site().equals(site));
+    }
 }

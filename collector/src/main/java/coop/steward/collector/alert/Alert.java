@@ -24,6 +24,29 @@ public record Alert(String id, String rule, Severity severity, String site, Stri
                 late, detectedAt, since, resolution, note, null);
     }
 
+    /**
+     * The alert a collector published ({@link #toJson}), or null when the text is not one: at a hub of several
+     * collectors, how one learns the open alerts of a site it takes over.
+     */
+    public static Alert fromJson(JsonObject json) {
+        try {
+            String id = json.getString("id");
+            AlertState state = AlertState.of(json.getString("state"));
+            Severity severity = Severity.valueOf(json.getString("severity").toUpperCase(java.util.Locale.ROOT));
+            if (id == null || !id.matches("a[0-9]{1,18}") || state == null || json.getString("rule") == null
+                    || json.getString("site") == null) {
+                return null;
+            }
+            return new Alert(id, json.getString("rule"), severity, json.getString("site"), json.getString("device"),
+                    json.getString("sensor"), state, json.getString("message", ""), json.getDouble("value"),
+                    json.getLong("openedAt"), json.getLong("acknowledgedAt"), json.getLong("resolvedAt"),
+                    json.getBoolean("late", false), json.getLong("detectedAt"), json.getLong("since"),
+                    json.getString("resolution"), json.getString("note"), json.getString("acknowledgedBy"));
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
     public boolean isActive() {
         return state != AlertState.RESOLVED;
     }

@@ -47,6 +47,11 @@ final class AlertBook implements AlertSink {
     private final Consumer<AlertChange> changes;
     private long nextSeq;
     private SiteHearing hearing = SiteHearing.BROKER;
+    /** The sites whose alerts this book keeps; at a hub of several collectors, those this collector owns. */
+    private Predicate<String> owns = site -> true;
+    /** At a hub of several collectors, ids step by {@link #ID_STEP} from a slot of this collector's own. */
+    private int idSlot = -1;
+    static final int ID_STEP = 1000;
 
     AlertBook(Restored restored, LongSupplier clock, long lateAfterMs, long renotifyMs,
               Consumer<AlertChange> changes) {
@@ -70,6 +75,63 @@ final class AlertBook implements AlertSink {
                 remember(alert);
             }
         }
+    }
+
+    /**
+     * At a hub of several collectors: this book keeps the alerts of the sites {@code owned} says only, so that no
+     * other collector's site is raised or resolved here, and its alert ids never meet theirs. An id is then
+     * {@code a} and 1,000 x the epoch milliseconds of its raising, or more, plus {@code slot} (0 to 999, from this
+     * collector's id); two collectors would have to share a slot and raise in the same millisecond for two ids to
+     * meet. Active alerts restored from alerts.db are let go: whoever owns their sites now holds them.
+     */
+    void ownOnly(Predicate<String> owned, int slot) {
+        this.owns = owned;
+        this.idSlot = slot;
+        for (Alert alert : List.copyOf(active.values())) {
+            forget(alert);
+        }
+    }
+
+    /** Takes over an alert another collector raised, as it stands, without telling anyone: it was told already. */
+    void adopt(Alert alert) {
+        Key key = new Key(alert.rule(), alert.subject());
+        if (!alert.isActive() || active.containsKey(key)) {
+            return;
+        }
+        active.put(key, alert);
+        byId.put(alert.id(), alert);
+        if (alert.state() == AlertState.OPEN) {
+            lastNotified.put(alert.id(), clock.getAsLong());
+        }
+    }
+
+    /** The active alert of that rule and subject, or null. */
+    Alert activeAlert(String rule, Subject subject) {
+        return active.get(new Key(rule, subject));
+    }
+
+    /** Lets go of a site's active alerts, without resolving them: another collector owns the site now. */
+    void forgetSite(String site) {
+        for (Alert alert : List.copyOf(active.values())) {
+            if (alert.site().equals(site)) {
+                forget(alert);
+            }
+        }
+    }
+
+    private void forget(Alert alert) {
+        active.remove(new Key(alert.rule(), alert.subject()));
+        byId.remove(alert.id());
+        lastNotified.remove(alert.id());
+    }
+
+    private String newId() {
+        if (idSlot < 0) {
+            return "a" + nextSeq++;
+        }
+        long seq = Math.max(nextSeq, clock.getAsLong() * ID_STEP + idSlot);
+        nextSeq = seq + ID_STEP;
+        return "a" + seq;
     }
 
     /** How the sites' devices are heard: at a hub, not while a site's link is down. */
@@ -96,7 +158,7 @@ final class AlertBook implements AlertSink {
     @Override
     public void raise(Finding finding) {
         Key key = new Key(finding.rule().id(), finding.subject());
-        if (active.containsKey(key)) {
+        if (active.containsKey(key) || !owns.test(finding.subject().site())) {
             return;
         }
         Long resolvedAt = lastResolvedAt.get(key);
@@ -115,7 +177,7 @@ final class AlertBook implements AlertSink {
                     .append(" later.");
         }
         Subject s = finding.subject();
-        Alert alert = new Alert("a" + nextSeq++, finding.rule().id(), finding.rule().severity(), s.site(), s.device(),
+        Alert alert = new Alert(newId(), finding.rule().id(), finding.rule().severity(), s.site(), s.device(),
                 s.sensor(), AlertState.OPEN, message.toString(), finding.value(), finding.t(), null, null, late, now,
                 finding.since(), null, null);
         active.put(key, alert);
@@ -126,6 +188,9 @@ final class AlertBook implements AlertSink {
 
     @Override
     public void clear(String rule, Subject subject, long t, String why) {
+        if (!owns.test(subject.site())) {
+            return;
+        }
         Key key = new Key(rule, subject);
         Alert alert = active.remove(key);
         if (alert == null) {

@@ -29,6 +29,8 @@ final class AlertEngine {
     private final Map<String, List<Rule>> byKind = new HashMap<>();
     private final List<Rule> anyKind = new ArrayList<>();
     private final AlertBook book;
+    /** Where rules conclude: the book, or a replay's sink while a site is taken over. */
+    private AlertSink sink;
     private final LongSupplier clock;
     /** Every device and sensor heard of: the subjects the rules are given, and each sensor's newest reading. */
     private final Map<Subject, KnownDevice> devices = new HashMap<>();
@@ -37,6 +39,7 @@ final class AlertEngine {
 
     AlertEngine(List<Rule> rules, AlertBook book, LongSupplier clock) {
         this.book = book;
+        this.sink = book;
         this.clock = clock;
         replaceRules(rules);
     }
@@ -130,16 +133,52 @@ final class AlertEngine {
 
     private void accept(Rule rule, Sample sample) {
         try {
-            rule.accept(sample, book);
+            rule.accept(sample, sink);
         } catch (RuntimeException e) {
             failed(rule, "reading of " + sample.subject().path(), e);
+        }
+    }
+
+    /**
+     * Takes over a site: forgets what the rules remembered of it, then runs its devices' statuses and its recent
+     * readings, merged in data order across its devices, through the rules, and gives the book only the net
+     * outcome ({@link ReplaySink}). Its open alerts must be in the book (adopted) before.
+     */
+    void replay(String site, List<DeviceStatus> statuses, List<Map.Entry<String, Reading>> recent) {
+        forget(site);
+        ReplaySink replay = new ReplaySink(book);
+        sink = replay;
+        try {
+            statuses.forEach(this::status);
+            int from = 0;
+            while (from < recent.size()) {
+                String device = recent.get(from).getKey();
+                int to = from;
+                List<Reading> run = new ArrayList<>();
+                while (to < recent.size() && recent.get(to).getKey().equals(device)) {
+                    run.add(recent.get(to++).getValue());
+                }
+                readings(site, device, run);
+                from = to;
+            }
+        } finally {
+            sink = book;
+        }
+        replay.settle();
+    }
+
+    /** Forgets a site's devices and what every rule remembers of it (see {@link Rule#forget}). */
+    void forget(String site) {
+        devices.keySet().removeIf(subject -> subject.site().equals(site));
+        for (Rule rule : rules) {
+            rule.forget(site);
         }
     }
 
     void status(DeviceStatus status) {
         for (Rule rule : rules) {
             try {
-                rule.status(status, book);
+                rule.status(status, sink);
             } catch (RuntimeException e) {
                 failed(rule, "status of " + status.site() + "/" + status.device(), e);
             }

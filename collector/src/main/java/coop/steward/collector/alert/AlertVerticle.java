@@ -3,6 +3,7 @@ package coop.steward.collector.alert;
 import coop.steward.collector.config.AlertsConfig;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.protocol.DecodedReadings;
+import coop.steward.protocol.Reading;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -47,6 +48,8 @@ final class AlertVerticle extends VerticleBase {
     private final long webhookRetryMs;
     private final MqttAlerts mqtt = new MqttAlerts();
     private final List<WebhookSender> webhooks = new ArrayList<>();
+    private final java.util.Set<String> owned = new java.util.HashSet<>();
+    private OtherOwners others = OtherOwners.NONE;
     private AlertDb db;
     private AlertWriter writer;
     private AlertEngine engine;
@@ -163,6 +166,61 @@ final class AlertVerticle extends VerticleBase {
         engine.book().hearSitesThrough(sites);
     }
 
+    /** At a hub of several collectors: from now on, only the sites handed over by {@link #own} are this one's. */
+    void ownOnly(int slot, OtherOwners others) {
+        this.others = others;
+        engine.book().ownOnly(owned::contains, slot);
+    }
+
+    /**
+     * Acknowledges an alert this collector holds; at a hub of several, one that another holds is acknowledged by its
+     * holder, asked over the broker, and answered here as it will be.
+     */
+    Optional<Alert> acknowledge(String id, String note, String by) {
+        Optional<Alert> held = engine.book().acknowledge(id, note, by);
+        if (held.isPresent()) {
+            return held;
+        }
+        Optional<Alert> elsewhere = others.alerts().stream().filter(a -> a.id().equals(id)).findFirst();
+        elsewhere.ifPresent(alert -> others.acknowledge(id, note, by));
+        return elsewhere.map(alert -> alert.state() == AlertState.OPEN ? alert.acknowledged(clock.millis(), note, by)
+                : note == null ? alert : alert.noted(note));
+    }
+
+    /**
+     * Takes over a site: its open alerts as their last owner published them, then its devices' statuses and its
+     * recent readings (data order per device), through the rules, which so learn what they need to go on. What
+     * that replay finds open and is already open is left as it is; what it finds and nobody raised is raised.
+     */
+    void own(String site, List<Alert> open, List<DeviceStatus> statuses, List<Map.Entry<String, Reading>> recent) {
+        owned.add(site);
+        open.forEach(engine.book()::adopt);
+        engine.replay(site, statuses, recent);
+    }
+
+    /**
+     * An alert another collector published for a site this one owns: one it raised before it heard that the site
+     * is no longer its own. Taken over, so that it is not left open with no holder; or, when this collector holds
+     * an alert of the same rule and subject already, cleared from the broker, so that it is not listed twice.
+     */
+    void foreign(Alert alert) {
+        if (!owned.contains(alert.site()) || engine.book().holds(alert.id())) {
+            return;
+        }
+        if (engine.book().activeAlert(alert.rule(), alert.subject()) != null) {
+            mqtt.retract(alert);
+        } else {
+            engine.book().adopt(alert);
+        }
+    }
+
+    /** Lets another collector own the site: its alerts are let go here, neither resolved nor told. */
+    void release(String site) {
+        owned.remove(site);
+        engine.book().forgetSite(site);
+        engine.forget(site);
+    }
+
     void attach(MqttPublish publish, BooleanSupplier isConnected) {
         this.connected = isConnected;
         mqtt.attach(publish, engine.book().active());
@@ -188,13 +246,17 @@ final class AlertVerticle extends VerticleBase {
     Future<List<Alert>> find(AlertQuery query) {
         long now = clock.millis();
         AlertBook book = engine.book();
-        List<Alert> recent = book.list(alert -> query.matches(alert, now));
+        List<Alert> recent = new ArrayList<>(book.list(alert -> query.matches(alert, now)));
+        others.alerts().stream().filter(alert -> !book.holds(alert.id()) && query.matches(alert, now))
+                .forEach(recent::add);
+        recent.sort(AlertBook.NEWEST_FIRST);
         if (!query.readsHistory()) {
             return Future.succeededFuture(recent);
         }
         return vertx.executeBlocking(() -> db.find(query, now), true).map(stored -> {
             List<Alert> all = new ArrayList<>(recent);
-            stored.stream().filter(alert -> !book.holds(alert.id())).forEach(all::add);
+            java.util.Set<String> listed = new java.util.HashSet<>(recent.stream().map(Alert::id).toList());
+            stored.stream().filter(alert -> !listed.contains(alert.id())).forEach(all::add);
             all.sort(AlertBook.NEWEST_FIRST);
             return all;
         });
@@ -203,6 +265,12 @@ final class AlertVerticle extends VerticleBase {
     /** The alert of that id with its history, from memory or alerts.db, read in turn with the writes to it. */
     Future<Optional<AlertHistory>> history(String id) {
         Optional<Alert> latest = engine.book().get(id);
+        Optional<Alert> elsewhere = latest.isPresent() ? Optional.empty()
+                : others.alerts().stream().filter(a -> a.id().equals(id)).findFirst();
+        if (elsewhere.isPresent()) {
+            // Its history is kept by the collectors that held it.
+            return Future.succeededFuture(Optional.of(AlertHistory.of(elsewhere.get(), List.of())));
+        }
         return writer.drain().compose(v -> vertx.executeBlocking(() -> {
             Optional<Alert> alert = latest.isPresent() ? latest : db.get(id);
             return alert.isEmpty() ? Optional.<AlertHistory>empty()

@@ -5,6 +5,7 @@ import coop.steward.collector.ingest.CommitListener;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.NeighbourReport;
+import coop.steward.protocol.Reading;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -82,6 +84,30 @@ public final class Alerts implements CommitListener {
         context.runOnContext(v -> verticle.committed(readings, statuses));
     }
 
+    /**
+     * At a hub of several collectors: this one keeps the alerts of the sites it is handed ({@link #own}) only, with
+     * ids spread by {@code slot} (0 to 999) from the other collectors'. Before {@link #attach}.
+     */
+    public void ownOnly(int slot, OtherOwners others) {
+        context.runOnContext(v -> verticle.ownOnly(slot, others));
+    }
+
+    /** Takes over a site's alerts: see AlertVerticle#own. In order with {@link #committed}, from one thread. */
+    public void own(String site, List<Alert> open, List<DeviceStatus> statuses,
+                    List<Map.Entry<String, Reading>> recent) {
+        context.runOnContext(v -> verticle.own(site, open, statuses, recent));
+    }
+
+    /** At a hub of several collectors: an alert another collector published, for the site's owner to reconcile. */
+    public void foreign(Alert alert) {
+        context.runOnContext(v -> verticle.foreign(alert));
+    }
+
+    /** Another collector owns the site now. */
+    public void release(String site) {
+        context.runOnContext(v -> verticle.release(site));
+    }
+
     /** At a site that forwards: what the hub concluded of the site's arrays against its neighbours'. */
     public void neighbours(String site, NeighbourReport report) {
         context.runOnContext(v -> NeighbourVerdicts.apply(site, report, verticle.book()));
@@ -114,7 +140,12 @@ public final class Alerts implements CommitListener {
 
     /** As {@link #acknowledge(String, String)}, recording who did it ({@code by}; null for no one known). */
     public Future<Optional<Alert>> acknowledge(String id, String note, String by) {
-        return onContext(() -> verticle.book().acknowledge(id, note, by));
+        return onContext(() -> verticle.acknowledge(id, note, by));
+    }
+
+    /** At a hub of several collectors: another collector's person acknowledged it; acknowledged if held here. */
+    public void acknowledgeIfHeld(String id, String note, String by) {
+        context.runOnContext(v -> verticle.book().acknowledge(id, note, by));
     }
 
     /** The alert of that id with its history, whatever its age; empty when there is none. */

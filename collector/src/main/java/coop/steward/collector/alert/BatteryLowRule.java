@@ -66,4 +66,9 @@ final class BatteryLowRule implements Rule {
             episode.neither();
         }
     }
+
+    @Override
+    public void forget(String site) {
+        series.keySet().removeIf(subject -> subject.site().equals(site));
+    }
 }

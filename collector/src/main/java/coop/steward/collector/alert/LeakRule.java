@@ -63,4 +63,10 @@ final class LeakRule implements Rule {
             episode.neither();
         }
     }
+
+    @Override
+    public void forget(String site) {
+        series.keySet().removeIf(subject -> subject.site().equals(site));
+        valves.forget(site);
+    }
 }

@@ -30,6 +30,13 @@ final class MqttAlerts implements Consumer<AlertChange> {
         }
     }
 
+    /** Clears an alert from the broker that is held nowhere (another collector's duplicate). */
+    void retract(Alert alert) {
+        if (publish != null) {
+            publish.publish(Topics.alert(alert.site(), alert.id()), CLEAR, true);
+        }
+    }
+
     private void retain(Alert alert) {
         publish.publish(Topics.alert(alert.site(), alert.id()), alert.toJson().toBuffer().getBytes(), true);
     }

@@ -59,4 +59,10 @@ final class NoFlowRule implements Rule {
                     + Wording.value(s.value(), LeakRule.FLOW) + ").");
         }
     }
+
+    @Override
+    public void forget(String site) {
+        series.keySet().removeIf(subject -> subject.site().equals(site));
+        valves.forget(site);
+    }
 }

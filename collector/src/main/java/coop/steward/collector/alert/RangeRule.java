@@ -76,4 +76,9 @@ final class RangeRule implements Rule {
         }
         return Wording.number(limits.min()) + " to " + Wording.value(limits.max(), kind);
     }
+
+    @Override
+    public void forget(String site) {
+        series.keySet().removeIf(subject -> subject.site().equals(site));
+    }
 }

@@ -40,4 +40,11 @@ interface Rule {
 
     default void restoreState(String json) {
     }
+
+    /**
+     * Forgets all it remembers of a site: at a hub of several collectors, another collector owned the site
+     * meanwhile, and what this one remembers of it is out of date. The site's recent readings follow.
+     */
+    default void forget(String site) {
+    }
 }

@@ -213,4 +213,12 @@ final class SolarUnderperformanceRule implements Rule {
     private static String percent(double ratio) {
         return Math.round(ratio * 100) + " %";
     }
+
+    @Override
+    public void forget(String site) {
+        series.keySet().removeIf(subject -> subject.site().equals(site));
+        arrayOf.keySet().removeIf(subject -> subject.site().equals(site));
+        irradiance.remove(site);
+        yields.remove(site);
+    }
 }

@@ -59,4 +59,9 @@ final class StuckRule implements Rule {
                     + "sensor is probably stuck.", since));
         }
     }
+
+    @Override
+    public void forget(String site) {
+        series.keySet().removeIf(subject -> subject.site().equals(site));
+    }
 }

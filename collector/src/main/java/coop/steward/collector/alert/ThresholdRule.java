@@ -59,4 +59,9 @@ final class ThresholdRule implements Rule {
                 + Wording.value(config.limit(), s.kind()) + held + ": it reads " + Wording.value(s.value(), s.kind())
                 + ".";
     }
+
+    @Override
+    public void forget(String site) {
+        series.keySet().removeIf(subject -> subject.site().equals(site));
+    }
 }

@@ -22,4 +22,8 @@ final class ValveStates {
         }
         return valves.containsValue(Boolean.TRUE);
     }
+
+    void forget(String site) {
+        byDevice.keySet().removeIf(subject -> subject.site().equals(site));
+    }
 }

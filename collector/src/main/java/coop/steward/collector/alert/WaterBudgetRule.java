@@ -115,4 +115,10 @@ final class WaterBudgetRule implements Rule {
             sites.put(site, days);
         }
     }
+
+    @Override
+    public void forget(String site) {
+        meters.keySet().removeIf(subject -> subject.site().equals(site));
+        sites.remove(site);
+    }
 }

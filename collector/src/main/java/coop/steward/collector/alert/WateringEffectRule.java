@@ -102,4 +102,12 @@ final class WateringEffectRule implements Rule {
                     + Wording.value(config.minRise(), SOIL) + " was expected).", watch.start()));
         }
     }
+
+    @Override
+    public void forget(String site) {
+        flowing.keySet().removeIf(subject -> subject.site().equals(site));
+        soil.keySet().removeIf(subject -> subject.site().equals(site));
+        watches.keySet().removeIf(subject -> subject.site().equals(site));
+        valves.forget(site);
+    }
 }

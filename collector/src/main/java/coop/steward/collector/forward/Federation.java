@@ -12,15 +12,22 @@ import coop.steward.collector.ingest.IngestSettings;
  * @param sharing   what it shares with that hub
  * @param hub        whether it serves as a hub: it then takes the reports of the sites that forward to it
  * @param neighbours how it compares the sites' arrays, serving as a hub
+ * @param hubGroup   the name of the group of collectors that share the hub's broker, each site's alerts owned by
+ *                   one of them; null for a collector that is alone on its broker
  */
-public record Federation(IngestSettings forwardTo, Sharing sharing, boolean hub, Neighbours neighbours) {
-    public static final Federation ALONE = new Federation(null, Sharing.DEFAULT, false, Neighbours.DEFAULT);
+public record Federation(IngestSettings forwardTo, Sharing sharing, boolean hub, Neighbours neighbours,
+                         String hubGroup) {
+    public static final Federation ALONE = new Federation(null, Sharing.DEFAULT, false, Neighbours.DEFAULT, null);
 
     public Federation withSharing(Sharing now) {
-        return new Federation(forwardTo, now, hub, neighbours);
+        return new Federation(forwardTo, now, hub, neighbours, hubGroup);
     }
 
     public Federation withNeighbours(Neighbours now) {
-        return new Federation(forwardTo, sharing, hub, now);
+        return new Federation(forwardTo, sharing, hub, now, hubGroup);
+    }
+
+    public Federation withHubGroup(String group) {
+        return new Federation(forwardTo, sharing, hub, neighbours, group);
     }
 }

@@ -15,10 +15,9 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,13 +39,14 @@ public final class NeighbourWatch {
     private final Supplier<Neighbours> config;
     private final MqttPublish publish;
     private final Clock clock;
-    /** Sites told before: one whose arrays are all gone is told so, and resolves what it had open. */
-    private final Set<String> told = new HashSet<>();
+    private final Predicate<String> tells;
     private long timer = -1;
     private boolean running;
 
+    /** @param tells which sites this collector tells (at a hub of several, those whose alerts it owns) */
     public NeighbourWatch(Vertx vertx, ReadingStore store, Sites sites, Supplier<Neighbours> config,
-                          MqttPublish publish, Clock clock) {
+                          MqttPublish publish, Clock clock, Predicate<String> tells) {
+        this.tells = tells;
         this.vertx = vertx;
         this.store = store;
         this.sites = sites;
@@ -73,8 +73,11 @@ public final class NeighbourWatch {
         running = true;
         Neighbours now = config.get();
         return vertx.executeBlocking(() -> reports(now), false)
-                .onSuccess(reports -> reports.forEach((site, report) ->
-                        publish.publish(Topics.neighbours(site), ProtocolJson.encode(report), true)))
+                .onSuccess(reports -> reports.forEach((site, report) -> {
+                    if (tells.test(site)) {
+                        publish.publish(Topics.neighbours(site), ProtocolJson.encode(report), true);
+                    }
+                }))
                 .onFailure(e -> LOG.warn("Cannot compare the sites' arrays with their neighbours this round: {}",
                         e.getMessage()))
                 .eventually(() -> {
@@ -87,7 +90,8 @@ public final class NeighbourWatch {
         long t = clock.millis();
         List<SensorSummary> sensors = store.sensors();
         List<NeighbourComparison.ArrayDays> region = new ArrayList<>();
-        for (String site : sites.known(store.devices(), sensors)) {
+        java.util.SortedSet<String> known = sites.known(store.devices(), sensors);
+        for (String site : known) {
             ZoneId zone = sites.zone(site);
             LocalDate last = LocalDate.ofInstant(java.time.Instant.ofEpochMilli(t), zone).minusDays(1);
             LocalDate first = last.minusDays(now.days() + SPARE_DAYS - 1L);
@@ -99,12 +103,11 @@ public final class NeighbourWatch {
         Map<String, NeighbourReport> reports = new java.util.TreeMap<>();
         new NeighbourComparison(now).judgeAll(region).forEach((site, verdicts) -> reports.put(site,
                 new NeighbourReport(1, t, Neighbours.RULE, now.severity().code(), now.days(), verdicts)));
-        synchronized (told) {
-            for (String site : told) {
-                reports.putIfAbsent(site, new NeighbourReport(1, t, Neighbours.RULE, now.severity().code(),
-                        now.days(), List.of()));
-            }
-            told.addAll(reports.keySet());
+        // Every site is told, one with no array too: so that one that stopped sharing its arrays resolves what the
+        // hub's earlier verdicts (retained, perhaps by a collector since restarted) had raised there.
+        for (String site : known) {
+            reports.putIfAbsent(site, new NeighbourReport(1, t, Neighbours.RULE, now.severity().code(), now.days(),
+                    List.of()));
         }
         return reports;
     }

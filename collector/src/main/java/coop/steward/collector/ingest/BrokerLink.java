@@ -78,6 +78,9 @@ public final class BrokerLink {
     private volatile boolean paused;
     private volatile boolean ready;
     private volatile String problem = "connecting to the MQTT broker";
+    /** Said retained on every connection, and cleared by the broker (the Last Will) when the link dies. */
+    private String announceTopic;
+    private byte[] announcement;
 
     BrokerLink(Vertx vertx, IngestSettings settings, List<String> topics, MeterRegistry registry,
                Handler<Message> inbound) {
@@ -111,6 +114,17 @@ public final class BrokerLink {
 
     public void start() {
         connect();
+    }
+
+    /**
+     * Before {@link #start}: on every connection, publishes {@code payload} retained on {@code topic}, and leaves the
+     * broker a Last Will that clears it, so that everyone who subscribes knows whether this link is alive. The
+     * session is then clean: a link that dies leaves the broker no queue of its own, and what was sent to it and
+     * not acknowledged is sent again by its senders, to whoever is alive.
+     */
+    public void announce(String topic, byte[] payload) {
+        announceTopic = topic;
+        announcement = payload.clone();
     }
 
     /** Subscribes to one more topic, QoS 1, now if connected and on every connect from now on. */
@@ -183,7 +197,7 @@ public final class BrokerLink {
         current = null;
         if (connection != null) {
             connection.closing("intake paused while the store caught up");
-            connection.client.disconnect();
+            hangUp(connection);
         }
         retryTimer = vertx.setTimer(RESUME_AFTER_MS, id -> {
             paused = false;
@@ -203,9 +217,32 @@ public final class BrokerLink {
             return Future.succeededFuture();
         }
         Promise<Void> done = Promise.promise();
-        connection.client.disconnect().onComplete(ar -> done.complete());
+        hangUp(connection).onComplete(ar -> done.complete());
         vertx.setTimer(3_000, id -> done.tryComplete());
         return done.future();
+    }
+
+    /**
+     * Disconnects. A clean DISCONNECT leaves the Last Will unsaid, so a link that announces itself first says itself
+     * that it is gone; while that cannot go out (too much in flight), it tries again for up to 2 seconds.
+     */
+    private Future<Void> hangUp(Connection connection) {
+        if (announceTopic == null) {
+            return connection.client.disconnect();
+        }
+        Promise<Void> said = Promise.promise();
+        farewell(connection, said, 20);
+        return said.future().eventually(() -> connection.client.disconnect());
+    }
+
+    private void farewell(Connection connection, Promise<Void> said, int tries) {
+        connection.client.publish(announceTopic, Buffer.buffer(), MqttQoS.AT_LEAST_ONCE, false, true).onComplete(ar -> {
+            if (ar.succeeded() || tries <= 1 || !connection.client.isConnected()) {
+                said.tryComplete();
+            } else {
+                vertx.setTimer(100, id -> farewell(connection, said, tries - 1));
+            }
+        });
     }
 
     /** Sends one message that is not retained, QoS 1; false when it cannot go out now. */
@@ -228,11 +265,15 @@ public final class BrokerLink {
         }
         MqttClientOptions options = new MqttClientOptions()
                 .setClientId(settings.clientId())
-                .setCleanSession(false)
+                .setCleanSession(announceTopic != null)
                 .setKeepAliveInterval(KEEP_ALIVE_SECONDS)
                 .setMaxMessageSize(MAX_PACKET_BYTES)
                 .setMaxInflightQueue(MAX_OUTBOUND_IN_FLIGHT);
         options.setAutoAck(false);
+        if (announceTopic != null) {
+            options.setWillFlag(true).setWillTopic(announceTopic).setWillMessageBytes(Buffer.buffer())
+                    .setWillQoS(1).setWillRetain(true);
+        }
         options.setConnectTimeout(10_000);
         options.setTcpNoDelay(true);
         BrokerLogin.apply(options, address.tls(), settings.tls(), settings.username(), settings.password());
@@ -275,7 +316,7 @@ public final class BrokerLink {
                     : "'" + settings.username() + "'") + " read them in the broker's ACL";
             LOG.error("{}; trying again", problem);
             connection.closing(problem);
-            connection.client.disconnect();
+            hangUp(connection);
             return;
         }
         ready(connection);
@@ -283,7 +324,11 @@ public final class BrokerLink {
 
     private void ready(Connection connection) {
         retryMs = FIRST_RETRY_MS;
+        boolean wasReady = ready;
         ready = true;
+        if (!wasReady && announceTopic != null) {
+            outgoing.publish(this::send, connection, announceTopic, announcement);
+        }
         outgoing.flush(this::send, connection);
     }
 
@@ -316,7 +361,7 @@ public final class BrokerLink {
                     e.getMessage());
             connection.closing("could not read a packet from the MQTT broker at " + settings.brokerUrl() + " ("
                     + e.getMessage() + ")");
-            connection.client.disconnect();
+            hangUp(connection);
         } else {
             LOG.warn("MQTT connection to {}: {}", settings.brokerUrl(), e.toString());
         }

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Takes readings and status messages from the broker, validates them, hands them to the store, and acknowledges
@@ -32,6 +34,7 @@ import java.util.Map;
 public final class MqttIngest extends VerticleBase {
     /** Event-bus address of one event per stored message, for the SSE stream; its body is the event's JSON text. */
     public static final String READING_EVENTS = "steward.reading";
+    private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
     private static final long ACK_INTERVAL_MS = 200;
 
     private final IngestSettings settings;
@@ -58,6 +61,7 @@ public final class MqttIngest extends VerticleBase {
     private long pendingBytes;
     /** Committed batches whose acknowledgements wait for the {@link AckGate}. */
     private int gated;
+    private HubTraffic group;
 
     /** With the default {@link Limits}. */
     public MqttIngest(IngestSettings settings, ReadingStore store, MeterRegistry registry, RejectionLog rejections,
@@ -103,6 +107,15 @@ public final class MqttIngest extends VerticleBase {
     }
 
     /**
+     * Before deployment: at a hub whose collectors share one broker, takes devices' messages through the group's
+     * shared subscriptions, and hands the group's own traffic to {@code traffic}.
+     */
+    public MqttIngest sharingLoadWith(HubTraffic traffic) {
+        this.group = traffic;
+        return this;
+    }
+
+    /**
      * Learns which devices and series the store holds, then connects in the background: a broker that is not up yet
      * is retried with back-off, never fatal.
      */
@@ -113,10 +126,25 @@ public final class MqttIngest extends VerticleBase {
             registerCensusGauges();
             intake = new Intake(new ReadingsDecoder(clock), rejections, census, hub);
             writer = new BatchWriter(vertx, store, registry, settings.maxReadingsPerTransaction(), this::committed);
-            List<String> topics = hub == null ? List.of(Topics.ALL_READINGS, Topics.ALL_STATUS)
-                    : List.of(Topics.ALL_READINGS, Topics.ALL_STATUS, Topics.ALL_FORWARD_REPORTS);
+            List<String> topics = new ArrayList<>();
+            String shared = group == null ? "" : "$share/" + group.group() + "/";
+            topics.addAll(List.of(shared + Topics.ALL_READINGS, shared + Topics.ALL_STATUS));
+            if (hub != null) {
+                topics.add(Topics.ALL_FORWARD_REPORTS); // every collector of a hub shows every site's link
+            }
+            if (group != null) {
+                topics.addAll(group.topics());
+            }
             link = new BrokerLink(vertx, settings, topics, registry, this::received);
-            ackTimer = vertx.setPeriodic(ACK_INTERVAL_MS, id -> publishAcks());
+            if (group != null) {
+                link.announce(group.announceTopic(), "{\"v\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            ackTimer = vertx.setPeriodic(ACK_INTERVAL_MS, id -> {
+                if (group != null) {
+                    group.linkReady(link.isReady());
+                }
+                publishAcks();
+            });
             link.start();
             return null;
         });
@@ -171,6 +199,14 @@ public final class MqttIngest extends VerticleBase {
     }
 
     /**
+     * Sends a message that is not retained now, QoS 1; false when it cannot go out now (the link is down, or too much
+     * is in flight). On ingest's context only.
+     */
+    public boolean sendNow(String topic, byte[] payload) {
+        return link != null && link.isReady() && link.send(topic, payload);
+    }
+
+    /**
      * Publishes a message of the collector's own (an alert) without blocking, QoS 1. A retained one that cannot go
      * out now is kept, the latest per topic, and sent when the broker is back. Safe from any thread.
      */
@@ -184,6 +220,17 @@ public final class MqttIngest extends VerticleBase {
     }
 
     private void received(BrokerLink.Message message) {
+        if (group != null && group.takes(message.topic())) {
+            try {
+                group.heard(message.topic(), message.payload());
+            } catch (RuntimeException e) {
+                LOG.warn("Ignoring a hub group message on {} that could not be read: {}", message.topic(),
+                        e.toString());
+            } finally {
+                message.ack().send();
+            }
+            return;
+        }
         received.increment();
         long now = clock.millis();
         int pending = writer.pending();

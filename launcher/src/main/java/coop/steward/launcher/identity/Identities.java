@@ -1,5 +1,6 @@
 package coop.steward.launcher.identity;
 
+import coop.steward.collector.hub.HubMembers;
 import coop.steward.config.DeviceConfig;
 import coop.steward.config.MqttSettings;
 import coop.steward.protocol.Channel;
@@ -86,7 +87,7 @@ public final class Identities {
 
     static Account collector() {
         return new Account(COLLECTOR, "the collector: reads every device, acknowledges readings, publishes alerts "
-                + "(and, at a hub, what it concludes of each site's arrays)",
+                + "(and, at a hub, what it concludes of each site's arrays, and what the hub's collectors tell each other)",
                 List.of(Permission.read(EVERY_DEVICE + Channel.READINGS.suffix()),
                         Permission.read(EVERY_DEVICE + Channel.STATUS.suffix()),
                         Permission.read(EVERY_DEVICE + Channel.CONFIG_ACK.suffix()),
@@ -94,7 +95,8 @@ public final class Identities {
                         Permission.write(EVERY_DEVICE + Channel.READINGS_ACK.suffix()),
                         Permission.readWrite(Topics.PREFIX + "+/alerts/#"),
                         Permission.read(Topics.ALL_FORWARD_REPORTS),
-                        Permission.write(Topics.neighbours("+"))));
+                        Permission.write(Topics.neighbours("+")),
+                        Permission.readWrite(HubMembers.ROOT + "#")));
     }
 
     /**

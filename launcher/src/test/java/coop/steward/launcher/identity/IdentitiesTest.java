@@ -79,6 +79,10 @@ class IdentitiesTest {
                 .as("the hub tells a site what it concludes of its arrays").isTrue();
         assertThat(reads(forwarder, "steward/v1/food-forest/neighbours")).isTrue();
         assertThat(reads(forwarder, "steward/v1/orchard/neighbours")).as("another site's arrays").isFalse();
+        assertThat(writes(Identities.collector(), "steward/hub/v1/region/members/c1")
+                && reads(Identities.collector(), "steward/hub/v1/region/relay/c1"))
+                .as("a hub group's collectors talk among themselves").isTrue();
+        assertThat(writes(forwarder, "steward/hub/v1/region/relay/c1")).as("no site joins that talk").isFalse();
         assertThatThrownBy(() -> Identities.of(List.of(), List.of("Food Forest")))
                 .hasMessageContaining("'Food Forest' is not a site id");
     }
