@@ -142,6 +142,9 @@ public final class Collector {
             alerts.ownOnly(ownership.idSlot(), ownership); // before attach: nothing restored is published again
         }
         HttpApi api = new HttpApi(vertx, store, ingest, rejections, presence, health, alerts, metrics, clock, sites);
+        if (ownership != null) {
+            api.reportGroup(ownership::health);
+        }
         PeopleStore people = files.people();
         // Only people with accounts can choose which alerts reach them.
         Notifier notifier = people == null ? null : new Notifier(vertx, people, settings.mail(), clock,

@@ -184,6 +184,12 @@ class HubFailoverTest {
                         .isFalse();
             }
         }
+        // Each survivor's /health says who is alive, and between them they hold every site's alerts.
+        JsonObject first = new JsonObject(get(ports[0], "/health")).getJsonObject("hubGroup");
+        JsonObject second = new JsonObject(get(ports[1], "/health")).getJsonObject("hubGroup");
+        assertThat(first.getJsonArray("members")).containsExactlyInAnyOrder(ids.get(0), ids.get(1));
+        assertThat(first.getInteger("sitesHeld") + second.getInteger("sitesHeld")).isEqualTo(sites.size());
+
         // Any collector of the hub lists every site's alerts, and takes acknowledgements for any of them.
         assertThat(new JsonArray(get(ports[0], "/api/v1/alerts?state=open"))).hasSize(sites.size());
         for (Set<String> ofSite : alerts.values()) {

@@ -49,6 +49,7 @@ public final class HttpApi {
     private final Sites sites;
     private final Blocking blocking;
     private Forwarder uplink;
+    private java.util.function.Supplier<JsonObject> group;
 
     public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
                    HealthReports deviceHealth, Alerts alerts, PrometheusMeterRegistry metrics, Clock clock,
@@ -73,6 +74,11 @@ public final class HttpApi {
      * @param hub      the sites that forward to this collector, or null when it does not serve as a hub
      * @param uplink   what forwards this site's data to its hub, or null when it forwards to none
      */
+    /** At a hub of several collectors: how the group stands, for {@code /health}. Before {@link #router}. */
+    public void reportGroup(java.util.function.Supplier<JsonObject> group) {
+        this.group = group;
+    }
+
     public Router router(PeopleStore people, Commands commands, CommandLog log, ConfigEditor settings,
                          HubSites hub, Forwarder uplink) {
         this.uplink = uplink;
@@ -150,6 +156,9 @@ public final class HttpApi {
                 if (!uplink.isConnected()) {
                     body.put("hubProblem", uplink.problem());
                 }
+            }
+            if (group != null) {
+                body.put("hubGroup", group.get());
             }
             ctx.response().setStatusCode(problem == null ? 200 : 503)
                     .putHeader("Content-Type", "application/json").end(body.encode());

@@ -75,10 +75,12 @@ public final class AlertOwnership implements CommitListener, HubTraffic, OtherOw
     private final java.util.ArrayDeque<Map.Entry<String, byte[]>> relays = new java.util.ArrayDeque<>();
     /** Acknowledgements of alerts of sites being taken over here, applied once they are. */
     private final Map<String, List<JsonObject>> acks = new HashMap<>();
-    private boolean ready;
+    private volatile boolean ready;
     private long lastDropLog;
     /** The sites owned, for readers on other threads. */
     private volatile Set<String> holding = Set.of();
+    /** Who is alive, for readers on other threads. */
+    private volatile List<String> aliveView = List.of();
     /** The active alerts of the sites others own, for readers on other threads. */
     private volatile List<Alert> othersAlerts = List.of();
 
@@ -128,6 +130,7 @@ public final class AlertOwnership implements CommitListener, HubTraffic, OtherOw
         if (members.isMembers(topic)) {
             if (members.heard(topic, payload)) {
                 LOG.info("Hub group {}: {} alive", members.group(), members.alive());
+                changed();
                 String shared = members.sharedSlot();
                 if (shared != null) {
                     LOG.warn("Hub group {}: this collector and {} draw alert ids from the same slot; two alerts "
@@ -399,7 +402,15 @@ public final class AlertOwnership implements CommitListener, HubTraffic, OtherOw
         return members.idSlot();
     }
 
+    /** The group as /health shows it: its name, who is alive, and how many sites' alerts this one holds. */
+    public JsonObject health() {
+        return new JsonObject().put("name", members.group()).put("me", members.me())
+                .put("members", new io.vertx.core.json.JsonArray(aliveView)).put("sitesHeld", holding.size())
+                .put("linked", ready);
+    }
+
     private void changed() {
+        aliveView = ready ? List.copyOf(members.alive()) : List.of();
         Set<String> now = new java.util.HashSet<>();
         owned.forEach((site, state) -> {
             if (state == State.OWNED) {
