@@ -63,6 +63,8 @@ public final class Bench {
     private static boolean onlyDiskWrites;
     /** Measure only a site's catch-up with its hub. */
     private static boolean onlyFederation;
+    /** Measure only a hub of 1, 2 and 3 collectors at scale. */
+    private static boolean onlyHub;
     /** The agents' figures are of this long a window, after their warm-up, at the real pace. */
     private static final int AGENT_DISK_SECONDS = 300;
     /** How long the collector runs at the real pace, to show that its bytes per message do not depend on the pace. */
@@ -90,10 +92,11 @@ public final class Bench {
                 case "--influx-only" -> onlyInflux = true;
                 case "--disk-writes-only" -> onlyDiskWrites = true;
                 case "--federation-only" -> onlyFederation = true;
+                case "--hub-only" -> onlyHub = true;
                 default -> {
                     System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only | --alerts-only [--probes N]] "
                             + "[--no-alerts] [--dashboard-only] [--clients-only] [--influx-only] [--disk-writes-only] "
-                            + "[--federation-only]");
+                            + "[--federation-only] [--hub-only]");
                     System.exit(2);
                 }
             }
@@ -129,6 +132,10 @@ public final class Bench {
         }
         if (onlyFederation) {
             federation(report, work);
+            return;
+        }
+        if (onlyHub) {
+            hubScale(report, work);
             return;
         }
         try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
@@ -168,6 +175,7 @@ public final class Bench {
             outboxReplay(report, work, broker);
             agentFootprint(report, work, broker);
             federation(report, work);
+            hubScale(report, work);
         }
         if (!only && !onlyAlerts && !onlyDiskWrites) {
             intakeClients(report, work, messages, t0);
@@ -234,6 +242,49 @@ public final class Bench {
                 + "forward.db the relay is mended, and the time is until the hub's collector has stored every "
                 + "reading. The baseline publishes the same day's messages straight to a hub collector of its own, "
                 + "all at once, and times until it has stored them: what the hub's own intake allows for them.");
+    }
+
+    /** A hub of 1, 2 and 3 collectors taking 100 sites' live readings and a day's backlog from 100 devices. */
+    private static void hubScale(Report report, Path work) throws Exception {
+        HubScale.Result bare = HubScale.bare(work.resolve("scale-bare"));
+        LOG.info("Hub at scale, bare subscriber: {} readings in {} s", bare.readings(), bare.seconds());
+        List<HubScale.Result> hubs = new ArrayList<>();
+        try (InfluxServer influx = InfluxServer.start(work.resolve("scale-influxdb"))) {
+            for (int n = 1; n <= 3; n++) {
+                HubScale.Result hub = HubScale.hub(work.resolve("scale-" + n), influx, n);
+                LOG.info("Hub of {}: {} readings in {} s", n, hub.readings(), hub.seconds());
+                hubs.add(hub);
+            }
+        }
+        LOG.info("Hub at scale: bare subscriber {}; hubs {}", Report.rate(bare.rate()),
+                hubs.stream().map(h -> h.collectors() + ": " + Report.rate(h.rate())).toList());
+        report.add(new Report.Row(String.format(Locale.ROOT, "a hub's broker alone: %,d sites' live readings and a "
+                        + "day's backlog from %,d devices at once (%,d readings) to a bare QoS 1 subscriber",
+                HubScale.SITES, HubScale.SITES, bare.readings()), String.format(Locale.ROOT, "%.1f s (%s)",
+                bare.seconds(), Report.rate(bare.rate())), "", "", "", ""));
+        HubScale.Result one = hubs.get(0);
+        for (HubScale.Result hub : hubs) {
+            report.add(new Report.Row(String.format(Locale.ROOT, "the same into a hub of %d collector%s (one hub "
+                                    + "group, shared subscriptions, one InfluxDB)", hub.collectors(),
+                            hub.collectors() == 1 ? "" : "s"),
+                    String.format(Locale.ROOT, "%.1f s (%s)", hub.seconds(), Report.rate(hub.rate())),
+                    "the bare subscriber: " + Report.rate(bare.rate())
+                            + (hub == one ? "" : "; one collector: " + Report.rate(one.rate())),
+                    Report.ratio(hub.rate() / bare.rate()) + (hub == one ? ""
+                            : " (" + Report.ratio(hub.rate() / one.rate()) + " of one)"), "", ""));
+        }
+        report.note("Hub at scale: 100 sites of 10 devices of 8 soil sensors; nine devices of each site send a "
+                + "message of their 8 readings a minute at the real pace, spread over the minute, while the tenth "
+                + "of every site, 100 devices at once, replays the previous day, 6 minutes (48 readings) to a "
+                + "message, each from its own MQTT client. Every device behaves as an agent: a message stays "
+                + "unconfirmed until the hub's readings/ack names it, and is sent again after 10 s without one "
+                + "(an agent's default is 30 s); a replaying device keeps at most 100 unconfirmed. The hub is 1, "
+                + "2 or 3 collector processes started with --hub --hub-group bench --influxdb on one Mosquitto and "
+                + "one InfluxDB 1.6 (a database per run), all on this machine's two cores; the time runs from the "
+                + "first backlog message until the hub has confirmed all of it and every live message sent "
+                + "meanwhile. The bare subscriber takes the same traffic on a Mosquitto of its own, counts the "
+                + "readings and confirms each message at once (QoS 0). A site's catch-up after a day offline is the "
+                + "federation rows above.");
     }
 
     private static void dashboard(Report report, Path work) throws Exception {

@@ -115,30 +115,35 @@ final class Load {
     }
 
     private static void publishAll(String brokerUrl, int publisher, List<byte[]> payloads) throws Exception {
-        MqttAsyncClient client = new MqttAsyncClient(brokerUrl, "bench-pub-" + publisher + "-" + System.nanoTime(),
-                new MemoryPersistence());
+        publish(brokerUrl, "bench-pub-" + publisher + "-" + System.nanoTime(), Topics.readings(SITE,
+                device(publisher)), payloads, 500);
+    }
+
+    /** Publishes the payloads on one topic, QoS 1, with at most {@code window} in flight; returns once all are taken. */
+    static void publish(String brokerUrl, String clientId, String topic, List<byte[]> payloads, int window)
+            throws Exception {
+        MqttAsyncClient client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMaxInflight(1000);
         client.connect(options).waitForCompletion(10_000);
-        Semaphore window = new Semaphore(500);
+        Semaphore free = new Semaphore(window);
         IMqttActionListener release = new IMqttActionListener() {
             @Override
             public void onSuccess(IMqttToken token) {
-                window.release();
+                free.release();
             }
 
             @Override
             public void onFailure(IMqttToken token, Throwable e) {
-                window.release();
+                free.release();
             }
         };
-        String topic = Topics.readings(SITE, device(publisher));
         for (byte[] payload : payloads) {
-            window.acquire();
+            free.acquire();
             client.publish(topic, payload, 1, false, null, release);
         }
-        if (!window.tryAcquire(500, 60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the broker did not take every message within 60 s");
+        if (!free.tryAcquire(window, 120, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the broker did not take " + clientId + "'s messages within 120 s");
         }
         client.disconnect().waitForCompletion(5_000);
         client.close();
