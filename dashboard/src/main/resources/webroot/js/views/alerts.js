@@ -96,7 +96,10 @@ export function alertCard(alert, { zone = '', compact = false, onChange } = {}) 
   card.append(el('header', 'alert-head', severityBadge(alert.severity), el('span', 'alert-rule', alert.rule),
     el('span', 'alert-where', where)));
   card.append(el('p', 'alert-message', alert.message || ''));
-  const facts = el('p', 'alert-facts', `Opened ${formatTime(alert.openedAt, zone)} · ${ongoing}`);
+  // A rule with a duration (a dry spell, days below the neighbours) opens after its condition began.
+  const began = alert.since && alert.since < alert.openedAt
+    ? ` · condition since ${formatTime(alert.since, zone)}` : '';
+  const facts = el('p', 'alert-facts', `Opened ${formatTime(alert.openedAt, zone)}${began} · ${ongoing}`);
   if (alert.acknowledgedAt) {
     facts.append(` · acknowledged ${formatTime(alert.acknowledgedAt, zone)}${alert.acknowledgedBy
       ? ` by ${alert.acknowledgedBy}` : ''}`);

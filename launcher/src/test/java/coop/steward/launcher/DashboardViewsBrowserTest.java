@@ -232,6 +232,8 @@ class DashboardViewsBrowserTest {
 
         open("#/alerts?state=open&site=test-plot");
         WebElement card = browser.findElement(By.cssSelector("article.alert[data-alert='" + id + "']"));
+        assertThat(card.findElement(By.cssSelector(".alert-facts")).getText())
+                .as("when the dry spell began, half an hour before the alert").contains("condition since");
         card.findElement(By.tagName("textarea")).sendKeys("watered by hand");
         card.findElement(By.cssSelector("button[data-action='acknowledge']")).click();
 
