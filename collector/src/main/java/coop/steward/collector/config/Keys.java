@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -192,6 +193,20 @@ final class Keys {
             return null;
         }
         return value;
+    }
+
+    /** A severity (info, warning or critical), {@code fallback} when absent, null when wrong (reported). */
+    Severity severity(String key, Severity fallback) {
+        String text = text(key, null);
+        if (text == null) {
+            return has(key) ? null : fallback;
+        }
+        try {
+            return Severity.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            error(key, "'" + text + "' is not a severity; use info, warning or critical");
+            return null;
+        }
     }
 
     Boolean bool(String key, Boolean fallback) {

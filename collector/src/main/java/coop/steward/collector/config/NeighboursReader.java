@@ -2,7 +2,6 @@ package coop.steward.collector.config;
 
 import coop.steward.config.Problems;
 import java.time.Duration;
-import java.util.Locale;
 
 /** Reads the {@code neighbours:} section: how a hub compares the sites' arrays. */
 final class NeighboursReader {
@@ -28,7 +27,7 @@ final class NeighboursReader {
         Double dimDay = section.number("dimDayYield", 0, 24, d.dimDayYield());
         Double darkDay = section.number("darkDayYield", 0, 24, d.darkDayYield());
         Integer minPeers = section.whole("minPeers", 1, 1000, d.minPeers());
-        Severity severity = severity(section, d.severity());
+        Severity severity = section.severity("severity", d.severity());
         Duration every = section.duration("checkEvery", Duration.ofDays(1), d.checkEvery());
         if (every != null && every.isZero()) {
             section.error("checkEvery", "the hub must judge now and then; give a duration of 1s or more, e.g. 1h");
@@ -43,18 +42,5 @@ final class NeighboursReader {
             return null;
         }
         return new Neighbours(days, below, dimBelow, dimDay, darkDay, minPeers, severity, every);
-    }
-
-    private static Severity severity(Keys keys, Severity fallback) {
-        String text = keys.text("severity", null);
-        if (text == null) {
-            return keys.has("severity") ? null : fallback;
-        }
-        try {
-            return Severity.valueOf(text.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            keys.error("severity", "'" + text + "' is not a severity; use info, warning or critical");
-            return null;
-        }
     }
 }

@@ -11,7 +11,6 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -74,15 +73,8 @@ final class RuleReader {
     }
 
     private static RuleConfig.Basics basics(Keys keys, String id, String type) {
-        Severity severity = Severity.WARNING;
-        String text = keys.text("severity", null);
-        if (text != null) {
-            try {
-                severity = Severity.valueOf(text.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                keys.error("severity", "'" + text + "' is not a severity; use info, warning or critical");
-            }
-        }
+        Severity read = keys.severity("severity", Severity.WARNING);
+        Severity severity = read == null ? Severity.WARNING : read; // what is wrong is reported already
         Set<String> sites = keys.ids("sites");
         Set<String> devices = keys.ids("devices");
         Set<String> sensors = keys.ids("sensors");

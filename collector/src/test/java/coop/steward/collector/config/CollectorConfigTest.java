@@ -165,6 +165,7 @@ class CollectorConfigTest {
                   below: 0.5
                   dimBelow: 0.6
                   checkEvery: 0
+                  severity: loud
                 """)).extracting(ConfigError::toString).containsExactly(
                 "collector.yaml:3: alerts.arrays[0].facing: 'sunwards' is not a way an array faces; give one of "
                         + "north, north-east, east, south-east, south, south-west, west, north-west, east-west, "
@@ -173,7 +174,8 @@ class CollectorConfigTest {
                 "collector.yaml:7: neighbours.dimBelow: dimBelow (0.6) is above below (0.5): dim days are given "
                         + "more room, not less; make it 0.5 or lower",
                 "collector.yaml:8: neighbours.checkEvery: the hub must judge now and then; give a duration of 1s "
-                        + "or more, e.g. 1h");
+                        + "or more, e.g. 1h",
+                "collector.yaml:9: neighbours.severity: 'loud' is not a severity; use info, warning or critical");
     }
 
     @Test
