@@ -13,6 +13,8 @@ import coop.steward.collector.command.CommandLog;
 import coop.steward.collector.command.Commands;
 import coop.steward.collector.http.HttpApi;
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.config.Help;
+import coop.steward.collector.aid.MutualAid;
 import coop.steward.collector.notify.Notifier;
 import coop.steward.collector.notify.PendingNotices;
 import coop.steward.collector.settings.ConfigEditor;
@@ -58,10 +60,12 @@ public final class Collector {
     private final Notifier notifier;
     private final String forwarderDeployment;
     private final NeighbourWatch neighbours;
+    private final String aidDeployment;
 
     private Collector(Vertx vertx, ReadingStore store, MqttIngest ingest, String ingestDeployment, Alerts alerts,
                       HttpServer http, StoreMaintenance maintenance, Commands commands, Notifier notifier,
-                      String forwarderDeployment, NeighbourWatch neighbours) {
+                      String forwarderDeployment, NeighbourWatch neighbours, String aidDeployment) {
+        this.aidDeployment = aidDeployment;
         this.forwarderDeployment = forwarderDeployment;
         this.neighbours = neighbours;
         this.commands = commands;
@@ -147,8 +151,13 @@ public final class Collector {
         }
         PeopleStore people = files.people();
         // Only people with accounts can choose which alerts reach them.
+        Help help = settings.federation().forwardTo() == null ? Help.NONE : settings.federation().help();
         Notifier notifier = people == null ? null : new Notifier(vertx, people, settings.mail(), clock,
-                alerts::record, files.notices());
+                alerts::record, files.notices(), site -> help.ask());
+        MutualAid aid = help.equals(Help.NONE) ? null : new MutualAid(settings.federation().forwardTo()
+                .withClientId(settings.federation().forwardTo().clientId() + "-aid"), help, sites, alerts, notifier,
+                metrics, clock);
+        api.offerAid(aid);
         CommandLog commandLog = files.commandLog();
         Commands commands = new Commands(vertx, settings.ingest(), settings.ingest().commandLoginName(),
                 settings.ingest().commandLoginPassword(), commandLog, clock);
@@ -162,7 +171,7 @@ public final class Collector {
                 .requestHandler(api.router(people, commands, commandLog, new ConfigEditor(vertx,
                         settings.configFile(), new CollectorConfig(settings.rawRetention(), settings.alerts(),
                         settings.sites(), settings.limits(), settings.federation().sharing(),
-                        settings.federation().neighbours()), alerts, sites,
+                        settings.federation().neighbours(), settings.federation().help()), alerts, sites,
                         sharingChanges(files.store().forwardLog(), sharing)), hub, forwarder))
                 .listen(settings.httpPort(), settings.httpHost())
                 .recover(e -> alerts.stop().eventually(() -> {
@@ -186,9 +195,11 @@ public final class Collector {
                     NeighbourWatch started = watch;
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
-                            .map(v -> new Collector(vertx, store, ingest, id, alerts, http,
+                            .compose(v -> aid == null ? Future.<String>succeededFuture(null)
+                                    : vertx.deployVerticle(aid))
+                            .map(aiding -> new Collector(vertx, store, ingest, id, alerts, http,
                                     StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier,
-                                    forwarding, started));
+                                    forwarding, started, aiding));
                 })));
     }
 
@@ -255,6 +266,7 @@ public final class Collector {
             notifier.stop();
         }
         return http.close()
+                .compose(v -> aidDeployment == null ? Future.<Void>succeededFuture() : vertx.undeploy(aidDeployment))
                 .compose(v -> vertx.undeploy(ingestDeployment))
                 .compose(v -> forwarderDeployment == null ? Future.<Void>succeededFuture()
                         : vertx.undeploy(forwarderDeployment))

@@ -81,7 +81,8 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
     public CollectorSettings with(CollectorConfig config) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, config.rawRetention(), config.alerts(),
                 influx, config.sites(), config.limits(), accounts, mail, configFile,
-                federation.withSharing(config.sharing()).withNeighbours(config.neighbours()));
+                federation.withSharing(config.sharing()).withNeighbours(config.neighbours())
+                        .withHelp(config.help()));
     }
 
     /** These settings with sign-in required ({@code true}) or the API open to whoever reaches it. */
@@ -118,7 +119,7 @@ public record CollectorSettings(IngestSettings ingest, String httpHost, int http
     public CollectorSettings withFederation(IngestSettings hub, boolean servesAsHub) {
         return new CollectorSettings(ingest, httpHost, httpPort, dataDir, rawRetention, alerts, influx, sites,
                 limits, accounts, mail, configFile, new Federation(hub, federation.sharing(), servesAsHub,
-                federation.neighbours(), federation.hubGroup()));
+                federation.neighbours(), federation.hubGroup(), federation.help()));
     }
 
     /**

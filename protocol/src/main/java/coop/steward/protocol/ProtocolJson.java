@@ -102,6 +102,21 @@ public final class ProtocolJson {
                         + "and a state");
     }
 
+    /** Reads a site's request for help; throws {@link IllegalArgumentException} naming what is wrong. */
+    public static AidRequest decodeAidRequest(byte[] payload) {
+        return decode(payload, AidRequest.class, "request for help",
+                r -> r.v() == 1 && r.site() != null && r.alert() != null && r.rule() != null && r.severity() != null
+                        && (r.taken() == null || r.taken().person() != null && r.taken().site() != null),
+                "a request for help must have \"v\": 1, \"site\", \"alert\", \"rule\" and \"severity\"");
+    }
+
+    /** Reads a helper's answer to a request for help; throws {@link IllegalArgumentException} naming what is wrong. */
+    public static AidTaken decodeAidTaken(byte[] payload) {
+        return decode(payload, AidTaken.class, "answer to a request for help",
+                r -> r.v() == 1 && r.person() != null && !r.person().isBlank(),
+                "an answer to a request for help must have \"v\": 1 and the \"person\" who takes it");
+    }
+
     private static <T> T decode(byte[] payload, Class<T> type, String what, Predicate<T> valid, String rule) {
         T decoded;
         try {

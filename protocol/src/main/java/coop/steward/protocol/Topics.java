@@ -1,5 +1,6 @@
 package coop.steward.protocol;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Builds and parses the contract's MQTT topics. */
@@ -10,8 +11,11 @@ public final class Topics {
     public static final String ALL_STATUS = PREFIX + "+/+/status";
     /** What a hub subscribes to for the reports of the sites that forward to it. */
     public static final String ALL_FORWARD_REPORTS = PREFIX + "+/" + "forward";
+    /** Every site's requests for help: {@code steward/v1/+/alerts/+/aid}. */
+    public static final String ALL_AID_REQUESTS = PREFIX + "+/alerts/+/aid";
     private static final String FORWARD = "forward";
     private static final String NEIGHBOURS = "neighbours";
+    private static final String AID = "aid";
 
     private Topics() {
     }
@@ -60,6 +64,41 @@ public final class Topics {
     /** The site of a {@link #neighbours} topic; empty for any other topic. The id is not validated here. */
     public static Optional<String> neighboursSite(String topic) {
         return siteOf(topic, NEIGHBOURS);
+    }
+
+    /**
+     * {@code steward/v1/{site}/alerts/{alertId}/aid}: the site asks its neighbours for help with that alert
+     * ({@link AidRequest}), retained. Under {@code alerts}, which is never a device's id, and six levels: no device's
+     * topic and no alert's matches it.
+     */
+    public static String aidRequest(String site, String alertId) {
+        return alert(site, alertId) + "/" + AID;
+    }
+
+    /** {@code steward/v1/{site}/alerts/{alertId}/aid/{helper}}: a person of site {@code helper} takes it. */
+    public static String aidTaken(String site, String alertId, String helper) {
+        return aidRequest(site, alertId) + "/" + helper;
+    }
+
+    /** The site's requests' answers: {@code steward/v1/{site}/alerts/+/aid/+}. */
+    public static String aidAnswers(String site) {
+        return PREFIX + site + "/alerts/+/" + AID + "/+";
+    }
+
+    /**
+     * The site, alert and (for an answer) helping site of an aid topic: two ids for {@link #aidRequest}, three for
+     * {@link #aidTaken}; empty for any other topic. The ids are not validated here.
+     */
+    public static Optional<List<String>> aid(String topic) {
+        if (topic == null || !topic.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        String[] parts = topic.substring(PREFIX.length()).split("/", -1);
+        boolean request = parts.length == 4, answer = parts.length == 5;
+        if (!(request || answer) || !"alerts".equals(parts[1]) || !AID.equals(parts[3])) {
+            return Optional.empty();
+        }
+        return Optional.of(request ? List.of(parts[0], parts[2]) : List.of(parts[0], parts[2], parts[4]));
     }
 
     private static Optional<String> siteOf(String topic, String last) {

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 /**
  * One line of an alert's history beside its opening and resolution: a person acknowledged it (perhaps with a note),
  * or a person was told of it (the note says why: on duty, or unanswered and passed on), or was not told although
- * the escalation reached them (in their quiet hours). Kept in {@code alerts.db}
+ * the escalation reached them (in their quiet hours), or the site asked its neighbours for help with it. Kept in {@code alerts.db}
  * for as long as the alert is.
  *
  * @param person who acknowledged or was told; null when an open collector knows no names
@@ -14,7 +14,9 @@ import io.vertx.core.json.JsonObject;
 public record AlertEvent(String alertId, long at, What what, String person, String note) {
 
     public enum What {
-        OPENED("opened"), ACKNOWLEDGED("acknowledged"), TOLD("told"), NOT_TOLD("not told"), RESOLVED("resolved");
+        OPENED("opened"), ACKNOWLEDGED("acknowledged"), TOLD("told"), NOT_TOLD("not told"),
+        /** Nobody at the site answered it: offered to the stewards of neighbouring sites that help. */
+        ASKED("asked neighbours"), RESOLVED("resolved");
 
         private final String code;
 

@@ -18,9 +18,15 @@ import java.util.List;
  * forwards to. {@code sites} lists the sites whose time zone was given.
  */
 public record CollectorConfig(Duration rawRetention, AlertsConfig alerts, List<SiteConfig> sites, Limits limits,
-                              Sharing sharing, Neighbours neighbours) {
+                              Sharing sharing, Neighbours neighbours, Help help) {
     public CollectorConfig {
         sites = List.copyOf(sites);
+    }
+
+    /** Neither asking nor offering help ({@link Help#NONE}). */
+    public CollectorConfig(Duration rawRetention, AlertsConfig alerts, List<SiteConfig> sites, Limits limits,
+                           Sharing sharing, Neighbours neighbours) {
+        this(rawRetention, alerts, sites, limits, sharing, neighbours, Help.NONE);
     }
 
     /** Comparing arrays as {@link Neighbours#DEFAULT}, should the collector serve as a hub. */

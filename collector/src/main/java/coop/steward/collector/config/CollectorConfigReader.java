@@ -12,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the collector's YAML: {@code store:}, {@code sites:}, {@code sharing:}, {@code neighbours:} and
- * {@code alerts:}, with the chosen
- * shipped rule sets merged in.
+ * Reads the collector's YAML: {@code store:}, {@code sites:}, {@code sharing:}, {@code neighbours:},
+ * {@code help:} and {@code alerts:}, with the chosen shipped rule sets merged in.
  */
 final class CollectorConfigReader {
     private final Problems problems;
@@ -29,7 +28,7 @@ final class CollectorConfigReader {
                 problems) : Keys.of(root, 1, "", problems);
         CollectorConfig config = null;
         if (top != null) {
-            top.allowOnly("store", "sites", "alerts", "sharing", "neighbours");
+            top.allowOnly("store", "sites", "alerts", "sharing", "neighbours", "help");
             Keys store = top.has("store") ? top.block("store") : empty("store");
             if (store != null) {
                 store.allowOnly("rawRetentionDays", "maxDevices", "maxSeries", "maxSensorsPerDevice");
@@ -40,9 +39,10 @@ final class CollectorConfigReader {
             AlertsConfig alerts = alerts(top.has("alerts") ? top.block("alerts") : empty("alerts"));
             Sharing sharing = SharingReader.read(top, problems);
             Neighbours neighbours = NeighboursReader.read(top, problems);
+            Help help = HelpReader.read(top, problems);
             config = retention == null || limits == null || sites == null || alerts == null || sharing == null
-                    || neighbours == null ? null
-                    : new CollectorConfig(retention, alerts, sites, limits, sharing, neighbours);
+                    || neighbours == null || help == null ? null
+                    : new CollectorConfig(retention, alerts, sites, limits, sharing, neighbours, help);
         }
         problems.throwIfAny();
         return config;

@@ -12,9 +12,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads the {@code sites:} list: each site's id and IANA time zone, every problem reported at its line. */
+/**
+ * Reads the {@code sites:} list: each site's id, IANA time zone and directions ({@code where}), every problem reported
+ * at its line.
+ */
 final class SiteReader {
     private static final Set<String> ZONES = ZoneId.getAvailableZoneIds();
+    static final int MAX_WHERE = 300;
 
     private SiteReader() {
     }
@@ -30,18 +34,33 @@ final class SiteReader {
             if (site == null) {
                 continue;
             }
-            site.allowOnly("id", "zone");
+            site.allowOnly("id", "zone", "where");
             String id = site.require("id", "id: food-forest") ? site.id("id") : null;
             ZoneId zone = site.require("zone", "zone: Europe/London") ? zone(site) : null;
+            String where = where(site);
             Integer earlier = id == null ? null : seen.putIfAbsent(id, site.lineOf("id"));
             if (earlier != null) {
                 site.error("id", "the site '" + id + "' is listed twice, here and on line " + earlier
                         + "; list each site once");
             } else if (id != null && zone != null) {
-                sites.add(new SiteConfig(id, zone));
+                sites.add(new SiteConfig(id, zone, where));
             }
         }
         return problems.noneSince(mark) ? List.copyOf(sites) : null;
+    }
+
+    /** Free text for people, up to {@link #MAX_WHERE} characters: it goes to neighbours in a request for help. */
+    private static String where(Keys site) {
+        String text = site.text("where", null);
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        if (text.length() > MAX_WHERE) {
+            site.error("where", "the directions are " + text.length() + " characters long; keep them to " + MAX_WHERE
+                    + " (an address and where to go once there)");
+            return null;
+        }
+        return text.strip();
     }
 
     /** IANA names only: an offset such as +01:00 would get daylight saving time wrong half the year. */

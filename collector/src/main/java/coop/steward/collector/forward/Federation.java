@@ -1,5 +1,6 @@
 package coop.steward.collector.forward;
 
+import coop.steward.collector.config.Help;
 import coop.steward.collector.config.Neighbours;
 import coop.steward.collector.config.Sharing;
 import coop.steward.collector.ingest.IngestSettings;
@@ -14,20 +15,26 @@ import coop.steward.collector.ingest.IngestSettings;
  * @param neighbours how it compares the sites' arrays, serving as a hub
  * @param hubGroup   the name of the group of collectors that share the hub's broker, each site's alerts owned by
  *                   one of them; null for a collector that is alone on its broker
+ * @param help       whether the site asks the hub's other sites for help, and offers its own, through the hub's broker
  */
 public record Federation(IngestSettings forwardTo, Sharing sharing, boolean hub, Neighbours neighbours,
-                         String hubGroup) {
-    public static final Federation ALONE = new Federation(null, Sharing.DEFAULT, false, Neighbours.DEFAULT, null);
+                         String hubGroup, Help help) {
+    public static final Federation ALONE = new Federation(null, Sharing.DEFAULT, false, Neighbours.DEFAULT, null,
+            Help.NONE);
 
     public Federation withSharing(Sharing now) {
-        return new Federation(forwardTo, now, hub, neighbours, hubGroup);
+        return new Federation(forwardTo, now, hub, neighbours, hubGroup, help);
     }
 
     public Federation withNeighbours(Neighbours now) {
-        return new Federation(forwardTo, sharing, hub, now, hubGroup);
+        return new Federation(forwardTo, sharing, hub, now, hubGroup, help);
     }
 
     public Federation withHubGroup(String group) {
-        return new Federation(forwardTo, sharing, hub, neighbours, group);
+        return new Federation(forwardTo, sharing, hub, neighbours, group, help);
+    }
+
+    public Federation withHelp(Help now) {
+        return new Federation(forwardTo, sharing, hub, neighbours, hubGroup, now);
     }
 }

@@ -1,5 +1,6 @@
 package coop.steward.collector.http;
 
+import coop.steward.collector.aid.MutualAid;
 import coop.steward.collector.alert.Alerts;
 import coop.steward.collector.history.CounterTotals;
 import coop.steward.collector.history.ValveSpans;
@@ -50,6 +51,7 @@ public final class HttpApi {
     private final Blocking blocking;
     private Forwarder uplink;
     private java.util.function.Supplier<JsonObject> group;
+    private MutualAid aid;
 
     public HttpApi(Vertx vertx, ReadingStore store, MqttIngest ingest, RejectionLog rejections, Presence presence,
                    HealthReports deviceHealth, Alerts alerts, PrometheusMeterRegistry metrics, Clock clock,
@@ -77,6 +79,11 @@ public final class HttpApi {
     /** At a hub of several collectors: how the group stands, for {@code /health}. Before {@link #router}. */
     public void reportGroup(java.util.function.Supplier<JsonObject> group) {
         this.group = group;
+    }
+
+    /** Before {@link #router}: the site's mutual aid with its neighbours, where it asks or offers help. */
+    public void offerAid(MutualAid aid) {
+        this.aid = aid;
     }
 
     public Router router(PeopleStore people, Commands commands, CommandLog log, ConfigEditor settings,
@@ -108,6 +115,7 @@ public final class HttpApi {
             blocking.json(ctx, this::rejected);
         });
         new AlertRoutes(alerts).mount(router);
+        new AidRoutes(aid).mount(router);
         new SettingsRoutes(settings).mount(router);
         if (hub != null) {
             new HubRoutes(hub, clock).mount(router);

@@ -42,6 +42,12 @@ public record IngestSettings(String brokerUrl, String clientId, String username,
                 maxReadingsPerTransaction, maxPendingBytes, files, commandUsername, commandPassword);
     }
 
+    /** These settings with another client id: a second connection of the same collector to the same broker. */
+    public IngestSettings withClientId(String id) {
+        return new IngestSettings(brokerUrl, id, username, password, maxPendingMessages, maxReadingsPerTransaction,
+                maxPendingBytes, tls, commandUsername, commandPassword);
+    }
+
     /** These settings with another account for commands; null keeps the collector's own. */
     public IngestSettings withCommandLogin(String username, String password) {
         return new IngestSettings(brokerUrl, clientId, this.username, this.password, maxPendingMessages,

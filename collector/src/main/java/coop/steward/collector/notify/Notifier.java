@@ -9,6 +9,7 @@ import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.people.Person;
 import coop.steward.collector.people.Role;
 import coop.steward.collector.people.Shift;
+import coop.steward.protocol.AidRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -34,6 +35,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +56,11 @@ public final class Notifier {
     /** Unanswered alerts followed at once: far more than a site raises, few enough to bound memory. */
     private static final int MAX_ESCALATIONS = 1_000;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("d MMM HH:mm", Locale.ENGLISH);
+    /**
+     * Where an alert goes, as raised, once its escalation ran out with nobody at its site answering, at a site that
+     * asks its neighbours for help.
+     */
+    public static final String UNANSWERED = "steward.alert.unanswered";
 
     private final Vertx vertx;
     private final PeopleStore people;
@@ -63,6 +70,7 @@ public final class Notifier {
     private final Clock clock;
     private final Consumer<AlertEvent> history;
     private final PendingNotices pending;
+    private final Predicate<String> asksHelp;
     private final Map<String, Deque<Long>> sent = new HashMap<>();
     private final Map<String, List<JsonObject>> digests = new HashMap<>();
     private final Map<String, LocalDate> lastDigest = new HashMap<>();
@@ -78,6 +86,17 @@ public final class Notifier {
      */
     public Notifier(Vertx vertx, PeopleStore people, MailSettings mail, Clock clock, Consumer<AlertEvent> history,
                     PendingNotices pending) {
+        this(vertx, people, mail, clock, history, pending, site -> false);
+    }
+
+    /**
+     * @param asksHelp whether a site asks its neighbours for help: its warning and critical alerts then go to
+     *                 {@link #UNANSWERED} when nobody answered them by the end of their escalation, or, at a site
+     *                 without a rota, by the site's escalation time
+     */
+    public Notifier(Vertx vertx, PeopleStore people, MailSettings mail, Clock clock, Consumer<AlertEvent> history,
+                    PendingNotices pending, Predicate<String> asksHelp) {
+        this.asksHelp = asksHelp;
         this.vertx = vertx;
         this.people = people;
         this.mailSettings = mail;
@@ -149,6 +168,8 @@ public final class Notifier {
             String first = severity == Severity.INFO || duty.onDuty().isEmpty() ? null : duty.onDuty().get(0);
             if (first != null) {
                 startEscalation(alert, duty, recipients);
+            } else if (severity != Severity.INFO && asksHelp.test(site)) {
+                awaitAnswer(alert, duty);
             }
             for (PeopleStore.Recipient recipient : recipients) {
                 if (!recipient.person().may(Role.VIEWER, site) || recipient.person().name().equals(first)) {
@@ -182,6 +203,19 @@ public final class Notifier {
         Set<String> told = new LinkedHashSet<>(Set.of(first));
         follow(new Escalation(alert, duty.onDuty(), duty.stewards(), told, duty.escalateAfterMs(),
                 clock.millis() + duty.escalateAfterMs()));
+    }
+
+    /**
+     * At a site without anyone on duty that asks for help: everyone was told as they chose, so the escalation's only
+     * step is asking the neighbours, after the site's escalation time.
+     */
+    private void awaitAnswer(JsonObject alert, Duty duty) {
+        String id = alert.getString("id");
+        if (id == null || escalations.containsKey(id) || escalations.size() >= MAX_ESCALATIONS) {
+            return;
+        }
+        follow(new Escalation(alert, List.of(), duty.stewards(), new LinkedHashSet<>(duty.stewards()),
+                duty.escalateAfterMs(), clock.millis() + duty.escalateAfterMs()));
     }
 
     /** Calls the next person when the escalation is due, and keeps it so that a restart goes on from here. */
@@ -220,6 +254,10 @@ public final class Notifier {
         }
         if (next.isEmpty()) {
             endEscalation(id);
+            if (asksHelp.test(escalation.alert().getString("site"))
+                    && !"info".equals(escalation.alert().getString("severity"))) {
+                vertx.eventBus().publish(UNANSWERED, escalation.alert());
+            }
             return;
         }
         List<String> toTell = next;
@@ -249,6 +287,38 @@ public final class Notifier {
             follow(new Escalation(escalation.alert(), escalation.onDuty(), escalation.stewards(),
                     escalation.told(), escalation.afterMs(), clock.millis() + escalation.afterMs()));
         });
+    }
+
+    /**
+     * A neighbouring site asks for help: every steward of {@code sites} hears of it on the channels they chose,
+     * critical requests through their quiet hours too. Answers how many were told.
+     */
+    public Future<Integer> offer(AidRequest request, List<String> sites) {
+        return vertx.executeBlocking(people::recipients).map(recipients -> {
+            Instant now = clock.instant();
+            boolean critical = "critical".equals(request.severity());
+            JsonObject json = JsonObject.mapFrom(request);
+            int told = 0;
+            for (PeopleStore.Recipient recipient : recipients) {
+                if (sites.stream().noneMatch(site -> recipient.person().may(Role.STEWARD, site))
+                        || !critical && recipient.choice().quiet(now) || channels(recipient.choice()).isEmpty()) {
+                    continue;
+                }
+                deliver(recipient, "[Steward] " + request.site() + " asks for help: " + request.rule() + " at "
+                        + where(json), aidBody(request, recipient.choice()), json);
+                told++;
+            }
+            return told;
+        });
+    }
+
+    private static String aidBody(AidRequest request, NotifyChoice choice) {
+        String since = TIME.format(Instant.ofEpochMilli(request.since()).atZone(choice.zone()));
+        return "Nobody at " + request.site() + " answered this alert, and they ask their neighbours for help.\n"
+                + request.message() + "\n" + where(JsonObject.mapFrom(request)) + ", since " + since + " ("
+                + choice.zone().getId() + ")\n"
+                + (request.place() == null ? "" : "How to find it: " + request.place() + "\n")
+                + "If you can go, say so on your dashboard's Alerts page (I'll take it), so that they know.";
     }
 
     private static boolean inQuietHours(List<PeopleStore.Recipient> recipients, String name, Instant now) {

@@ -125,6 +125,9 @@ public final class ConfigEditor {
         if (!next.limits().equals(started.limits())) {
             atRestart.add("limits");
         }
+        if (!next.help().equals(started.help())) {
+            atRestart.add("mutual aid");
+        }
         if (!next.alerts().webhooks().equals(started.alerts().webhooks())) {
             atRestart.add("webhooks");
         }

@@ -29,17 +29,24 @@ public final class Sites {
     private volatile Function<String, ForwardReport> reported = site -> null;
 
     /** One config's sites, arrays and threshold rules. */
-    private record Known(Map<String, ZoneId> zones, List<ArrayConfig> arrays, List<RuleConfig.Threshold> thresholds) {
+    private record Known(Map<String, ZoneId> zones, Map<String, String> where, List<ArrayConfig> arrays,
+                         List<RuleConfig.Threshold> thresholds) {
         static Known of(List<SiteConfig> configured, AlertsConfig alerts) {
             Map<String, ZoneId> zones = new LinkedHashMap<>();
-            configured.forEach(site -> zones.put(site.id(), site.zone()));
+            Map<String, String> where = new LinkedHashMap<>();
+            configured.forEach(site -> {
+                zones.put(site.id(), site.zone());
+                if (site.where() != null) {
+                    where.put(site.id(), site.where());
+                }
+            });
             List<RuleConfig.Threshold> thresholds = new ArrayList<>();
             for (RuleConfig rule : alerts.rules()) {
                 if (rule instanceof RuleConfig.Threshold threshold) {
                     thresholds.add(threshold);
                 }
             }
-            return new Known(zones, alerts.arrays(), List.copyOf(thresholds));
+            return new Known(zones, where, alerts.arrays(), List.copyOf(thresholds));
         }
     }
 
@@ -73,6 +80,16 @@ public final class Sites {
             return ZoneId.of(report.zone());
         }
         return fallback;
+    }
+
+    /** How a neighbour who comes to help finds the site, as its config says; null when it does not. */
+    public String where(String site) {
+        return known.where().get(site);
+    }
+
+    /** The sites listed under {@code sites:}, in their order. */
+    public List<String> configured() {
+        return List.copyOf(known.zones().keySet());
     }
 
     public List<ArrayConfig> arrays(String site) {

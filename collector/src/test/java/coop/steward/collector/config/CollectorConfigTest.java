@@ -179,6 +179,35 @@ class CollectorConfigTest {
     }
 
     @Test
+    void help_isNeitherAskedNorOfferedUnlessSaid_andASiteSaysHowToFindIt() {
+        assertThat(CollectorConfig.defaults().help()).isEqualTo(Help.NONE);
+        CollectorConfig config = CollectorConfig.parse("""
+                sites:
+                  - {id: hill, zone: Europe/Lisbon, where: "Hill Street allotments, north gate"}
+                help:
+                  ask: true
+                """, "collector.yaml");
+
+        assertThat(config.help()).isEqualTo(new Help(true, false));
+        assertThat(config.sites().get(0).where()).isEqualTo("Hill Street allotments, north gate");
+    }
+
+    @Test
+    void helpProblems_sayWhatToGive() {
+        assertThat(errors("""
+                sites:
+                  - {id: hill, zone: Europe/Lisbon, where: "%s"}
+                help:
+                  ask: yes please
+                  give: true
+                """.formatted("x".repeat(301)))).extracting(ConfigError::toString).containsExactly(
+                "collector.yaml:2: sites[0].where: the directions are 301 characters long; keep them to 300 (an "
+                        + "address and where to go once there)",
+                "collector.yaml:4: help.ask: must be true or false, not the text 'yes please'",
+                "collector.yaml:5: help.give: 'give' is not a known key; the keys under help are ask, offer");
+    }
+
+    @Test
     void everyProblem_isReportedWithFileLineAndField() {
         List<ConfigError> errors = errors("""
                 store:
@@ -305,7 +334,7 @@ class CollectorConfigTest {
                 "collector.yaml:10: sites[4].zone: 'zone' is missing; add it under sites[4], e.g. zone: "
                         + "Europe/London",
                 "collector.yaml:11: sites[5].timezone: 'timezone' is not a known key; the keys under sites[5] are "
-                        + "id, zone");
+                        + "id, zone, where");
     }
 
     @Test

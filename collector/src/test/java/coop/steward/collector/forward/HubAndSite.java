@@ -6,6 +6,7 @@ import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
+import coop.steward.collector.people.PeopleStore;
 import coop.steward.testsupport.CuttableLink;
 import coop.steward.testsupport.MosquittoBroker;
 import io.vertx.core.Vertx;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
@@ -36,7 +38,10 @@ final class HubAndSite implements AutoCloseable {
     Collector hub;
     Collector site;
 
-    /** @param hubConfig the hub's collector config, or null for none; {@code siteConfig}, the site's file */
+    /**
+     * @param hubConfig  the hub's collector config, or null for none
+     * @param siteConfig the first site's config file, or null to start no site yet ({@link #startSite})
+     */
     static HubAndSite start(Path tmp, String hubConfig, String siteConfig) throws Exception {
         HubAndSite rig = new HubAndSite();
         try {
@@ -49,8 +54,6 @@ final class HubAndSite implements AutoCloseable {
     }
 
     private void startAll(Path tmp, String hubConfig, String siteConfig) throws Exception {
-        siteBroker = MosquittoBroker.start(tmp.resolve("site-mosquitto"));
-        closing.add(siteBroker);
         hubBroker = MosquittoBroker.start(tmp.resolve("hub-mosquitto"));
         closing.add(hubBroker);
         uplink = CuttableLink.to(hubBroker.port());
@@ -64,15 +67,41 @@ final class HubAndSite implements AutoCloseable {
         }
         hub = Collector.start(hubVertx, hubSettings.withFederation(null, true)).await(30, TimeUnit.SECONDS);
         closing.add(() -> hub.stop().await(10, TimeUnit.SECONDS));
-        Vertx siteVertx = Vertx.vertx();
-        closing.add(() -> siteVertx.close().await(10, TimeUnit.SECONDS));
-        site = Collector.start(siteVertx, new CollectorSettings(new IngestSettings(siteBroker.url(), "site", null,
-                        null, 1_000, 20_000), "127.0.0.1", 0, tmp.resolve("site"))
-                .with(CollectorConfig.parse(siteConfig, "site.yaml"))
-                .withConfigFile(Files.writeString(tmp.resolve("site.yaml"), siteConfig))
-                .withFederation(new IngestSettings(uplink.url(), "site-forward", null, null, 1_000, 20_000), false))
+        if (siteConfig == null) {
+            return;
+        }
+        Site first = startSite(tmp, "site", siteConfig, null);
+        siteBroker = first.broker();
+        site = first.collector();
+    }
+
+    /**
+     * Another site beside the first: a real Mosquitto of its own and a collector forwarding to the hub as
+     * {@code name-forward}. With {@code people}, its collector asks for accounts, and {@code people} fills its store
+     * first.
+     */
+    Site startSite(Path tmp, String name, String config, Consumer<PeopleStore> people) throws Exception {
+        MosquittoBroker broker = MosquittoBroker.start(tmp.resolve(name + "-mosquitto"));
+        closing.add(broker);
+        Path data = Files.createDirectories(tmp.resolve(name));
+        if (people != null) {
+            people.accept(PeopleStore.open(data));
+        }
+        Vertx vertx = Vertx.vertx();
+        closing.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+        Collector collector = Collector.start(vertx, new CollectorSettings(new IngestSettings(broker.url(), name,
+                        null, null, 1_000, 20_000), "127.0.0.1", 0, data)
+                .with(CollectorConfig.parse(config, name + ".yaml"))
+                .withConfigFile(Files.writeString(tmp.resolve(name + ".yaml"), config))
+                .withAccounts(people != null)
+                .withFederation(new IngestSettings(uplink.url(), name + "-forward", null, null, 1_000, 20_000), false))
                 .await(30, TimeUnit.SECONDS);
-        closing.add(() -> site.stop().await(10, TimeUnit.SECONDS));
+        closing.add(() -> collector.stop().await(10, TimeUnit.SECONDS));
+        return new Site(broker, collector);
+    }
+
+    /** A site's own broker and collector. */
+    record Site(MosquittoBroker broker, Collector collector) {
     }
 
     /** A client of {@code broker}, as an agent would connect, disconnected when the rig closes. */

@@ -101,7 +101,8 @@ public final class Identities {
 
     /**
      * At a hub: one site's collector, forwarding what it shares. It may publish only its own site's readings,
-     * statuses and report, and hear only its own site's confirmations and what the hub says of its arrays.
+     * statuses and report, and hear only its own site's confirmations and what the hub says of its arrays; it asks
+     * for help with its own alerts, hears every site's requests, and takes them in its own site's name only.
      */
     static Account siteForwarder(List<String> sites) {
         List<Permission> permissions = new ArrayList<>();
@@ -111,7 +112,13 @@ public final class Identities {
                     Permission.write(devices + Channel.STATUS.suffix()),
                     Permission.write(Topics.forwardReport(site)),
                     Permission.read(devices + Channel.READINGS_ACK.suffix()),
-                    Permission.read(Topics.neighbours(site))));
+                    Permission.read(Topics.neighbours(site)),
+                    // Mutual aid: its own requests for help and their answers, and its neighbours' requests, which
+                    // it answers under its own id only.
+                    Permission.readWrite(Topics.aidRequest(site, "+")),
+                    Permission.read(Topics.aidAnswers(site)),
+                    Permission.read(Topics.ALL_AID_REQUESTS),
+                    Permission.write(Topics.aidTaken("+", "+", site))));
         }
         return new Account(FORWARD_PREFIX + sites.get(0), "the collector of " + (sites.size() == 1 ? "site "
                 : "sites ") + String.join(", ", sites) + ", forwarding to this hub", permissions);

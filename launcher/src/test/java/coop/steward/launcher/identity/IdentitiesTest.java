@@ -88,6 +88,26 @@ class IdentitiesTest {
     }
 
     @Test
+    void aForwardingSite_asksForHelpWithItsOwnAlerts_hearsEveryNeighboursRequest_andAnswersOnlyInItsOwnName() {
+        Account hill = Identities.of(List.of(), List.of("hill")).stream()
+                .filter(a -> a.username().equals("forward.hill")).findFirst().orElseThrow();
+
+        assertThat(writes(hill, "steward/v1/hill/alerts/1700000000000001/aid")).as("its own request").isTrue();
+        assertThat(reads(hill, "steward/v1/hill/alerts/1700000000000001/aid"))
+                .as("its own requests, heard again after a restart").isTrue();
+        assertThat(reads(hill, "steward/v1/hill/alerts/1700000000000001/aid/valley")).as("who took it").isTrue();
+        assertThat(writes(hill, "steward/v1/valley/alerts/42/aid")).as("a request in another site's name")
+                .isFalse();
+        assertThat(reads(hill, "steward/v1/valley/alerts/42/aid")).as("a neighbour's request").isTrue();
+        assertThat(writes(hill, "steward/v1/valley/alerts/42/aid/hill")).as("taking it as itself").isTrue();
+        assertThat(writes(hill, "steward/v1/valley/alerts/42/aid/meadow")).as("taking it as another site")
+                .isFalse();
+        assertThat(reads(hill, "steward/v1/valley/alerts/42/aid/meadow")).as("answers to others' requests")
+                .isFalse();
+        assertThat(reads(hill, "steward/v1/valley/alerts/42")).as("a neighbour's alerts themselves").isFalse();
+    }
+
+    @Test
     void oneCollectorServingTwoSites_getsOneAccountAtTheHub_forBothAndNoOther() {
         Account forwarder = Identities.of(List.of(), List.of("food-forest,solar-array")).stream()
                 .filter(a -> a.username().equals("forward.food-forest")).findFirst().orElseThrow();
