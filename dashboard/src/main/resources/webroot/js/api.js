@@ -77,6 +77,11 @@ export const api = {
   }),
   alerts: (params) => request(`api/v1/alerts${query(params)}`),
   alert: (id) => request(`api/v1/alerts/${encodeURIComponent(id)}`),
+  /** Mutual aid: this site's requests for help ({asked}) and its neighbours' ({offered}). */
+  aid: () => request('api/v1/aid'),
+  takeAid: (site, alert) => request(`api/v1/aid/${encodeURIComponent(site)}/${encodeURIComponent(alert)}/take`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}',
+  }),
   acknowledge: (id, note) => request(`api/v1/alerts/${encodeURIComponent(id)}/ack`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(note ? { note } : {}),

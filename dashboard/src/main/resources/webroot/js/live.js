@@ -3,6 +3,7 @@
 
 const readingListeners = new Set();
 const alertListeners = new Set();
+const aidListeners = new Set();
 let source = null;
 let connected = false;
 
@@ -14,6 +15,12 @@ export function onReadings(listener) {
 export function onAlert(listener) {
   alertListeners.add(listener);
   return () => alertListeners.delete(listener);
+}
+
+/** Mutual aid: this site's requests for help, or its neighbours', changed. */
+export function onAid(listener) {
+  aidListeners.add(listener);
+  return () => aidListeners.delete(listener);
 }
 
 /**
@@ -55,6 +62,9 @@ function open() {
       return;
     }
     for (const listener of alertListeners) listener(alert);
+  });
+  source.addEventListener('aid', () => {
+    for (const listener of aidListeners) listener();
   });
   source.addEventListener('error', () => {
     if (source.readyState === EventSource.CLOSED) {

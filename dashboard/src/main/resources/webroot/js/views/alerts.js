@@ -1,11 +1,12 @@
 // Alerts: open, acknowledged and resolved, filtered by site and severity; acknowledge with an optional note; each
 // alert opens the chart of its sensor around its episode, and its history: who was told, who acknowledged, notes.
+// Above them, the neighbouring sites' requests for help that nobody there answered, for a steward here to take.
 
 import { api } from '../api.js';
 import { button, el, link, render } from '../dom.js';
-import { may } from '../session.js';
+import { may, mayAnywhere } from '../session.js';
 import { collator, formatDuration, formatTime } from '../format.js';
-import { onAlert } from '../live.js';
+import { onAid, onAlert } from '../live.js';
 import { go, href, withQuery } from '../router.js';
 import { severityBadge } from './cards.js';
 
@@ -16,14 +17,19 @@ export async function show(container, route, ctx) {
   const state = route.query.get('state') || 'open';
   const site = route.query.get('site') || '';
   const severity = route.query.get('severity') || '';
-  const [alerts, sites] = await Promise.all([
+  const [alerts, sites, aid] = await Promise.all([
     api.alerts({ state, site, severity }),
     api.sites().catch(() => []),
+    api.aid().catch(() => ({ asked: [], offered: [] })),
   ]);
   if (!ctx.isCurrent()) return null;
   const zones = new Map(sites.map((s) => [s.site, s.zone]));
+  const asked = new Map(aid.asked.map((r) => [r.alert, r]));
   const page = el('div', 'alerts-view');
   page.append(el('h1', 'view-title', 'Alerts'));
+  if (aid.offered.length) {
+    page.append(neighboursAsking(aid.offered), el('h2', 'aid-title', 'Alerts of this site'));
+  }
   page.append(filters(route, state, site, severity, sites));
   const list = el('div', 'alert-list');
   list.setAttribute('aria-live', 'polite');
@@ -33,11 +39,13 @@ export async function show(container, route, ctx) {
   }
   // After an acknowledgement the list is read again at once: that alert leaves the open ones.
   const again = () => window.dispatchEvent(new HashChangeEvent('hashchange'));
-  alerts.forEach((a) => list.append(alertCard(a, { zone: zones.get(a.site) || '', onChange: again })));
+  alerts.forEach((a) => list.append(alertCard(a, { zone: zones.get(a.site) || '', onChange: again,
+    asked: asked.get(a.id) })));
   page.append(list);
   render(container, page);
-  const stop = onAlert(() => reload(container));
-  return { title: 'Alerts', dispose: stop };
+  const stopAlerts = onAlert(() => reload(container));
+  const stopAid = onAid(() => reload(container));
+  return { title: 'Alerts', dispose: () => { stopAlerts(); stopAid(); } };
 }
 
 /** Shows the list again, unless someone is writing a note: then a button offers the new list. */
@@ -86,7 +94,59 @@ export function chartHref(alert) {
     alert: alert.id });
 }
 
-export function alertCard(alert, { zone = '', compact = false, onChange } = {}) {
+/** The neighbours' open requests, newest first, each with what a helper needs and who, if anyone, is going. */
+function neighboursAsking(offered) {
+  const section = el('section', 'aid-requests');
+  section.setAttribute('aria-labelledby', 'aid-title');
+  const title = el('h2', 'aid-title', 'Neighbours asking for help');
+  title.id = 'aid-title';
+  section.append(title, el('p', 'note', 'Nobody at these sites answered the alert in time. If you can go, say so: '
+    + 'they see who is coming.'));
+  [...offered].sort((a, b) => b.askedAt - a.askedAt).forEach((r) => section.append(aidCard(r)));
+  return section;
+}
+
+function aidCard(request) {
+  const card = el('article', `alert aid-request alert-${request.severity}`);
+  card.dataset.aid = `${request.site}/${request.alert}`;
+  const where = [request.site, request.device, request.sensor].filter(Boolean).join(' / ');
+  card.append(el('header', 'alert-head', severityBadge(request.severity),
+    el('span', 'alert-rule', `${request.site} asks for help: ${request.rule}`), el('span', 'alert-where', where)));
+  card.append(el('p', 'alert-message', request.message || ''));
+  if (request.place) card.append(el('p', 'aid-place', el('strong', null, 'How to find it: '), request.place));
+  card.append(el('p', 'alert-facts', `Since ${formatTime(request.since)} · asked ${formatTime(request.askedAt)}`));
+  const status = el('p', 'aid-status');
+  status.setAttribute('role', 'status');
+  const actions = el('div', 'alert-actions');
+  if (request.taken) {
+    status.textContent = request.taken.site === request.tookAs
+      ? `${request.taken.person} of ${request.taken.site} is going; ${request.site} knows.`
+      : `${request.taken.person} of ${request.taken.site} is going.`;
+  } else if (request.tookAs) {
+    status.textContent = `You said you would go; waiting for ${request.site} to hear it.`;
+  } else if (mayAnywhere('steward')) {
+    const take = button('I\'ll take it', 'primary', async () => {
+      take.disabled = true;
+      status.textContent = 'Telling them…';
+      try {
+        await api.takeAid(request.site, request.alert);
+        status.textContent = `You said you would go; waiting for ${request.site} to hear it.`;
+        take.remove();
+      } catch (error) {
+        status.textContent = `Could not take it: ${error.message}`;
+        take.disabled = false;
+      }
+    });
+    take.dataset.action = 'take';
+    actions.append(take);
+  } else {
+    status.textContent = 'Nobody has taken it yet; a steward of this site can.';
+  }
+  card.append(status, actions);
+  return card;
+}
+
+export function alertCard(alert, { zone = '', compact = false, onChange, asked } = {}) {
   const card = el('article', `alert alert-${alert.severity} alert-state-${alert.state}`);
   card.dataset.alert = alert.id;
   card.dataset.state = alert.state;
@@ -106,6 +166,10 @@ export function alertCard(alert, { zone = '', compact = false, onChange } = {}) 
   }
   if (alert.resolvedAt) facts.append(` · resolved ${formatTime(alert.resolvedAt, zone)}`);
   card.append(facts);
+  if (asked && !asked.taken) {
+    card.append(el('p', 'aid-status', `Nobody here answered it in time: offered to the neighbouring sites `
+      + `${formatTime(asked.askedAt, zone)}; nobody has taken it yet.`));
+  }
   if (alert.note) card.append(el('p', 'alert-note', el('strong', null, 'Note: '), alert.note));
   const actions = el('div', 'alert-actions');
   if (alert.device) actions.append(link(chartHref(alert), 'button-link', 'Show the chart'));
@@ -120,6 +184,7 @@ export function alertCard(alert, { zone = '', compact = false, onChange } = {}) 
 
 const HISTORY_WORDS = {
   opened: 'Opened', told: 'Told', 'not told': 'Not told', acknowledged: 'Acknowledged', resolved: 'Resolved',
+  'asked neighbours': 'Asked the neighbours for help',
 };
 
 /** The alert's history, read when it is opened: who was told and why, who acknowledged it and what they wrote. */

@@ -5,6 +5,7 @@ import coop.steward.agent.publish.MqttLogin;
 import coop.steward.collector.Collector;
 import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
+import coop.steward.collector.config.Help;
 import coop.steward.collector.notify.MailSettings;
 import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.ingest.CollectorId;
@@ -215,7 +216,7 @@ final class CollectorCommand implements Callable<Integer> {
         System.out.println("Steward collector: http://localhost:" + collector.httpPort() + "/ (broker " + mqtt
                 + " as client " + clientId + ", data " + data.toAbsolutePath().normalize() + ")\n"
                 + (forwardTo == null ? "" : "Forwarding what this site shares to the hub's broker " + forwardTo
-                + "\n") + (hub ? "Serving as a hub: GET /api/v1/hub/sites lists the sites that forward here\n" : "")
+                + "\n" + aid(settingsFile.help())) + (hub ? "Serving as a hub: GET /api/v1/hub/sites lists the sites that forward here\n" : "")
                 + (open
                 ? "Open (--open): no sign-in; anyone who reaches it can acknowledge alerts and water."
                 : "Sign-in required, as the people of bin/steward user --data " + data + "."));
@@ -228,5 +229,16 @@ final class CollectorCommand implements Callable<Integer> {
             vertx.close();
         });
         return 0;
+    }
+
+    /** What the site does for and asks of its neighbours, for the start-up message; empty for nothing. */
+    private String aid(Help help) {
+        if (!help.ask() && !help.offer()) {
+            return "";
+        }
+        return "Mutual aid: " + (help.ask() ? "asks the hub's other sites for help with alerts nobody here answers"
+                + (open ? " (not while --open: with no accounts nobody is told of an alert, so none goes unanswered)"
+                : "") : "") + (help.ask() && help.offer() ? "; " : "") + (help.offer() ? "offers this site's "
+                + "stewards' help to them" : "") + "\n";
     }
 }

@@ -56,6 +56,11 @@ public final class MutualAid extends VerticleBase {
     static final long FRESH_MS = 10 * 60_000;
     private static final long FLUSH_MS = 500;
     private static final byte[] WITHDRAWN = new byte[0];
+    /**
+     * Where a change of what {@link #list} answers is told, for the dashboard's event stream: {@code site} is the site
+     * whose people see it (the asking one for its own requests, this collector's first site for a neighbour's).
+     */
+    public static final String EVENTS = "steward.aid";
 
     private record Key(String site, String alert) {
     }
@@ -163,10 +168,22 @@ public final class MutualAid extends VerticleBase {
     private void withdraw(Key key) {
         asked.remove(key);
         link.publish(Topics.aidRequest(key.site(), key.alert()), WITHDRAWN, true);
+        changed(key.site());
     }
 
     private void publish(AidRequest request) {
         link.publish(Topics.aidRequest(request.site(), request.alert()), ProtocolJson.encode(request), true);
+        changed(request.site());
+    }
+
+    private void changed(String site) {
+        vertx.eventBus().publish(EVENTS, new JsonObject().put("event", "aid").put("site", site));
+    }
+
+    /** A neighbour's request changed: shown at this collector's own sites. */
+    private void neighbourChanged() {
+        List<String> own = sites.configured();
+        changed(own.isEmpty() ? "" : own.get(0));
     }
 
     private void received(BrokerLink.Message message) {
@@ -235,7 +252,13 @@ public final class MutualAid extends VerticleBase {
             return;
         }
         if (payload.length == 0) {
-            offered.remove(key);
+            if (offered.remove(key) != null) {
+                neighbourChanged();
+                // Our answers go too, also one made before a restart that took no longer names; clearing a topic
+                // that holds nothing costs nothing.
+                sites.configured().stream().filter(own -> !own.equals(took.get(key))).forEach(own ->
+                        link.publish(Topics.aidTaken(key.site(), key.alert(), own), WITHDRAWN, true));
+            }
             takeBack(key);
             return;
         }
@@ -244,6 +267,12 @@ public final class MutualAid extends VerticleBase {
             return;
         }
         AidRequest before = offered.put(key, request);
+        if (!request.equals(before)) {
+            neighbourChanged();
+        }
+        if (request.taken() != null && sites.configured().contains(request.taken().site())) {
+            took.putIfAbsent(key, request.taken().site()); // taken here, perhaps before a restart
+        }
         String as = took.get(key);
         if (as != null && request.taken() != null && !request.taken().site().equals(as)) {
             takeBack(key); // another site said so first
@@ -260,6 +289,7 @@ public final class MutualAid extends VerticleBase {
         String as = took.remove(key);
         if (as != null) {
             link.publish(Topics.aidTaken(key.site(), key.alert(), as), WITHDRAWN, true);
+            neighbourChanged();
         }
     }
 
@@ -298,6 +328,7 @@ public final class MutualAid extends VerticleBase {
             took.put(key, as);
             link.publish(Topics.aidTaken(site, alert, as), ProtocolJson.encode(new AidTaken(1, person,
                     clock.millis())), true);
+            neighbourChanged();
             answer.complete(request);
         });
         return answer.future();

@@ -121,7 +121,7 @@ public final class HttpApi {
             new HubRoutes(hub, clock).mount(router);
         }
         router.get("/api/v1/stream").handler(new EventStream(vertx, Map.of(MqttIngest.READING_EVENTS, "reading",
-                Alerts.EVENTS, "alert"), ingest::listenToReadings)::handle);
+                Alerts.EVENTS, "alert", MutualAid.EVENTS, "aid"), ingest::listenToReadings)::handle);
         router.route("/api/*").handler(ctx -> fail(ctx, new ApiError(404, "no such API: " + ctx.request().path()
                 + "; see docs/protocol.md for the endpoints")));
         // uPlot from its WebJar on the class path: a Pi in a field is often offline, so nothing comes from a CDN.

@@ -71,8 +71,8 @@ final class HubAndSite implements AutoCloseable {
             return;
         }
         Site first = startSite(tmp, "site", siteConfig, null);
-        siteBroker = first.broker();
-        site = first.collector();
+        siteBroker = first.broker;
+        site = first.collector;
     }
 
     /**
@@ -89,19 +89,36 @@ final class HubAndSite implements AutoCloseable {
         }
         Vertx vertx = Vertx.vertx();
         closing.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
-        Collector collector = Collector.start(vertx, new CollectorSettings(new IngestSettings(broker.url(), name,
-                        null, null, 1_000, 20_000), "127.0.0.1", 0, data)
+        Site site = new Site(broker, vertx, new CollectorSettings(new IngestSettings(broker.url(), name, null, null,
+                1_000, 20_000), "127.0.0.1", 0, data)
                 .with(CollectorConfig.parse(config, name + ".yaml"))
                 .withConfigFile(Files.writeString(tmp.resolve(name + ".yaml"), config))
                 .withAccounts(people != null)
-                .withFederation(new IngestSettings(uplink.url(), name + "-forward", null, null, 1_000, 20_000), false))
-                .await(30, TimeUnit.SECONDS);
-        closing.add(() -> collector.stop().await(10, TimeUnit.SECONDS));
-        return new Site(broker, collector);
+                .withFederation(new IngestSettings(uplink.url(), name + "-forward", null, null, 1_000, 20_000), false));
+        site.collector = Collector.start(vertx, site.settings).await(30, TimeUnit.SECONDS);
+        closing.add(() -> site.collector.stop().await(10, TimeUnit.SECONDS));
+        return site;
     }
 
     /** A site's own broker and collector. */
-    record Site(MosquittoBroker broker, Collector collector) {
+    static final class Site {
+        final MosquittoBroker broker;
+        private final Vertx vertx;
+        private final CollectorSettings settings;
+        Collector collector;
+
+        private Site(MosquittoBroker broker, Vertx vertx, CollectorSettings settings) {
+            this.broker = broker;
+            this.vertx = vertx;
+            this.settings = settings;
+        }
+
+        /** Stops the site's collector and starts it again on the same data, as a reboot would. */
+        Collector restart() throws Exception {
+            collector.stop().await(10, TimeUnit.SECONDS);
+            collector = Collector.start(vertx, settings).await(30, TimeUnit.SECONDS);
+            return collector;
+        }
     }
 
     /** A client of {@code broker}, as an agent would connect, disconnected when the rig closes. */

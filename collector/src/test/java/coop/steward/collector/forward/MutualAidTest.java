@@ -59,6 +59,8 @@ class MutualAidTest {
     private final Map<String, String> titles = new ConcurrentHashMap<>();
     private HttpServer webhook;
     private HubAndSite rig;
+    private HubAndSite.Site hillSite;
+    private HubAndSite.Site valleySite;
     private Collector hill;
     private Collector valley;
     private MqttClient hillAgent;
@@ -77,19 +79,20 @@ class MutualAidTest {
         });
         webhook.start();
         rig = HubAndSite.start(tmp, null, null);
-        HubAndSite.Site hillSite = rig.startSite(tmp, "hill", HILL, people -> {
+        hillSite = rig.startSite(tmp, "hill", HILL, people -> {
             people.add("bob", "bob's long password", List.of(new Grant("hill", Role.STEWARD)));
             people.setEscalateAfter("hill", Duration.ofSeconds(2));
         });
-        hill = hillSite.collector();
-        valley = rig.startSite(tmp, "valley", VALLEY, people -> {
+        hill = hillSite.collector;
+        valleySite = rig.startSite(tmp, "valley", VALLEY, people -> {
             people.add("ann", "ann's long password", List.of(new Grant("valley", Role.STEWARD)));
             people.add("vic", "vic's long password", List.of(new Grant("valley", Role.VIEWER)));
             people.setChoice("ann", new NotifyChoice(List.of("valley"), Severity.WARNING, null, null,
                     ZoneId.of("Europe/Lisbon"), null, "http://127.0.0.1:" + webhook.getAddress().getPort() + "/ann",
                     10));
-        }).collector();
-        hillAgent = rig.client(hillSite.broker(), "hill-agent");
+        });
+        valley = valleySite.collector;
+        hillAgent = rig.client(hillSite.broker, "hill-agent");
     }
 
     @AfterEach
@@ -162,6 +165,35 @@ class MutualAidTest {
         assertThat(offered).hasSize(1);
         assertThat(offered.getJsonObject(0).getString("device")).isEqualTo("bed-2");
         assertThat(history(hill, answered)).doesNotContain("asked neighbours");
+    }
+
+    @Test
+    void bothSitesRestartingMidway_loseNeitherTheRequestNorWhoTookIt_andLeaveNothingRetainedAtTheHub()
+            throws Exception {
+        moisture("bed-4", 12);
+        String id = await().atMost(WAIT).until(() -> open(hill, "bob"), list -> list.size() == 1)
+                .getJsonObject(0).getString("id");
+        await().atMost(WAIT).until(() -> aid(valley, "ann").getJsonArray("offered").size() == 1);
+
+        // The hill restarts after asking: it hears its own request back from the hub's broker.
+        hill = hillSite.restart();
+        cookies.clear();
+        await().atMost(WAIT).until(() -> aid(hill, "bob").getJsonArray("asked").size() == 1);
+        assertThat(ok(take(valley, "ann", "hill", id))).contains("\"tookAs\":\"valley\"");
+        assertThat(await().atMost(WAIT).until(() -> alert(hill, id),
+                a -> "acknowledged".equals(a.getString("state"))).getString("acknowledgedBy"))
+                .isEqualTo("ann of valley");
+
+        // The valley restarts after taking it: it still knows it took it, and clears its answer when it ends.
+        valley = valleySite.restart();
+        cookies.clear();
+        await().atMost(WAIT).until(() -> {
+            JsonArray offered = aid(valley, "ann").getJsonArray("offered");
+            return offered.size() == 1 && "valley".equals(offered.getJsonObject(0).getString("tookAs"));
+        });
+        moisture("bed-4", 35);
+        await().atMost(WAIT).until(() -> aid(valley, "ann").getJsonArray("offered").isEmpty());
+        await().atMost(WAIT).until(() -> retainedAtHub("steward/v1/hill/alerts/+/aid/#").isEmpty());
     }
 
     @Test
