@@ -22,6 +22,7 @@ import coop.steward.collector.people.PeopleStore;
 import coop.steward.collector.http.MalformedRequests;
 import coop.steward.collector.ingest.AckGate;
 import coop.steward.collector.ingest.CommitListener;
+import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.ingest.MqttIngest;
 import coop.steward.collector.ingest.RejectionLog;
 import coop.steward.collector.presence.HealthReports;
@@ -154,9 +155,10 @@ public final class Collector {
         Help help = settings.federation().forwardTo() == null ? Help.NONE : settings.federation().help();
         Notifier notifier = people == null ? null : new Notifier(vertx, people, settings.mail(), clock,
                 alerts::record, files.notices(), site -> help.ask());
-        MutualAid aid = help.equals(Help.NONE) ? null : new MutualAid(settings.federation().forwardTo()
-                .withClientId(settings.federation().forwardTo().clientId() + "-aid"), help, sites, alerts, notifier,
-                metrics, clock);
+        // At every forwarding site, also one that stopped asking: what it asked before is withdrawn.
+        IngestSettings uplink = settings.federation().forwardTo();
+        MutualAid aid = uplink == null ? null : new MutualAid(uplink.withClientId(uplink.clientId() + "-aid"), help,
+                sites, alerts, metrics, clock);
         api.offerAid(aid);
         CommandLog commandLog = files.commandLog();
         Commands commands = new Commands(vertx, settings.ingest(), settings.ingest().commandLoginName(),
@@ -165,7 +167,10 @@ public final class Collector {
         // Idle connections go after two minutes; the event stream's heartbeat keeps its own alive.
         // No HTTP/2 upgrade of plain connections (h2c): browsers never ask for it, and a client that does (Java's
         // HttpClient asks on every first request) had answers of blocking routes cut short or never finished.
-        return vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true).setIdleTimeout(120)
+        // Before the API serves it, and before the notifier goes on with escalations that may end in asking for help.
+        Future<String> aiding = aid == null ? Future.succeededFuture() : vertx.deployVerticle(aid);
+        return aiding.compose(aidId -> vertx.createHttpServer(new HttpServerOptions().setCompressionSupported(true)
+                        .setIdleTimeout(120)
                         .setHttp2ClearTextEnabled(false))
                 .invalidRequestHandler(MalformedRequests::invalidRequest)
                 .requestHandler(api.router(people, commands, commandLog, new ConfigEditor(vertx,
@@ -174,7 +179,8 @@ public final class Collector {
                         settings.federation().neighbours(), settings.federation().help()), alerts, sites,
                         sharingChanges(files.store().forwardLog(), sharing)), hub, forwarder))
                 .listen(settings.httpPort(), settings.httpHost())
-                .recover(e -> alerts.stop().eventually(() -> {
+                .recover(e -> (aidId == null ? Future.<Void>succeededFuture() : vertx.undeploy(aidId))
+                        .eventually(alerts::stop).eventually(() -> {
                     files.store().close();
                     return Future.succeededFuture();
                 }).transform(ar -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on "
@@ -195,12 +201,10 @@ public final class Collector {
                     NeighbourWatch started = watch;
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
-                            .compose(v -> aid == null ? Future.<String>succeededFuture(null)
-                                    : vertx.deployVerticle(aid))
-                            .map(aiding -> new Collector(vertx, store, ingest, id, alerts, http,
+                            .map(v -> new Collector(vertx, store, ingest, id, alerts, http,
                                     StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier,
-                                    forwarding, started, aiding));
-                })));
+                                    forwarding, started, aidId));
+                }))));
     }
 
     /**

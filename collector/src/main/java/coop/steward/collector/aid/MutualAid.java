@@ -55,10 +55,12 @@ public final class MutualAid extends VerticleBase {
      */
     static final long FRESH_MS = 10 * 60_000;
     private static final long FLUSH_MS = 500;
+    /** Long enough for a broker to hand over every retained request after a subscription. */
+    private static final long SETTLE_MS = 5_000;
     private static final byte[] WITHDRAWN = new byte[0];
     /**
      * Where a change of what {@link #list} answers is told, for the dashboard's event stream: {@code site} is the site
-     * whose people see it (the asking one for its own requests, this collector's first site for a neighbour's).
+     * whose people see it (the asking one for its own requests, each of this collector's sites for a neighbour's).
      */
     public static final String EVENTS = "steward.aid";
 
@@ -69,7 +71,6 @@ public final class MutualAid extends VerticleBase {
     private final Help help;
     private final Sites sites;
     private final Alerts alerts;
-    private final Notifier notifier;
     private final MeterRegistry registry;
     private final Clock clock;
     /** This collector's own requests, by alert. */
@@ -87,15 +88,13 @@ public final class MutualAid extends VerticleBase {
 
     /**
      * @param hub      the hub's broker, with a client id of its own: this is a second connection of the site
-     * @param notifier who tells this site's stewards of a neighbour's request; null when nobody has an account
      */
-    public MutualAid(IngestSettings hub, Help help, Sites sites, Alerts alerts, Notifier notifier,
-                     MeterRegistry registry, Clock clock) {
+    public MutualAid(IngestSettings hub, Help help, Sites sites, Alerts alerts, MeterRegistry registry,
+                     Clock clock) {
         this.hub = hub;
         this.help = help;
         this.sites = sites;
         this.alerts = alerts;
-        this.notifier = notifier;
         this.registry = registry;
         this.clock = clock;
     }
@@ -103,11 +102,12 @@ public final class MutualAid extends VerticleBase {
     @Override
     public Future<?> start() {
         link = new BrokerLink(vertx, hub, List.of(), registry, "steward.aid.mqtt", "--forward-to", this::received);
+        // Its own sites' requests are heard even when it no longer asks, so that what it asked before is withdrawn.
+        sites.configured().forEach(this::watch);
         if (help.offer()) {
             link.subscribe(Topics.ALL_AID_REQUESTS);
-        }
-        if (help.ask()) {
-            sites.configured().forEach(this::watch);
+            // Its own answers, to clear those whose requests were withdrawn while it was away.
+            sites.configured().forEach(own -> link.subscribe(Topics.aidTaken("+", "+", own)));
         }
         unanswered = vertx.eventBus().consumer(Notifier.UNANSWERED, message -> ask(message.body()));
         events = vertx.eventBus().consumer(Alerts.EVENTS, message -> answeredAtHome(message.body()));
@@ -126,7 +126,9 @@ public final class MutualAid extends VerticleBase {
     private void watch(String site) {
         if (watched.add(site)) {
             link.subscribe(Topics.aidRequest(site, "+"));
-            link.subscribe(Topics.aidAnswers(site));
+            if (help.ask()) {
+                link.subscribe(Topics.aidAnswers(site));
+            }
         }
     }
 
@@ -138,15 +140,19 @@ public final class MutualAid extends VerticleBase {
             return;
         }
         alerts.find(id).onComplete(found -> context.runOnContext(v -> {
-            Alert alert = found.succeeded() ? found.result().orElse(null) : null;
+            if (found.failed()) {
+                LOG.warn("Could not ask the neighbours for help with alert {}: {}", id, found.cause().getMessage());
+                return;
+            }
+            Alert alert = found.result().orElse(null);
             Key key = new Key(site, id);
             if (alert == null || alert.state() != AlertState.OPEN || asked.containsKey(key)) {
                 return;
             }
             long now = clock.millis();
             AidRequest request = new AidRequest(1, site, id, alert.rule(), alert.severity().code(), alert.message(),
-                    alert.device(), alert.sensor(), sites.where(site), alert.since() == null ? alert.openedAt() : alert.since(), alert.openedAt(),
-                    now, null);
+                    alert.device(), alert.sensor(), sites.where(site),
+                    alert.since() == null ? alert.openedAt() : alert.since(), alert.openedAt(), now, null);
             watch(site);
             asked.put(key, request);
             publish(request);
@@ -183,7 +189,10 @@ public final class MutualAid extends VerticleBase {
     /** A neighbour's request changed: shown at this collector's own sites. */
     private void neighbourChanged() {
         List<String> own = sites.configured();
-        changed(own.isEmpty() ? "" : own.get(0));
+        if (own.isEmpty()) {
+            changed("");
+        }
+        own.forEach(this::changed);
     }
 
     private void received(BrokerLink.Message message) {
@@ -193,8 +202,10 @@ public final class MutualAid extends VerticleBase {
             return;
         }
         Key key = new Key(ids.get(0), ids.get(1));
-        if (ids.size() == 3) {
+        if (ids.size() == 3 && watched.contains(key.site())) {
             answered(key, ids.get(2), message.payload());
+        } else if (ids.size() == 3) {
+            ownAnswer(key, ids.get(2), message.payload());
         } else if (watched.contains(key.site())) {
             recovered(key, message.payload());
         } else {
@@ -212,8 +223,17 @@ public final class MutualAid extends VerticleBase {
             return;
         }
         asked.put(key, request);
+        if (!help.ask()) {
+            withdraw(key); // the site no longer asks
+            return;
+        }
         alerts.find(key.alert()).onComplete(found -> context.runOnContext(v -> {
-            Alert alert = found.succeeded() ? found.result().orElse(null) : null;
+            if (found.failed()) {
+                LOG.warn("Could not check alert {} that the neighbours were asked about: {}", key.alert(),
+                        found.cause().getMessage());
+                return; // kept: it is checked again when it resolves or is acknowledged
+            }
+            Alert alert = found.result().orElse(null);
             AidRequest now = asked.get(key);
             if (now != null && (alert == null || alert.state() == AlertState.RESOLVED
                     || alert.state() == AlertState.ACKNOWLEDGED && now.taken() == null)) {
@@ -224,7 +244,7 @@ public final class MutualAid extends VerticleBase {
 
     /** A helper took one of this site's requests: the first one to say so is the one who goes. */
     private void answered(Key key, String helper, byte[] payload) {
-        AidRequest request = watched.contains(key.site()) ? asked.get(key) : null;
+        AidRequest request = asked.get(key);
         if (request == null || request.taken() != null || payload.length == 0) {
             return;
         }
@@ -244,6 +264,22 @@ public final class MutualAid extends VerticleBase {
                 .onFailure(e -> LOG.warn("Could not acknowledge alert {} for {}: {}", key.alert(), taker.words(),
                         e.getMessage()));
         LOG.info("{} took alert {} of {}", taker.words(), key.alert(), key.site());
+    }
+
+    /**
+     * One of this site's own answers, as the broker holds it: after a restart, an answer to a request withdrawn while
+     * this collector was away is found here, and cleared once the requests have had time to arrive.
+     */
+    private void ownAnswer(Key key, String as, byte[] payload) {
+        if (payload.length == 0 || !help.offer() || !sites.configured().contains(as)) {
+            return;
+        }
+        took.putIfAbsent(key, as);
+        vertx.setTimer(SETTLE_MS, id -> {
+            if (!offered.containsKey(key) && as.equals(took.get(key))) {
+                takeBack(key);
+            }
+        });
     }
 
     /** A neighbour's request, new, changed (taken) or withdrawn. */
@@ -277,11 +313,10 @@ public final class MutualAid extends VerticleBase {
         if (as != null && request.taken() != null && !request.taken().site().equals(as)) {
             takeBack(key); // another site said so first
         }
-        if (before == null && request.taken() == null && notifier != null
-                && clock.millis() - request.askedAt() < FRESH_MS) {
-            notifier.offer(request, sites.configured()).onComplete(told -> LOG.info(
-                    "{} asks for help with alert {} ({}): {} of this site's stewards told", key.site(), key.alert(),
-                    request.rule(), told.succeeded() ? told.result() : "none"));
+        if (before == null && request.taken() == null && clock.millis() - request.askedAt() < FRESH_MS) {
+            // The notifier, where people have accounts, tells them on its own context.
+            vertx.eventBus().publish(Notifier.NEIGHBOUR_ASKS, new JsonObject()
+                    .put("request", JsonObject.mapFrom(request)).put("sites", new JsonArray(sites.configured())));
         }
     }
 
@@ -323,6 +358,10 @@ public final class MutualAid extends VerticleBase {
             }
             if (request.taken() != null && !request.taken().site().equals(as)) {
                 answer.fail(new IllegalStateException(request.taken().words() + " already took it"));
+                return;
+            }
+            if (took.containsKey(key)) {
+                answer.complete(request); // someone here took it already; their name stands
                 return;
             }
             took.put(key, as);

@@ -35,7 +35,9 @@ final class AidRoutes {
                 if (ar.failed()) {
                     ctx.fail(ar.cause());
                 } else {
-                    Blocking.send(ctx, ar.result());
+                    // A site's own requests are for those who may see its alerts; neighbours' for anyone here.
+                    JsonObject list = ar.result();
+                    Blocking.send(ctx, list.put("asked", Access.visible(ctx, list.getJsonArray("asked"))));
                 }
             });
         });

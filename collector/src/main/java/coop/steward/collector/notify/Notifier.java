@@ -61,6 +61,11 @@ public final class Notifier {
      * asks its neighbours for help.
      */
     public static final String UNANSWERED = "steward.alert.unanswered";
+    /**
+     * Where a neighbouring site's request for help comes to be told to this site's stewards: {@code request}, the
+     * {@link AidRequest} as JSON, and {@code sites}, the sites here whose stewards hear of it.
+     */
+    public static final String NEIGHBOUR_ASKS = "steward.aid.offer";
 
     private final Vertx vertx;
     private final PeopleStore people;
@@ -77,6 +82,7 @@ public final class Notifier {
     private final Map<String, Escalation> escalations = new HashMap<>();
     private final Map<String, Long> timers = new HashMap<>();
     private MessageConsumer<JsonObject> consumer;
+    private MessageConsumer<JsonObject> neighbours;
     private long digestTimer = -1;
 
     /**
@@ -134,6 +140,13 @@ public final class Notifier {
                 answered(message.body().getString("id"));
             }
         });
+        neighbours = vertx.eventBus().consumer(NEIGHBOUR_ASKS, message -> {
+            AidRequest request = message.body().getJsonObject("request").mapTo(AidRequest.class);
+            offer(request, message.body().getJsonArray("sites").stream().map(String::valueOf).toList())
+                    .onComplete(told -> LOG.info("{} asks for help with alert {} ({}): {} of this site's stewards "
+                            + "told", request.site(), request.alert(), request.rule(),
+                            told.succeeded() ? told.result() : "none"));
+        });
         digestTimer = vertx.setPeriodic(DIGEST_CHECK_MS, id -> sendDueDigests());
     }
 
@@ -146,7 +159,8 @@ public final class Notifier {
             mail.close();
         }
         web.close();
-        return consumer == null ? Future.succeededFuture() : consumer.unregister();
+        return consumer == null ? Future.succeededFuture() : Future.join(consumer.unregister(),
+                neighbours.unregister()).mapEmpty();
     }
 
     /** What the people store says about an alert's site when it is raised. */
@@ -290,18 +304,23 @@ public final class Notifier {
     }
 
     /**
-     * A neighbouring site asks for help: every steward of {@code sites} hears of it on the channels they chose,
-     * critical requests through their quiet hours too. Answers how many were told.
+     * A neighbouring site asks for help: every steward of {@code sites} hears of it on the channels they chose, as
+     * their choice of severity, quiet hours (critical requests come through) and hourly allowance lets it. Answers
+     * how many were told.
      */
-    public Future<Integer> offer(AidRequest request, List<String> sites) {
+    Future<Integer> offer(AidRequest request, List<String> sites) {
         return vertx.executeBlocking(people::recipients).map(recipients -> {
             Instant now = clock.instant();
-            boolean critical = "critical".equals(request.severity());
+            Severity severity = "critical".equals(request.severity()) ? Severity.CRITICAL : Severity.WARNING;
             JsonObject json = JsonObject.mapFrom(request);
             int told = 0;
             for (PeopleStore.Recipient recipient : recipients) {
+                NotifyChoice choice = recipient.choice();
+                // Their own choice holds as for their own site's alerts, but for which sites: it names their own.
                 if (sites.stream().noneMatch(site -> recipient.person().may(Role.STEWARD, site))
-                        || !critical && recipient.choice().quiet(now) || channels(recipient.choice()).isEmpty()) {
+                        || severity.compareTo(choice.minSeverity()) < 0
+                        || severity != Severity.CRITICAL && choice.quiet(now) || channels(choice).isEmpty()
+                        || !withinHourlyAllowance(recipient, now.toEpochMilli())) {
                     continue;
                 }
                 deliver(recipient, "[Steward] " + request.site() + " asks for help: " + request.rule() + " at "

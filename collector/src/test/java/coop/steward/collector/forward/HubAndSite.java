@@ -115,7 +115,15 @@ final class HubAndSite implements AutoCloseable {
 
         /** Stops the site's collector and starts it again on the same data, as a reboot would. */
         Collector restart() throws Exception {
+            stop();
+            return start();
+        }
+
+        void stop() throws Exception {
             collector.stop().await(10, TimeUnit.SECONDS);
+        }
+
+        Collector start() throws Exception {
             collector = Collector.start(vertx, settings).await(30, TimeUnit.SECONDS);
             return collector;
         }

@@ -168,7 +168,7 @@ class MutualAidTest {
     }
 
     @Test
-    void bothSitesRestartingMidway_loseNeitherTheRequestNorWhoTookIt_andLeaveNothingRetainedAtTheHub()
+    void bothSitesRestarting_loseNeitherTheRequestNorWhoTookIt_andAHelperAwayClearsItsAnswerWhenBack()
             throws Exception {
         moisture("bed-4", 12);
         String id = await().atMost(WAIT).until(() -> open(hill, "bob"), list -> list.size() == 1)
@@ -191,9 +191,16 @@ class MutualAidTest {
             JsonArray offered = aid(valley, "ann").getJsonArray("offered");
             return offered.size() == 1 && "valley".equals(offered.getJsonObject(0).getString("tookAs"));
         });
+        // The valley is away when the alert resolves: back, it finds its answer to a withdrawn request and clears it.
+        valleySite.stop();
         moisture("bed-4", 35);
-        await().atMost(WAIT).until(() -> aid(valley, "ann").getJsonArray("offered").isEmpty());
+        await().atMost(WAIT).until(() -> aid(hill, "bob").getJsonArray("asked").isEmpty());
+        assertThat(retainedAtHub("steward/v1/hill/alerts/+/aid/#")).as("the valley's answer, while it is away")
+                .containsExactly("steward/v1/hill/alerts/" + id + "/aid/valley");
+        valley = valleySite.start();
+        cookies.clear();
         await().atMost(WAIT).until(() -> retainedAtHub("steward/v1/hill/alerts/+/aid/#").isEmpty());
+        assertThat(aid(valley, "ann").getJsonArray("offered")).isEmpty();
     }
 
     @Test
@@ -223,6 +230,7 @@ class MutualAidTest {
             }
         });
         Thread.sleep(500); // retained messages come at once on subscribing
+        watcher.disconnect();
         return topics;
     }
 

@@ -114,11 +114,11 @@ public final class Identities {
                     Permission.read(devices + Channel.READINGS_ACK.suffix()),
                     Permission.read(Topics.neighbours(site)),
                     // Mutual aid: its own requests for help and their answers, and its neighbours' requests, which
-                    // it answers under its own id only.
+                    // it answers under its own id only (and hears those answers again after a restart).
                     Permission.readWrite(Topics.aidRequest(site, "+")),
                     Permission.read(Topics.aidAnswers(site)),
                     Permission.read(Topics.ALL_AID_REQUESTS),
-                    Permission.write(Topics.aidTaken("+", "+", site))));
+                    Permission.readWrite(Topics.aidTaken("+", "+", site))));
         }
         return new Account(FORWARD_PREFIX + sites.get(0), "the collector of " + (sites.size() == 1 ? "site "
                 : "sites ") + String.join(", ", sites) + ", forwarding to this hub", permissions);

@@ -100,6 +100,8 @@ class IdentitiesTest {
                 .isFalse();
         assertThat(reads(hill, "steward/v1/valley/alerts/42/aid")).as("a neighbour's request").isTrue();
         assertThat(writes(hill, "steward/v1/valley/alerts/42/aid/hill")).as("taking it as itself").isTrue();
+        assertThat(reads(hill, "steward/v1/valley/alerts/42/aid/hill")).as("its own answers, after a restart")
+                .isTrue();
         assertThat(writes(hill, "steward/v1/valley/alerts/42/aid/meadow")).as("taking it as another site")
                 .isFalse();
         assertThat(reads(hill, "steward/v1/valley/alerts/42/aid/meadow")).as("answers to others' requests")
