@@ -76,6 +76,7 @@ public final class BrokerLink {
     private long retryTimer = -1;
     private boolean stopped;
     private volatile boolean paused;
+    private volatile boolean resting;
     private volatile boolean ready;
     private volatile String problem = "connecting to the MQTT broker";
     /** Said retained on every connection, and cleared by the broker (the Last Will) when the link dies. */
@@ -176,6 +177,7 @@ public final class BrokerLink {
             return;
         }
         paused = true;
+        resting = false; // a pause ends in a new connection, which subscribes to everything
         LOG.warn("Pausing intake from the MQTT broker at {}: {}; the broker keeps what follows", settings.brokerUrl(),
                 why);
         problem = "intake paused while the store catches up: " + why;
@@ -183,13 +185,44 @@ public final class BrokerLink {
         current.draining = true;
     }
 
+    /**
+     * A member of a hub group (a link that {@link #announce}s itself) that falls behind unsubscribes from the group's
+     * shared topics, so that the broker hands new messages to the other members, and stays connected and a member:
+     * what the broker already gave it still arrives and is taken, bounded by the broker's in-flight window and queue.
+     * Once everything taken is stored and acknowledged ({@link #drained}), it subscribes again. Disconnecting
+     * instead, as {@link #pause} does, would drop what the broker queued for its clean session, and every sender
+     * would resend it; and leaving the group would move its sites' alerts away and back. False when this link cannot
+     * rest (it is no group member) or already does.
+     */
+    boolean rest(String why) {
+        List<String> shared = subscriptions.keySet().stream().filter(t -> t.startsWith("$share/")).toList();
+        if (announceTopic == null || shared.isEmpty() || resting || paused || stopped || current == null) {
+            return false;
+        }
+        resting = true;
+        LOG.warn("Taking no new messages from the MQTT broker at {} for a moment: {}; the group's other collectors "
+                + "take them", settings.brokerUrl(), why);
+        Connection connection = current;
+        connection.client.unsubscribe(shared).onFailure(e -> failed(connection, e));
+        return true;
+    }
+
+    /** True while resting as a group member: connected, and taking no new messages. */
+    boolean isResting() {
+        return resting;
+    }
+
     /** True while intake is paused on purpose. Safe from any thread. */
     boolean isPaused() {
-        return paused;
+        return paused || resting;
     }
 
     /** Everything taken before the pause is stored and acknowledged: start afresh. */
     void drained() {
+        if (resting && !paused && !stopped) {
+            retryTimer = vertx.setTimer(RESUME_AFTER_MS, id -> resume());
+            return;
+        }
         if (!paused || stopped) {
             return;
         }
@@ -205,6 +238,26 @@ public final class BrokerLink {
             retryMs = FIRST_RETRY_MS;
             connect();
         });
+    }
+
+    /** Takes the group's shared topics again after a rest; a connection lost meanwhile subscribed to them anew. */
+    private void resume() {
+        if (!resting || stopped || paused) {
+            return;
+        }
+        resting = false;
+        Connection connection = current;
+        if (connection == null) {
+            return;
+        }
+        Map<String, Integer> shared = new LinkedHashMap<>();
+        subscriptions.forEach((topic, qos) -> {
+            if (topic.startsWith("$share/")) {
+                shared.put(topic, qos);
+            }
+        });
+        LOG.info("Taking new messages from the MQTT broker at {} again", settings.brokerUrl());
+        connection.client.subscribe(shared).onFailure(e -> failed(connection, e));
     }
 
     public Future<Void> stop() {
@@ -372,6 +425,7 @@ public final class BrokerLink {
             return;
         }
         current = null;
+        resting = false; // the next connection subscribes to everything
         if (ready && connection.why == null) {
             losses.increment();
         }

@@ -36,6 +36,11 @@ public final class MqttIngest extends VerticleBase {
     public static final String READING_EVENTS = "steward.reading";
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
     private static final long ACK_INTERVAL_MS = 200;
+    /**
+     * How far past {@code maxPendingBytes} a resting group member lets what the broker had already given it grow
+     * before it pauses (disconnects) as a lone collector does.
+     */
+    private static final int REST_LIMIT_FACTOR = 4;
 
     private final IngestSettings settings;
     private final ReadingStore store;
@@ -242,7 +247,11 @@ public final class MqttIngest extends VerticleBase {
         pendingBytes += delivery.bytes();
         // Never on the first message waiting: one message alone always gets through.
         if (pendingBytes > settings.maxPendingBytes() && pending > 0) {
-            link.pause((pendingBytes >> 20) + " MiB of messages wait for the store");
+            String why = (pendingBytes >> 20) + " MiB of messages wait for the store";
+            // A hub group's member rests first; only far past the limit does it pause as a lone collector would.
+            if (pendingBytes > REST_LIMIT_FACTOR * settings.maxPendingBytes() || !link.isResting() && !link.rest(why)) {
+                link.pause(why);
+            }
         }
         writer.submit(delivery);
     }

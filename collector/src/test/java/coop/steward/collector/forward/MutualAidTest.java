@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -223,14 +224,21 @@ class MutualAidTest {
 
     private List<String> retainedAtHub(String filter) throws Exception {
         List<String> topics = new CopyOnWriteArrayList<>();
-        MqttClient watcher = rig.client(rig.hubBroker, "watcher-" + System.nanoTime());
-        watcher.subscribe(filter, 1, (topic, message) -> {
-            if (message.getPayload().length > 0) {
-                topics.add(topic);
-            }
-        });
-        Thread.sleep(500); // retained messages come at once on subscribing
-        watcher.disconnect();
+        MqttClient watcher = new MqttClient(rig.hubBroker.url(), "watcher-" + System.nanoTime(),
+                new MemoryPersistence());
+        try {
+            watcher.connect();
+            watcher.subscribe(filter, 1, (topic, message) -> {
+                if (message.getPayload().length > 0) {
+                    topics.add(topic);
+                }
+            });
+            Thread.sleep(500); // retained messages come at once on subscribing
+        } finally {
+            // Not disconnect(): it may wait its 30 s quiesce for the acknowledgements of what arrived.
+            watcher.disconnectForcibly(0, 1_000);
+            watcher.close();
+        }
         return topics;
     }
 
