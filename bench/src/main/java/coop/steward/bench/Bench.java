@@ -244,6 +244,11 @@ public final class Bench {
                 + "all at once, and times until it has stored them: what the hub's own intake allows for them.");
     }
 
+    /** The CPU a run kept busy, every process of the machine counted: where a two-core machine runs out. */
+    private static String busy(double cores) {
+        return String.format(Locale.ROOT, "%.2f of %d cores busy", cores, Timed.machineCores());
+    }
+
     /** A hub of 1, 2 and 3 collectors taking 100 sites' live readings and a day's backlog from 100 devices. */
     private static void hubScale(Report report, Path work) throws Exception {
         HubScale.Result bare = HubScale.bare(work.resolve("scale-bare"));
@@ -252,7 +257,8 @@ public final class Bench {
         try (InfluxServer influx = InfluxServer.start(work.resolve("scale-influxdb"))) {
             for (int n = 1; n <= 3; n++) {
                 HubScale.Result hub = HubScale.hub(work.resolve("scale-" + n), influx, n);
-                LOG.info("Hub of {}: {} readings in {} s", n, hub.readings(), hub.seconds());
+                LOG.info("Hub of {}: {} readings in {} s, {} cores busy", n, hub.readings(), hub.seconds(),
+                        hub.coresBusy());
                 hubs.add(hub);
             }
         }
@@ -261,7 +267,7 @@ public final class Bench {
         report.add(new Report.Row(String.format(Locale.ROOT, "a hub's broker alone: %,d sites' live readings and a "
                         + "day's backlog from %,d devices at once (%,d readings) to a bare QoS 1 subscriber",
                 HubScale.SITES, HubScale.SITES, bare.readings()), String.format(Locale.ROOT, "%.1f s (%s)",
-                bare.seconds(), Report.rate(bare.rate())), "", "", "", ""));
+                bare.seconds(), Report.rate(bare.rate())), "", "", "", busy(bare.coresBusy())));
         HubScale.Result one = hubs.get(0);
         for (HubScale.Result hub : hubs) {
             report.add(new Report.Row(String.format(Locale.ROOT, "the same into a hub of %d collector%s (one hub "
@@ -271,7 +277,8 @@ public final class Bench {
                     "the bare subscriber: " + Report.rate(bare.rate())
                             + (hub == one ? "" : "; one collector: " + Report.rate(one.rate())),
                     Report.ratio(hub.rate() / bare.rate()) + (hub == one ? ""
-                            : " (" + Report.ratio(hub.rate() / one.rate()) + " of one)"), "", ""));
+                            : " (" + Report.ratio(hub.rate() / one.rate()) + " of one)"), "",
+                    busy(hub.coresBusy())));
         }
         report.note("Hub at scale: 100 sites of 10 devices of 8 soil sensors; nine devices of each site send a "
                 + "message of their 8 readings a minute at the real pace, spread over the minute, while the tenth "

@@ -402,6 +402,11 @@ public final class AlertOwnership implements CommitListener, HubTraffic, OtherOw
         return members.idSlot();
     }
 
+    @Override
+    public boolean othersAlive() {
+        return aliveView.size() > 1;
+    }
+
     /** The group as /health shows it: its name, who is alive, and how many sites' alerts this one holds. */
     public JsonObject health() {
         return new JsonObject().put("name", members.group()).put("me", members.me())

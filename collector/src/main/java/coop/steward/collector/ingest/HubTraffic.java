@@ -24,4 +24,10 @@ public interface HubTraffic {
 
     /** Whether the link to the broker is up and subscribed, every few hundred milliseconds. */
     void linkReady(boolean ready);
+
+    /**
+     * Whether another collector of the group is alive now: only then may this one stop taking the shared
+     * subscriptions' messages for a while, since the broker drops those that no subscriber takes.
+     */
+    boolean othersAlive();
 }

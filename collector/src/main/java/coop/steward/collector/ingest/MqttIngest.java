@@ -248,8 +248,10 @@ public final class MqttIngest extends VerticleBase {
         // Never on the first message waiting: one message alone always gets through.
         if (pendingBytes > settings.maxPendingBytes() && pending > 0) {
             String why = (pendingBytes >> 20) + " MiB of messages wait for the store";
-            // A hub group's member rests first; only far past the limit does it pause as a lone collector would.
-            if (pendingBytes > REST_LIMIT_FACTOR * settings.maxPendingBytes() || !link.isResting() && !link.rest(why)) {
+            // A hub group's member rests while another takes the messages; only far past the limit, or alone, does it
+            // pause as a lone collector would.
+            boolean rests = link.isResting() || group != null && group.othersAlive() && link.rest(why);
+            if (pendingBytes > REST_LIMIT_FACTOR * settings.maxPendingBytes() || !rests) {
                 link.pause(why);
             }
         }
