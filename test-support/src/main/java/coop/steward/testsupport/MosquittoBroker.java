@@ -5,10 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -112,6 +115,23 @@ public final class MosquittoBroker implements AutoCloseable {
         stop();
     }
 
+    /**
+     * JUnit's temporary folders are root's alone (0700), so the mosquitto user could not reach its folder inside one:
+     * it ran without its log and could not save its persistence file ("Permission denied"), so a restarted broker
+     * had forgotten its retained messages and sessions, unlike a deployed one. Folders between the system's
+     * temporary folder and the broker's may now be passed through (not listed) by others.
+     */
+    private static void letMosquittoReach(Path dir) throws IOException {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath().normalize();
+        for (Path p = dir.toAbsolutePath().normalize().getParent(); p != null && p.startsWith(tmp) && !p.equals(tmp);
+             p = p.getParent()) {
+            Set<PosixFilePermission> permissions = EnumSet.copyOf(Files.getPosixFilePermissions(p));
+            if (permissions.add(PosixFilePermission.OTHERS_EXECUTE)) {
+                Files.setPosixFilePermissions(p, permissions);
+            }
+        }
+    }
+
     private void startProcess() {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException("Mosquitto is not installed at " + BINARY
@@ -121,6 +141,7 @@ public final class MosquittoBroker implements AutoCloseable {
             Files.createDirectories(dir);
             // Started as root, Mosquitto becomes the mosquitto user before it opens its log and persistence file.
             Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            letMosquittoReach(dir);
             Path conf = dir.resolve("mosquitto.conf");
             List<String> lines = new ArrayList<>();
             if (ownListener) {
