@@ -195,7 +195,7 @@ public final class BrokerLink {
      * rest (it is no group member) or already does.
      */
     boolean rest(String why) {
-        List<String> shared = subscriptions.keySet().stream().filter(t -> t.startsWith("$share/")).toList();
+        Map<String, Integer> shared = sharedSubscriptions();
         if (announceTopic == null || shared.isEmpty() || resting || paused || stopped || current == null) {
             return false;
         }
@@ -203,7 +203,7 @@ public final class BrokerLink {
         LOG.warn("Taking no new messages from the MQTT broker at {} for a moment: {}; the group's other collectors "
                 + "take them", settings.brokerUrl(), why);
         Connection connection = current;
-        connection.client.unsubscribe(shared).onFailure(e -> failed(connection, e));
+        connection.client.unsubscribe(List.copyOf(shared.keySet())).onFailure(e -> failed(connection, e));
         return true;
     }
 
@@ -250,14 +250,20 @@ public final class BrokerLink {
         if (connection == null) {
             return;
         }
+        Map<String, Integer> shared = sharedSubscriptions();
+        LOG.info("Taking new messages from the MQTT broker at {} again", settings.brokerUrl());
+        connection.client.subscribe(shared).onFailure(e -> failed(connection, e));
+    }
+
+    /** The group's shared subscriptions ({@code $share/...}), which a rest leaves and its end takes again. */
+    private Map<String, Integer> sharedSubscriptions() {
         Map<String, Integer> shared = new LinkedHashMap<>();
         subscriptions.forEach((topic, qos) -> {
             if (topic.startsWith("$share/")) {
                 shared.put(topic, qos);
             }
         });
-        LOG.info("Taking new messages from the MQTT broker at {} again", settings.brokerUrl());
-        connection.client.subscribe(shared).onFailure(e -> failed(connection, e));
+        return shared;
     }
 
     public Future<Void> stop() {

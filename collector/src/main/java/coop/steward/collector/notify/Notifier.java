@@ -324,17 +324,17 @@ public final class Notifier {
                     continue;
                 }
                 deliver(recipient, "[Steward] " + request.site() + " asks for help: " + request.rule() + " at "
-                        + where(json), aidBody(request, recipient.choice()), json);
+                        + where(json), aidBody(request, where(json), recipient.choice()), json);
                 told++;
             }
             return told;
         });
     }
 
-    private static String aidBody(AidRequest request, NotifyChoice choice) {
+    private static String aidBody(AidRequest request, String where, NotifyChoice choice) {
         String since = TIME.format(Instant.ofEpochMilli(request.since()).atZone(choice.zone()));
         return "Nobody at " + request.site() + " answered this alert, and they ask their neighbours for help.\n"
-                + request.message() + "\n" + where(JsonObject.mapFrom(request)) + ", since " + since + " ("
+                + request.message() + "\n" + where + ", since " + since + " ("
                 + choice.zone().getId() + ")\n"
                 + (request.place() == null ? "" : "How to find it: " + request.place() + "\n")
                 + "If you can go, say so on your dashboard's Alerts page (I'll take it), so that they know.";
