@@ -25,7 +25,6 @@ public final class InfluxReadingStore implements ReadingStore {
     private final InfluxConnection influx;
     /** Writes take turns with each other, with the migration and with upkeep, and guard the writer's state. */
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final InfluxProgress progress;
     private final InfluxMigration migration;
     private final InfluxRollups rollups;
     private final InfluxWrites writes;
@@ -33,9 +32,8 @@ public final class InfluxReadingStore implements ReadingStore {
 
     private InfluxReadingStore(InfluxConnection influx, InfluxProgress progress, Duration rawRetention, Clock clock) {
         this.influx = influx;
-        this.progress = progress;
         this.migration = new InfluxMigration(influx, writeLock, progress, rawRetention);
-        this.rollups = new InfluxRollups(influx, writeLock);
+        this.rollups = new InfluxRollups(influx, writeLock, progress);
         this.writes = new InfluxWrites(influx, InfluxSeriesState.load(influx, migration.layouts()),
                 InfluxDevices.load(influx), rollups, migration, rawRetention.toMillis(), clock);
     }
@@ -154,15 +152,12 @@ public final class InfluxReadingStore implements ReadingStore {
 
     /**
      * Moves what is left of the layout before, then checks the roll-ups of the hours the continuous query is done
-     * with. Stops early when the store is closed; the next call goes on where this one stopped.
+     * with and of late readings' hours. Stops early when the store is closed; the next call goes on where this one stopped.
      */
     @Override
     public void maintain(long now) {
         migration.run(now, () -> !closed);
-        long checked = rollups.reconcile(progress.get().checkedBefore(), now, () -> !closed);
-        if (checked > progress.get().checkedBefore()) {
-            progress.save(s -> s.withCheckedBefore(checked));
-        }
+        rollups.reconcile(now, () -> !closed);
     }
 
     @Override

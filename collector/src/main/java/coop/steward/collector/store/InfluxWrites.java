@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  * sends it:
  * <ul>
  * <li>into {@code raw}; a reading that may be stored already (not after its series' latest,
- * {@link InfluxSeriesState}) is looked up first, and one too late for the continuous query has its hour's roll-up
- * recomputed before the write returns ({@link InfluxRollups#refresh});
+ * {@link InfluxSeriesState}) is looked up first, and one too late for the continuous query is noted for upkeep to
+ * roll up ({@link InfluxRollups#late}), or rolled up before the write returns when it is near the raw retention's
+ * edge ({@link InfluxRollups#refresh});
  * <li>older than the raw retention (which InfluxDB would refuse), straight into its hour's roll-up
  * ({@link InfluxRollups#addDirect});
  * <li>while the layout before is being moved ({@link InfluxMigration}), older than what has been moved: into the
@@ -79,7 +80,7 @@ final class InfluxWrites {
             influx.write(migration.layoutBefore().retentionPolicy(), beforeLines);
         }
         influx.write(InfluxSchema.FOREVER_RP, foreverLines);
-        refreshLate(raw, InfluxRollups.liveFrom(now));
+        rollUpLate(raw, InfluxRollups.liveFrom(now), rawFrom + InfluxRollups.EDGE);
         raw.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
         before.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
         devices.committed(seen);
@@ -155,19 +156,29 @@ final class InfluxWrites {
     }
 
     /**
-     * Recomputes the roll-ups of late readings' hours, for replays as well as new readings: a replay is what comes
-     * after a write that stored its readings but died before this step.
+     * Leaves the hours of late readings to upkeep, and recomputes at once those of readings older than
+     * {@code soonGone}; for replays as well as new readings: a replay is what comes after a write that stored its
+     * readings but died before this step.
      */
-    private void refreshLate(Map<SeriesKey, NavigableMap<Long, Reading>> raw, long liveFrom) {
+    private void rollUpLate(Map<SeriesKey, NavigableMap<Long, Reading>> raw, long liveFrom, long soonGone) {
         Map<SeriesKey, long[]> spans = new LinkedHashMap<>();
-        raw.forEach((key, readings) -> {
-            NavigableMap<Long, Reading> late = readings.headMap(liveFrom, false);
-            if (!late.isEmpty()) {
-                spans.put(key, new long[] {late.firstKey(), late.lastKey()});
+        long earliest = Long.MAX_VALUE;
+        for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : raw.entrySet()) {
+            NavigableMap<Long, Reading> late = e.getValue().headMap(liveFrom, false);
+            if (late.isEmpty()) {
+                continue;
             }
-        });
+            earliest = Math.min(earliest, late.firstKey());
+            NavigableMap<Long, Reading> edge = late.headMap(soonGone, false);
+            if (!edge.isEmpty()) {
+                spans.put(e.getKey(), new long[] {edge.firstKey(), edge.lastKey()});
+            }
+        }
         if (!spans.isEmpty()) {
             rollups.refresh(spans);
+        }
+        if (earliest != Long.MAX_VALUE) {
+            rollups.late(InfluxQl.floorHour(earliest));
         }
     }
 }

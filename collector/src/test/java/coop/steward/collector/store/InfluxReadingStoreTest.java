@@ -255,16 +255,48 @@ class InfluxReadingStoreTest extends ReadingStoreContract {
     }
 
     @Test
-    void lateReadings_haveTheirHourRolledUpBeforeTheWriteReturns_alsoWhenReplayed() {
-        long hour = T0 - 5 * HOUR;
+    void lateReadings_haveTheirHourRolledUpByUpkeep_evenWhenTheCollectorStopsBeforeIt() {
+        long now = System.currentTimeMillis();
+        long hour = InfluxQl.floorHour(now) - 30 * HOUR; // long before where upkeep starts on a new database
         store.write(batch(soil(hour + 60_000, 10), soil(hour + 120_000, 40)), List.of());
+        store.close();
+        store = reopen(store);
+
+        store.maintain(now);
+
         try (InfluxConnection admin = InfluxConnection.connect(settings)) {
             assertThat(rollup(admin, hour)).containsExactly(List.of("2.0", "50.0"));
-            admin.query("DROP SERIES FROM \"reading_1h\""); // as if the writer died before rolling up
+        }
+    }
+
+    @Test
+    void aReplayOfLateReadings_afterAWriteThatDiedBeforeNotingThem_stillHasItsHourRolledUp() {
+        long now = System.currentTimeMillis();
+        long hour = InfluxQl.floorHour(now) - 30 * HOUR;
+        store.write(batch(soil(hour + 60_000, 10), soil(hour + 120_000, 40)), List.of());
+        store.close();
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            // As if the write had stored its readings and died before moving upkeep's starting point back.
+            new InfluxState(null, InfluxQl.MIN_MS, InfluxQl.floorHour(now) - 4 * HOUR).save(admin);
+            store = reopen(store);
 
             assertThat(store.write(batch(soil(hour + 60_000, 10), soil(hour + 180_000, 5)), List.of())).isEqualTo(1);
+            store.maintain(now);
 
             assertThat(rollup(admin, hour)).containsExactly(List.of("3.0", "55.0"));
+        }
+    }
+
+    @Test
+    void lateReadingsNearTheRawRetentionsEdge_haveTheirHourRolledUpBeforeTheWriteReturns() {
+        long now = System.currentTimeMillis();
+        // Still taken into raw, but InfluxDB may drop it before the next upkeep.
+        long hour = InfluxQl.floorHour(now - RETENTION.toMillis()) + 3 * HOUR;
+        store.write(batch(soil(hour + 60_000, 10), soil(hour + 120_000, 40)), List.of());
+
+        assertThat(store.query(SeriesQuery.raw(SOIL, hour, hour + HOUR, 10)).value()).containsExactly(10.0, 40.0);
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            assertThat(rollup(admin, hour)).containsExactly(List.of("2.0", "50.0"));
         }
     }
 
