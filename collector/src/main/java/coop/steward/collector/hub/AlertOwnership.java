@@ -407,6 +407,11 @@ public final class AlertOwnership implements CommitListener, HubTraffic, OtherOw
         return aliveView.size() > 1;
     }
 
+    @Override
+    public boolean mayRest() {
+        return ready && members.mayRest();
+    }
+
     /** The group as /health shows it: its name, who is alive, and how many sites' alerts this one holds. */
     public JsonObject health() {
         return new JsonObject().put("name", members.group()).put("me", members.me())

@@ -101,6 +101,17 @@ public final class HubMembers {
         return all;
     }
 
+    /**
+     * Whether this collector may rest (take no new messages of the shared subscriptions for a while): only while
+     * another member is alive, since the broker drops what no subscriber takes, and never as the group's first
+     * member by id, so that members falling behind together never all rest at once.
+     */
+    public boolean mayRest() {
+        TreeSet<String> all = new TreeSet<>(alive);
+        all.add(me);
+        return all.size() > 1 && !all.first().equals(me);
+    }
+
     /** Who owns the site's alerts. */
     public String owner(String site) {
         return rank(site, alive());
