@@ -44,6 +44,9 @@ final class InfluxRollups {
      */
     static final long EDGE = 2 * DAY;
 
+    /** Statements of upkeep's recomputation sent at a time, each time holding the write lock. */
+    private static final int CHUNK = 50;
+
     private final InfluxConnection influx;
     private final Lock writeLock;
     private final InfluxProgress progress;
@@ -114,8 +117,7 @@ final class InfluxRollups {
     /**
      * Checks the hours from where the last run stopped (or a late write moved it back) up to the last one every run of
      * the continuous query is done with, a day at a time, and recomputes each (series, hour) whose roll-ups do not
-     * count its raw readings; then saves how far it checked, less any late hour written meanwhile. Holds the write
-     * lock for each day, so that no write goes into a day while it is checked.
+     * count its raw readings; then saves how far it checked, less any late hour written meanwhile.
      */
     void reconcile(long now, Supplier<Boolean> stillWanted) {
         long from;
@@ -149,12 +151,7 @@ final class InfluxRollups {
                 return start;
             }
             long end = Math.min(start + DAY, until);
-            writeLock.lock();
-            try {
-                reconcileWindow(start, end);
-            } finally {
-                writeLock.unlock();
-            }
+            reconcileWindow(start, end);
             start = end;
         }
         return until;
@@ -168,6 +165,11 @@ final class InfluxRollups {
     private record HourKey(SeriesKey key, long hour) {
     }
 
+    /**
+     * Compares a window's counts without the write lock (a late write into it meanwhile is noted by {@link #late},
+     * and checked again by the next run), then recomputes each series' stale hours, first to last in one statement,
+     * holding the lock for {@link #CHUNK} statements at a time, so that writes wait for a chunk, not a window.
+     */
     private void reconcileWindow(long start, long end) {
         String where = " WHERE " + InfluxQl.range(start, end) + " GROUP BY time(1h), site, device, sensor fill(none)";
         List<List<InfluxRows>> answers = influx.query(List.of(
@@ -179,14 +181,25 @@ final class InfluxRollups {
                 rolledUp.put(new HourKey(rows.key(), rows.time(i)), rows.whole(i, "n"));
             }
         }
-        List<String> stale = new ArrayList<>();
+        Map<SeriesKey, long[]> stale = new LinkedHashMap<>();
         for (InfluxRows rows : answers.get(0)) {
             for (int i = 0; i < rows.size(); i++) {
-                if (rows.whole(i, "n") != rolledUp.getOrDefault(new HourKey(rows.key(), rows.time(i)), 0L)) {
-                    stale.add(recompute(rows.key(), rows.time(i), rows.time(i) + HOUR));
+                long hour = rows.time(i);
+                if (rows.whole(i, "n") != rolledUp.getOrDefault(new HourKey(rows.key(), hour), 0L)) {
+                    stale.merge(rows.key(), new long[] {hour, hour},
+                            (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
                 }
             }
         }
-        influx.query(stale);
+        List<String> statements = new ArrayList<>();
+        stale.forEach((key, hours) -> statements.add(recompute(key, hours[0], hours[1] + HOUR)));
+        for (int from = 0; from < statements.size(); from += CHUNK) {
+            writeLock.lock();
+            try {
+                influx.query(statements.subList(from, Math.min(statements.size(), from + CHUNK)));
+            } finally {
+                writeLock.unlock();
+            }
+        }
     }
 }
