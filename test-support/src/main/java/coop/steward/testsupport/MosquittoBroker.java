@@ -100,6 +100,29 @@ public final class MosquittoBroker implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * Freezes the broker (SIGSTOP), as one too busy to answer would be: its connections stay open, and nothing sent to
+     * it is acknowledged until {@link #thaw}.
+     */
+    public void freeze() {
+        signal("-STOP");
+    }
+
+    public void thaw() {
+        signal("-CONT");
+    }
+
+    private void signal(String which) {
+        try {
+            new ProcessBuilder("kill", which, Long.toString(process.pid())).inheritIO().start().waitFor(10,
+                    TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** Starts the broker again on the same port with the same persistence. */
     public void restart() {
         stop();

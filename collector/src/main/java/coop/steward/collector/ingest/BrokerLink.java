@@ -38,10 +38,12 @@ public final class BrokerLink {
     /** MQTT's largest packet (its remaining length is at most 268,435,455 bytes). */
     static final int MAX_PACKET_BYTES = 268_435_455;
     /**
-     * Short: a closed connection shows at once, and a broker that stops answering within 12.5 s (the client pings
-     * after 5 s of silence and gives up 7.5 s later), even with no traffic.
+     * A closed connection shows at once, and a broker that stops answering within 37.5 s (the client pings after 15 s
+     * of silence and gives up 22.5 s later), even with no traffic. Not shorter: the client gives up when the ping's
+     * answer is late even while messages keep arriving, and a busy hub's broker answered later than 7.5 s (with 5 s),
+     * so that both collectors of a group hung up on it in the scale bench, each letting go of all its sites.
      */
-    private static final int KEEP_ALIVE_SECONDS = 5;
+    private static final int KEEP_ALIVE_SECONDS = 15;
     /** The collector's own QoS 1 messages (acks to agents, alerts) awaiting the broker's PUBACK. */
     private static final int MAX_OUTBOUND_IN_FLIGHT = 10_000;
     private static final long FIRST_RETRY_MS = 500;
@@ -295,7 +297,7 @@ public final class BrokerLink {
     }
 
     private void farewell(Connection connection, Promise<Void> said, int tries) {
-        connection.client.publish(announceTopic, Buffer.buffer(), MqttQoS.AT_LEAST_ONCE, false, true).onComplete(ar -> {
+        publishOn(connection, announceTopic, new byte[0], true).onComplete(ar -> {
             if (ar.succeeded() || tries <= 1 || !connection.client.isConnected()) {
                 said.tryComplete();
             } else {
@@ -314,8 +316,22 @@ public final class BrokerLink {
         if (connection == null || !ready) {
             return Future.failedFuture("not connected");
         }
-        // Fails at once, without throwing, when too many are in flight.
-        return connection.client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false, retain);
+        return publishOn(connection, topic, payload, retain);
+    }
+
+    private static Future<Integer> publishOn(Connection connection, String topic, byte[] payload, boolean retain) {
+        // Counted here rather than left to the client, which would refuse too but log an error for each refusal:
+        // under load (thousands of agents' acks at once) that flooded the log with what is normal here.
+        if (connection.inFlight >= MAX_OUTBOUND_IN_FLIGHT) {
+            return Future.failedFuture("too many messages in flight");
+        }
+        Future<Integer> sent = connection.client.publish(topic, Buffer.buffer(payload), MqttQoS.AT_LEAST_ONCE, false,
+                retain);
+        if (!sent.failed()) {
+            connection.inFlight++;
+            sent.onFailure(e -> connection.inFlight--);
+        }
+        return sent;
     }
 
     private void connect() {
@@ -340,7 +356,11 @@ public final class BrokerLink {
         // flight), and an acknowledgement must never reach a later connection, where its id means another message.
         Connection connection = new Connection(MqttClient.create(vertx, options));
         connection.client.publishHandler(message -> received(connection, message))
-                .publishCompletionHandler(packetId -> outgoing.acknowledged(connection, packetId))
+                .publishCompletionHandler(packetId -> {
+                    connection.inFlight--;
+                    outgoing.acknowledged(connection, packetId);
+                })
+                .publishCompletionExpirationHandler(packetId -> connection.inFlight--)
                 .subscribeCompletionHandler(suback -> subscribed(connection, suback))
                 .exceptionHandler(e -> failed(connection, e))
                 .closeHandler(v -> closed(connection));
@@ -465,6 +485,8 @@ public final class BrokerLink {
         final MqttClient client;
         /** Ids of QoS 1 messages received and not yet acknowledged. */
         final Set<Integer> unacked = new HashSet<>();
+        /** QoS 1 messages sent on it and not yet acknowledged by the broker. */
+        int inFlight;
         /** Why the collector itself is closing it, as a sentence, if it is. */
         String why;
         /** Paused: messages that arrive now are left unacknowledged, and it closes once the earlier ones are. */

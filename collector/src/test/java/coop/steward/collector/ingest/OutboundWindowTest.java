@@ -1,0 +1,101 @@
+package coop.steward.collector.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import coop.steward.testsupport.MosquittoBroker;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The collector's own messages (agents' acks, relays) on a real Mosquitto that stops answering for a moment: sends
+ * past the window of unacknowledged messages are refused, and once the broker acknowledges again they go out again.
+ * The window is counted by the link itself; a count that drifted would refuse every ack for good.
+ */
+class OutboundWindowTest {
+    private static final int WINDOW = 10_000;
+
+    @TempDir
+    Path tmp;
+    private MosquittoBroker broker;
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (broker != null) {
+            broker.thaw();
+        }
+        vertx.close().await(10, TimeUnit.SECONDS);
+        broker.close();
+    }
+
+    @Test
+    void sendsPastTheWindow_areRefusedWhileTheBrokerDoesNotAcknowledge_andGoOutAgainOnceItDoes() throws Exception {
+        broker = MosquittoBroker.start(tmp.resolve("mosquitto"), "max_queued_messages 100000");
+        MqttClient agent = new MqttClient(broker.url(), "agent", new MemoryPersistence());
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setCleanSession(false);
+        agent.connect(options);
+        AtomicInteger acks = new AtomicInteger();
+        agent.subscribe("steward/v1/site/bed-1/readings/ack", 1, (topic, message) -> acks.incrementAndGet());
+        Context context = vertx.getOrCreateContext();
+        BrokerLink link = on(context, () -> {
+            BrokerLink l = new BrokerLink(vertx, new IngestSettings(broker.url(), "collector", null, null, 1_000,
+                    20_000), List.of("steward/v1/+/+/readings"), new SimpleMeterRegistry(), message -> { });
+            l.start();
+            return l;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(link::isReady);
+
+        broker.freeze();
+        int sent = on(context, () -> {
+            int n = 0;
+            while (n <= WINDOW && link.send("steward/v1/site/bed-1/readings/ack", ack(n))) {
+                n++;
+            }
+            return n;
+        });
+        broker.thaw();
+
+        assertThat(sent).as("sends taken while nothing was acknowledged").isEqualTo(WINDOW);
+        await().atMost(Duration.ofSeconds(20)).until(() -> acks.get() == WINDOW);
+        await().atMost(Duration.ofSeconds(10)).until(() -> on(context,
+                () -> link.send("steward/v1/site/bed-1/readings/ack", ack(WINDOW))));
+        await().atMost(Duration.ofSeconds(10)).until(() -> acks.get() == WINDOW + 1);
+        assertThat(link.isReady()).as("the link stayed up").isTrue();
+        agent.disconnectForcibly(1_000);
+        agent.close();
+    }
+
+    private static byte[] ack(int n) {
+        return ("{\"seq\":" + n + "}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Runs {@code action} on the link's context, as every call to it must be, and waits for its answer. */
+    private static <T> T on(Context context, Supplier<T> action) throws Exception {
+        CompletableFuture<T> done = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            try {
+                done.complete(action.get());
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        return done.get(10, TimeUnit.SECONDS);
+    }
+}
