@@ -65,6 +65,8 @@ public final class Bench {
     private static boolean onlyFederation;
     /** Measure only a hub of 1, 2 and 3 collectors at scale. */
     private static boolean onlyHub;
+    /** How many hub sizes the scale benchmark runs, from one collector up (3 unless --hub-collectors). */
+    private static int hubCollectors = 3;
     /** The agents' figures are of this long a window, after their warm-up, at the real pace. */
     private static final int AGENT_DISK_SECONDS = 300;
     /** How long the collector runs at the real pace, to show that its bytes per message do not depend on the pace. */
@@ -93,10 +95,11 @@ public final class Bench {
                 case "--disk-writes-only" -> onlyDiskWrites = true;
                 case "--federation-only" -> onlyFederation = true;
                 case "--hub-only" -> onlyHub = true;
+                case "--hub-collectors" -> hubCollectors = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("usage: bin/bench [--messages N] [--out FILE] [--ingest-only | --alerts-only [--probes N]] "
                             + "[--no-alerts] [--dashboard-only] [--clients-only] [--influx-only] [--disk-writes-only] "
-                            + "[--federation-only] [--hub-only]");
+                            + "[--federation-only] [--hub-only [--hub-collectors N]]");
                     System.exit(2);
                 }
             }
@@ -255,7 +258,7 @@ public final class Bench {
         LOG.info("Hub at scale, bare subscriber: {} readings in {} s", bare.readings(), bare.seconds());
         List<HubScale.Result> hubs = new ArrayList<>();
         try (InfluxServer influx = InfluxServer.start(work.resolve("scale-influxdb"))) {
-            for (int n = 1; n <= 3; n++) {
+            for (int n = 1; n <= hubCollectors; n++) {
                 HubScale.Result hub = HubScale.hub(work.resolve("scale-" + n), influx, n);
                 LOG.info("Hub of {}: {} readings in {} s, {} cores busy", n, hub.readings(), hub.seconds(),
                         hub.coresBusy());
