@@ -256,6 +256,49 @@ class NotifierTest {
         assertThat(to("bob@example.org")).as("ann answered: nobody else is called").hasSize(1);
     }
 
+    @Test
+    void atASiteThatAsksForHelp_anAlertGoesToTheNeighbours_onlyOnceEveryoneOnDutyAndEveryStewardHadTheirTime()
+            throws Exception {
+        PeopleStore people = PeopleStore.open(tmp.resolve("data"));
+        for (String name : List.of("ann", "cai")) {
+            people.add(name, name + "'s long password", List.of(new Grant("food-forest", Role.STEWARD)));
+            people.setChoice(name, new NotifyChoice(List.of(), Severity.CRITICAL, null, null, UTC,
+                    name + "@example.org", null, 10));
+        }
+        people.addShift("food-forest", "ann", EnumSet.allOf(DayOfWeek.class), LocalTime.MIDNIGHT, LocalTime.MIDNIGHT,
+                UTC);
+        people.setEscalateAfter("food-forest", Duration.ofSeconds(2));
+        Vertx vertx = Vertx.vertx();
+        closing.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
+        Notifier notifier = new Notifier(vertx, people, new MailSettings("127.0.0.1", smtp.getSmtp().getPort(),
+                "steward@example.org", false, null, null), Clock.systemUTC(), event -> { },
+                PendingNotices.open(tmp.resolve("data")), "food-forest"::equals);
+        List<String> offered = new CopyOnWriteArrayList<>();
+        List<Long> offeredAt = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<JsonObject>consumer(Notifier.UNANSWERED, m -> {
+            offered.add(m.body().getString("id"));
+            offeredAt.add(System.currentTimeMillis());
+        });
+        io.vertx.core.Promise<Void> started = io.vertx.core.Promise.promise();
+        vertx.runOnContext(v -> notifier.start().onComplete(started));
+        started.future().await(10, TimeUnit.SECONDS);
+
+        long raised = System.currentTimeMillis();
+        vertx.eventBus().publish(Alerts.EVENTS, alert("a1", "warning", "soil-dry", "bed-1"));
+        vertx.eventBus().publish(Alerts.EVENTS, alert("a2", "warning", "soil-dry", "bed-2"));
+        await().atMost(WAIT).until(() -> subjects("ann@example.org").size() == 2);
+        vertx.eventBus().publish(Alerts.EVENTS, alert("a2", "warning", "soil-dry", "bed-2")
+                .put("event", "acknowledged"));
+        await().atMost(WAIT).until(() -> subjects("cai@example.org").size() == 1);
+        assertThat(offered).as("not while the stewards have their time").isEmpty();
+
+        await().atMost(WAIT).until(() -> offered.size() == 1);
+        Thread.sleep(1_000); // a2 was raised with a1: its offer, were there one, would have come with a1's
+        assertThat(offered).as("only the alert nobody answered").containsExactly("a1");
+        assertThat(offeredAt.get(0) - raised).as("after ann's 2 s on duty and the stewards' 2 s")
+                .isGreaterThanOrEqualTo(4_000);
+    }
+
     private static JsonObject alert(String id, String severity, String rule, String device) {
         return new JsonObject().put("id", id).put("rule", rule).put("severity", severity).put("site", "food-forest")
                 .put("device", device).put("message", rule + " at " + device).put("openedAt", 1_764_740_000_000L)
