@@ -403,11 +403,6 @@ public final class AlertOwnership implements CommitListener, HubTraffic, OtherOw
     }
 
     @Override
-    public boolean othersAlive() {
-        return aliveView.size() > 1;
-    }
-
-    @Override
     public boolean mayRest() {
         return ready && members.mayRest();
     }

@@ -25,9 +25,6 @@ public interface HubTraffic {
     /** Whether the link to the broker is up and subscribed, every few hundred milliseconds. */
     void linkReady(boolean ready);
 
-    /** Whether another collector of the group is alive now, to take the shared subscriptions' messages. */
-    boolean othersAlive();
-
     /**
      * Whether this collector may stop taking the shared subscriptions' messages for a while: another is alive, and
      * this one is not the group's first. The first never rests, so that members falling behind together never all

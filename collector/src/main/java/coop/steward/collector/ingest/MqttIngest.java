@@ -37,9 +37,8 @@ public final class MqttIngest extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(MqttIngest.class);
     private static final long ACK_INTERVAL_MS = 200;
     /**
-     * How far past {@code maxPendingBytes} a resting group member lets what the broker had already given it grow (and
-     * the group's first member, which never rests, what it takes on) before it pauses (disconnects) as a lone
-     * collector does.
+     * How far past {@code maxPendingBytes} a hub group's member lets what it holds grow (resting: what the broker had
+     * already given it; not resting: what it takes on) before it pauses (disconnects) as a lone collector does.
      */
     private static final int REST_LIMIT_FACTOR = 4;
 
@@ -249,11 +248,12 @@ public final class MqttIngest extends VerticleBase {
         // Never on the first message waiting: one message alone always gets through.
         if (pendingBytes > settings.maxPendingBytes() && pending > 0) {
             String why = (pendingBytes >> 20) + " MiB of messages wait for the store";
-            // A hub group's member rests while another takes the messages, and the group's first takes on; only far
-            // past the limit, or alone, does either pause as a lone collector would.
-            boolean grouped = group != null && group.othersAlive();
-            boolean rests = link.isResting() || grouped && group.mayRest() && link.rest(why);
-            if (pendingBytes > REST_LIMIT_FACTOR * settings.maxPendingBytes() || !rests && !grouped) {
+            // A hub group's member rests while another takes the messages, and otherwise takes on; only far past the
+            // limit does it pause as a lone collector would. Not sooner when it seems alone: just after a reconnect it
+            // has not heard the others yet, and pausing then (both members of a group at once, in the scale bench)
+            // threw away what the broker held for it.
+            boolean rests = link.isResting() || group != null && group.mayRest() && link.rest(why);
+            if (pendingBytes > REST_LIMIT_FACTOR * settings.maxPendingBytes() || !rests && group == null) {
                 link.pause(why);
             }
         }
