@@ -242,14 +242,14 @@ final class HubScale {
             }
             while (next < payloads.size() && unconfirmed.size() < WINDOW) {
                 unconfirmed.put(next, System.currentTimeMillis());
-                client.publish(topic, payloads.get(next), 1, false);
+                publishWhenThereIsRoom(client, topic, payloads.get(next), () -> true);
                 next++;
             }
             long now = System.currentTimeMillis();
             for (java.util.Map.Entry<Integer, Long> e : unconfirmed.entrySet()) {
                 if (now - e.getValue() > ACK_TIMEOUT_MS) {
                     e.setValue(now);
-                    client.publish(topic, payloads.get(e.getKey()), 1, false);
+                    publishWhenThereIsRoom(client, topic, payloads.get(e.getKey()), () -> true);
                 }
             }
             synchronized (changed) {
@@ -258,6 +258,26 @@ final class HubScale {
         }
         client.disconnect().waitForCompletion(5_000);
         client.close();
+    }
+
+    /**
+     * As an agent's outbox does: while the broker has not confirmed the client's 1,000 messages in flight, the next
+     * waits. A broker slow to confirm under load must not end the run (a replaying device's resends ended one).
+     */
+    private static void publishWhenThereIsRoom(MqttAsyncClient client, String topic, byte[] payload,
+                                               java.util.function.BooleanSupplier running) throws Exception {
+        while (true) {
+            try {
+                client.publish(topic, payload, 1, false);
+                return;
+            } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
+                if (e.getReasonCode() != org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_MAX_INFLIGHT
+                        || !running.getAsBoolean()) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        }
     }
 
     /**
@@ -335,23 +355,8 @@ final class HubScale {
             }
         }
 
-        /**
-         * As an agent's outbox does: while the broker has not confirmed the client's 1,000 messages in flight, the
-         * next waits. A broker slow to confirm under load must not end the run.
-         */
         private void publishWhenThereIsRoom(String topic, byte[] payload) throws Exception {
-            while (true) {
-                try {
-                    client.publish(topic, payload, 1, false);
-                    return;
-                } catch (org.eclipse.paho.client.mqttv3.MqttException e) {
-                    if (e.getReasonCode() != org.eclipse.paho.client.mqttv3.MqttException.REASON_CODE_MAX_INFLIGHT
-                            || !running) {
-                        throw e;
-                    }
-                    TimeUnit.MILLISECONDS.sleep(5);
-                }
-            }
+            HubScale.publishWhenThereIsRoom(client, topic, payload, () -> running);
         }
 
         private void resendOverdue() throws Exception {
