@@ -202,8 +202,7 @@ public final class Collector {
                     commands.start();
                     return (notifier == null ? Future.<Void>succeededFuture() : notifier.start())
                             .map(v -> new Collector(vertx, store, ingest, id, alerts, http,
-                                    StoreMaintenance.start(vertx, store, clock, metrics,
-                                            ownership == null ? () -> true : ownership::keepsTheStore), commands, notifier,
+                                    StoreMaintenance.start(vertx, store, clock, metrics), commands, notifier,
                                     forwarding, started, aidId));
                 }))));
     }

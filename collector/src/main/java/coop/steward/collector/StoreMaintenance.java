@@ -8,7 +8,6 @@ import io.vertx.core.WorkerExecutor;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,16 +26,13 @@ final class StoreMaintenance {
     private final Clock clock;
     private final WorkerExecutor worker;
     private final Timer duration;
-    private final BooleanSupplier mine;
     private final long first;
     private long periodic = -1;
 
-    private StoreMaintenance(Vertx vertx, ReadingStore store, Clock clock, MeterRegistry registry,
-                             BooleanSupplier mine) {
+    private StoreMaintenance(Vertx vertx, ReadingStore store, Clock clock, MeterRegistry registry) {
         this.vertx = vertx;
         this.store = store;
         this.clock = clock;
-        this.mine = mine;
         // The first run after a start catches up on every hour the store has not rolled up: long, on a big store.
         this.duration = Timer.builder("steward.store.upkeep")
                 .description("Time each run of the store's retention and roll-up upkeep took").register(registry);
@@ -47,16 +43,11 @@ final class StoreMaintenance {
         });
     }
 
-    /** @param mine whether this collector keeps the store at each run (one of a hub group's, sharing it, may not) */
-    static StoreMaintenance start(Vertx vertx, ReadingStore store, Clock clock, MeterRegistry registry,
-                                  BooleanSupplier mine) {
-        return new StoreMaintenance(vertx, store, clock, registry, mine);
+    static StoreMaintenance start(Vertx vertx, ReadingStore store, Clock clock, MeterRegistry registry) {
+        return new StoreMaintenance(vertx, store, clock, registry);
     }
 
     private void run() {
-        if (!mine.getAsBoolean()) {
-            return;
-        }
         worker.executeBlocking(() -> {
             duration.record(() -> store.maintain(clock.millis()));
             return null;

@@ -407,13 +407,6 @@ public final class AlertOwnership implements CommitListener, HubTraffic, OtherOw
         return ready && members.mayRest();
     }
 
-    /**
-     * Whether this collector runs the store's upkeep ({@link HubMembers#keepsTheStore}). Safe from any thread.
-     */
-    public boolean keepsTheStore() {
-        return HubMembers.keepsTheStore(aliveView, members.me());
-    }
-
     /** The group as /health shows it: its name, who is alive, and how many sites' alerts this one holds. */
     public JsonObject health() {
         return new JsonObject().put("name", members.group()).put("me", members.me())

@@ -1,7 +1,6 @@
 package coop.steward.collector.hub;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -111,15 +110,6 @@ public final class HubMembers {
         TreeSet<String> all = new TreeSet<>(alive);
         all.add(me);
         return all.size() > 1 && !all.first().equals(me);
-    }
-
-    /**
-     * Whether {@code me} runs the store's upkeep, with these members alive (in order): the group's collectors share one
-     * database, so the first alone does (each ran it, and recomputed the same roll-ups, in the scale bench); any
-     * while none is known (its link is down), since a run twice costs time but no harm.
-     */
-    public static boolean keepsTheStore(List<String> alive, String me) {
-        return alive.isEmpty() || alive.get(0).equals(me);
     }
 
     /** Who owns the site's alerts. */

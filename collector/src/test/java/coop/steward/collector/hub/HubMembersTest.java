@@ -3,7 +3,6 @@ package coop.steward.collector.hub;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HubMembersTest {
@@ -36,15 +35,5 @@ class HubMembersTest {
         b.heard(b.membersFilter().replace("+", "collector-a"), new byte[0]);
 
         assertThat(b.mayRest()).isFalse();
-    }
-
-    @Test
-    void ofMembersSharingOneDatabase_theFirstAloneRunsItsUpkeep_andAnyWhileNobodyIsKnown() {
-        HubMembers b = member("collector-b", "collector-a");
-        List<String> alive = List.copyOf(b.alive());
-
-        assertThat(HubMembers.keepsTheStore(alive, "collector-a")).isTrue();
-        assertThat(HubMembers.keepsTheStore(alive, "collector-b")).isFalse();
-        assertThat(HubMembers.keepsTheStore(List.of(), "collector-b")).as("its link is down").isTrue();
     }
 }
