@@ -17,9 +17,11 @@ import java.util.function.Supplier;
  * <ul>
  * <li>readings that arrive after their hour's last run of the query (an agent or a site replaying its backlog):
  * upkeep recomputes their hours from the raw readings ({@link #reconcile}), within the hour, long before the raw
- * readings go. A late hour that upkeep had already checked moves its starting point back ({@link #late}), saved
- * before the write returns, so that a kill or a restart cannot skip it. Only readings so old that InfluxDB could drop
- * their raw copy before the next upkeep are recomputed before the write returns ({@link #refresh});
+ * readings go. A write of readings in hours that upkeep may have checked already leaves a mark in
+ * {@code forever.steward_late} (when it wrote, and the earliest such hour) in the same request as its other points,
+ * so before it is acknowledged: upkeep starts from the earliest mark, whichever collector of a hub group wrote it,
+ * and a kill or a restart cannot skip it. Only readings so old that InfluxDB could drop their raw copy before the
+ * next upkeep are recomputed before the write returns ({@link #refresh});
  * <li>readings older than the raw retention, which InfluxDB refuses in {@code raw}: they go straight into their
  * hour's roll-up, if that hour has none yet ({@link #addDirect});
  * <li>hours the query missed (InfluxDB down at the hour, or continuous queries turned off): upkeep compares each
@@ -47,11 +49,17 @@ final class InfluxRollups {
     /** Statements of upkeep's recomputation sent at a time, each time holding the write lock. */
     private static final int CHUNK = 50;
 
+    /**
+     * Marks written this long before an upkeep run started are removed once it is done; later ones are left for the
+     * next run (a write still on its way when the run read the marks, or a collector whose clock is a little ahead).
+     */
+    static final long MARK_MARGIN = 10 * 60_000L;
+
     private final InfluxConnection influx;
     private final Lock writeLock;
     private final InfluxProgress progress;
-    /** The earliest late hour written since the running upkeep started; guarded by the write lock. */
-    private long lateSince = Long.MAX_VALUE;
+    /** Tells this store's marks from other collectors' made in the same millisecond. */
+    private final String writer = java.util.UUID.randomUUID().toString();
 
     InfluxRollups(InfluxConnection influx, Lock writeLock, InfluxProgress progress) {
         this.influx = influx;
@@ -78,15 +86,21 @@ final class InfluxRollups {
     }
 
     /**
-     * Notes raw readings written too late for the continuous query, from {@code hour} on, for upkeep to roll up; the
-     * caller holds the write lock. When upkeep had checked that hour already, its starting point moves back, saved
-     * before this returns.
+     * Adds the mark of a write of raw readings from {@code hour} on, which upkeep may have checked already, to the
+     * write's other points.
      */
-    void late(long hour) {
-        lateSince = Math.min(lateSince, hour);
-        if (hour < progress.get().checkedBefore()) {
-            progress.save(s -> s.withCheckedBefore(Math.min(s.checkedBefore(), hour)));
-        }
+    void markLate(InfluxLines lines, long hour, long now) {
+        lines.measurement(InfluxSchema.LATE).tag("writer", writer).field("hour", hour).time(now);
+    }
+
+    /** Whether upkeep may have checked the hour already: hours before the last that every run leaves alone. */
+    static boolean mayBeChecked(long hour, long now) {
+        return hour < checkedUntil(now);
+    }
+
+    /** Upkeep checks hours before this: every run of the continuous query is done with them. */
+    private static long checkedUntil(long now) {
+        return InfluxQl.floorHour(now) - (InfluxSchema.CQ_HOURS + 1) * HOUR;
     }
 
     private static String recompute(SeriesKey key, long from, long to) {
@@ -115,33 +129,29 @@ final class InfluxRollups {
     }
 
     /**
-     * Checks the hours from where the last run stopped (or a late write moved it back) up to the last one every run of
-     * the continuous query is done with, a day at a time, and recomputes each (series, hour) whose roll-ups do not
-     * count its raw readings; then saves how far it checked, less any late hour written meanwhile.
+     * Checks the hours from where the last run stopped, or from the earliest late write's mark, up to the last one
+     * every run of the continuous query is done with, a day at a time, and recomputes each (series, hour) whose
+     * roll-ups do not count its raw readings; then saves how far it checked and removes the marks it has dealt with.
      */
     void reconcile(long now, Supplier<Boolean> stillWanted) {
-        long from;
-        writeLock.lock();
-        try {
-            from = progress.get().checkedBefore();
-            lateSince = Long.MAX_VALUE;
-        } finally {
-            writeLock.unlock();
+        List<InfluxRows> marks = influx.query("SELECT min(\"hour\") AS \"hour\" FROM "
+                + InfluxQl.identifier(InfluxSchema.FOREVER_RP) + "." + InfluxQl.identifier(InfluxSchema.LATE));
+        long from = progress.get().checkedBefore();
+        if (!marks.isEmpty() && marks.get(0).size() > 0) {
+            from = Math.min(from, InfluxQl.floorHour(marks.get(0).whole(0, "hour")));
         }
         long checked = check(from, now, stillWanted);
-        writeLock.lock();
-        try {
-            long next = Math.min(checked, lateSince);
-            if (next != progress.get().checkedBefore()) {
-                progress.save(s -> s.withCheckedBefore(next));
-            }
-        } finally {
-            writeLock.unlock();
+        if (checked != progress.get().checkedBefore()) {
+            progress.save(s -> s.withCheckedBefore(checked));
+        }
+        if (checked >= checkedUntil(now)) {
+            influx.query("DELETE FROM " + InfluxQl.identifier(InfluxSchema.LATE) + " WHERE time <= "
+                    + (now - MARK_MARGIN) + "ms");
         }
     }
 
     private long check(long from, long now, Supplier<Boolean> stillWanted) {
-        long until = InfluxQl.floorHour(now) - (InfluxSchema.CQ_HOURS + 1) * HOUR;
+        long until = checkedUntil(now);
         if (until <= from) {
             return from;
         }
@@ -166,8 +176,8 @@ final class InfluxRollups {
     }
 
     /**
-     * Compares a window's counts without the write lock (a late write into it meanwhile is noted by {@link #late},
-     * and checked again by the next run), then recomputes each series' stale hours, first to last in one statement,
+     * Compares a window's counts without the write lock (a late write into it meanwhile leaves a mark, and the next
+     * run checks it again), then recomputes each series' stale hours, first to last in one statement,
      * holding the lock for {@link #CHUNK} statements at a time, so that writes wait for a chunk, not a window.
      */
     private void reconcileWindow(long start, long end) {

@@ -29,6 +29,8 @@ final class InfluxSchema {
     static final String ROLLUP = "reading_1h";
     static final String DEVICE = "device";
     static final String STATE = "steward_state";
+    /** Marks of late writes for upkeep ({@link InfluxRollups#markLate}). */
+    static final String LATE = "steward_late";
     static final String CONTINUOUS_QUERY = "steward_reading_1h";
     /**
      * How far back each run of the continuous query recomputes. It runs at every hour and covers the hours that

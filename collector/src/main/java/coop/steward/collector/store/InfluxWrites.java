@@ -18,9 +18,9 @@ import java.util.function.Predicate;
  * sends it:
  * <ul>
  * <li>into {@code raw}; a reading that may be stored already (not after its series' latest,
- * {@link InfluxSeriesState}) is looked up first, and one too late for the continuous query is noted for upkeep to
- * roll up ({@link InfluxRollups#late}), or rolled up before the write returns when it is near the raw retention's
- * edge ({@link InfluxRollups#refresh});
+ * {@link InfluxSeriesState}) is looked up first, and one too late for the continuous query is left for upkeep to
+ * roll up, with a mark when upkeep may have passed its hour ({@link InfluxRollups#markLate}), or rolled up before the
+ * write returns when it is near the raw retention's edge ({@link InfluxRollups#refresh});
  * <li>older than the raw retention (which InfluxDB would refuse), straight into its hour's roll-up
  * ({@link InfluxRollups#addDirect});
  * <li>while the layout before is being moved ({@link InfluxMigration}), older than what has been moved: into the
@@ -74,13 +74,18 @@ final class InfluxWrites {
         }
         added += addDirect(foreverLines, direct);
         InfluxDevices.Pending seen = devices.addTo(foreverLines, batches, statuses);
+        long liveFrom = InfluxRollups.liveFrom(now);
+        long earliestLate = earliestBefore(raw, liveFrom);
+        if (InfluxRollups.mayBeChecked(InfluxQl.floorHour(earliestLate), now)) {
+            rollups.markLate(foreverLines, InfluxQl.floorHour(earliestLate), now);
+        }
 
         influx.write(InfluxSchema.RAW_RP, rawLines);
         if (!before.isEmpty()) {
             influx.write(migration.layoutBefore().retentionPolicy(), beforeLines);
         }
         influx.write(InfluxSchema.FOREVER_RP, foreverLines);
-        rollUpLate(raw, InfluxRollups.liveFrom(now), rawFrom + InfluxRollups.EDGE);
+        refreshNearTheEdge(raw, liveFrom, rawFrom + InfluxRollups.EDGE);
         raw.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
         before.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
         devices.committed(seen);
@@ -155,30 +160,32 @@ final class InfluxWrites {
         readings.values().removeIf(Map::isEmpty);
     }
 
+    /** The earliest reading before {@code liveFrom} (one too late for the continuous query), or the last moment. */
+    private static long earliestBefore(Map<SeriesKey, NavigableMap<Long, Reading>> raw, long liveFrom) {
+        long earliest = Long.MAX_VALUE;
+        for (NavigableMap<Long, Reading> readings : raw.values()) {
+            if (readings.firstKey() < liveFrom) {
+                earliest = Math.min(earliest, readings.firstKey());
+            }
+        }
+        return earliest;
+    }
+
     /**
-     * Leaves the hours of late readings to upkeep, and recomputes at once those of readings older than
-     * {@code soonGone}; for replays as well as new readings: a replay is what comes after a write that stored its
+     * Recomputes at once the hours of late readings older than {@code soonGone}, which InfluxDB may drop before
+     * upkeep comes to them; for replays as well as new readings: a replay is what comes after a write that stored its
      * readings but died before this step.
      */
-    private void rollUpLate(Map<SeriesKey, NavigableMap<Long, Reading>> raw, long liveFrom, long soonGone) {
+    private void refreshNearTheEdge(Map<SeriesKey, NavigableMap<Long, Reading>> raw, long liveFrom, long soonGone) {
         Map<SeriesKey, long[]> spans = new LinkedHashMap<>();
-        long earliest = Long.MAX_VALUE;
         for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : raw.entrySet()) {
-            NavigableMap<Long, Reading> late = e.getValue().headMap(liveFrom, false);
-            if (late.isEmpty()) {
-                continue;
-            }
-            earliest = Math.min(earliest, late.firstKey());
-            NavigableMap<Long, Reading> edge = late.headMap(soonGone, false);
+            NavigableMap<Long, Reading> edge = e.getValue().headMap(Math.min(liveFrom, soonGone), false);
             if (!edge.isEmpty()) {
                 spans.put(e.getKey(), new long[] {edge.firstKey(), edge.lastKey()});
             }
         }
         if (!spans.isEmpty()) {
             rollups.refresh(spans);
-        }
-        if (earliest != Long.MAX_VALUE) {
-            rollups.late(InfluxQl.floorHour(earliest));
         }
     }
 }

@@ -276,14 +276,29 @@ class InfluxReadingStoreTest extends ReadingStoreContract {
         store.write(batch(soil(hour + 60_000, 10), soil(hour + 120_000, 40)), List.of());
         store.close();
         try (InfluxConnection admin = InfluxConnection.connect(settings)) {
-            // As if the write had stored its readings and died before moving upkeep's starting point back.
-            new InfluxState(null, InfluxQl.MIN_MS, InfluxQl.floorHour(now) - 4 * HOUR).save(admin);
+            // As if the write had stored its raw readings and died before its mark for upkeep.
+            admin.query("DELETE FROM \"steward_late\"");
             store = reopen(store);
 
             assertThat(store.write(batch(soil(hour + 60_000, 10), soil(hour + 180_000, 5)), List.of())).isEqualTo(1);
             store.maintain(now);
 
             assertThat(rollup(admin, hour)).containsExactly(List.of("3.0", "55.0"));
+        }
+    }
+
+    @Test
+    void lateReadingsWrittenByOneCollectorOfAGroup_haveTheirHourRolledUpByAnothersUpkeep() {
+        long now = System.currentTimeMillis();
+        long hour = InfluxQl.floorHour(now) - 30 * HOUR;
+        store.maintain(now);
+        try (InfluxReadingStore other = InfluxReadingStore.open(settings, RETENTION);
+             InfluxConnection admin = InfluxConnection.connect(settings)) {
+            other.write(batch(soil(hour + 60_000, 10), soil(hour + 120_000, 40)), List.of());
+
+            store.maintain(now);
+
+            assertThat(rollup(admin, hour)).containsExactly(List.of("2.0", "50.0"));
         }
     }
 
