@@ -267,7 +267,7 @@ class NotifierTest {
         }
         people.addShift("food-forest", "ann", EnumSet.allOf(DayOfWeek.class), LocalTime.MIDNIGHT, LocalTime.MIDNIGHT,
                 UTC);
-        people.setEscalateAfter("food-forest", Duration.ofSeconds(2));
+        people.setEscalateAfter("food-forest", Duration.ofSeconds(3));
         Vertx vertx = Vertx.vertx();
         closing.add(() -> vertx.close().await(10, TimeUnit.SECONDS));
         Notifier notifier = new Notifier(vertx, people, new MailSettings("127.0.0.1", smtp.getSmtp().getPort(),
@@ -295,8 +295,8 @@ class NotifierTest {
         await().atMost(WAIT).until(() -> offered.size() == 1);
         Thread.sleep(1_000); // a2 was raised with a1: its offer, were there one, would have come with a1's
         assertThat(offered).as("only the alert nobody answered").containsExactly("a1");
-        assertThat(offeredAt.get(0) - raised).as("after ann's 2 s on duty and the stewards' 2 s")
-                .isGreaterThanOrEqualTo(4_000);
+        assertThat(offeredAt.get(0) - raised).as("after ann's 3 s on duty and the stewards' 3 s")
+                .isGreaterThanOrEqualTo(6_000);
     }
 
     private static JsonObject alert(String id, String severity, String rule, String device) {
