@@ -1,6 +1,7 @@
 package coop.steward.collector.hub;
 
 import java.nio.charset.StandardCharsets;
+import java.util.NavigableSet;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -95,7 +96,7 @@ public final class HubMembers {
     }
 
     /** The members alive, this one always among them (it knows itself alive before its announcement returns). */
-    public Set<String> alive() {
+    public NavigableSet<String> alive() {
         TreeSet<String> all = new TreeSet<>(alive);
         all.add(me);
         return all;
@@ -107,8 +108,7 @@ public final class HubMembers {
      * member by id, so that members falling behind together never all rest at once.
      */
     public boolean mayRest() {
-        TreeSet<String> all = new TreeSet<>(alive);
-        all.add(me);
+        NavigableSet<String> all = alive();
         return all.size() > 1 && !all.first().equals(me);
     }
 

@@ -252,8 +252,10 @@ public final class MqttIngest extends VerticleBase {
             // limit does it pause as a lone collector would. Not sooner when it seems alone: just after a reconnect it
             // has not heard the others yet, and pausing then (both members of a group at once, in the scale bench)
             // threw away what the broker held for it.
-            boolean rests = link.isResting() || group != null && group.mayRest() && link.rest(why);
-            if (pendingBytes > REST_LIMIT_FACTOR * settings.maxPendingBytes() || !rests && group == null) {
+            if (group != null && !link.isResting() && group.mayRest()) {
+                link.rest(why);
+            }
+            if (group == null || pendingBytes > REST_LIMIT_FACTOR * settings.maxPendingBytes()) {
                 link.pause(why);
             }
         }

@@ -152,7 +152,8 @@ public final class InfluxReadingStore implements ReadingStore {
 
     /**
      * Moves what is left of the layout before, then checks the roll-ups of the hours the continuous query is done
-     * with and of late readings' hours. Stops early when the store is closed; the next call goes on where this one stopped.
+     * with and of late readings' hours. Stops early when the store is closed; the next call goes on where this one
+     * stopped.
      */
     @Override
     public void maintain(long now) {

@@ -93,9 +93,9 @@ final class InfluxRollups {
         lines.measurement(InfluxSchema.LATE).tag("writer", writer).field("hour", hour).time(now);
     }
 
-    /** Whether upkeep may have checked the hour already: hours before the last that every run leaves alone. */
-    static boolean mayBeChecked(long hour, long now) {
-        return hour < checkedUntil(now);
+    /** Whether upkeep may have checked the hour of {@code t} already: those before the last every run leaves alone. */
+    static boolean mayBeChecked(long t, long now) {
+        return t < checkedUntil(now); // checkedUntil is an hour's start: t is before it exactly when its hour is
     }
 
     /** Upkeep checks hours before this: every run of the continuous query is done with them. */

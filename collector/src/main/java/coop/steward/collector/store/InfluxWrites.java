@@ -74,10 +74,9 @@ final class InfluxWrites {
         }
         added += addDirect(foreverLines, direct);
         InfluxDevices.Pending seen = devices.addTo(foreverLines, batches, statuses);
-        long liveFrom = InfluxRollups.liveFrom(now);
-        long earliestLate = earliestBefore(raw, liveFrom);
-        if (InfluxRollups.mayBeChecked(InfluxQl.floorHour(earliestLate), now)) {
-            rollups.markLate(foreverLines, InfluxQl.floorHour(earliestLate), now);
+        long earliest = raw.values().stream().mapToLong(NavigableMap::firstKey).min().orElse(Long.MAX_VALUE);
+        if (InfluxRollups.mayBeChecked(earliest, now)) {
+            rollups.markLate(foreverLines, InfluxQl.floorHour(earliest), now);
         }
 
         influx.write(InfluxSchema.RAW_RP, rawLines);
@@ -85,7 +84,7 @@ final class InfluxWrites {
             influx.write(migration.layoutBefore().retentionPolicy(), beforeLines);
         }
         influx.write(InfluxSchema.FOREVER_RP, foreverLines);
-        refreshNearTheEdge(raw, liveFrom, rawFrom + InfluxRollups.EDGE);
+        refreshNearTheEdge(raw, InfluxRollups.liveFrom(now), rawFrom + InfluxRollups.EDGE);
         raw.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
         before.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
         devices.committed(seen);
@@ -158,17 +157,6 @@ final class InfluxWrites {
             readings.put(key, kept);
         });
         readings.values().removeIf(Map::isEmpty);
-    }
-
-    /** The earliest reading before {@code liveFrom} (one too late for the continuous query), or the last moment. */
-    private static long earliestBefore(Map<SeriesKey, NavigableMap<Long, Reading>> raw, long liveFrom) {
-        long earliest = Long.MAX_VALUE;
-        for (NavigableMap<Long, Reading> readings : raw.values()) {
-            if (readings.firstKey() < liveFrom) {
-                earliest = Math.min(earliest, readings.firstKey());
-            }
-        }
-        return earliest;
     }
 
     /**
