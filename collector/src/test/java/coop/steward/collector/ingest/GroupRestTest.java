@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -73,7 +72,7 @@ class GroupRestTest {
         publish(devices, 0, 16); // within the broker's in-flight window of 10 for each
         await().atMost(Duration.ofSeconds(10)).until(() -> count("slow") > 0 && count("quick") + count("slow") == 16);
         int slowBefore = count("slow");
-        on(slowContext, () -> assertThat(slow.rest("its store stopped")).isTrue());
+        OnContext.run(slowContext, () -> assertThat(slow.rest("its store stopped")).isTrue());
         Thread.sleep(500); // the unsubscription is made
 
         publish(devices, 16, 200);
@@ -83,7 +82,7 @@ class GroupRestTest {
 
         // Its store moves again: what it held is acknowledged, and after a moment it takes its share again.
         holding = false;
-        on(slowContext, () -> {
+        OnContext.run(slowContext, () -> {
             held.forEach(BrokerLink.Ack::send);
             slow.drained();
         });
@@ -106,27 +105,13 @@ class GroupRestTest {
     private BrokerLink member(String id, Context context, Handler<BrokerLink.Message> inbound)
             throws Exception {
         BrokerLink[] link = new BrokerLink[1];
-        on(context, () -> {
+        OnContext.run(context, () -> {
             link[0] = new BrokerLink(vertx, new IngestSettings(broker.url(), id, null, null, 1_000, 20_000),
                     List.of(SHARED), new SimpleMeterRegistry(), inbound);
             link[0].announce(MEMBERS + id, id.getBytes(StandardCharsets.UTF_8));
             link[0].start();
         });
         return link[0];
-    }
-
-    /** Runs {@code action} on the link's context, as every call to it must be, and waits for it. */
-    private static void on(Context context, Runnable action) throws Exception {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                action.run();
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        });
-        done.get(10, TimeUnit.SECONDS);
     }
 
     private int count(String member) {

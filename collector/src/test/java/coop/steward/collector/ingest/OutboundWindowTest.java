@@ -15,10 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
@@ -60,7 +58,7 @@ class OutboundWindowTest {
         AtomicInteger acks = new AtomicInteger();
         agent.subscribe("steward/v1/site/bed-1/readings/ack", 1, (topic, message) -> acks.incrementAndGet());
         Context context = vertx.getOrCreateContext();
-        BrokerLink link = on(context, () -> {
+        BrokerLink link = OnContext.call(context, () -> {
             BrokerLink l = new BrokerLink(vertx, new IngestSettings(broker.url(), "collector", null, null, 1_000,
                     20_000), List.of("steward/v1/+/+/readings"), new SimpleMeterRegistry(), message -> { });
             l.start();
@@ -73,7 +71,7 @@ class OutboundWindowTest {
         Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.addAppender(errors);
         broker.freeze();
-        int sent = on(context, () -> {
+        int sent = OnContext.call(context, () -> {
             int n = 0;
             while (n <= WINDOW && link.send("steward/v1/site/bed-1/readings/ack", ack(n))) {
                 n++;
@@ -87,7 +85,7 @@ class OutboundWindowTest {
         assertThat(errors.list).as("a refused send is no error")
                 .noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.ERROR));
         await().atMost(Duration.ofSeconds(20)).until(() -> acks.get() == WINDOW);
-        await().atMost(Duration.ofSeconds(10)).until(() -> on(context,
+        await().atMost(Duration.ofSeconds(10)).until(() -> OnContext.call(context,
                 () -> link.send("steward/v1/site/bed-1/readings/ack", ack(WINDOW))));
         await().atMost(Duration.ofSeconds(10)).until(() -> acks.get() == WINDOW + 1);
         assertThat(link.isReady()).as("the link stayed up").isTrue();
@@ -99,16 +97,4 @@ class OutboundWindowTest {
         return ("{\"seq\":" + n + "}").getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Runs {@code action} on the link's context, as every call to it must be, and waits for its answer. */
-    private static <T> T on(Context context, Supplier<T> action) throws Exception {
-        CompletableFuture<T> done = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            try {
-                done.complete(action.get());
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-            }
-        });
-        return done.get(10, TimeUnit.SECONDS);
-    }
 }
