@@ -162,6 +162,16 @@ public final class InfluxReadingStore implements ReadingStore {
     }
 
     @Override
+    public void settle() {
+        writeLock.lock();
+        try {
+            writes.settle();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
     public void ping() {
         influx.ping();
     }

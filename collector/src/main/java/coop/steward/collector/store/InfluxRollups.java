@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  * policy. InfluxDB's continuous query makes them for current readings; Steward makes them where the query cannot:
  * <ul>
  * <li>readings that arrive after their hour's last run of the query (an agent or a site replaying its backlog):
- * upkeep recomputes their hours from the raw readings ({@link #reconcile}), within the hour, long before the raw
- * readings go. A write of readings in hours that upkeep may have checked already leaves a mark in
+ * their hours are recomputed from the raw readings once the writer has nothing more waiting
+ * ({@link InfluxWrites#settle}), or, if the collector dies first, by upkeep ({@link #reconcile}), long before the
+ * raw readings go. A write of readings in hours that upkeep may have checked already leaves a mark in
  * {@code forever.steward_late} (when it wrote, and the earliest such hour) in the same request as its other points,
  * so before it is acknowledged: upkeep starts from the earliest mark, whichever collector of a hub group wrote it,
  * and a kill or a restart cannot skip it. Only readings so old that InfluxDB could drop their raw copy before the
@@ -29,8 +30,7 @@ import java.util.function.Supplier;
  * </ul>
  * Series queries read the raw readings of an hour beside its roll-up, so an hour waiting for upkeep reads the same.
  * Recomputing each late write's hours at once cost a replay most of its time (each message of it recomputed the
- * same hour again): a hub took a day's backlog from 100 devices at about a sixth of the rate it does now
- * ({@code bin/bench}, hub at scale).
+ * same hour again; {@code bin/bench}, hub at scale).
  */
 final class InfluxRollups {
     /**

@@ -37,6 +37,8 @@ final class InfluxWrites {
     private final InfluxMigration migration;
     private final long rawRetentionMs;
     private final Clock clock;
+    /** Late readings' hours written since the writer last settled, by series: their first and last reading. */
+    private final Map<SeriesKey, long[]> unsettled = new LinkedHashMap<>();
 
     InfluxWrites(InfluxConnection influx, InfluxSeriesState series, InfluxDevices devices, InfluxRollups rollups,
                  InfluxMigration migration, long rawRetentionMs, Clock clock) {
@@ -161,19 +163,37 @@ final class InfluxWrites {
 
     /**
      * Recomputes at once the hours of late readings older than {@code soonGone}, which InfluxDB may drop before
-     * upkeep comes to them; for replays as well as new readings: a replay is what comes after a write that stored its
-     * readings but died before this step.
+     * upkeep comes to them, and notes the others' for {@link #settle}; for replays as well as new readings: a replay
+     * is what comes after a write that stored its readings but died before this step.
      */
     private void refreshNearTheEdge(Map<SeriesKey, NavigableMap<Long, Reading>> raw, long liveFrom, long soonGone) {
         Map<SeriesKey, long[]> spans = new LinkedHashMap<>();
         for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : raw.entrySet()) {
-            NavigableMap<Long, Reading> edge = e.getValue().headMap(Math.min(liveFrom, soonGone), false);
+            NavigableMap<Long, Reading> late = e.getValue().headMap(liveFrom, false);
+            if (late.isEmpty()) {
+                continue;
+            }
+            unsettled.merge(e.getKey(), new long[] {late.firstKey(), late.lastKey()},
+                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
+            NavigableMap<Long, Reading> edge = late.headMap(soonGone, false);
             if (!edge.isEmpty()) {
                 spans.put(e.getKey(), new long[] {edge.firstKey(), edge.lastKey()});
             }
         }
         if (!spans.isEmpty()) {
             rollups.refresh(spans);
+        }
+    }
+
+    /**
+     * Recomputes the roll-ups of the late readings' hours written since the last call, once for a whole burst (a
+     * replay's messages, each recomputing the same hour again, cost it most of its time); the caller holds the write
+     * lock. A collector that dies first leaves them to upkeep, which the writes' marks point to.
+     */
+    void settle() {
+        if (!unsettled.isEmpty()) {
+            rollups.refresh(unsettled);
+            unsettled.clear();
         }
     }
 }

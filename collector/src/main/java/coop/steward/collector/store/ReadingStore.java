@@ -23,6 +23,13 @@ public interface ReadingStore extends AutoCloseable {
     /** Keeps derived data current and drops raw readings past their retention; run periodically. */
     void maintain(long now);
 
+    /**
+     * The writer has nothing more waiting: finishes what writes put off while more followed (InfluxDB: the roll-ups of
+     * late readings' hours), so that a burst costs that work once. Nothing is lost if it never runs.
+     */
+    default void settle() {
+    }
+
     /** Throws {@link StoreException} with the reason when the store cannot be used. */
     void ping();
 

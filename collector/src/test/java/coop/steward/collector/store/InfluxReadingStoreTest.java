@@ -288,6 +288,20 @@ class InfluxReadingStoreTest extends ReadingStoreContract {
     }
 
     @Test
+    void lateReadingsOfABurst_haveTheirHoursRolledUpOnce_whenTheWriterSettles() {
+        long hour = InfluxQl.floorHour(System.currentTimeMillis()) - 30 * HOUR;
+        store.write(batch(soil(hour + 60_000, 10)), List.of());
+        store.write(batch(soil(hour + 120_000, 40), soil(hour + HOUR + 60_000, 7)), List.of());
+
+        store.settle();
+
+        try (InfluxConnection admin = InfluxConnection.connect(settings)) {
+            assertThat(rollup(admin, hour)).containsExactly(List.of("2.0", "50.0"));
+            assertThat(rollup(admin, hour + HOUR)).containsExactly(List.of("1.0", "7.0"));
+        }
+    }
+
+    @Test
     void lateReadingsWrittenByOneCollectorOfAGroup_haveTheirHourRolledUpByAnothersUpkeep() {
         long now = System.currentTimeMillis();
         long hour = InfluxQl.floorHour(now) - 30 * HOUR;
