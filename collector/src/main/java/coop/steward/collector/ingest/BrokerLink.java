@@ -14,11 +14,9 @@ import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubAckMessage;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -354,7 +352,7 @@ public final class BrokerLink {
         BrokerLogin.apply(options, address.tls(), settings.tls(), settings.username(), settings.password());
         // A client per connection: the Vert.x client keeps some state across a reconnect (its count of messages in
         // flight), and an acknowledgement must never reach a later connection, where its id means another message.
-        Connection connection = new Connection(MqttClient.create(vertx, options));
+        Connection connection = new Connection(MqttClient.create(vertx, options), this);
         connection.client.publishHandler(message -> received(connection, message))
                 .publishCompletionHandler(packetId -> {
                     connection.inFlight--;
@@ -416,7 +414,7 @@ public final class BrokerLink {
             return; // left unacknowledged: the broker sends it again on the next connection
         }
         int qos = message.qosLevel().value();
-        if (qos > 0 && !connection.unacked.add(message.messageId())) {
+        if (qos > 0 && !connection.acks.take(message.messageId(), message)) {
             // Some brokers (Moquette) resend a message that waits long for its acknowledgement on the same
             // connection; the first copy is still on its way to the store and will be acknowledged.
             redelivered.increment();
@@ -427,10 +425,7 @@ public final class BrokerLink {
     }
 
     private void acknowledge(Connection connection, MqttPublishMessage message) {
-        connection.unacked.remove(message.messageId());
-        if (connection == current && connection.client.isConnected()) {
-            message.ack();
-        }
+        connection.acks.done(message.messageId());
     }
 
     private void failed(Connection connection, Throwable e) {
@@ -483,8 +478,8 @@ public final class BrokerLink {
 
     private static final class Connection {
         final MqttClient client;
-        /** Ids of QoS 1 messages received and not yet acknowledged. */
-        final Set<Integer> unacked = new HashSet<>();
+        /** QoS 1 messages received and not yet acknowledged, in the order the broker sent them. */
+        final InOrderAcks<MqttPublishMessage> acks;
         /** QoS 1 messages sent on it and not yet acknowledged by the broker. */
         int inFlight;
         /** Why the collector itself is closing it, as a sentence, if it is. */
@@ -492,8 +487,13 @@ public final class BrokerLink {
         /** Paused: messages that arrive now are left unacknowledged, and it closes once the earlier ones are. */
         boolean draining;
 
-        Connection(MqttClient client) {
+        Connection(MqttClient client, BrokerLink link) {
             this.client = client;
+            this.acks = new InOrderAcks<>(System::nanoTime, message -> {
+                if (this == link.current && client.isConnected()) {
+                    message.ack();
+                }
+            });
         }
 
         void closing(String sentence) {

@@ -1,0 +1,69 @@
+package coop.steward.collector.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class InOrderAcksTest {
+    private final AtomicLong nanos = new AtomicLong();
+    private final List<String> sent = new ArrayList<>();
+    private final InOrderAcks<String> acks = new InOrderAcks<>(nanos::get, sent::add);
+
+    @Test
+    void aMessageDoneEarly_isAcknowledgedOnlyAfterTheOlderOnes() {
+        acks.take(1, "reading 1");
+        acks.take(2, "reading 2");
+        acks.take(3, "relay");
+
+        acks.done(3);
+        assertThat(sent).isEmpty();
+        acks.done(1);
+        assertThat(sent).containsExactly("reading 1");
+        acks.done(2);
+        assertThat(sent).containsExactly("reading 1", "reading 2", "relay");
+        assertThat(acks.waiting()).isZero();
+    }
+
+    @Test
+    void aMessageNotDoneForLong_stopsHoldingBackTheOthers_andIsAcknowledgedWhenDone() {
+        acks.take(1, "stuck");
+        acks.take(2, "relay");
+        acks.done(2);
+        assertThat(sent).isEmpty();
+
+        nanos.addAndGet(InOrderAcks.HOLD_NANOS + 1);
+        acks.take(3, "relay 2");
+        acks.done(3);
+        assertThat(sent).containsExactly("relay", "relay 2");
+
+        acks.done(1);
+        assertThat(sent).containsExactly("relay", "relay 2", "stuck");
+        assertThat(acks.waiting()).isZero();
+    }
+
+    @Test
+    void aPacketIdStillWaiting_isRefusedAsTheBrokersResend_andFreeAgainOnceAcknowledged() {
+        assertThat(acks.take(7, "first")).isTrue();
+        assertThat(acks.take(7, "resent")).isFalse();
+        acks.take(8, "other");
+        nanos.addAndGet(InOrderAcks.HOLD_NANOS + 1);
+        acks.done(8);
+        assertThat(acks.take(7, "resent while overtaken")).isFalse();
+
+        acks.done(7);
+        assertThat(sent).containsExactly("other", "first");
+        assertThat(acks.take(7, "a new message")).isTrue();
+    }
+
+    @Test
+    void anIdNeverTaken_isIgnored() {
+        acks.take(1, "reading");
+        acks.done(42);
+        acks.done(1);
+        acks.done(1);
+        assertThat(sent).containsExactly("reading");
+    }
+}
