@@ -59,6 +59,13 @@ public final class BrokerLink {
         };
 
         void send();
+
+        /**
+         * The message is left unacknowledged on purpose, and the broker sends it again on the next connection; the
+         * ones after it are acknowledged without waiting for it.
+         */
+        default void leave() {
+        }
     }
 
     private final Vertx vertx;
@@ -74,6 +81,7 @@ public final class BrokerLink {
     private Connection current;
     private long retryMs = FIRST_RETRY_MS;
     private long retryTimer = -1;
+    private long ackTimer = -1;
     private boolean stopped;
     private volatile boolean paused;
     private volatile boolean resting;
@@ -115,6 +123,11 @@ public final class BrokerLink {
 
     public void start() {
         connect();
+        ackTimer = vertx.setPeriodic(1_000, id -> {
+            if (current != null) {
+                current.acks.release();
+            }
+        });
     }
 
     /**
@@ -270,6 +283,7 @@ public final class BrokerLink {
         stopped = true;
         ready = false;
         vertx.cancelTimer(retryTimer);
+        vertx.cancelTimer(ackTimer);
         Connection connection = current;
         current = null;
         if (connection == null || !connection.client.isConnected()) {
@@ -420,12 +434,18 @@ public final class BrokerLink {
             redelivered.increment();
             return;
         }
-        Ack ack = qos == 0 ? Ack.NONE : () -> acknowledge(connection, message);
-        inbound.handle(new Message(message.topicName(), message.payload().getBytes(), qos, ack));
-    }
+        Ack ack = qos == 0 ? Ack.NONE : new Ack() {
+            @Override
+            public void send() {
+                connection.acks.done(message.messageId());
+            }
 
-    private void acknowledge(Connection connection, MqttPublishMessage message) {
-        connection.acks.done(message.messageId());
+            @Override
+            public void leave() {
+                connection.acks.leave(message.messageId());
+            }
+        };
+        inbound.handle(new Message(message.topicName(), message.payload().getBytes(), qos, ack));
     }
 
     private void failed(Connection connection, Throwable e) {

@@ -13,12 +13,15 @@ import java.util.function.LongSupplier;
  * so one that overtakes thousands of older messages costs it thousands of steps. A hub group's collectors overtook
  * all the time: relays and the group's other messages are acknowledged at once, readings only after their commit.
  * In the hub benchmark with two collectors that walk took 59 % of the broker's CPU (perf), the broker became the
- * bottleneck, and agents' resends piled on. A message still unacknowledged after {@link #HOLD_NANOS} stops holding
- * back the ones behind it (a store that stalls, or a message some path never acknowledges, must not stall the
- * connection): it is acknowledged on its own whenever it is done. Used on the connection's context only.
+ * bottleneck, and agents' resends piled on. A message left unacknowledged on purpose ({@link #leave}) holds back
+ * nothing. As a safety net only, one still not done after {@link #HOLD_NANOS} stops holding back the ones behind it
+ * and is acknowledged on its own whenever it is done: a path that never acknowledged a message would otherwise stop
+ * the connection once the broker's in-flight window is full. Not sooner: a collector that falls behind holds
+ * messages for many seconds before its commit, and releasing the ones behind them early is the walk again. Used on
+ * the connection's context only.
  */
 final class InOrderAcks<M> {
-    static final long HOLD_NANOS = 10_000_000_000L;
+    static final long HOLD_NANOS = 120_000_000_000L;
 
     private final LongSupplier nanoTime;
     private final Consumer<M> send;
@@ -53,6 +56,18 @@ final class InOrderAcks<M> {
             return;
         }
         message.done = true;
+        release();
+    }
+
+    /** The message will not be acknowledged on this connection: the ones behind it no longer wait for it. */
+    void leave(int packetId) {
+        if (overtaken.remove(packetId) == null && taken.remove(packetId) != null) {
+            release();
+        }
+    }
+
+    /** Acknowledges what no longer waits for an older message; also called now and then, for the safety net. */
+    void release() {
         long now = nanoTime.getAsLong();
         Iterator<Map.Entry<Integer, Taken<M>>> oldest = taken.entrySet().iterator();
         while (oldest.hasNext()) {

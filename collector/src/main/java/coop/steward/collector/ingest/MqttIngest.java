@@ -309,6 +309,8 @@ public final class MqttIngest extends VerticleBase {
     private void released(List<Delivery> batch, boolean succeeded) {
         if (succeeded) {
             acknowledge(batch);
+        } else {
+            batch.forEach(d -> d.ack().leave());
         }
         if (writer.pending() == 0 && gated == 0) {
             link.drained();

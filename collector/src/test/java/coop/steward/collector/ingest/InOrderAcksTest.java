@@ -28,13 +28,29 @@ class InOrderAcksTest {
     }
 
     @Test
-    void aMessageNotDoneForLong_stopsHoldingBackTheOthers_andIsAcknowledgedWhenDone() {
-        acks.take(1, "stuck");
+    void aMessageLeftUnacknowledgedOnPurpose_holdsBackNothing() {
+        acks.take(1, "refused by the gate");
         acks.take(2, "relay");
         acks.done(2);
         assertThat(sent).isEmpty();
 
-        nanos.addAndGet(InOrderAcks.HOLD_NANOS + 1);
+        acks.leave(1);
+        assertThat(sent).containsExactly("relay");
+        assertThat(acks.waiting()).isZero();
+    }
+
+    @Test
+    void aMessageNotDoneForLong_stopsHoldingBackTheOthers_andIsAcknowledgedWhenDone() {
+        acks.take(1, "stuck");
+        acks.take(2, "relay");
+        acks.done(2);
+        nanos.addAndGet(InOrderAcks.HOLD_NANOS - 1);
+        acks.release();
+        assertThat(sent).as("a slow commit still holds the others back").isEmpty();
+
+        nanos.addAndGet(2);
+        acks.release();
+        assertThat(sent).containsExactly("relay");
         acks.take(3, "relay 2");
         acks.done(3);
         assertThat(sent).containsExactly("relay", "relay 2");
