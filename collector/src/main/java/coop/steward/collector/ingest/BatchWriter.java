@@ -149,6 +149,8 @@ final class BatchWriter {
         } catch (RuntimeException e) {
             LOG.error("Handling {} committed messages failed; they are stored, and their senders will resend "
                     + "what was not acknowledged", batch.size(), e);
+            // Left unacknowledged, as they are, without holding back the acknowledgements of the messages after them.
+            batch.forEach(d -> d.ack().leave());
         }
     }
 

@@ -437,12 +437,12 @@ public final class BrokerLink {
         Ack ack = qos == 0 ? Ack.NONE : new Ack() {
             @Override
             public void send() {
-                connection.acks.done(message.messageId());
+                connection.acks.done(message.messageId(), message);
             }
 
             @Override
             public void leave() {
-                connection.acks.leave(message.messageId());
+                connection.acks.leave(message.messageId(), message);
             }
         };
         inbound.handle(new Message(message.topicName(), message.payload().getBytes(), qos, ack));
@@ -511,7 +511,13 @@ public final class BrokerLink {
             this.client = client;
             this.acks = new InOrderAcks<>(System::nanoTime, message -> {
                 if (this == link.current && client.isConnected()) {
-                    message.ack();
+                    try {
+                        message.ack();
+                    } catch (RuntimeException e) {
+                        // Never expected (each message is acknowledged once); the ones after it must still go.
+                        LOG.warn("Could not acknowledge message {} to the MQTT broker: {}", message.messageId(),
+                                e.toString());
+                    }
                 }
             });
         }

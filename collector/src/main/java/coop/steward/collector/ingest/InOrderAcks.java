@@ -44,24 +44,34 @@ final class InOrderAcks<M> {
         return true;
     }
 
-    /** The message is dealt with: it is acknowledged once every older one is, or has waited too long. */
-    void done(int packetId) {
-        M alone = overtaken.remove(packetId);
-        if (alone != null) {
-            send.accept(alone);
+    /**
+     * The message is dealt with: it is acknowledged once every older one is, or has waited too long. The message
+     * itself is named too, so that a late call for a packet id the broker has since given another message does
+     * nothing.
+     */
+    void done(int packetId, M message) {
+        if (overtaken.get(packetId) == message) {
+            overtaken.remove(packetId);
+            send.accept(message);
             return;
         }
-        Taken<M> message = taken.get(packetId);
-        if (message == null) {
+        Taken<M> waiting = taken.get(packetId);
+        if (waiting == null || waiting.message != message) {
             return;
         }
-        message.done = true;
+        waiting.done = true;
         release();
     }
 
     /** The message will not be acknowledged on this connection: the ones behind it no longer wait for it. */
-    void leave(int packetId) {
-        if (overtaken.remove(packetId) == null && taken.remove(packetId) != null) {
+    void leave(int packetId, M message) {
+        if (overtaken.get(packetId) == message) {
+            overtaken.remove(packetId);
+            return;
+        }
+        Taken<M> waiting = taken.get(packetId);
+        if (waiting != null && waiting.message == message) {
+            taken.remove(packetId);
             release();
         }
     }
