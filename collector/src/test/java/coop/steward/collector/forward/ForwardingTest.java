@@ -175,6 +175,12 @@ class ForwardingTest {
                   share: everything
                   devices: {meter: hourly}
                 """);
+        // Not within a minute of the next hour settling: the forwarder would start after it and skip this one.
+        long untilSettles = Summaries.settledHour(System.currentTimeMillis()) + Summaries.HOUR + Summaries.SETTLES_MS
+                - System.currentTimeMillis();
+        if (untilSettles < 60_000) {
+            Thread.sleep(untilSettles + 1_000);
+        }
         long hour = Summaries.settledHour(System.currentTimeMillis()) - Summaries.HOUR; // the last hour that is over
         StringBuilder readings = new StringBuilder();
         double[] moisture = {10, 20, 36};
