@@ -18,6 +18,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -260,8 +261,9 @@ public final class Bench {
         try (InfluxServer influx = InfluxServer.start(work.resolve("scale-influxdb"))) {
             for (int n = 1; n <= hubCollectors; n++) {
                 HubScale.Result hub = HubScale.hub(work.resolve("scale-" + n), influx, n);
-                LOG.info("Hub of {}: {} readings in {} s, {} cores busy", n, hub.readings(), hub.seconds(),
-                        hub.coresBusy());
+                LOG.info("Hub of {}: {} readings in {} s, {} cores busy; core-seconds per million readings: {}", n,
+                        hub.readings(), hub.seconds(), hub.coresBusy(), PartsCpu.perMillion(hub.parts(),
+                                hub.readings()));
                 hubs.add(hub);
             }
         }
@@ -270,7 +272,8 @@ public final class Bench {
         report.add(new Report.Row(String.format(Locale.ROOT, "a hub's broker alone: %,d sites' live readings and a "
                         + "day's backlog from %,d devices at once (%,d readings) to a bare QoS 1 subscriber",
                 HubScale.SITES, HubScale.SITES, bare.readings()), String.format(Locale.ROOT, "%.1f s (%s)",
-                bare.seconds(), Report.rate(bare.rate())), "", "", "", busy(bare.coresBusy())));
+                bare.seconds(), Report.rate(bare.rate())), "", "", "", busy(bare.coresBusy()) + "; core-seconds "
+                + "per million readings: " + PartsCpu.perMillion(bare.parts(), bare.readings())));
         HubScale.Result one = hubs.get(0);
         for (HubScale.Result hub : hubs) {
             report.add(new Report.Row(String.format(Locale.ROOT, "the same into a hub of %d collector%s (one hub "
@@ -281,7 +284,8 @@ public final class Bench {
                             + (hub == one ? "" : "; one collector: " + Report.rate(one.rate())),
                     Report.ratio(hub.rate() / bare.rate()) + (hub == one ? ""
                             : " (" + Report.ratio(hub.rate() / one.rate()) + " of one)"), "",
-                    busy(hub.coresBusy())));
+                    busy(hub.coresBusy()) + "; core-seconds per million readings: "
+                            + PartsCpu.perMillion(hub.parts(), hub.readings())));
         }
         report.note("Hub at scale: 100 sites of 10 devices of 8 soil sensors; nine devices of each site send a "
                 + "message of their 8 readings a minute at the real pace, spread over the minute, while the tenth "
@@ -292,9 +296,19 @@ public final class Bench {
                 + "2 or 3 collector processes started with --hub --hub-group bench --influxdb on one Mosquitto and "
                 + "one InfluxDB 1.6 (a database per run), all on this machine's two cores; the time runs from the "
                 + "first backlog message until the hub has confirmed all of it and every live message sent "
-                + "meanwhile. The bare subscriber takes the same traffic on a Mosquitto of its own, counts the "
-                + "readings and confirms each message at once (QoS 0). A site's catch-up after a day offline is the "
-                + "federation rows above.");
+                + "meanwhile. Before it, untimed, as a hub that has run for a while: each tenth device replays 6 "
+                + "hours of the day before, and the run waits until every collector's first store upkeep (30 s "
+                + "after its start) is over, so that the timed run measures compiled code, as the ingest rows do. "
+                + "The bare subscriber takes the same traffic on a Mosquitto of its own, counts the readings and "
+                + "confirms each message at once (QoS 0). The last column also gives the CPU each part spent "
+                + "(user and system time of its processes, /proc/{pid}/stat) per million readings. Each figure is "
+                + "the median of " + HubScale.RUNS + " timed runs, one after the other, each with a replaying "
+                + "device new to the hub in every site; each run's rate: " + Stream.concat(Stream.of(bare),
+                        hubs.stream()).map(h -> (h.collectors() == 0 ? "bare subscriber" : h.collectors()
+                        + " collector" + (h.collectors() == 1 ? "" : "s")) + " " + h.runs().stream()
+                        .map(r -> Report.rate(r.rate())).collect(Collectors.joining(", ")))
+                        .collect(Collectors.joining("; "))
+                + ". A site's catch-up after a day offline is the federation rows above.");
     }
 
     private static void dashboard(Report report, Path work) throws Exception {

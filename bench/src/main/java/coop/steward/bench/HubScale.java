@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -20,7 +22,8 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * devices at once, replays the day it could not send, 6 minutes to a message, as agents do when their link is back:
  * up to 100 messages waiting for the hub's confirmation, each sent again after 10 s without one.
  * The hub is 1, 2 or 3 collectors of one hub group ({@code bin/steward collector --hub --hub-group}: MQTT shared
- * subscriptions, each site's alerts owned by one) on one Mosquitto and one InfluxDB. Timed from the first message of
+ * subscriptions, each site's alerts owned by one) on one Mosquitto and one InfluxDB, warmed up first (an untimed
+ * replay of 6 hours of the day before, and each collector's first store upkeep over). Timed from the first message of
  * the backlog until the hub has confirmed all of it and stored every live reading sent meanwhile. Beside it, the same
  * traffic to a bare QoS 1 subscriber that only counts the readings and confirms each message at once: what the
  * broker delivers.
@@ -31,11 +34,22 @@ final class HubScale {
     static final int SENSORS = 8;
     private static final int MINUTES = 1_440;
     private static final int MINUTES_PER_MESSAGE = 6;
+    /** The first seq of the timed backlog: after the warm-up's, as an agent's seq numbers only grow. */
+    private static final long TIMED_FIRST_SEQ = 100_001;
+    /** The warm-up replays 6 hours of the day before the timed one. */
+    private static final int WARM_UP_MESSAGES = 60;
+    /** Timed runs of each hub, one after the other; the report takes their medians. */
+    static final int RUNS = 3;
     private static final List<String> BROKER = List.of("max_queued_messages 10000000", "max_queued_bytes 536870912",
             "max_inflight_messages 10000", "set_tcp_nodelay true");
 
-    /** What one run took: readings stored (or delivered) and the seconds it took. */
-    record Result(int collectors, long readings, double seconds, double coresBusy) {
+    /**
+     * What one run took: readings stored (or delivered), the seconds it took, the cores the whole machine kept busy,
+     * and the core-seconds each part spent (the collectors, the broker, InfluxDB, the harness's devices); for a
+     * median of several runs, the runs themselves.
+     */
+    record Result(int collectors, long readings, double seconds, double coresBusy, Map<String, Double> parts,
+                  List<Result> runs) {
         double rate() {
             return readings / seconds;
         }
@@ -59,6 +73,7 @@ final class HubScale {
                             "--hub", "--hub-group", "bench", "--influxdb", influx.url() + "/scale" + collectors));
                 }
                 Thread.sleep(3_000); // the group's members hear one another and share out the sites
+                warmUp(broker.url(), hub);
                 LongSupplier stored = () -> {
                     long sum = 0;
                     for (CollectorProcess c : hub) {
@@ -70,7 +85,12 @@ final class HubScale {
                     }
                     return sum;
                 };
-                return run(broker.url(), collectors, stored);
+                Map<String, List<Long>> parts = new LinkedHashMap<>();
+                parts.put("collectors", hub.stream().map(CollectorProcess::pid).toList());
+                parts.put("Mosquitto", List.of(broker.pid()));
+                parts.put("InfluxDB", List.of(influx.pid()));
+                parts.put("the devices (this harness)", List.of(ProcessHandle.current().pid()));
+                return median(runs(broker.url(), collectors, stored, parts));
             } finally {
                 for (CollectorProcess c : hub) {
                     c.close();
@@ -98,7 +118,10 @@ final class HubScale {
                         .getBytes(StandardCharsets.UTF_8), 0, false);
             }).waitForCompletion(10_000);
             try {
-                return run(broker.url(), 0, readings::get);
+                Map<String, List<Long>> parts = new LinkedHashMap<>();
+                parts.put("Mosquitto", List.of(broker.pid()));
+                parts.put("the subscriber and the devices (this harness)", List.of(ProcessHandle.current().pid()));
+                return median(runs(broker.url(), 0, readings::get, parts));
             } finally {
                 subscriber.disconnect().waitForCompletion(5_000);
                 subscriber.close();
@@ -106,18 +129,52 @@ final class HubScale {
         }
     }
 
-    private static Result run(String brokerUrl, int collectors, LongSupplier arrived) throws Exception {
+    /**
+     * {@link #RUNS} timed runs, each with a replaying device of its own in every site (the first one the warm-up's),
+     * so that each replays a day that is new to the hub.
+     */
+    private static List<Result> runs(String brokerUrl, int collectors, LongSupplier arrived,
+                                     Map<String, List<Long>> parts) throws Exception {
+        List<Result> runs = new ArrayList<>();
+        for (int r = 0; r < RUNS; r++) {
+            runs.add(run(brokerUrl, collectors, arrived, parts, r == 0 ? "dev-0" : "dev-" + (DEVICES - 1 + r)));
+        }
+        return runs;
+    }
+
+    /** Each figure the middle of the runs': the rate, the cores busy and each part's CPU per reading. */
+    static Result median(List<Result> runs) {
+        long readings = runs.get(0).readings();
+        double rate = middle(runs.stream().mapToDouble(Result::rate));
+        double coresBusy = middle(runs.stream().mapToDouble(Result::coresBusy));
+        Map<String, Double> parts = new LinkedHashMap<>();
+        for (String part : runs.get(0).parts().keySet()) {
+            parts.put(part, readings * middle(runs.stream().mapToDouble(r -> r.parts().get(part) / r.readings())));
+        }
+        return new Result(runs.get(0).collectors(), readings, readings / rate, coresBusy, parts, runs);
+    }
+
+    private static double middle(java.util.stream.DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static Result run(String brokerUrl, int collectors, LongSupplier arrived, Map<String, List<Long>> parts,
+                              String device) throws Exception {
         long before = arrived.getAsLong();
         long dayStart = (System.currentTimeMillis() / 60_000 - MINUTES - 10) * 60_000;
         List<List<byte[]>> backlog = new ArrayList<>();
         for (int site = 0; site < SITES; site++) {
-            backlog.add(backlogOf(site, dayStart));
+            backlog.add(backlogOf(site, device, dayStart, MINUTES / MINUTES_PER_MESSAGE, TIMED_FIRST_SEQ));
         }
         Live live = Live.start(brokerUrl);
         long start = System.nanoTime();
         Timed.Clock cpu = Timed.start();
+        PartsCpu partsCpu = PartsCpu.start(parts);
         try {
-            publishAll(brokerUrl, backlog); // returns once the hub has confirmed every message of the backlog
+            // returns once the hub has confirmed every message of the backlog
+            publishAll(brokerUrl, device, backlog, TIMED_FIRST_SEQ);
         } finally {
             live.close();
         }
@@ -131,14 +188,40 @@ final class HubScale {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long readings = arrived.getAsLong() - before;
-        return new Result(collectors, readings, seconds, cpu.stop(readings).coresBusy());
+        Map<String, Double> spent = partsCpu.stop();
+        return new Result(collectors, readings, seconds, cpu.stop(readings).coresBusy(), spent, List.of());
     }
 
-    /** Yesterday of site {@code site}'s tenth device, {@value #MINUTES_PER_MESSAGE} minutes a message. */
-    private static List<byte[]> backlogOf(int site, long dayStart) {
+    /**
+     * Untimed, as a hub that has run for a while: its collectors' code compiled and their first store upkeep (30 s
+     * after each starts) over. Every site's tenth device replays 6 hours of the day before the timed one.
+     */
+    private static void warmUp(String brokerUrl, List<CollectorProcess> hub) throws Exception {
+        long dayStart = (System.currentTimeMillis() / 60_000 - 2 * MINUTES - 10) * 60_000;
+        List<List<byte[]>> backlog = new ArrayList<>();
+        for (int site = 0; site < SITES; site++) {
+            backlog.add(backlogOf(site, "dev-0", dayStart, WARM_UP_MESSAGES, 1));
+        }
+        publishAll(brokerUrl, "dev-0", backlog, 1);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        for (CollectorProcess collector : hub) {
+            while (collector.metric("steward_store_upkeep_seconds_count") < 1) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("a hub collector's first store upkeep did not end in time");
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * {@code messages} messages of a day of site {@code site}'s tenth device, {@value #MINUTES_PER_MESSAGE} minutes a
+     * message, seq numbers from {@code firstSeq}.
+     */
+    private static List<byte[]> backlogOf(int site, String device, long dayStart, int messageCount, long firstSeq) {
         List<byte[]> messages = new ArrayList<>();
-        for (int m = 0; m < MINUTES; m += MINUTES_PER_MESSAGE) {
-            StringBuilder json = new StringBuilder("{\"v\":1,\"device\":\"dev-0\",\"seq\":" + (m + 1)
+        for (int m = 0; m < messageCount * MINUTES_PER_MESSAGE; m += MINUTES_PER_MESSAGE) {
+            StringBuilder json = new StringBuilder("{\"v\":1,\"device\":\"" + device + "\",\"seq\":" + (firstSeq + m)
                     + ",\"readings\":[");
             for (int minute = m; minute < m + MINUTES_PER_MESSAGE; minute++) {
                 reading(json, minute == m, dayStart + minute * 60_000L, minute);
@@ -187,14 +270,15 @@ final class HubScale {
      * {@value #WINDOW} messages unconfirmed, each sent again if the hub has not confirmed it (readings/ack) within
      * {@value #ACK_TIMEOUT_MS} ms. Returns once the hub has confirmed every message.
      */
-    private static void publishAll(String brokerUrl, List<List<byte[]>> backlog) throws Exception {
+    private static void publishAll(String brokerUrl, String device, List<List<byte[]>> backlog, long firstSeq)
+            throws Exception {
         List<Thread> threads = new ArrayList<>();
         List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
         for (int site = 0; site < backlog.size(); site++) {
             int s = site;
             threads.add(new Thread(() -> {
                 try {
-                    replay(brokerUrl, site(s), backlog.get(s));
+                    replay(brokerUrl, site(s), device, backlog.get(s), firstSeq);
                 } catch (Exception e) {
                     failures.add(e);
                 }
@@ -212,20 +296,21 @@ final class HubScale {
     private static final int WINDOW = 100;
     private static final long ACK_TIMEOUT_MS = 10_000;
 
-    private static void replay(String brokerUrl, String site, List<byte[]> payloads) throws Exception {
+    private static void replay(String brokerUrl, String site, String device, List<byte[]> payloads, long firstSeq)
+            throws Exception {
         MqttAsyncClient client = new MqttAsyncClient(brokerUrl, "bench-replay-" + site, new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMaxInflight(1000);
         client.connect(options).waitForCompletion(10_000);
-        // Message i has seq 1 + 6 i (backlogOf); unconfirmed ones by index, with when they were last sent.
+        // Message i has seq firstSeq + 6 i (backlogOf); unconfirmed ones by index, with when they were last sent.
         java.util.concurrent.ConcurrentHashMap<Integer, Long> unconfirmed = new java.util.concurrent.ConcurrentHashMap<>();
         Object changed = new Object();
-        client.subscribe("steward/v1/" + site + "/dev-0/readings/ack", 1, (topic, message) -> {
+        client.subscribe("steward/v1/" + site + "/" + device + "/readings/ack", 1, (topic, message) -> {
             for (coop.steward.protocol.SeqRange range : coop.steward.protocol.ProtocolJson.decodeAck(
                     message.getPayload())) {
                 for (long seq = range.from(); seq <= range.to(); seq++) {
-                    if ((seq - 1) % MINUTES_PER_MESSAGE == 0) {
-                        unconfirmed.remove((int) ((seq - 1) / MINUTES_PER_MESSAGE));
+                    if ((seq - firstSeq) % MINUTES_PER_MESSAGE == 0) {
+                        unconfirmed.remove((int) ((seq - firstSeq) / MINUTES_PER_MESSAGE));
                     }
                 }
             }
@@ -233,7 +318,7 @@ final class HubScale {
                 changed.notifyAll();
             }
         }).waitForCompletion(10_000);
-        String topic = "steward/v1/" + site + "/dev-0/readings";
+        String topic = "steward/v1/" + site + "/" + device + "/readings";
         int next = 0;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
         while (next < payloads.size() || !unconfirmed.isEmpty()) {

@@ -50,6 +50,12 @@ public final class InfluxServer implements AutoCloseable {
         return httpPort;
     }
 
+    /** The server's process id, for measuring the CPU it spends; -1 while it is not running. */
+    public long pid() {
+        Process running = process;
+        return running == null ? -1 : running.pid();
+    }
+
     public void stop() {
         if (process == null) {
             return;

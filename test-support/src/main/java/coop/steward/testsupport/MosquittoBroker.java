@@ -73,6 +73,12 @@ public final class MosquittoBroker implements AutoCloseable {
         return "tcp://127.0.0.1:" + port;
     }
 
+    /** The server's process id, for measuring the CPU it spends; -1 while it is not running. */
+    public long pid() {
+        Process running = process;
+        return running == null ? -1 : running.pid();
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }
