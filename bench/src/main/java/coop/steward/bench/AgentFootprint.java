@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
  * a minute with 8 simulated sensors at 1 Hz, beside an idle JVM started with the same flags.
  */
 final class AgentFootprint {
-    private static final long CLOCK_TICKS = 100; // USER_HZ on Linux
     /** What the Pi runs; bin/bench builds it. */
     static final Path AGENT_JAR = Path.of("edge-agent/target/steward-agent.jar");
     /** The agent is measured with exactly the JVM flags and environment its systemd unit gives it. */
@@ -58,12 +57,12 @@ final class AgentFootprint {
         try {
             TimeUnit.SECONDS.sleep(warmupSeconds);
             check(process, log);
-            long before = cpuTicks(process.pid());
+            long before = PartsCpu.cpuTicks(process.pid());
             TimeUnit.SECONDS.sleep(seconds);
             check(process, log);
-            long ticks = cpuTicks(process.pid()) - before;
+            long ticks = PartsCpu.cpuTicks(process.pid()) - before;
             double rss = rssKiB(process.pid()) / 1024.0;
-            return new Usage(rss, 100.0 * ticks / CLOCK_TICKS / seconds);
+            return new Usage(rss, 100.0 * ticks / Timed.TICKS_PER_SECOND / seconds);
         } finally {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
@@ -117,12 +116,6 @@ final class AgentFootprint {
         if (!process.isAlive()) {
             throw new IllegalStateException("the measured process exited early:\n" + Files.readString(log));
         }
-    }
-
-    private static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
     }
 
     private static long rssKiB(long pid) throws IOException {

@@ -148,19 +148,14 @@ final class HubScale {
     /** Each figure the middle of the runs': the rate, the cores busy and each part's CPU per reading. */
     static Result median(List<Result> runs) {
         long readings = runs.get(0).readings();
-        double rate = middle(runs.stream().mapToDouble(Result::rate));
-        double coresBusy = middle(runs.stream().mapToDouble(Result::coresBusy));
+        double rate = Timed.middle(runs.stream().mapToDouble(Result::rate));
+        double coresBusy = Timed.middle(runs.stream().mapToDouble(Result::coresBusy));
         Map<String, Double> parts = new LinkedHashMap<>();
         for (String part : runs.get(0).parts().keySet()) {
-            parts.put(part, readings * middle(runs.stream().mapToDouble(r -> r.parts().get(part) / r.readings())));
+            parts.put(part, readings * Timed.middle(runs.stream().mapToDouble(r -> r.parts().get(part)
+                    / r.readings())));
         }
         return new Result(runs.get(0).collectors(), readings, readings / rate, coresBusy, parts, runs);
-    }
-
-    private static double middle(java.util.stream.DoubleStream values) {
-        double[] sorted = values.sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static Result run(String brokerUrl, int collectors, LongSupplier arrived, Map<String, List<Long>> parts,

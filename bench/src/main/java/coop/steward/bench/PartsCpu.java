@@ -14,8 +14,6 @@ import java.util.stream.Collectors;
  * can say where a machine's cores went, not only that they were busy.
  */
 final class PartsCpu {
-    private static final double TICKS_PER_SECOND = 100;
-
     private final Map<String, List<Long>> parts;
     private final Map<String, Long> startTicks;
 
@@ -33,7 +31,7 @@ final class PartsCpu {
     Map<String, Double> stop() {
         Map<String, Long> end = ticks(parts);
         Map<String, Double> spent = new LinkedHashMap<>();
-        end.forEach((part, ticks) -> spent.put(part, Math.max(0, ticks - startTicks.get(part)) / TICKS_PER_SECOND));
+        end.forEach((part, ticks) -> spent.put(part, Math.max(0, ticks - startTicks.get(part)) / Timed.TICKS_PER_SECOND));
         return spent;
     }
 
@@ -52,12 +50,17 @@ final class PartsCpu {
     /** utime + stime of one process, 0 if it is gone. */
     static long ticks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // The command name, in parentheses, may hold spaces: the fields that follow are counted from its end.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            return cpuTicks(pid);
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /** utime + stime of one process, in clock ticks ({@link Timed#TICKS_PER_SECOND}). */
+    static long cpuTicks(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        // The command name, in parentheses, may hold spaces: the fields that follow are counted from its end.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.DoubleStream;
 
 /**
  * One timed ingest run: its rate and the CPU the whole machine spent on it (every process: publishers, broker,
@@ -13,7 +14,7 @@ import java.util.stream.Collectors;
  */
 record Timed(double rate, double coreSeconds, long readings) {
     /** Linux's USER_HZ, the unit of /proc/stat, is 100 on every architecture Steward runs on. */
-    private static final double TICKS_PER_SECOND = 100;
+    static final double TICKS_PER_SECOND = 100;
 
     /** Core-seconds of CPU per million readings. */
     double cpuPerMillion() {
@@ -30,13 +31,15 @@ record Timed(double rate, double coreSeconds, long readings) {
      * readings (on this two-core virtual machine, single runs of the same thing differed by a quarter).
      */
     static Timed median(List<Timed> runs) {
-        double rate = middle(runs.stream().mapToDouble(Timed::rate).sorted().toArray());
-        double cpuPerMillion = middle(runs.stream().mapToDouble(Timed::cpuPerMillion).sorted().toArray());
+        double rate = middle(runs.stream().mapToDouble(Timed::rate));
+        double cpuPerMillion = middle(runs.stream().mapToDouble(Timed::cpuPerMillion));
         long readings = runs.get(0).readings();
         return new Timed(rate, cpuPerMillion * readings / 1e6, readings);
     }
 
-    private static double middle(double[] sorted) {
+    /** The median of some figures. */
+    static double middle(DoubleStream values) {
+        double[] sorted = values.sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
