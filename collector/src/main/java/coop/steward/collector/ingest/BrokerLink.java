@@ -10,6 +10,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import io.vertx.mqtt.messages.MqttPublishMessage;
@@ -48,6 +49,7 @@ public final class BrokerLink {
     /** After a pause, the store gets a moment before the broker's backlog comes again. */
     private static final long RESUME_AFTER_MS = 1_000;
     private static final long MAX_RETRY_MS = 10_000;
+    private static final long HOLD_LOG_EVERY_NS = 60_000_000_000L;
 
     /** One message from the broker. */
     public record Message(String topic, byte[] payload, int qos, Ack ack) {
@@ -86,6 +88,10 @@ public final class BrokerLink {
     private volatile boolean paused;
     private volatile boolean resting;
     private volatile boolean ready;
+    /** Paused by reading nothing from a connection that is still up. */
+    private volatile boolean holding;
+    private long holds;
+    private long lastHoldLogged = System.nanoTime() - HOLD_LOG_EVERY_NS - 1;
     private volatile String problem = "connecting to the MQTT broker";
     /** Said retained on every connection, and cleared by the broker (the Last Will) when the link dies. */
     private String announceTopic;
@@ -156,7 +162,7 @@ public final class BrokerLink {
 
     /** Why messages cannot arrive now, as a sentence; null while they can. Safe from any thread. */
     public String problem() {
-        return ready ? null : problem;
+        return ready && !holdsReads() ? null : problem;
     }
 
     /**
@@ -180,22 +186,58 @@ public final class BrokerLink {
     }
 
     /**
-     * Stops taking messages while the collector cannot keep up: what arrives from now on is left unacknowledged, and
-     * once everything taken before is stored and acknowledged ({@link #drained}), the link disconnects and connects
-     * again a second later, and the broker sends the rest again. Only reached when the broker sends more than its
-     * in-flight window should let it.
+     * Stops taking messages while the collector cannot keep up. The link stops reading from its socket: the broker
+     * keeps what follows, the connection stays up, and reading starts again once the collector has caught up
+     * ({@link #caughtUp}). Where the socket cannot be reached ({@link SocketReads}), what arrives from now on is left
+     * unacknowledged instead, and once everything taken before is stored and acknowledged ({@link #drained}), the
+     * link disconnects and connects again a second later, and the broker sends the rest again. Only reached when the
+     * broker sends more than its in-flight window should let it (Mosquitto 2.0.11 does, under a burst).
      */
     void pause(String why) {
         if (paused || stopped || current == null) {
             return;
         }
         paused = true;
+        problem = "intake paused while the store catches up: " + why;
+        if (current.holdReads()) {
+            holding = true;
+            // Reading nothing more, rather than taking messages only to drop them: each of those came again after
+            // the reconnect, and at InfluxDB, as readings older than their series' latest, cost a look-up each.
+            holds++;
+            long now = System.nanoTime();
+            // Under a long backlog this happens every few seconds, and each time the same: said once a minute.
+            if (now - lastHoldLogged > HOLD_LOG_EVERY_NS) {
+                lastHoldLogged = now;
+                LOG.warn("Pausing intake from the MQTT broker at {}: {}; reading nothing more until the store catches "
+                        + "up, while the broker keeps what follows ({} such pauses so far)", settings.brokerUrl(), why,
+                        holds);
+            }
+            return;
+        }
         resting = false; // a pause ends in a new connection, which subscribes to everything
         LOG.warn("Pausing intake from the MQTT broker at {}: {}; the broker keeps what follows", settings.brokerUrl(),
                 why);
-        problem = "intake paused while the store catches up: " + why;
         ready = false;
         current.draining = true;
+    }
+
+    /**
+     * The collector holds so little again that a link that stopped reading ({@link #pause}) reads on, before its
+     * store runs dry. Called as committed batches are let go.
+     */
+    void caughtUp() {
+        Connection connection = current;
+        if (paused && connection != null && connection.readsHeld) {
+            paused = false;
+            holding = false;
+            connection.resumeReads();
+            LOG.debug("Reading from the MQTT broker at {} again", settings.brokerUrl());
+        }
+    }
+
+    /** True while the link reads nothing more from a connection that is still up ({@link #pause}). Any thread. */
+    boolean holdsReads() {
+        return holding;
     }
 
     /**
@@ -232,6 +274,10 @@ public final class BrokerLink {
 
     /** Everything taken before the pause is stored and acknowledged: start afresh. */
     void drained() {
+        if (holdsReads()) {
+            caughtUp();
+            return;
+        }
         if (resting && !paused && !stopped) {
             retryTimer = vertx.setTimer(RESUME_AFTER_MS, id -> resume());
             return;
@@ -471,6 +517,13 @@ public final class BrokerLink {
             losses.increment();
         }
         ready = false;
+        holding = false;
+        if (paused && connection.readsHeld) {
+            // Lost while reading nothing (its pings unanswered, as the store stays stuck): what it took is still on
+            // its way to the store, and the broker sends it again on the next connection. Connecting once that is
+            // stored and acknowledged (drained) keeps the copies from piling up in memory.
+            return;
+        }
         if (paused && connection.draining) {
             // Lost while draining: what it had taken is resent by the broker; start afresh after the pause.
             retryTimer = vertx.setTimer(RESUME_AFTER_MS, id -> {
@@ -506,6 +559,8 @@ public final class BrokerLink {
         String why;
         /** Paused: messages that arrive now are left unacknowledged, and it closes once the earlier ones are. */
         boolean draining;
+        /** Paused by reading nothing from its socket ({@link BrokerLink#pause}). */
+        boolean readsHeld;
 
         Connection(MqttClient client, BrokerLink link) {
             this.client = client;
@@ -524,6 +579,25 @@ public final class BrokerLink {
 
         void closing(String sentence) {
             why = sentence;
+        }
+
+        /** Stops reading from the socket; false when it cannot be reached. */
+        boolean holdReads() {
+            NetSocket socket = SocketReads.of(client);
+            if (socket == null) {
+                return false;
+            }
+            socket.pause();
+            readsHeld = true;
+            return true;
+        }
+
+        void resumeReads() {
+            readsHeld = false;
+            NetSocket socket = SocketReads.of(client);
+            if (socket != null) {
+                socket.resume();
+            }
         }
     }
 }

@@ -190,7 +190,7 @@ public final class MqttIngest extends VerticleBase {
 
     /** True while messages can arrive: connected to the broker and subscribed. */
     public boolean isConnected() {
-        return link != null && link.isReady();
+        return link != null && link.isReady() && !link.holdsReads();
     }
 
     /** True while intake waits for the store to catch up; the broker keeps what arrives meanwhile. */
@@ -288,6 +288,9 @@ public final class MqttIngest extends VerticleBase {
             if (d.status() != null) {
                 statuses.add(d.status());
             }
+        }
+        if (pendingBytes <= settings.maxPendingBytes() / 2) {
+            link.caughtUp(); // reading on while half is still waiting: the store never runs dry
         }
         if (!stored.isEmpty() || !statuses.isEmpty()) {
             listener.committed(stored, statuses);

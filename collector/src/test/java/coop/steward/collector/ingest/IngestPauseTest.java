@@ -31,17 +31,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A broker that sends without limit (Mosquitto with no in-flight window) to a collector whose store has stopped:
- * the collector holds a bounded amount, pauses, and stores everything once the store moves again.
+ * the collector holds a bounded amount, pauses by reading nothing more, and stores everything once the store moves
+ * again.
  */
 class IngestPauseTest {
     private static final int MESSAGES = 40;
     private static final int READINGS = 1_000;
+    private static final long LIMIT = 1024 * 1024;
 
     @TempDir
     Path tmp;
     private MosquittoBroker broker;
     private final Vertx vertx = Vertx.vertx();
     private ReadingStore store;
+    private final CountDownLatch storeMoves = new CountDownLatch(1);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     @AfterEach
     void stop() throws Exception {
@@ -53,17 +57,58 @@ class IngestPauseTest {
     }
 
     @Test
-    void aStoreThatStops_pausesIntakeAtTheByteLimit_andEverythingIsStoredWhenItMovesAgain() throws Exception {
+    void aStoreThatStops_pausesIntakeAtTheByteLimit_byReadingNothingMore_andStoresEverythingOnceWhenItMovesAgain()
+            throws Exception {
+        MqttIngest ingest = pausedCollector();
+        assertThat(ingest.isConnected()).as("paused: /health says so").isFalse();
+        double taken = received();
+        Thread.sleep(1_000); // what a collector that still read would take meanwhile: the broker has it all
+        assertThat(received()).as("nothing more is read while paused").isEqualTo(taken)
+                .isLessThan(MESSAGES);
+
+        storeMoves.countDown();
+        awaitEverythingStored();
+        // Connected and no longer paused: two flags that settle a moment apart as intake resumes.
+        await().atMost(Duration.ofSeconds(10)).until(() -> ingest.isConnected() && !ingest.isPaused());
+        assertThat(registry.counter("steward.mqtt.connects").count()).as("the connection stayed up").isEqualTo(1);
+        assertThat(received()).as("each message came once: none was dropped to be sent again")
+                .isEqualTo(MESSAGES);
+    }
+
+    @Test
+    void aPausedCollectorWhoseBrokerRestarts_connectsAgain_andStoresEverything() throws Exception {
+        MqttIngest ingest = pausedCollector();
+
+        broker.restart(); // it saves its sessions: what the collector took and did not acknowledge comes again
+        storeMoves.countDown();
+
+        awaitEverythingStored();
+        await().atMost(Duration.ofSeconds(20)).until(() -> ingest.isConnected() && !ingest.isPaused());
+    }
+
+    /**
+     * A collector on a broker with no in-flight window, whose store holds every write until {@link #storeMoves}
+     * opens, sent more than its limit; returned once it has paused.
+     */
+    private MqttIngest pausedCollector() throws Exception {
         broker = MosquittoBroker.start(tmp.resolve("mosquitto"), "max_inflight_messages 0", "max_queued_messages 0");
-        CountDownLatch storeMoves = new CountDownLatch(1);
         store = new Stalled(SqliteReadingStore.open(tmp.resolve("store"), Duration.ofDays(90)), storeMoves);
-        long limit = 1024 * 1024;
+        MqttIngest ingest = pausingIngest();
+        publishMoreThanTheLimit();
+        await().atMost(Duration.ofSeconds(10)).until(ingest::isPaused);
+        return ingest;
+    }
+
+    private MqttIngest pausingIngest() throws Exception {
         MqttIngest ingest = new MqttIngest(new IngestSettings(broker.url(), "pause-test", null, null, 1_000, 20_000,
-                limit), store, new SimpleMeterRegistry(), new RejectionLog(new SimpleMeterRegistry()), new Presence(),
+                LIMIT), store, registry, new RejectionLog(new SimpleMeterRegistry()), new Presence(),
                 new HealthReports(), Clock.systemUTC(), CommitListener.NONE);
         vertx.deployVerticle(ingest).await(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(ingest::isConnected);
+        return ingest;
+    }
 
+    private void publishMoreThanTheLimit() throws Exception {
         MqttClient publisher = new MqttClient(broker.url(), "pause-publisher", new MemoryPersistence());
         MqttConnectOptions options = new MqttConnectOptions();
         options.setMaxInflight(1_000);
@@ -75,19 +120,19 @@ class IngestPauseTest {
             bytes += payload.length;
             publisher.publish("steward/v1/pause-site/bed-1/readings", payload, 1, false);
         }
-        assertThat(bytes).as("far more than the collector may hold").isGreaterThan(3 * (int) limit);
+        publisher.disconnect();
+        assertThat(bytes).as("far more than the collector may hold").isGreaterThan(3 * (int) LIMIT);
+    }
 
-        await().atMost(Duration.ofSeconds(10)).until(ingest::isPaused);
-        assertThat(ingest.isConnected()).isFalse();
-
-        storeMoves.countDown();
+    private void awaitEverythingStored() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(store.sensors()).singleElement().satisfies(s -> assertThat(
                         store.query(SeriesQuery.raw(s.key(), 0, Long.MAX_VALUE, 1_000_000)).t())
                         .hasSize(MESSAGES * READINGS)));
-        // Connected and no longer paused: two flags that settle a moment apart as intake resumes.
-        await().atMost(Duration.ofSeconds(10)).until(() -> ingest.isConnected() && !ingest.isPaused());
-        publisher.disconnect();
+    }
+
+    private double received() {
+        return registry.counter("steward.messages.received").count();
     }
 
     @Test

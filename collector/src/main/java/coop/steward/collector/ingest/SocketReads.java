@@ -1,0 +1,49 @@
+package coop.steward.collector.ingest;
+
+import io.vertx.core.net.NetSocket;
+import io.vertx.mqtt.MqttClient;
+import java.lang.reflect.Field;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops and restarts reading from the socket under a Vert.x MQTT client: TCP's own flow control. While the collector
+ * reads nothing, the broker's writes fill the socket's buffers and it keeps what follows in the session, with the
+ * connection up and nothing to send again. The client does not expose its socket (Vert.x 5.0's
+ * {@code MqttClientImpl} keeps it in the private field {@code connection}); where that field is missing, as in another
+ * version of the client, {@link #of} answers null and intake pauses by disconnecting instead.
+ */
+final class SocketReads {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketReads.class);
+    private static final Field SOCKET = socketField();
+
+    private SocketReads() {
+    }
+
+    /** The client's socket while it is connected, or null when it cannot be reached. */
+    static NetSocket of(MqttClient client) {
+        if (SOCKET == null || !SOCKET.getDeclaringClass().isInstance(client)) {
+            return null;
+        }
+        try {
+            return SOCKET.get(client) instanceof NetSocket socket ? socket : null;
+        } catch (IllegalAccessException e) {
+            return null;
+        }
+    }
+
+    private static Field socketField() {
+        try {
+            Field field = Class.forName("io.vertx.mqtt.impl.MqttClientImpl").getDeclaredField("connection");
+            if (!NetSocket.class.isAssignableFrom(field.getType())) {
+                throw new NoSuchFieldException("connection is a " + field.getType().getName());
+            }
+            field.setAccessible(true);
+            return field;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            LOG.warn("This version of the Vert.x MQTT client hides its socket ({}): when the store falls behind, "
+                    + "intake pauses by disconnecting from the broker instead of reading nothing more", e.toString());
+            return null;
+        }
+    }
+}
