@@ -50,6 +50,8 @@ public final class BrokerLink {
     private static final long RESUME_AFTER_MS = 1_000;
     private static final long MAX_RETRY_MS = 10_000;
     private static final long HOLD_LOG_EVERY_NS = 60_000_000_000L;
+    /** Well within the 15 s of silence after which the client pings (see {@link #KEEP_ALIVE_SECONDS}). */
+    private static final long MAX_SILENT_HOLD_NS = 10_000_000_000L;
 
     /** One message from the broker. */
     public record Message(String topic, byte[] payload, int qos, Ack ack) {
@@ -132,6 +134,7 @@ public final class BrokerLink {
         ackTimer = vertx.setPeriodic(1_000, id -> {
             if (current != null) {
                 current.acks.release();
+                checkHold(System.nanoTime());
             }
         });
     }
@@ -188,19 +191,20 @@ public final class BrokerLink {
     /**
      * Stops taking messages while the collector cannot keep up. The link stops reading from its socket: the broker
      * keeps what follows, the connection stays up, and reading starts again once the collector has caught up
-     * ({@link #caughtUp}). Where the socket cannot be reached ({@link SocketReads}), what arrives from now on is left
-     * unacknowledged instead, and once everything taken before is stored and acknowledged ({@link #drained}), the
-     * link disconnects and connects again a second later, and the broker sends the rest again. Only reached when the
+     * ({@link #caughtUp}). Where the socket cannot be reached ({@link SocketReads}), or once nothing has been stored
+     * for a while ({@link #checkHold}), what arrives from now on is left unacknowledged instead, and once everything
+     * taken before is stored and acknowledged ({@link #drained}), the link disconnects and connects again a second
+     * later, and the broker sends the rest again. Only reached when the
      * broker sends more than its in-flight window should let it (Mosquitto 2.0.11 does, under a burst).
      */
     void pause(String why) {
         if (paused || stopped || current == null) {
             return;
         }
-        paused = true;
         problem = "intake paused while the store catches up: " + why;
         if (current.holdReads()) {
-            holding = true;
+            holding = true; // before paused: /health never finds it neither connected nor paused
+            paused = true;
             // Reading nothing more, rather than taking messages only to drop them: each of those came again after
             // the reconnect, and at InfluxDB, as readings older than their series' latest, cost a look-up each.
             holds++;
@@ -214,11 +218,38 @@ public final class BrokerLink {
             }
             return;
         }
-        resting = false; // a pause ends in a new connection, which subscribes to everything
+        paused = true;
+        drain(current);
         LOG.warn("Pausing intake from the MQTT broker at {}: {}; the broker keeps what follows", settings.brokerUrl(),
                 why);
+    }
+
+    /** Pauses by taking what arrives only to leave it unacknowledged, until what was taken before is stored. */
+    private void drain(Connection connection) {
+        resting = false; // a pause ends in a new connection, which subscribes to everything
         ready = false;
-        current.draining = true;
+        connection.draining = true;
+    }
+
+    /**
+     * A link that has read nothing while nothing was acknowledged for {@link #MAX_SILENT_HOLD_NS} (the store is stuck:
+     * InfluxDB down, a disk full) reads again and drains instead. Reading nothing for long would end the connection:
+     * the client pings after 15 s without sending anything, cannot read the answer, and hangs up 22.5 s later; and
+     * what it took would then be stored with no connection left to acknowledge it on.
+     */
+    private void checkHold(long now) {
+        Connection connection = current;
+        if (!holding || connection == null || !connection.readsHeld
+                || now - Math.max(connection.heldSince, connection.lastAck) < MAX_SILENT_HOLD_NS) {
+            return;
+        }
+        LOG.warn("Intake from the MQTT broker at {} has been paused for {} s with nothing stored meanwhile; reading "
+                + "again to keep the connection, and leaving what arrives unacknowledged until the store catches up "
+                + "(the broker sends it again after a reconnect)", settings.brokerUrl(),
+                (now - connection.heldSince) / 1_000_000_000L);
+        drain(connection); // not connected for /health before it is no longer holding: never neither
+        holding = false;
+        connection.resumeReads();
     }
 
     /**
@@ -228,8 +259,8 @@ public final class BrokerLink {
     void caughtUp() {
         Connection connection = current;
         if (paused && connection != null && connection.readsHeld) {
+            holding = false; // before paused: /health never finds it neither connected nor paused
             paused = false;
-            holding = false;
             connection.resumeReads();
             LOG.debug("Reading from the MQTT broker at {} again", settings.brokerUrl());
         }
@@ -245,7 +276,7 @@ public final class BrokerLink {
      * shared topics, so that the broker hands new messages to the other members, and stays connected and a member:
      * what the broker already gave it still arrives and is taken, bounded by the broker's in-flight window and queue.
      * Once everything taken is stored and acknowledged ({@link #drained}), it subscribes again. Disconnecting
-     * instead, as {@link #pause} does, would drop what the broker queued for its clean session, and every sender
+     * instead, as a pause may end in ({@link #pause}), would drop what the broker queued for its clean session, and every sender
      * would resend it; and leaving the group would move its sites' alerts away and back. False when this link cannot
      * rest (it is no group member) or already does.
      */
@@ -519,9 +550,11 @@ public final class BrokerLink {
         ready = false;
         holding = false;
         if (paused && connection.readsHeld) {
-            // Lost while reading nothing (its pings unanswered, as the store stays stuck): what it took is still on
-            // its way to the store, and the broker sends it again on the next connection. Connecting once that is
-            // stored and acknowledged (drained) keeps the copies from piling up in memory.
+            // Lost while reading nothing (a write found it gone): what it took is still on its way to the store, and
+            // the broker sends it again on the next connection. Connecting once that is stored (drained) keeps the
+            // copies from piling up in memory.
+            LOG.warn("Lost the connection to the MQTT broker at {} while intake was paused; connecting again once "
+                    + "what was taken is stored", settings.brokerUrl());
             return;
         }
         if (paused && connection.draining) {
@@ -559,13 +592,17 @@ public final class BrokerLink {
         String why;
         /** Paused: messages that arrive now are left unacknowledged, and it closes once the earlier ones are. */
         boolean draining;
-        /** Paused by reading nothing from its socket ({@link BrokerLink#pause}). */
+        /** Paused by reading nothing from its socket ({@link BrokerLink#pause}), since {@link #heldSince}. */
         boolean readsHeld;
+        long heldSince;
+        /** When it last acknowledged a message (System.nanoTime). */
+        long lastAck;
 
         Connection(MqttClient client, BrokerLink link) {
             this.client = client;
             this.acks = new InOrderAcks<>(System::nanoTime, message -> {
                 if (this == link.current && client.isConnected()) {
+                    lastAck = System.nanoTime();
                     try {
                         message.ack();
                     } catch (RuntimeException e) {
@@ -589,6 +626,7 @@ public final class BrokerLink {
             }
             socket.pause();
             readsHeld = true;
+            heldSince = System.nanoTime();
             return true;
         }
 

@@ -38,7 +38,7 @@ public final class MqttIngest extends VerticleBase {
     private static final long ACK_INTERVAL_MS = 200;
     /**
      * How far past {@code maxPendingBytes} a hub group's member lets what it holds grow (resting: what the broker had
-     * already given it; not resting: what it takes on) before it pauses (disconnects) as a lone collector does.
+     * already given it; not resting: what it takes on) before it pauses as a lone collector does.
      */
     private static final int REST_LIMIT_FACTOR = 4;
 
