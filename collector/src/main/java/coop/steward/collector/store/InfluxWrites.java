@@ -179,11 +179,15 @@ final class InfluxWrites {
             if (late.isEmpty()) {
                 continue;
             }
-            unsettled.merge(e.getKey(), new long[] {late.firstKey(), late.lastKey()},
-                    (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
             NavigableMap<Long, Reading> edge = late.headMap(soonGone, false);
             if (!edge.isEmpty()) {
                 spans.put(e.getKey(), new long[] {edge.firstKey(), edge.lastKey()});
+            }
+            // Only the rest waits for settle: the edge's hours are recomputed below, and were recomputed twice.
+            NavigableMap<Long, Reading> rest = late.tailMap(soonGone, true);
+            if (!rest.isEmpty()) {
+                unsettled.merge(e.getKey(), new long[] {rest.firstKey(), rest.lastKey()},
+                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1])});
             }
         }
         if (!spans.isEmpty()) {
