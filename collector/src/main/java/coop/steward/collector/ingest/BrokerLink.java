@@ -90,7 +90,10 @@ public final class BrokerLink {
     private volatile boolean paused;
     private volatile boolean resting;
     private volatile boolean ready;
-    /** Paused by reading nothing from a connection that is still up. */
+    /**
+     * Paused by reading nothing from {@link #current}, which is still up; written on the link's context, read from
+     * any thread.
+     */
     private volatile boolean holding;
     private long holds;
     private long lastHoldLogged = System.nanoTime() - HOLD_LOG_EVERY_NS - 1;
@@ -194,8 +197,8 @@ public final class BrokerLink {
      * ({@link #caughtUp}). Where the socket cannot be reached ({@link SocketReads}), or once nothing has been stored
      * for a while ({@link #checkHold}), what arrives from now on is left unacknowledged instead, and once everything
      * taken before is stored and acknowledged ({@link #drained}), the link disconnects and connects again a second
-     * later, and the broker sends the rest again. Only reached when the
-     * broker sends more than its in-flight window should let it (Mosquitto 2.0.11 does, under a burst).
+     * later, and the broker sends the rest again. Only reached when the broker sends more than its in-flight window
+     * should let it (Mosquitto 2.0.11 does, under a burst).
      */
     void pause(String why) {
         if (paused || stopped || current == null) {
@@ -239,7 +242,7 @@ public final class BrokerLink {
      */
     private void checkHold(long now) {
         Connection connection = current;
-        if (!holding || connection == null || !connection.readsHeld
+        if (!holding || connection == null
                 || now - Math.max(connection.heldSince, connection.lastAck) < MAX_SILENT_HOLD_NS) {
             return;
         }
@@ -247,7 +250,7 @@ public final class BrokerLink {
                 + "again to keep the connection, and leaving what arrives unacknowledged until the store catches up "
                 + "(the broker sends it again after a reconnect)", settings.brokerUrl(),
                 (now - connection.heldSince) / 1_000_000_000L);
-        drain(connection); // not connected for /health before it is no longer holding: never neither
+        drain(connection); // not ready before it stops holding: /health never finds it neither connected nor paused
         holding = false;
         connection.resumeReads();
     }
@@ -258,7 +261,7 @@ public final class BrokerLink {
      */
     void caughtUp() {
         Connection connection = current;
-        if (paused && connection != null && connection.readsHeld) {
+        if (holding && connection != null) {
             holding = false; // before paused: /health never finds it neither connected nor paused
             paused = false;
             connection.resumeReads();
@@ -276,9 +279,9 @@ public final class BrokerLink {
      * shared topics, so that the broker hands new messages to the other members, and stays connected and a member:
      * what the broker already gave it still arrives and is taken, bounded by the broker's in-flight window and queue.
      * Once everything taken is stored and acknowledged ({@link #drained}), it subscribes again. Disconnecting
-     * instead, as a pause may end in ({@link #pause}), would drop what the broker queued for its clean session, and every sender
-     * would resend it; and leaving the group would move its sites' alerts away and back. False when this link cannot
-     * rest (it is no group member) or already does.
+     * instead, as a pause may end in ({@link #pause}), would drop what the broker queued for its clean session, and
+     * every sender would resend it; and leaving the group would move its sites' alerts away and back. False when this
+     * link cannot rest (it is no group member) or already does.
      */
     boolean rest(String why) {
         Map<String, Integer> shared = sharedSubscriptions();
@@ -305,7 +308,7 @@ public final class BrokerLink {
 
     /** Everything taken before the pause is stored and acknowledged: start afresh. */
     void drained() {
-        if (holdsReads()) {
+        if (holding) {
             caughtUp();
             return;
         }
@@ -548,8 +551,9 @@ public final class BrokerLink {
             losses.increment();
         }
         ready = false;
+        boolean held = holding;
         holding = false;
-        if (paused && connection.readsHeld) {
+        if (paused && held) {
             // Lost while reading nothing (a write found it gone): what it took is still on its way to the store, and
             // the broker sends it again on the next connection. Connecting once that is stored (drained) keeps the
             // copies from piling up in memory.
@@ -592,8 +596,7 @@ public final class BrokerLink {
         String why;
         /** Paused: messages that arrive now are left unacknowledged, and it closes once the earlier ones are. */
         boolean draining;
-        /** Paused by reading nothing from its socket ({@link BrokerLink#pause}), since {@link #heldSince}. */
-        boolean readsHeld;
+        /** When it last stopped reading from its socket ({@link BrokerLink#pause}; System.nanoTime). */
         long heldSince;
         /** When it last acknowledged a message (System.nanoTime). */
         long lastAck;
@@ -625,13 +628,11 @@ public final class BrokerLink {
                 return false;
             }
             socket.pause();
-            readsHeld = true;
             heldSince = System.nanoTime();
             return true;
         }
 
         void resumeReads() {
-            readsHeld = false;
             NetSocket socket = SocketReads.of(client);
             if (socket != null) {
                 socket.resume();

@@ -290,7 +290,7 @@ public final class MqttIngest extends VerticleBase {
             }
         }
         if (pendingBytes <= settings.maxPendingBytes() / 2) {
-            link.caughtUp(); // reading on while half is still waiting: the store never runs dry
+            link.caughtUp(); // reading on while half is still waiting, so that the store has work meanwhile
         }
         if (!stored.isEmpty() || !statuses.isEmpty()) {
             listener.committed(stored, statuses);
