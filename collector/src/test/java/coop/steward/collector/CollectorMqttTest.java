@@ -7,6 +7,7 @@ import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.SeqRange;
 import coop.steward.testsupport.MosquittoBroker;
+import coop.steward.testsupport.MovableClock;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
@@ -41,7 +42,12 @@ class CollectorMqttTest {
     private Collector collector;
     private MqttClient publisher;
     private final HttpClient http = HttpClient.newHttpClient();
-    private final MovableClock clock = new MovableClock();
+    /**
+     * Runs at the real pace from ten minutes after the tests' readings (2025-11-24T16:00Z), pinned so the readings
+     * stay recent whatever the date: the collector's upkeep, 30 s after start, deletes readings older than the
+     * 90-day retention.
+     */
+    private final MovableClock clock = MovableClock.runningFrom(1_764_000_600_000L);
 
     @BeforeEach
     void start() throws Exception {
@@ -95,39 +101,6 @@ class CollectorMqttTest {
         MqttMessage message = new MqttMessage(json.getBytes(StandardCharsets.UTF_8));
         message.setQos(1);
         publisher.publish("steward/v1/" + site + "/" + device + "/readings", message);
-    }
-
-    /**
-     * A clock that runs at the system clock's pace from ten minutes after the tests' readings (2025-11-24T16:00Z),
-     * and that a test can move forward to let time pass. Pinned so the readings stay recent whatever the date: the
-     * collector's upkeep, 30 s after start, deletes readings older than the 90-day retention.
-     */
-    static final class MovableClock extends java.time.Clock {
-        private volatile long offsetMillis = 1_764_000_600_000L - System.currentTimeMillis();
-
-        void advance(Duration by) {
-            offsetMillis += by.toMillis();
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-        }
-
-        @Override
-        public java.time.Clock withZone(java.time.ZoneId zone) {
-            throw new UnsupportedOperationException("UTC only");
-        }
-
-        @Override
-        public java.time.Instant instant() {
-            return java.time.Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public long millis() {
-            return System.currentTimeMillis() + offsetMillis;
-        }
     }
 
     @Test

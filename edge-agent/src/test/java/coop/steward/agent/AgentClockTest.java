@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import coop.steward.agent.clock.ClockSync;
 import coop.steward.agent.clock.MonotonicClock;
 import coop.steward.agent.clock.Timekeeping;
@@ -14,13 +15,9 @@ import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsMessage;
 import coop.steward.testsupport.MosquittoBroker;
-import com.fasterxml.jackson.databind.JsonNode;
+import coop.steward.testsupport.MovableClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,7 +44,7 @@ class AgentClockTest {
     private MqttClient collector;
     private final ConcurrentLinkedQueue<Reading> received = new ConcurrentLinkedQueue<>();
     private final AtomicReference<JsonNode> status = new AtomicReference<>();
-    private final JumpingClock wall = new JumpingClock();
+    private final MovableClock wall = MovableClock.runningFrom(STALE_START);
     private volatile boolean ntpSynchronised;
     private Agent agent;
 
@@ -83,7 +80,7 @@ class AgentClockTest {
         await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(3)).until(received::isEmpty);
         assertThat(agent.outboxReadings()).as("held on the device").isPositive();
 
-        wall.jump(JUMP_MS);
+        wall.advance(Duration.ofMillis(JUMP_MS));
         ntpSynchronised = true;
         await().atMost(Duration.ofSeconds(10)).until(() -> produced.size() >= 80);
         List<Reading> taken = List.copyOf(produced);
@@ -112,7 +109,7 @@ class AgentClockTest {
                     new long[] {1, 2}, "earlier-boot", STALE_START);
         }
         ntpSynchronised = true;
-        wall.jump(JUMP_MS);
+        wall.advance(Duration.ofMillis(JUMP_MS));
 
         agent = Agent.create(config(), time("this-boot"));
         agent.start();
@@ -155,35 +152,5 @@ class AgentClockTest {
         };
         ClockSync sync = () -> ntpSynchronised;
         return new Timekeeping(wall, monotonic, sync);
-    }
-
-    /** Runs at the real pace from {@link #STALE_START}, and jumps when told. */
-    private static final class JumpingClock extends Clock {
-        private final long startNanos = System.nanoTime();
-        private volatile long jumpMs;
-
-        void jump(long ms) {
-            jumpMs += ms;
-        }
-
-        @Override
-        public long millis() {
-            return STALE_START + (System.nanoTime() - startNanos) / 1_000_000 + jumpMs;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 }

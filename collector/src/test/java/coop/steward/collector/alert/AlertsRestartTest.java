@@ -6,21 +6,18 @@ import static org.assertj.core.api.Assertions.tuple;
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.Reading;
+import coop.steward.testsupport.MovableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,32 +28,13 @@ class AlertsRestartTest {
     private static final long T0 = Instant.parse("2026-06-21T08:00:00Z").toEpochMilli();
     private static final long MINUTE = 60_000;
 
-    private static final class MovableClock extends Clock {
-        final AtomicLong now = new AtomicLong(T0);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    }
-
     private record Published(String topic, String payload) {
     }
 
     @TempDir
     Path tmp;
     private Vertx vertx;
-    private final MovableClock clock = new MovableClock();
+    private final MovableClock clock = MovableClock.stoppedAt(T0);
     private final List<Published> published = new CopyOnWriteArrayList<>();
 
     @BeforeEach
@@ -93,7 +71,7 @@ class AlertsRestartTest {
     @Test
     void openAlertsAndSensorIntervals_surviveARestart_soDrynessIsNotRaisedAgainButSilenceIsFound() throws Exception {
         Alerts first = alerts();
-        clock.now.set(T0 + 40 * MINUTE);
+        clock.set(T0 + 40 * MINUTE);
         first.committed(readings("bed-1", T0, 40, 18.0), List.of());
         first.committed(readings("bed-2", T0, 40, 30.0), List.of());
         List<Alert> open = first.list(EnumSet.of(AlertState.OPEN), null).await(5, TimeUnit.SECONDS);
@@ -102,10 +80,10 @@ class AlertsRestartTest {
         first.stop().await(10, TimeUnit.SECONDS);
 
         Alerts second = alerts();
-        clock.now.set(T0 + 80 * MINUTE);
+        clock.set(T0 + 80 * MINUTE);
         second.committed(readings("bed-1", T0 + 40 * MINUTE, 40, 18.0), List.of()); // still dry; bed-2 is silent
         second.tick().await(5, TimeUnit.SECONDS); // listening from now: silence counts from here
-        clock.now.set(T0 + 110 * MINUTE);
+        clock.set(T0 + 110 * MINUTE);
         second.tick().await(5, TimeUnit.SECONDS);
 
         List<Alert> all = second.list(EnumSet.allOf(AlertState.class), null).await(5, TimeUnit.SECONDS);
