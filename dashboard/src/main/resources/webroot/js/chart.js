@@ -245,6 +245,10 @@ function drawBackground(u, options) {
     ctx.setLineDash([]);
     ctx.fillStyle = '#3d3000';
     ctx.font = `${12 * devicePixelRatio}px system-ui, sans-serif`;
+    // Set each time: uPlot leaves the canvas right-aligned after drawing the y axis' values, and a redraw (a resize,
+    // a live reading) would then draw the label leftwards out of the plot, leaving only its last letter.
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'alphabetic';
     // The label sits on the side of its line that faces the data, so it stays inside the plot.
     ctx.fillText(zone.label, left + 6 * devicePixelRatio,
       zone.below !== undefined ? y - 5 * devicePixelRatio : y + 14 * devicePixelRatio);
@@ -277,6 +281,8 @@ function drawMarkers(u, options) {
     ctx.stroke();
     ctx.fillStyle = marker.color || '#9c1c12';
     ctx.font = `bold ${12 * devicePixelRatio}px system-ui, sans-serif`;
+    ctx.textAlign = 'left'; // as for the thresholds' labels: uPlot may have left it otherwise
+    ctx.textBaseline = 'alphabetic';
     ctx.fillText(`${marker.icon || '⚠'} ${marker.label}`, x + 4 * devicePixelRatio, top + 14 * devicePixelRatio);
   }
   ctx.restore();

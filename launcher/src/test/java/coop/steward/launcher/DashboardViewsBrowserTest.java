@@ -145,7 +145,33 @@ class DashboardViewsBrowserTest {
                 + ".chart\").chart.u.data[1]"))).isEqualTo(numbers(litres));
         open("#/plot/food-forest/bed-2?range=7d");
         screenshot("plot");
+
+        // Redrawn (a resize, a live reading), a threshold's label still reads whole inside the plot, not just its
+        // last letter at the plot's edge.
+        assertThat((Long) script(THRESHOLD_LABEL_INK)).as("dark pixels of the wet threshold's label")
+                .isGreaterThan(40L);
     }
+
+    /**
+     * Redraws the soil moisture chart without resizing it, then counts the opaque pixels of its wet threshold's label
+     * colour (#3d3000) where the label belongs: from just inside the plot's left edge, under the threshold's line
+     * (the threshold's line is lighter, the zone's fill nearly transparent).
+     */
+    private static final String THRESHOLD_LABEL_INK = """
+            const chart = document.querySelector(".chart-section[data-kind='soil_moisture'] .chart").chart;
+            // As a live reading redraws it: at once (batch), rather than at the end of this script (redraw alone).
+            chart.u.batch(() => chart.u.redraw(false));
+            const u = chart.u;
+            const dpr = devicePixelRatio;
+            const wet = chart.options.thresholds.find((z) => z.above !== undefined);
+            const baseline = u.valToPos(wet.above, 'y', true) + 14 * dpr;
+            const pixels = u.ctx.getImageData(u.bbox.left + 6 * dpr, baseline - 11 * dpr, 100 * dpr, 13 * dpr).data;
+            let ink = 0;
+            for (let i = 0; i < pixels.length; i += 4) {
+              if (pixels[i + 3] > 150 && pixels[i] < 120 && pixels[i + 1] < 110 && pixels[i + 2] < 60) ink++;
+            }
+            return ink;
+            """;
 
     @Test
     @Order(6)
