@@ -1,5 +1,8 @@
 package coop.steward.collector.store;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Line protocol for one write request, times in milliseconds. Built by hand rather than with the client's
  * {@code Point}, which formats every double through a {@code NumberFormat}: on the ingest path that costs more
@@ -9,9 +12,13 @@ final class InfluxLines {
     /** Points per request when a write is sent as several, as InfluxDB's own tools batch them. */
     static final int CHUNK_POINTS = 5_000;
 
-    private final StringBuilder text = new StringBuilder();
-    /** Where each chunk after the first starts in {@link #text}. */
-    private final java.util.List<Integer> chunkStarts = new java.util.ArrayList<>();
+    /**
+     * Each chunk in a builder of its own, the next one as large as the last from the start: a transaction's points
+     * in one builder were copied each time it doubled, and again when cut into chunks, megabytes a transaction.
+     */
+    private final List<StringBuilder> chunks = new ArrayList<>(List.of(new StringBuilder()));
+    /** The chunk being written. */
+    private StringBuilder text = chunks.get(0);
     private int points;
     private boolean hasFields;
 
@@ -93,26 +100,25 @@ final class InfluxLines {
 
     @Override
     public String toString() {
-        return text.toString();
+        return String.join("\n", chunks());
     }
 
     /** The points in requests of at most {@link #CHUNK_POINTS}, in order. */
-    java.util.List<String> chunks() {
-        java.util.List<String> chunks = new java.util.ArrayList<>(chunkStarts.size() + 1);
-        int from = 0;
-        for (int start : chunkStarts) {
-            chunks.add(text.substring(from, start - 1));
-            from = start;
+    List<String> chunks() {
+        List<String> texts = new ArrayList<>(chunks.size());
+        for (StringBuilder chunk : chunks) {
+            texts.add(chunk.toString());
         }
-        chunks.add(text.substring(from));
-        return chunks;
+        return texts;
     }
 
     private void nextLine() {
         if (points > 0) {
-            text.append('\n');
             if (points % CHUNK_POINTS == 0) {
-                chunkStarts.add(text.length());
+                text = new StringBuilder(text.length() + text.length() / 8);
+                chunks.add(text);
+            } else {
+                text.append('\n');
             }
         }
     }

@@ -20,8 +20,12 @@ class InfluxLinesTest {
         List<String> chunks = lines.chunks();
 
         assertThat(chunks).extracting(c -> c.split("\n").length).containsExactly(5_000, 5_000, 2_001);
-        assertThat(String.join("\n", chunks)).isEqualTo(lines.toString());
-        assertThat(chunks.get(1)).startsWith(series + " value=5000.0 6000");
+        assertThat(chunks).noneMatch(c -> c.startsWith("\n") || c.endsWith("\n"));
+        String[] points = String.join("\n", chunks).split("\n");
+        assertThat(points).hasSize(12_001);
+        for (int i = 0; i < points.length; i++) {
+            assertThat(points[i]).isEqualTo(series + " value=" + (double) i + " " + (1_000L + i));
+        }
     }
 
     @Test
