@@ -1,0 +1,32 @@
+package coop.steward.bench;
+
+import coop.steward.testsupport.MosquittoBroker;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the harness's own publishers cost the machine: the standard load published to a Mosquitto of its own that
+ * has no subscriber, with nothing else running in the harness's process. A site's devices run on machines of their
+ * own; here they share the collector's cores, and the ingest rows' CPU includes them.
+ */
+final class PublishersAlone {
+    /** Core-seconds per million readings: the publishers (the harness's process) and Mosquitto taking them. */
+    record Cost(double publishers, double broker) {
+    }
+
+    private PublishersAlone() {
+    }
+
+    static Cost measure(Path dir, Load load) throws Exception {
+        try (MosquittoBroker broker = MosquittoBroker.start(dir, "max_queued_messages 10000000",
+                "max_queued_bytes 536870912", "max_inflight_messages 10000", "set_tcp_nodelay true")) {
+            Load.Prepared payloads = load.prepare();
+            PartsCpu cpu = PartsCpu.start(Map.of("publishers", List.of(ProcessHandle.current().pid()),
+                    "broker", List.of(broker.pid())));
+            payloads.publish(broker.url());
+            Map<String, Double> spent = cpu.stop();
+            return new Cost(spent.get("publishers") * 1e6 / load.readings(), spent.get("broker") * 1e6 / load.readings());
+        }
+    }
+}
