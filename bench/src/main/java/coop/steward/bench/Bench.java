@@ -405,7 +405,8 @@ public final class Bench {
             report.note(String.format(Locale.ROOT, "The harness's publishers alone (the 20 Paho 1.2.5 clients that "
                     + "stand in for a site's devices, in the harness's process): the same timed load published %d "
                     + "times to a Mosquitto of their own with no subscriber, the CPU of the harness's process and of "
-                    + "that Mosquitto from /proc/{pid}/stat; core-seconds per million readings, publishers / "
+                    + "that Mosquitto from /proc/{pid}/stat (user and system time, without the kernel's interrupt "
+                    + "work that the whole machine's count includes); core-seconds per million readings, harness / "
                     + "Mosquitto, each run: %s.", TIMED_RUNS, publisherRuns.stream().map(c -> String.format(
                     Locale.ROOT, "%.2f / %.2f", c.publishers(), c.broker())).collect(Collectors.joining(", "))));
         }
@@ -604,14 +605,17 @@ public final class Bench {
     private static String rateBounds(Timed collector, double target, double ceiling, double publishers) {
         int cores = Timed.machineCores();
         double fullyBusy = cores * 1e6 / collector.cpuPerMillion();
-        double withoutPublishers = cores * 1e6 / (collector.cpuPerMillion() - publishers);
+        String withoutPublishers = publishers > 0 && publishers < collector.cpuPerMillion()
+                ? String.format(Locale.ROOT, "; %.2f of those core-seconds are the harness's process publishing the "
+                        + "same load alone (below), work a site's devices do on machines of their own: without it, "
+                        + "%s", publishers, Report.rate(cores * 1e6 / (collector.cpuPerMillion() - publishers)))
+                : "";
         return String.format(Locale.ROOT, "at the %.2f core-seconds per million readings its runs cost the whole "
-                        + "machine, %d cores fully busy would reach %s%s; %.2f of those core-seconds are the "
-                        + "harness's publishers (measured alone), which a site's devices spend on machines of their "
-                        + "own: without them, %s; the bare parts' ceiling (below): %s",
+                        + "machine, %d cores fully busy would reach %s%s%s; the bare parts' ceiling (below, "
+                        + "with its publishers): %s",
                 collector.cpuPerMillion(), cores, Report.rate(fullyBusy),
-                fullyBusy < target ? ", short of it" : ", so the rest is time the cores stood idle", publishers,
-                Report.rate(withoutPublishers), Report.rate(ceiling));
+                fullyBusy < target ? ", short of it" : ", so the rest is time the cores stood idle",
+                withoutPublishers, Report.rate(ceiling));
     }
 
     /** What the machine's cores allow a collector that does at least the work of both bare runs (medians). */

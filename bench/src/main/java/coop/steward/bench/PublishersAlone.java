@@ -7,11 +7,14 @@ import java.util.Map;
 
 /**
  * What the harness's own publishers cost the machine: the standard load published to a Mosquitto of its own that
- * has no subscriber, with nothing else running in the harness's process. A site's devices run on machines of their
- * own; here they share the collector's cores, and the ingest rows' CPU includes them.
+ * has no subscriber, while the harness's process does nothing else (its JIT compiler and garbage collector count,
+ * as they do in the ingest runs). A site's devices run on machines of their own; here they share the collector's
+ * cores, and the ingest rows' CPU includes them. The CPU is each process's user and system time, which leaves out
+ * the kernel's interrupt work for the loopback traffic that the whole machine's count (/proc/stat) includes: if
+ * anything, the publishers' share is understated.
  */
 final class PublishersAlone {
-    /** Core-seconds per million readings: the publishers (the harness's process) and Mosquitto taking them. */
+    /** Core-seconds per million readings: the harness's process publishing, and Mosquitto taking what it sends. */
     record Cost(double publishers, double broker) {
     }
 

@@ -23,10 +23,11 @@ import org.influxdb.dto.QueryResult;
  */
 final class InfluxConnection implements AutoCloseable {
     /**
-     * Requests of one large write sent at once: all four of a full transaction's (20,000 readings). InfluxDB parses
-     * each on one core and spends part of each waiting (on its write-ahead log, on the network), so it answers four
-     * side by side sooner than two pairs, whatever the cores: on this project's 2-core machine, about 50 ms a
-     * transaction instead of about 70 (bin/bench, in the drain after publishing).
+     * Requests of one large write sent at once: all four of a transaction of the default 20,000 readings. InfluxDB
+     * parses each on one core and spends part of each waiting (on its write-ahead log, on the network), so four side
+     * by side can end sooner than two pairs even on fewer cores. Measured once, on this project's 2-core machine with
+     * InfluxDB beside the collector (bin/bench's InfluxDB ingest, writes timed by instrumentation not kept): about
+     * 50 ms a transaction's readings instead of about 70 once publishing was over.
      */
     private static final int PARALLEL_REQUESTS = 4;
 

@@ -13,12 +13,16 @@ final class InfluxLines {
     static final int CHUNK_POINTS = 5_000;
 
     /**
-     * Each chunk in a builder of its own, the next one as large as the last from the start: a transaction's points
-     * in one builder were copied each time it doubled, and again when cut into chunks, megabytes a transaction.
+     * Each chunk in a builder of its own, each after the first sized from the one before: one builder for a whole
+     * transaction's points was copied each time it doubled, up to megabytes; now only the first chunk grows.
      */
-    private final List<StringBuilder> chunks = new ArrayList<>(List.of(new StringBuilder()));
+    private final List<StringBuilder> chunks = new ArrayList<>(4);
     /** The chunk being written. */
-    private StringBuilder text = chunks.get(0);
+    private StringBuilder text = new StringBuilder();
+
+    InfluxLines() {
+        chunks.add(text);
+    }
     private int points;
     private boolean hasFields;
 
@@ -100,7 +104,7 @@ final class InfluxLines {
 
     @Override
     public String toString() {
-        return String.join("\n", chunks());
+        return chunks.size() == 1 ? text.toString() : String.join("\n", chunks());
     }
 
     /** The points in requests of at most {@link #CHUNK_POINTS}, in order. */

@@ -29,6 +29,30 @@ class InfluxLinesTest {
     }
 
     @Test
+    void aWriteOfWholeChunks_endsWithAFullChunk_notAnEmptyRequest() {
+        InfluxLines lines = new InfluxLines();
+        String series = InfluxLines.seriesOf("reading", KEY, "soil_moisture", "%");
+        for (int i = 0; i < 10_000; i++) {
+            lines.series(series).field("value", (double) i);
+            lines.time(1_000L + i);
+        }
+
+        assertThat(lines.points()).isEqualTo(10_000);
+        assertThat(lines.chunks()).extracting(c -> c.split("\n").length).containsExactly(5_000, 5_000);
+        assertThat(lines.chunks().get(1)).startsWith(series + " value=5000.0 6000").endsWith("value=9999.0 10999");
+        assertThat(lines.toString().split("\n")).hasSize(10_000);
+    }
+
+    @Test
+    void anEmptyWrite_hasNoPoints_andOneEmptyText() {
+        InfluxLines lines = new InfluxLines();
+
+        assertThat(lines.points()).isZero();
+        assertThat(lines.chunks()).containsExactly("");
+        assertThat(lines.toString()).isEmpty();
+    }
+
+    @Test
     void aSeriesStart_escapesItsTagsAsEachPointWouldHave() {
         InfluxLines once = new InfluxLines();
         once.series(InfluxLines.seriesOf("reading", KEY, "soil_moisture", "%")).field("value", 1.5);
