@@ -7,15 +7,21 @@ import org.junit.jupiter.api.Test;
 
 class InfluxLinesTest {
     private static final SeriesKey KEY = new SeriesKey("food forest", "bed,1", "soil=a");
+    private static final String SERIES = InfluxLines.seriesOf("reading", KEY, "soil_moisture", "%");
+
+    /** Point i has value i and time 1,000 + i. */
+    private static InfluxLines pointsOfOneSeries(int count) {
+        InfluxLines lines = new InfluxLines();
+        for (int i = 0; i < count; i++) {
+            lines.series(SERIES).field("value", (double) i);
+            lines.time(1_000L + i);
+        }
+        return lines;
+    }
 
     @Test
     void aLargeWrite_isSentInChunksOfFiveThousandPoints_thatTogetherHoldEveryPointOnce() {
-        InfluxLines lines = new InfluxLines();
-        String series = InfluxLines.seriesOf("reading", KEY, "soil_moisture", "%");
-        for (int i = 0; i < 12_001; i++) {
-            lines.series(series).field("value", (double) i);
-            lines.time(1_000L + i);
-        }
+        InfluxLines lines = pointsOfOneSeries(12_001);
 
         List<String> chunks = lines.chunks();
 
@@ -24,22 +30,17 @@ class InfluxLinesTest {
         String[] points = String.join("\n", chunks).split("\n");
         assertThat(points).hasSize(12_001);
         for (int i = 0; i < points.length; i++) {
-            assertThat(points[i]).isEqualTo(series + " value=" + (double) i + " " + (1_000L + i));
+            assertThat(points[i]).isEqualTo(SERIES + " value=" + (double) i + " " + (1_000L + i));
         }
     }
 
     @Test
     void aWriteOfWholeChunks_endsWithAFullChunk_notAnEmptyRequest() {
-        InfluxLines lines = new InfluxLines();
-        String series = InfluxLines.seriesOf("reading", KEY, "soil_moisture", "%");
-        for (int i = 0; i < 10_000; i++) {
-            lines.series(series).field("value", (double) i);
-            lines.time(1_000L + i);
-        }
+        InfluxLines lines = pointsOfOneSeries(10_000);
 
         assertThat(lines.points()).isEqualTo(10_000);
         assertThat(lines.chunks()).extracting(c -> c.split("\n").length).containsExactly(5_000, 5_000);
-        assertThat(lines.chunks().get(1)).startsWith(series + " value=5000.0 6000").endsWith("value=9999.0 10999");
+        assertThat(lines.chunks().get(1)).startsWith(SERIES + " value=5000.0 6000").endsWith("value=9999.0 10999");
         assertThat(lines.toString().split("\n")).hasSize(10_000);
     }
 
