@@ -142,8 +142,7 @@ public final class Bench {
             hubScale(report, work);
             return;
         }
-        try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto"),
-                "max_queued_messages 10000000", "max_queued_bytes 536870912", "max_inflight_messages 10000", "set_tcp_nodelay true")) {
+        try (MosquittoBroker broker = ingestBroker(work.resolve("mosquitto"))) {
             report.note("The harness's Mosquitto runs with the settings docs/deployment.md gives a collector's broker "
                     + "(max_queued_messages 10000000, max_queued_bytes 536870912, set_tcp_nodelay true), and max_inflight_messages 10000.");
             if (onlyAlerts) {
@@ -187,15 +186,22 @@ public final class Bench {
         }
     }
 
+    /**
+     * A Mosquitto for the ingest loads, with the settings docs/deployment.md gives a collector's broker and a wide
+     * in-flight window (the report's first note says so).
+     */
+    static MosquittoBroker ingestBroker(Path dir) {
+        return MosquittoBroker.start(dir, "max_queued_messages 10000000", "max_queued_bytes 536870912",
+                "max_inflight_messages 10000", "set_tcp_nodelay true");
+    }
+
     /** Each collector-side MQTT client on a broker of its own, so no client's left-over session slows the next. */
     private static void intakeClients(Report report, Path work, int messages, long t0) throws Exception {
         Load load = new Load(20, messages, 50, t0 + 3 * 86_400_000L);
         List<IntakeClients.Result> results = new ArrayList<>();
         int n = 0;
         for (Supplier<IntakeClients.Subscriber> client : IntakeClients.all()) {
-            try (MosquittoBroker broker = MosquittoBroker.start(work.resolve("mosquitto-client-" + n++),
-                    "max_queued_messages 10000000", "max_queued_bytes 536870912", "max_inflight_messages 10000",
-                    "set_tcp_nodelay true")) {
+            try (MosquittoBroker broker = ingestBroker(work.resolve("mosquitto-client-" + n++))) {
                 IntakeClients.measure(client.get(), broker.url(), warmUp(t0));
                 IntakeClients.Result result = IntakeClients.measure(client.get(), broker.url(), load);
                 LOG.info("{}: {}, survives a fullwidth topic: {}", result.name(), Report.rate(result.timed().rate()),

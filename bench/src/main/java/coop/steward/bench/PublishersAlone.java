@@ -22,8 +22,7 @@ final class PublishersAlone {
     }
 
     static Cost measure(Path dir, Load load) throws Exception {
-        try (MosquittoBroker broker = MosquittoBroker.start(dir, "max_queued_messages 10000000",
-                "max_queued_bytes 536870912", "max_inflight_messages 10000", "set_tcp_nodelay true")) {
+        try (MosquittoBroker broker = Bench.ingestBroker(dir)) {
             Load.Prepared payloads = load.prepare();
             PartsCpu cpu = PartsCpu.start(Map.of("publishers", List.of(ProcessHandle.current().pid()),
                     "broker", List.of(broker.pid())));

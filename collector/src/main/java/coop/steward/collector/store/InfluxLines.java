@@ -19,12 +19,12 @@ final class InfluxLines {
     private final List<StringBuilder> chunks = new ArrayList<>(4);
     /** The chunk being written. */
     private StringBuilder text = new StringBuilder();
+    private int points;
+    private boolean hasFields;
 
     InfluxLines() {
         chunks.add(text);
     }
-    private int points;
-    private boolean hasFields;
 
     InfluxLines measurement(String name) {
         nextLine();
