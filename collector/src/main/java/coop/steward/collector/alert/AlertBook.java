@@ -36,7 +36,7 @@ final class AlertBook implements AlertSink {
         }
     }
 
-    private final Map<Key, Alert> active = new HashMap<>();
+    private final ActiveAlerts active = new ActiveAlerts();
     private final Map<String, Alert> byId = new HashMap<>();
     private final ArrayDeque<String> resolved = new ArrayDeque<>();
     private final Map<Key, Long> lastResolvedAt;
@@ -67,7 +67,7 @@ final class AlertBook implements AlertSink {
         for (Alert alert : oldestFirst) {
             byId.put(alert.id(), alert);
             if (alert.isActive()) {
-                active.put(new Key(alert.rule(), alert.subject()), alert);
+                active.put(alert);
                 if (alert.state() == AlertState.OPEN) {
                     lastNotified.put(alert.id(), now);
                 }
@@ -87,18 +87,17 @@ final class AlertBook implements AlertSink {
     void ownOnly(Predicate<String> owned, int slot) {
         this.owns = owned;
         this.idSlot = slot;
-        for (Alert alert : List.copyOf(active.values())) {
+        for (Alert alert : active.all()) {
             forget(alert);
         }
     }
 
     /** Takes over an alert another collector raised, as it stands, without telling anyone: it was told already. */
     void adopt(Alert alert) {
-        Key key = new Key(alert.rule(), alert.subject());
-        if (!alert.isActive() || active.containsKey(key)) {
+        if (!alert.isActive() || active.contains(alert.rule(), alert.subject())) {
             return;
         }
-        active.put(key, alert);
+        active.put(alert);
         byId.put(alert.id(), alert);
         if (alert.state() == AlertState.OPEN) {
             lastNotified.put(alert.id(), clock.getAsLong());
@@ -107,12 +106,12 @@ final class AlertBook implements AlertSink {
 
     /** The active alert of that rule and subject, or null. */
     Alert activeAlert(String rule, Subject subject) {
-        return active.get(new Key(rule, subject));
+        return active.get(rule, subject);
     }
 
     /** Lets go of a site's active alerts, without resolving them: another collector owns the site now. */
     void forgetSite(String site) {
-        for (Alert alert : List.copyOf(active.values())) {
+        for (Alert alert : active.all()) {
             if (alert.site().equals(site)) {
                 forget(alert);
             }
@@ -120,7 +119,7 @@ final class AlertBook implements AlertSink {
     }
 
     private void forget(Alert alert) {
-        active.remove(new Key(alert.rule(), alert.subject()));
+        active.remove(alert.rule(), alert.subject());
         byId.remove(alert.id());
         lastNotified.remove(alert.id());
     }
@@ -146,22 +145,21 @@ final class AlertBook implements AlertSink {
 
     @Override
     public boolean isActive(String rule, Subject subject) {
-        return active.containsKey(new Key(rule, subject));
+        return active.contains(rule, subject);
     }
 
     @Override
     public Long openedAt(String rule, Subject subject) {
-        Alert alert = active.get(new Key(rule, subject));
+        Alert alert = active.get(rule, subject);
         return alert == null ? null : alert.openedAt();
     }
 
     @Override
     public void raise(Finding finding) {
-        Key key = new Key(finding.rule().id(), finding.subject());
-        if (active.containsKey(key) || !owns.test(finding.subject().site())) {
+        if (active.contains(finding.rule().id(), finding.subject()) || !owns.test(finding.subject().site())) {
             return;
         }
-        Long resolvedAt = lastResolvedAt.get(key);
+        Long resolvedAt = lastResolvedAt.get(new Key(finding.rule().id(), finding.subject()));
         if (resolvedAt != null && finding.t() <= resolvedAt) {
             return; // a replay of an episode that was raised and resolved already
         }
@@ -180,7 +178,7 @@ final class AlertBook implements AlertSink {
         Alert alert = new Alert(newId(), finding.rule().id(), finding.rule().severity(), s.site(), s.device(),
                 s.sensor(), AlertState.OPEN, message.toString(), finding.value(), finding.t(), null, null, late, now,
                 finding.since(), null, null);
-        active.put(key, alert);
+        active.put(alert);
         byId.put(alert.id(), alert);
         lastNotified.put(alert.id(), now);
         changes.accept(new AlertChange(alert, AlertChange.Kind.RAISED));
@@ -191,11 +189,11 @@ final class AlertBook implements AlertSink {
         if (!owns.test(subject.site())) {
             return;
         }
-        Key key = new Key(rule, subject);
-        Alert alert = active.remove(key);
+        Alert alert = active.remove(rule, subject);
         if (alert == null) {
             return;
         }
+        Key key = new Key(rule, subject);
         Alert done = alert.resolved(Math.max(t, alert.openedAt()), why);
         byId.put(done.id(), done);
         lastNotified.remove(done.id());
@@ -239,7 +237,7 @@ final class AlertBook implements AlertSink {
         Alert acknowledged = alert.state() == AlertState.OPEN ? alert.acknowledged(now, note, by)
                 : note == null ? alert : alert.noted(note);
         byId.put(id, acknowledged);
-        active.put(new Key(alert.rule(), alert.subject()), acknowledged);
+        active.put(acknowledged);
         lastNotified.remove(id);
         changes.accept(new AlertChange(acknowledged, AlertChange.Kind.ACKNOWLEDGED,
                 new AlertEvent(id, now, AlertEvent.What.ACKNOWLEDGED, by, note)));
@@ -278,7 +276,7 @@ final class AlertBook implements AlertSink {
     }
 
     Collection<Alert> active() {
-        return List.copyOf(active.values());
+        return active.all();
     }
 
     private void remember(Alert done) {

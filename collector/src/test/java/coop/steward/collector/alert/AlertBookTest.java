@@ -74,6 +74,23 @@ class AlertBookTest {
     }
 
     @Test
+    void alertsOfOneRuleOnTwoSensors_resolveEachOnItsOwn() {
+        AlertBook book = book(AlertBook.Restored.empty());
+        Subject other = new Subject("food-forest", "bed-1", "soil-b");
+        book.raise(finding(T0));
+        book.raise(new Finding(RULE, other, T0, 17.0, "dry", T0 - 30 * MINUTE));
+
+        book.clear("soil-dry", SOIL, T0 + 60 * MINUTE, "wet again");
+
+        assertThat(book.openedAt("soil-dry", SOIL)).isNull();
+        assertThat(book.openedAt("soil-dry", other)).isEqualTo(T0);
+        book.clear("soil-dry", other, T0 + 90 * MINUTE, "wet again");
+        assertThat(book.active()).isEmpty();
+        assertThat(kinds()).containsExactly(AlertChange.Kind.RAISED, AlertChange.Kind.RAISED,
+                AlertChange.Kind.RESOLVED, AlertChange.Kind.RESOLVED);
+    }
+
+    @Test
     void openAlertNobodyAcknowledged_isSentAgainAfterTheRenotifyInterval_andNotOnceAcknowledged() {
         AlertBook book = book(AlertBook.Restored.empty());
         book.raise(finding(T0));
