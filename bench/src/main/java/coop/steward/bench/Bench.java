@@ -538,8 +538,11 @@ public final class Bench {
                 + "collector that has been running for a while (the collector's first store upkeep, 30 s after its "
                 + "start, is over too). Each is the median of %d timed runs of the same load "
                 + "(with fresh identities each time), one after the other, and so is each CPU figure: single runs "
-                + "of the same thing on this virtual machine differed by up to a quarter.", warmUp.readings(),
-                TIMED_RUNS));
+                + "of the same thing on this virtual machine differed by up to a quarter. The harness runs in one "
+                + "JVM, with a heap of at most %,d MiB (bin/bench), which the in-process collector shares with the "
+                + "bare parts and the timed loads' prepared messages; a collector that bin/steward starts has the "
+                + "JVM's default, a quarter of the machine's memory.", warmUp.readings(), TIMED_RUNS,
+                Runtime.getRuntime().maxMemory() >> 20));
         double slower = Math.min(subscriber, writer);
         double efficiency = collector / slower;
         report.add(new Report.Row("broker alone: a bare QoS 1 subscriber", Report.rate(subscriber), "", "", "", ""));
