@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * Group commit: deliveries queue up while one transaction commits, and the next transaction takes all of
  * them. Writes run on a single worker thread (SQLite has one writer), which takes the next batch itself as soon as
  * one is committed: were it handed each batch by the ingest context, it would wait for a turn there, behind the
- * decoding of every message that arrived meanwhile. When the store fails, the same batch is retried with back-off
+ * decoding of every message that arrived meanwhile. A store that can (InfluxDB) has the next batch built while one is
+ * on its way, and sends it once that one is stored: its answer is most of a transaction's time, and the building the
+ * rest. When the store fails, the same batch (with the one built ahead) is retried with back-off
  * and nothing is acknowledged, so the broker keeps what the collector cannot take yet: it sends no more than its
  * in-flight window of unacknowledged messages. Submit on the ingest context; committed batches come back there, in
  * the order they were committed.
@@ -56,6 +59,7 @@ final class BatchWriter {
     private volatile Context ingest;
     /** Only the writer's runs touch these, one run after another. */
     private List<Delivery> retrying = List.of();
+    private Underway underway;
     private long backoffMs;
     private volatile String lastError;
     private volatile boolean closed;
@@ -107,14 +111,16 @@ final class BatchWriter {
 
     /**
      * On the writer: commits batch after batch while deliveries wait, and hands each committed batch to the ingest
-     * context. Stops when the queue is empty, once closed, or on a failure, to try the same batch again after a
-     * back-off.
+     * context. Where the store can, each batch is built while the one before it is being stored, and sent once that
+     * one is ({@link ReadingStore#prepare}). Stops when the queue is empty, once closed, or on a failure, to try the
+     * same deliveries again after a back-off.
      */
     private Void writeWhileQueued() {
         long until = System.nanoTime() + MAX_RUN_NS;
         while (!closed) {
-            List<Delivery> batch = retrying.isEmpty() ? drain() : retrying;
-            if (batch.isEmpty()) {
+            boolean retry = !retrying.isEmpty();
+            List<Delivery> batch = retry ? retrying : drain();
+            if (batch.isEmpty() && underway == null) {
                 writing.set(false);
                 // A delivery queued between the drain and now saw a run under way and started none: take it.
                 if (queue.isEmpty() || !writing.compareAndSet(false, true)) {
@@ -122,22 +128,64 @@ final class BatchWriter {
                 }
                 continue;
             }
+            List<DeviceReadings> readings = readings(batch);
+            List<DeviceStatus> statuses = statuses(batch);
+            Optional<ReadingStore.Prepared> ahead = Optional.empty();
+            if (!batch.isEmpty() && !retry) {
+                try {
+                    ahead = store.prepare(readings, statuses);
+                } catch (RuntimeException e) {
+                    LOG.debug("Building a write ahead failed; the batch is written on its own", e);
+                }
+            }
+            if (underway != null) {
+                Underway done = underway;
+                underway = null;
+                try {
+                    finish(done);
+                } catch (Throwable e) {
+                    // What was built ahead counted on this write: both go again, as one, in order.
+                    List<Delivery> both = new ArrayList<>(done.batch());
+                    both.addAll(batch);
+                    failed(both, e);
+                    return null;
+                }
+                if (batch.isEmpty() && queue.isEmpty()) {
+                    store.settle();
+                }
+                succeeded(done.batch());
+            }
+            if (batch.isEmpty()) {
+                continue;
+            }
             try {
-                commit(batch);
+                if (ahead.isPresent()) {
+                    underway = new Underway(batch, System.nanoTime(), ahead.get().send());
+                } else {
+                    commit(batch, readings, statuses);
+                    succeeded(batch);
+                }
             } catch (Throwable e) {
                 failed(batch, e);
                 return null;
             }
-            retrying = List.of();
-            backoffMs = 0;
-            lastError = null;
-            ingest.runOnContext(v -> handOver(batch));
             if (System.nanoTime() > until && !closed) {
                 startWriting(); // still writing: the next run goes on where this one stops
                 return null;
             }
         }
         return null;
+    }
+
+    /** A write sent and not yet known to be stored, with the deliveries it holds. */
+    private record Underway(List<Delivery> batch, long sentAt, ReadingStore.Pending pending) {
+    }
+
+    private void succeeded(List<Delivery> batch) {
+        retrying = List.of();
+        backoffMs = 0;
+        lastError = null;
+        ingest.runOnContext(v -> handOver(batch));
     }
 
     private void handOver(List<Delivery> batch) {
@@ -181,32 +229,47 @@ final class BatchWriter {
         return batch;
     }
 
-    private Void commit(List<Delivery> batch) {
-        List<DeviceReadings> readings = new ArrayList<>();
-        List<DeviceStatus> statuses = new ArrayList<>();
-        int total = 0;
-        for (Delivery d : batch) {
-            if (d.readings() != null && !d.readings().readings().isEmpty()) {
-                readings.add(new DeviceReadings(d.readings().site(), d.readings().device(), d.readings().readings(),
-                        d.receivedAt()));
-                total += d.readingCount();
-            }
-            if (d.status() != null) {
-                statuses.add(d.status());
-            }
-        }
+    private void commit(List<Delivery> batch, List<DeviceReadings> readings, List<DeviceStatus> statuses) {
         if (readings.isEmpty() && statuses.isEmpty()) {
-            return null;
+            return;
         }
         long start = System.nanoTime();
         long inserted = store.write(readings, statuses);
         if (queue.isEmpty()) {
             store.settle(); // before the acknowledgement, as a write's own work would be
         }
+        counted(batch, inserted, start);
+    }
+
+    private void finish(Underway write) {
+        counted(write.batch(), write.pending().finish(), write.sentAt());
+    }
+
+    private void counted(List<Delivery> batch, long inserted, long start) {
         commitTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         stored.increment(inserted);
-        duplicates.increment(total - inserted);
-        return null;
+        duplicates.increment(batch.stream().mapToInt(Delivery::readingCount).sum() - inserted);
+    }
+
+    private static List<DeviceReadings> readings(List<Delivery> batch) {
+        List<DeviceReadings> readings = new ArrayList<>();
+        for (Delivery d : batch) {
+            if (d.readings() != null && !d.readings().readings().isEmpty()) {
+                readings.add(new DeviceReadings(d.readings().site(), d.readings().device(), d.readings().readings(),
+                        d.receivedAt()));
+            }
+        }
+        return readings;
+    }
+
+    private static List<DeviceStatus> statuses(List<Delivery> batch) {
+        List<DeviceStatus> statuses = new ArrayList<>();
+        for (Delivery d : batch) {
+            if (d.status() != null) {
+                statuses.add(d.status());
+            }
+        }
+        return statuses;
     }
 
     /** Writes no more batches; a transaction under way ends as it would. */

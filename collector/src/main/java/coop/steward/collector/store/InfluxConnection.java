@@ -23,13 +23,14 @@ import org.influxdb.dto.QueryResult;
  */
 final class InfluxConnection implements AutoCloseable {
     /**
-     * Requests of one large write sent at once: all four of a transaction of the default 20,000 readings. InfluxDB
-     * parses each on one core and spends part of each waiting (on its write-ahead log, on the network), so four side
-     * by side can end sooner than two pairs even on fewer cores. Measured once, on this project's 2-core machine with
-     * InfluxDB beside the collector (bin/bench's InfluxDB ingest, writes timed by instrumentation not kept): about
-     * 50 ms a transaction's readings instead of about 70 once publishing was over.
+     * Requests sent at once: all four of a transaction of the default 20,000 readings, and the small write of its
+     * devices' last contact beside them. InfluxDB parses each on one core and spends part of each waiting (on its
+     * write-ahead log, on the network), so four side by side can end sooner than two pairs even on fewer cores.
+     * Measured once, on this project's 2-core machine with InfluxDB beside the collector (bin/bench's InfluxDB
+     * ingest, writes timed by instrumentation not kept): about 50 ms a transaction's readings instead of about 70
+     * once publishing was over; the devices' write, sent after them until it went beside them, took another 3 ms.
      */
-    private static final int PARALLEL_REQUESTS = 4;
+    private static final int PARALLEL_REQUESTS = 5;
 
     private final InfluxSettings settings;
     private final InfluxDB client;
@@ -103,6 +104,10 @@ final class InfluxConnection implements AutoCloseable {
         return query(List.of(statement)).get(0);
     }
 
+    /** Lines for one retention policy. */
+    record Lines(String retentionPolicy, InfluxLines lines) {
+    }
+
     /**
      * Writes every point to a retention policy, in requests of {@link InfluxLines#CHUNK_POINTS} sent side by side,
      * and returns once all are stored. A write that fails may still have stored some of its points (InfluxDB 1.x
@@ -110,38 +115,80 @@ final class InfluxConnection implements AutoCloseable {
      * identity replace each other.
      */
     void write(String retentionPolicy, InfluxLines lines) {
-        if (lines.points() == 0) {
+        write(List.of(new Lines(retentionPolicy, lines)));
+    }
+
+    /** Writes to several retention policies, all their requests side by side, each as {@code write(rp, lines)} would. */
+    void write(List<Lines> writes) {
+        List<Runnable> requests = requests(writes);
+        if (requests.size() <= 1) {
+            requests.forEach(Runnable::run);
             return;
         }
-        List<String> chunks = lines.chunks();
-        if (chunks.size() == 1) {
-            write(retentionPolicy, chunks.get(0), lines.points());
-            return;
-        }
+        send(requests, points(writes)).await();
+    }
+
+    /** Sends the writes' requests side by side and returns at once; {@link Sent#await} says how they ended. */
+    Sent send(List<Lines> writes) {
+        return send(requests(writes), points(writes));
+    }
+
+    private Sent send(List<Runnable> requests, int points) {
         List<Future<?>> sent = new ArrayList<>();
-        for (int i = 0; i < chunks.size(); i++) {
-            String chunk = chunks.get(i);
-            int points = i < chunks.size() - 1 ? InfluxLines.CHUNK_POINTS
-                    : lines.points() - InfluxLines.CHUNK_POINTS * (chunks.size() - 1);
-            sent.add(senders.submit(() -> write(retentionPolicy, chunk, points)));
+        for (Runnable request : requests) {
+            sent.add(senders.submit(request));
         }
-        StoreException failed = null;
-        for (Future<?> request : sent) {
-            try {
-                request.get();
-            } catch (ExecutionException e) {
-                if (failed == null) {
-                    failed = e.getCause() instanceof StoreException s ? s
-                            : failure(settings, "Writing " + lines.points() + " points to", new RuntimeException(e.getCause()));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException("Interrupted while writing to " + where(settings) + "; the same write can be "
-                        + "retried as it is", e);
+        return new Sent(sent, points);
+    }
+
+    private List<Runnable> requests(List<Lines> writes) {
+        List<Runnable> requests = new ArrayList<>();
+        for (Lines write : writes) {
+            List<String> chunks = write.lines().points() == 0 ? List.of() : write.lines().chunks();
+            for (int i = 0; i < chunks.size(); i++) {
+                String chunk = chunks.get(i);
+                int points = i < chunks.size() - 1 ? InfluxLines.CHUNK_POINTS
+                        : write.lines().points() - InfluxLines.CHUNK_POINTS * (chunks.size() - 1);
+                requests.add(() -> write(write.retentionPolicy(), chunk, points));
             }
         }
-        if (failed != null) {
-            throw failed;
+        return requests;
+    }
+
+    private static int points(List<Lines> writes) {
+        return writes.stream().mapToInt(w -> w.lines().points()).sum();
+    }
+
+    /** Requests on their way to InfluxDB. */
+    final class Sent {
+        private final List<Future<?>> requests;
+        private final int points;
+
+        private Sent(List<Future<?>> requests, int points) {
+            this.requests = requests;
+            this.points = points;
+        }
+
+        /** Returns once every request is answered; throws if any failed (the others may have stored theirs). */
+        void await() {
+            StoreException failed = null;
+            for (Future<?> request : requests) {
+                try {
+                    request.get();
+                } catch (ExecutionException e) {
+                    if (failed == null) {
+                        failed = e.getCause() instanceof StoreException s ? s : failure(settings, "Writing " + points
+                                + " points to", new RuntimeException(e.getCause()));
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreException("Interrupted while writing to " + where(settings) + "; the same write "
+                            + "can be retried as it is", e);
+                }
+            }
+            if (failed != null) {
+                throw failed;
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -85,6 +86,51 @@ public final class InfluxReadingStore implements ReadingStore {
         if (batches.isEmpty() && statuses.isEmpty()) {
             return 0;
         }
+        Map<SeriesKey, TreeMap<Long, Reading>> bySeries = bySeries(batches);
+        writeLock.lock();
+        try {
+            return writes.write(bySeries, batches, statuses);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Current readings only, each after its series' latest: a live site's usual batch, built while the one before
+     * is stored (InfluxDB's answer to a write is most of its time).
+     */
+    @Override
+    public Optional<Prepared> prepare(List<DeviceReadings> batches, List<DeviceStatus> statuses) {
+        if (batches.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<SeriesKey, TreeMap<Long, Reading>> bySeries = bySeries(batches);
+        InfluxWrites.Prepared prepared;
+        writeLock.lock();
+        try {
+            prepared = writes.prepare(bySeries, batches, statuses);
+        } finally {
+            writeLock.unlock();
+        }
+        if (prepared == null) {
+            return Optional.empty();
+        }
+        return Optional.of(() -> {
+            InfluxConnection.Sent sent;
+            writeLock.lock();
+            try {
+                sent = writes.send(prepared);
+            } finally {
+                writeLock.unlock();
+            }
+            return () -> {
+                sent.await();
+                return prepared.added();
+            };
+        });
+    }
+
+    private static Map<SeriesKey, TreeMap<Long, Reading>> bySeries(List<DeviceReadings> batches) {
         Map<SeriesKey, TreeMap<Long, Reading>> bySeries = new LinkedHashMap<>();
         for (DeviceReadings batch : batches) {
             for (Reading r : batch.readings()) {
@@ -93,12 +139,7 @@ public final class InfluxReadingStore implements ReadingStore {
                         k -> new TreeMap<>()).putIfAbsent(r.t(), r);
             }
         }
-        writeLock.lock();
-        try {
-            return writes.write(bySeries, batches, statuses);
-        } finally {
-            writeLock.unlock();
-        }
+        return bySeries;
     }
 
     /** The reading's unit, or its kind's when it gave none; the empty unit for a user's kind without one. */

@@ -4,6 +4,7 @@ import static coop.steward.collector.store.InfluxQl.HOUR;
 
 import coop.steward.protocol.Reading;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,15 +88,73 @@ final class InfluxWrites {
             rollups.markLate(foreverLines, InfluxQl.floorHour(earliest), now);
         }
 
-        influx.write(InfluxSchema.RAW_RP, rawLines);
+        // All side by side, where forever (devices' last contact, a late mark, roll-ups past the raw retention) was a
+        // round trip after the raw readings: a mark that lands before the readings it points at is still there for
+        // upkeep's next run (InfluxRollups.MARK_MARGIN), and nothing is acknowledged before all of them are stored.
+        List<InfluxConnection.Lines> requests = new ArrayList<>(3);
+        requests.add(new InfluxConnection.Lines(InfluxSchema.FOREVER_RP, foreverLines));
+        requests.add(new InfluxConnection.Lines(InfluxSchema.RAW_RP, rawLines));
         if (!before.isEmpty()) {
-            influx.write(migration.layoutBefore().retentionPolicy(), beforeLines);
+            requests.add(new InfluxConnection.Lines(migration.layoutBefore().retentionPolicy(), beforeLines));
         }
-        influx.write(InfluxSchema.FOREVER_RP, foreverLines);
+        influx.write(requests);
         refreshNearTheEdge(raw, InfluxRollups.liveFrom(now), rawFrom + InfluxRollups.EDGE);
         raw.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
         before.forEach((key, readings) -> series.wrote(key, readings.lastKey()));
         devices.committed(seen);
+        return added;
+    }
+
+    /**
+     * Builds the write of a batch while the one before it is on its way, when every reading is current (this hour's or
+     * the one before, so that no mark or roll-up is due) and after its series' latest, counting the one on its way
+     * ({@link #send} counts its readings as written): then none can be stored already, and nothing needs asking
+     * InfluxDB. Null for any other batch, which {@link #write} takes once the one before is stored.
+     */
+    Prepared prepare(Map<SeriesKey, TreeMap<Long, Reading>> bySeries, List<DeviceReadings> batches,
+                     List<DeviceStatus> statuses) {
+        long now = clock.millis();
+        long from = Math.max(Math.max(InfluxRollups.liveFrom(now), migration.unmigratedBefore()),
+                InfluxQl.ceilHour(now - rawRetentionMs) + HOUR);
+        for (Map.Entry<SeriesKey, TreeMap<Long, Reading>> e : bySeries.entrySet()) {
+            long first = e.getValue().firstKey();
+            if (first < from || first <= series.latest(e.getKey())) {
+                return null;
+            }
+        }
+        InfluxLines rawLines = new InfluxLines();
+        long added = addNew(rawLines, bySeries);
+        InfluxLines foreverLines = new InfluxLines();
+        InfluxDevices.Pending seen = devices.addTo(foreverLines, batches, statuses);
+        return new Prepared(bySeries, rawLines, foreverLines, seen, added);
+    }
+
+    /** A batch of current readings, built; sent after every write before it. */
+    record Prepared(Map<SeriesKey, TreeMap<Long, Reading>> bySeries, InfluxLines rawLines, InfluxLines foreverLines,
+                    InfluxDevices.Pending seen, long added) {
+    }
+
+    /**
+     * Sends a prepared write and counts its readings as written, at once: the next batch, prepared meanwhile, must
+     * not take any of them for new. Should it fail, that is still safe: a series' latest only decides which readings
+     * are looked up before they are written, and the failed batch is written again by {@link #write}, which looks
+     * its readings up.
+     */
+    InfluxConnection.Sent send(Prepared prepared) {
+        InfluxConnection.Sent sent = influx.send(List.of(
+                new InfluxConnection.Lines(InfluxSchema.FOREVER_RP, prepared.foreverLines()),
+                new InfluxConnection.Lines(InfluxSchema.RAW_RP, prepared.rawLines())));
+        prepared.bySeries().forEach((key, readings) -> series.wrote(key, readings.lastKey()));
+        devices.committed(prepared.seen());
+        return sent;
+    }
+
+    /** Adds every reading as a raw point of the current layout; returns how many. */
+    private static long addNew(InfluxLines lines, Map<SeriesKey, TreeMap<Long, Reading>> readings) {
+        long added = 0;
+        for (Map.Entry<SeriesKey, TreeMap<Long, Reading>> e : readings.entrySet()) {
+            added += addSeries(lines, InfluxLayout.CURRENT, e.getKey(), e.getValue().values(), Set.of());
+        }
         return added;
     }
 
@@ -120,22 +179,30 @@ final class InfluxWrites {
         dropWhere(readings, InfluxHourCounts.find(influx, layout, maybeStored), InfluxHourCounts.Counts::closed);
         long added = 0;
         for (Map.Entry<SeriesKey, NavigableMap<Long, Reading>> e : readings.entrySet()) {
-            Set<Long> storedTimes = stored.getOrDefault(e.getKey(), Set.of());
-            // A series' readings nearly always share their kind and unit: its tags are escaped once for all of them.
-            String kind = null;
-            String unit = null;
-            String series = null;
-            for (Reading r : e.getValue().values()) {
-                if (!storedTimes.contains(r.t())) {
-                    String readingUnit = InfluxReadingStore.unit(r);
-                    if (series == null || !r.kind().equals(kind) || !readingUnit.equals(unit)) {
-                        kind = r.kind();
-                        unit = readingUnit;
-                        series = InfluxLines.seriesOf(InfluxSchema.READING, e.getKey(), kind, unit);
-                    }
-                    layout.addReading(lines, series, e.getKey(), kind, unit, r.value(), r.t());
-                    added++;
+            added += addSeries(lines, layout, e.getKey(), e.getValue().values(),
+                    stored.getOrDefault(e.getKey(), Set.of()));
+        }
+        return added;
+    }
+
+    /** Adds a series' readings but those stored already; returns how many it added. */
+    private static long addSeries(InfluxLines lines, InfluxLayout layout, SeriesKey key, Iterable<Reading> readings,
+                                  Set<Long> storedTimes) {
+        long added = 0;
+        // A series' readings nearly always share their kind and unit: its tags are escaped once for all of them.
+        String kind = null;
+        String unit = null;
+        String series = null;
+        for (Reading r : readings) {
+            if (!storedTimes.contains(r.t())) {
+                String readingUnit = InfluxReadingStore.unit(r);
+                if (series == null || !r.kind().equals(kind) || !readingUnit.equals(unit)) {
+                    kind = r.kind();
+                    unit = readingUnit;
+                    series = InfluxLines.seriesOf(InfluxSchema.READING, key, kind, unit);
                 }
+                layout.addReading(lines, series, key, kind, unit, r.value(), r.t());
+                added++;
             }
         }
         return added;

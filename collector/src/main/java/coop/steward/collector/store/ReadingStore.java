@@ -1,6 +1,7 @@
 package coop.steward.collector.store;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Where readings live. Every method blocks: call it from a worker, never from an event loop. Writes are
@@ -13,6 +14,28 @@ public interface ReadingStore extends AutoCloseable {
      * keeps them until its next write to its table): the broker keeps each device's last status, retained.
      */
     long write(List<DeviceReadings> readings, List<DeviceStatus> statuses);
+
+    /**
+     * Builds the write of these readings and statuses while the one before them is still being stored, to be sent
+     * once that one has ended well; empty when this store builds none ahead, or when the readings need what only
+     * a finished write can tell (InfluxDB: readings that may be stored already, or of hours past): {@link #write}
+     * them after the one before. Sent and finished, it promises what {@link #write} does.
+     */
+    default Optional<Prepared> prepare(List<DeviceReadings> readings, List<DeviceStatus> statuses) {
+        return Optional.empty();
+    }
+
+    /** A write built by {@link #prepare}; dropped, it leaves nothing behind. */
+    interface Prepared {
+        /** Sends it and returns at once. Only after every write before it has been stored. */
+        Pending send();
+    }
+
+    /** A write on its way. */
+    interface Pending {
+        /** Waits until it is stored and returns how many readings were new; throws as {@link #write} does. */
+        long finish();
+    }
 
     SeriesData query(SeriesQuery query);
 

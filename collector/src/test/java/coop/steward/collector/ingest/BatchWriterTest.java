@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 
 import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.ReadingStore;
+import coop.steward.collector.store.StoreException;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.Reading;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,7 +16,11 @@ import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -86,9 +91,90 @@ class BatchWriterTest {
         }
     }
 
+    @Test
+    void aBatchBuiltAhead_isSentOnlyOnceTheWriteBeforeItIsStored_andAcknowledgedAfterIt() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        Map<Long, CompletableFuture<Long>> stored = new ConcurrentHashMap<>();
+        ReadingStore store = mock(ReadingStore.class);
+        CountDownLatch bothQueued = new CountDownLatch(1);
+        when(store.prepare(any(), any())).thenAnswer(call -> {
+            bothQueued.await(10, TimeUnit.SECONDS); // so that the second is there when the first is on its way
+            long t = firstTime(call.getArgument(0));
+            events.add("built " + t);
+            return Optional.of((ReadingStore.Prepared) () -> {
+                events.add("sent " + t);
+                return () -> stored.computeIfAbsent(t, k -> new CompletableFuture<>()).join();
+            });
+        });
+        BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 1, acknowledged::addAll);
+        List<Delivery> deliveries = List.of(delivery(1), delivery(2));
+        try {
+            submitAll(writer, deliveries, bothQueued);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("built " + time(2)));
+            assertThat(events).containsExactly("built " + time(1), "sent " + time(1), "built " + time(2));
+            stored.computeIfAbsent(time(1), k -> new CompletableFuture<>()).complete(1L);
+            await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("sent " + time(2)));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(acknowledged).containsExactly(deliveries.get(0)));
+            stored.computeIfAbsent(time(2), k -> new CompletableFuture<>()).complete(1L);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(acknowledged).containsExactlyElementsOf(deliveries));
+        } finally {
+            stored.values().forEach(f -> f.complete(0L));
+            writer.close();
+        }
+    }
+
+    @Test
+    void aWriteOnItsWayThatFails_isWrittenAgainWithTheBatchBuiltAheadOfIt_andNeitherIsAcknowledgedBefore()
+            throws Exception {
+        CountDownLatch bothQueued = new CountDownLatch(1);
+        CompletableFuture<Long> firstStored = new CompletableFuture<>();
+        List<List<Long>> rewritten = new CopyOnWriteArrayList<>();
+        ReadingStore store = mock(ReadingStore.class);
+        when(store.prepare(any(), any())).thenAnswer(call -> {
+            bothQueued.await(10, TimeUnit.SECONDS); // so that the second is there when the first is on its way
+            return Optional.of((ReadingStore.Prepared) () -> firstStored::join);
+        });
+        when(store.write(any(), any())).thenAnswer(call -> {
+            List<DeviceReadings> batches = call.getArgument(0);
+            rewritten.add(batches.stream().flatMap(b -> b.readings().stream()).map(Reading::t).toList());
+            return (long) batches.size();
+        });
+        BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 1, acknowledged::addAll);
+        List<Delivery> deliveries = List.of(delivery(1), delivery(2));
+        try {
+            submitAll(writer, deliveries, bothQueued);
+            firstStored.completeExceptionally(new StoreException("InfluxDB went away", null));
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(acknowledged).containsExactlyElementsOf(deliveries));
+            assertThat(rewritten).containsExactly(List.of(time(1), time(2)));
+        } finally {
+            writer.close();
+        }
+    }
+
+    /** Submits on an ingest context, then opens {@code queued}: a store that waits for it sees them all queued. */
+    private void submitAll(BatchWriter writer, List<Delivery> deliveries, CountDownLatch queued) {
+        vertx.getOrCreateContext().runOnContext(v -> {
+            deliveries.forEach(writer::submit);
+            queued.countDown();
+        });
+    }
+
+    private static long time(int messageId) {
+        return 1_764_000_000_000L + messageId;
+    }
+
+    private static long firstTime(List<DeviceReadings> batches) {
+        return batches.get(0).readings().get(0).t();
+    }
+
     private static Delivery delivery(int messageId) {
         DecodedReadings readings = new DecodedReadings("food-forest", "bed-1", OptionalLong.of(messageId),
-                List.of(new Reading("soil-a", "soil_moisture", 1_764_000_000_000L + messageId, 30, "%")), List.of());
+                List.of(new Reading("soil-a", "soil_moisture", time(messageId), 30, "%")), List.of());
         return new Delivery("steward/v1/food-forest/bed-1/readings", BrokerLink.Ack.NONE, 100, 1_764_000_000_000L,
                 readings, null, null);
     }

@@ -104,6 +104,33 @@ class InfluxReadingStoreTest extends ReadingStoreContract {
     }
 
     @Test
+    void currentReadingsBuiltAheadOfAWriteOnItsWay_areStoredAndCounted_andTheDevicesLastContactIsTheLatest() {
+        long now = System.currentTimeMillis();
+        ReadingStore.Pending first = store.prepare(List.of(new DeviceReadings("food-forest", "bed-1",
+                List.of(soil(now, 1), soil(now + 1000, 2)), now)), List.of()).orElseThrow().send();
+        ReadingStore.Prepared second = store.prepare(List.of(new DeviceReadings("food-forest", "bed-1",
+                List.of(soil(now + 2000, 3)), now + 5000)), List.of()).orElseThrow();
+
+        assertThat(first.finish()).isEqualTo(2);
+        assertThat(second.send().finish()).isEqualTo(1);
+        assertThat(store.query(SeriesQuery.raw(SOIL, now, now + 3000, 10)).value()).containsExactly(1.0, 2.0, 3.0);
+        assertThat(store.devices()).extracting(DeviceStatus::lastSeen).containsExactly(now + 5000);
+    }
+
+    @Test
+    void readingsThatMayBeStoredAlready_orLate_areNotBuiltAhead_andWrittenAfterwardKeepTheFirstCopy() {
+        long now = System.currentTimeMillis();
+        ReadingStore.Pending first = store.prepare(batch(soil(now, 1)), List.of()).orElseThrow().send();
+
+        assertThat(store.prepare(batch(soil(now, 9), soil(now + 1000, 2)), List.of())).isEmpty();
+        assertThat(store.prepare(List.of(new DeviceReadings("food-forest", "bed-1", List.of(new Reading("soil-b",
+                "soil_moisture", InfluxQl.floorHour(now) - 2 * HOUR, 5, null)), now)), List.of())).isEmpty();
+        first.finish();
+        assertThat(store.write(batch(soil(now, 9), soil(now + 1000, 2)), List.of())).isEqualTo(1);
+        assertThat(store.query(SeriesQuery.raw(SOIL, now, now + 2000, 10)).value()).containsExactly(1.0, 2.0);
+    }
+
+    @Test
     void aggregatedQuery_overTheLimit_isTruncatedAndSaysSo() {
         store.write(batch(soil(T0, 1), soil(T0 + 120_000, 2), soil(T0 + 240_000, 3)), List.of());
 
