@@ -128,45 +128,36 @@ final class BatchWriter {
                 }
                 continue;
             }
-            List<DeviceReadings> readings = readings(batch);
-            List<DeviceStatus> statuses = statuses(batch);
-            Optional<ReadingStore.Prepared> ahead = Optional.empty();
-            if (!batch.isEmpty() && !retry) {
-                try {
-                    ahead = store.prepare(readings, statuses);
-                } catch (RuntimeException e) {
-                    LOG.debug("Building a write ahead failed; the batch is written on its own", e);
-                }
-            }
-            if (underway != null) {
-                Underway done = underway;
-                underway = null;
-                try {
-                    finish(done);
-                } catch (Throwable e) {
-                    // What was built ahead counted on this write: both go again, as one, in order.
-                    List<Delivery> both = new ArrayList<>(done.batch());
-                    both.addAll(batch);
-                    failed(both, e);
-                    return null;
-                }
-                if (batch.isEmpty() && queue.isEmpty()) {
-                    store.settle();
-                }
-                succeeded(done.batch());
-            }
-            if (batch.isEmpty()) {
-                continue;
-            }
+            Underway done = underway;
+            underway = null;
             try {
+                List<DeviceReadings> readings = readings(batch);
+                List<DeviceStatus> statuses = statuses(batch);
+                Optional<ReadingStore.Prepared> ahead = batch.isEmpty() || retry ? Optional.empty()
+                        : buildAhead(readings, statuses);
+                if (done != null) {
+                    finish(done);
+                    if (batch.isEmpty() && queue.isEmpty()) {
+                        store.settle();
+                    }
+                    succeeded(done.batch());
+                    done = null;
+                }
                 if (ahead.isPresent()) {
                     underway = new Underway(batch, System.nanoTime(), ahead.get().send());
-                } else {
+                } else if (!batch.isEmpty()) {
                     commit(batch, readings, statuses);
                     succeeded(batch);
                 }
             } catch (Throwable e) {
-                failed(batch, e);
+                // Nothing of it acknowledged: the write that was on its way goes again with this batch, in order
+                // (what was built ahead counted on it, and is dropped unsent).
+                List<Delivery> again = new ArrayList<>();
+                if (done != null) {
+                    again.addAll(done.batch());
+                }
+                again.addAll(batch);
+                failed(again, e);
                 return null;
             }
             if (System.nanoTime() > until && !closed) {
@@ -175,6 +166,16 @@ final class BatchWriter {
             }
         }
         return null;
+    }
+
+    /** The store's write of a batch, built while the one before it is on its way; empty if it builds none. */
+    private Optional<ReadingStore.Prepared> buildAhead(List<DeviceReadings> readings, List<DeviceStatus> statuses) {
+        try {
+            return store.prepare(readings, statuses);
+        } catch (RuntimeException e) {
+            LOG.debug("Building a write ahead failed; the batch is written on its own", e);
+            return Optional.empty();
+        }
     }
 
     /** A write sent and not yet known to be stored, with the deliveries it holds. */
@@ -272,7 +273,10 @@ final class BatchWriter {
         return statuses;
     }
 
-    /** Writes no more batches; a transaction under way ends as it would. */
+    /**
+     * Writes no more batches. A transaction under way ends as it would; a write still on its way to the store is left
+     * unacknowledged, and the broker sends its messages again.
+     */
     void close() {
         closed = true;
         worker.close();

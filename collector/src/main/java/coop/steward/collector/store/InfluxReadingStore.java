@@ -124,8 +124,19 @@ public final class InfluxReadingStore implements ReadingStore {
                 writeLock.unlock();
             }
             return () -> {
-                sent.await();
-                return prepared.added();
+                boolean stored = false;
+                try {
+                    sent.await();
+                    stored = true;
+                    return prepared.added();
+                } finally {
+                    writeLock.lock();
+                    try {
+                        writes.sent(prepared, stored);
+                    } finally {
+                        writeLock.unlock();
+                    }
+                }
             };
         });
     }

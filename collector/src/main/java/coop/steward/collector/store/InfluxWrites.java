@@ -5,6 +5,7 @@ import static coop.steward.collector.store.InfluxQl.HOUR;
 import coop.steward.protocol.Reading;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,8 @@ final class InfluxWrites {
     private final InfluxMigration migration;
     private final long rawRetentionMs;
     private final Clock clock;
+    /** The latest reading of each series in the write on its way ({@link #send}), if any. */
+    private final Map<SeriesKey, Long> onItsWay = new HashMap<>();
     /** Late readings' hours written since the writer last settled, by series: their first and last reading. */
     private final Map<SeriesKey, long[]> unsettled = new LinkedHashMap<>();
 
@@ -107,9 +110,9 @@ final class InfluxWrites {
 
     /**
      * Builds the write of a batch while the one before it is on its way, when every reading is current (this hour's or
-     * the one before, so that no mark or roll-up is due) and after its series' latest, counting the one on its way
-     * ({@link #send} counts its readings as written): then none can be stored already, and nothing needs asking
-     * InfluxDB. Null for any other batch, which {@link #write} takes once the one before is stored.
+     * the one before, so that no mark or roll-up is due) and after its series' latest, counting the readings on
+     * their way: then none can be stored already, and nothing needs asking InfluxDB. Null for any other batch, which
+     * {@link #write} takes once the one before is stored. One writer: nothing else is written while one is on its way.
      */
     Prepared prepare(Map<SeriesKey, TreeMap<Long, Reading>> bySeries, List<DeviceReadings> batches,
                      List<DeviceStatus> statuses) {
@@ -118,7 +121,8 @@ final class InfluxWrites {
                 InfluxQl.ceilHour(now - rawRetentionMs) + HOUR);
         for (Map.Entry<SeriesKey, TreeMap<Long, Reading>> e : bySeries.entrySet()) {
             long first = e.getValue().firstKey();
-            if (first < from || first <= series.latest(e.getKey())) {
+            if (first < from || first <= Math.max(series.latest(e.getKey()),
+                    onItsWay.getOrDefault(e.getKey(), Long.MIN_VALUE))) {
                 return null;
             }
         }
@@ -135,18 +139,30 @@ final class InfluxWrites {
     }
 
     /**
-     * Sends a prepared write and counts its readings as written, at once: the next batch, prepared meanwhile, must
-     * not take any of them for new. Should it fail, that is still safe: a series' latest only decides which readings
-     * are looked up before they are written, and the failed batch is written again by {@link #write}, which looks
-     * its readings up.
+     * Sends a prepared write; its readings' times stay on their way until {@link #sent} says how it ended. Its devices'
+     * last contact is taken as written at once: it only keeps a later write's from going back, and a failed write is
+     * written again.
      */
     InfluxConnection.Sent send(Prepared prepared) {
         InfluxConnection.Sent sent = influx.send(List.of(
                 new InfluxConnection.Lines(InfluxSchema.FOREVER_RP, prepared.foreverLines()),
                 new InfluxConnection.Lines(InfluxSchema.RAW_RP, prepared.rawLines())));
-        prepared.bySeries().forEach((key, readings) -> series.wrote(key, readings.lastKey()));
+        onItsWay.clear();
+        prepared.bySeries().forEach((key, readings) -> onItsWay.put(key, readings.lastKey()));
         devices.committed(prepared.seen());
         return sent;
+    }
+
+    /**
+     * A sent write ended: stored, its readings are its series' latest; failed, they are not, and written again by
+     * {@link #write} they count as new, whatever the failed write left in InfluxDB (points of the same identity
+     * replace each other).
+     */
+    void sent(Prepared prepared, boolean stored) {
+        onItsWay.clear();
+        if (stored) {
+            prepared.bySeries().forEach((key, readings) -> series.wrote(key, readings.lastKey()));
+        }
     }
 
     /** Adds every reading as a raw point of the current layout; returns how many. */

@@ -3,6 +3,7 @@ package coop.steward.collector.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -151,6 +152,28 @@ class BatchWriterTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(acknowledged).containsExactlyElementsOf(deliveries));
             assertThat(rewritten).containsExactly(List.of(time(1), time(2)));
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Test
+    void aFailureAfterAWriteOnItsWayIsStored_isRetriedLikeAnyOther_andTheWriterGoesOn() throws Exception {
+        ReadingStore store = mock(ReadingStore.class);
+        when(store.prepare(any(), any())).thenReturn(Optional.of((ReadingStore.Prepared) () -> () -> 1L));
+        doThrow(new StoreException("recomputing roll-ups failed", null)).doNothing().when(store).settle();
+        when(store.write(any(), any())).thenReturn(1L);
+        BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 1_000, acknowledged::addAll);
+        List<Delivery> deliveries = List.of(delivery(1), delivery(2));
+        try {
+            submitAll(writer, deliveries.subList(0, 1), new CountDownLatch(1));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(acknowledged).containsExactly(deliveries.get(0)));
+
+            submitAll(writer, deliveries.subList(1, 2), new CountDownLatch(1));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(acknowledged).containsExactlyElementsOf(deliveries));
+            assertThat(writer.lastError()).isNull();
         } finally {
             writer.close();
         }

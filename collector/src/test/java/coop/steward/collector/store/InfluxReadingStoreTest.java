@@ -108,13 +108,32 @@ class InfluxReadingStoreTest extends ReadingStoreContract {
         long now = System.currentTimeMillis();
         ReadingStore.Pending first = store.prepare(List.of(new DeviceReadings("food-forest", "bed-1",
                 List.of(soil(now, 1), soil(now + 1000, 2)), now)), List.of()).orElseThrow().send();
+        // Received earlier than the first (another connection's message): the device's last contact stays the later.
         ReadingStore.Prepared second = store.prepare(List.of(new DeviceReadings("food-forest", "bed-1",
-                List.of(soil(now + 2000, 3)), now + 5000)), List.of()).orElseThrow();
+                List.of(soil(now + 2000, 3)), now - 5000)), List.of()).orElseThrow();
 
         assertThat(first.finish()).isEqualTo(2);
         assertThat(second.send().finish()).isEqualTo(1);
         assertThat(store.query(SeriesQuery.raw(SOIL, now, now + 3000, 10)).value()).containsExactly(1.0, 2.0, 3.0);
-        assertThat(store.devices()).extracting(DeviceStatus::lastSeen).containsExactly(now + 5000);
+        assertThat(store.devices()).extracting(DeviceStatus::lastSeen).containsExactly(now);
+    }
+
+    @Test
+    void aWriteOnItsWayThatFails_isWrittenAgainAfterInfluxReturns_andItsReadingsCountAsNew() {
+        long now = System.currentTimeMillis();
+        List<DeviceReadings> batch = batch(soil(now, 1), soil(now + 1000, 2));
+        ReadingStore.Prepared prepared = store.prepare(batch, List.of()).orElseThrow();
+        server.stop();
+        try {
+            ReadingStore.Pending onItsWay = prepared.send();
+            assertThatThrownBy(onItsWay::finish).isInstanceOf(StoreException.class).hasMessageContaining(server.url());
+        } finally {
+            server.restart();
+        }
+
+        assertThat(store.write(batch, List.of())).isEqualTo(2);
+        assertThat(store.prepare(batch(soil(now + 2000, 3)), List.of()).orElseThrow().send().finish()).isEqualTo(1);
+        assertThat(store.query(SeriesQuery.raw(SOIL, now, now + 3000, 10)).value()).containsExactly(1.0, 2.0, 3.0);
     }
 
     @Test
