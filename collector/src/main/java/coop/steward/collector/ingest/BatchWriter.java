@@ -154,6 +154,7 @@ final class BatchWriter {
                 // (what was built ahead counted on it, and is dropped unsent).
                 List<Delivery> again = new ArrayList<>();
                 if (done != null) {
+                    awaitQuietly(done);
                     again.addAll(done.batch());
                 }
                 again.addAll(batch);
@@ -166,6 +167,18 @@ final class BatchWriter {
             }
         }
         return null;
+    }
+
+    /**
+     * Lets a write on its way end before it is written again, whatever went wrong meanwhile: its requests, still
+     * running, could otherwise land after the new ones and set a device's last contact back.
+     */
+    private static void awaitQuietly(Underway write) {
+        try {
+            write.pending().finish();
+        } catch (Throwable ignored) {
+            // its failure, if any, is the one being handled, or it is written again anyway
+        }
     }
 
     /** The store's write of a batch, built while the one before it is on its way; empty if it builds none. */

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -174,6 +175,41 @@ class BatchWriterTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(acknowledged).containsExactlyElementsOf(deliveries));
             assertThat(writer.lastError()).isNull();
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Test
+    void anErrorWhileBuildingAhead_letsTheWriteOnItsWayEnd_thenWritesItAgainWithTheBatch() throws Exception {
+        List<String> events = new CopyOnWriteArrayList<>();
+        CountDownLatch bothQueued = new CountDownLatch(1);
+        AtomicInteger builds = new AtomicInteger();
+        ReadingStore store = mock(ReadingStore.class);
+        when(store.prepare(any(), any())).thenAnswer(call -> {
+            bothQueued.await(10, TimeUnit.SECONDS);
+            if (builds.incrementAndGet() == 2) {
+                throw new OutOfMemoryError("simulated");
+            }
+            return Optional.of((ReadingStore.Prepared) () -> () -> {
+                events.add("first ended");
+                return 1L;
+            });
+        });
+        when(store.write(any(), any())).thenAnswer(call -> {
+            List<DeviceReadings> batches = call.getArgument(0);
+            events.add("written again: " + batches.stream().flatMap(b -> b.readings().stream()).map(Reading::t)
+                    .toList());
+            return 2L;
+        });
+        BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 1, acknowledged::addAll);
+        List<Delivery> deliveries = List.of(delivery(1), delivery(2));
+        try {
+            submitAll(writer, deliveries, bothQueued);
+
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(acknowledged).containsExactlyElementsOf(deliveries));
+            assertThat(events).containsExactly("first ended", "written again: " + List.of(time(1), time(2)));
         } finally {
             writer.close();
         }

@@ -119,7 +119,7 @@ class InfluxReadingStoreTest extends ReadingStoreContract {
     }
 
     @Test
-    void aWriteOnItsWayThatFails_isWrittenAgainAfterInfluxReturns_andItsReadingsCountAsNew() {
+    void aWriteOnItsWayWhileInfluxIsStopped_fails_andWrittenAgainOnceItIsBack_storesAndCountsEveryReading() {
         long now = System.currentTimeMillis();
         List<DeviceReadings> batch = batch(soil(now, 1), soil(now + 1000, 2));
         ReadingStore.Prepared prepared = store.prepare(batch, List.of()).orElseThrow();
