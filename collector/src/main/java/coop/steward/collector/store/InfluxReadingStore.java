@@ -104,11 +104,10 @@ public final class InfluxReadingStore implements ReadingStore {
         if (batches.isEmpty()) {
             return Optional.empty();
         }
-        Map<SeriesKey, TreeMap<Long, Reading>> bySeries = bySeries(batches);
         InfluxWrites.Prepared prepared;
         writeLock.lock();
         try {
-            prepared = writes.prepare(bySeries, batches, statuses);
+            prepared = writes.prepare(batches, statuses);
         } finally {
             writeLock.unlock();
         }
@@ -141,7 +140,7 @@ public final class InfluxReadingStore implements ReadingStore {
         });
     }
 
-    private static Map<SeriesKey, TreeMap<Long, Reading>> bySeries(List<DeviceReadings> batches) {
+    static Map<SeriesKey, TreeMap<Long, Reading>> bySeries(List<DeviceReadings> batches) {
         Map<SeriesKey, TreeMap<Long, Reading>> bySeries = new LinkedHashMap<>();
         for (DeviceReadings batch : batches) {
             for (Reading r : batch.readings()) {

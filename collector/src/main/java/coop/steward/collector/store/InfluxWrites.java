@@ -114,14 +114,21 @@ final class InfluxWrites {
      * their way: then none can be stored already, and nothing needs asking InfluxDB. Null for any other batch, which
      * {@link #write} takes once the one before is stored. One writer: nothing else is written while one is on its way.
      */
-    Prepared prepare(Map<SeriesKey, TreeMap<Long, Reading>> bySeries, List<DeviceReadings> batches,
-                     List<DeviceStatus> statuses) {
+    Prepared prepare(List<DeviceReadings> batches, List<DeviceStatus> statuses) {
         long now = clock.millis();
         long from = Math.max(Math.max(InfluxRollups.liveFrom(now), migration.unmigratedBefore()),
                 InfluxQl.ceilHour(now - rawRetentionMs) + HOUR);
+        // Before grouping: a replay's batch, refused here, is grouped again by write.
+        for (DeviceReadings batch : batches) {
+            for (Reading r : batch.readings()) {
+                if (r.t() < from) {
+                    return null;
+                }
+            }
+        }
+        Map<SeriesKey, TreeMap<Long, Reading>> bySeries = InfluxReadingStore.bySeries(batches);
         for (Map.Entry<SeriesKey, TreeMap<Long, Reading>> e : bySeries.entrySet()) {
-            long first = e.getValue().firstKey();
-            if (first < from || first <= Math.max(series.latest(e.getKey()),
+            if (e.getValue().firstKey() <= Math.max(series.latest(e.getKey()),
                     onItsWay.getOrDefault(e.getKey(), Long.MIN_VALUE))) {
                 return null;
             }
