@@ -285,13 +285,19 @@ public final class SqliteReadingStore implements ReadingStore {
             total += batch.readings().size();
         }
         Rows rows = new Rows(total);
+        boolean writingSeries = false;
         for (DeviceReadings batch : batches) {
             for (Reading r : batch.readings()) {
                 SeriesKey key = new SeriesKey(batch.site(), batch.device(), r.sensor());
                 SqliteSeries.Row row = series.stored(key, r);
                 if (row == null) {
-                    finishMove(); // the series table is written to: not beside a move
-                    writer.commit(); // a write cannot start from the snapshot of lookups made beside the move
+                    if (!writingSeries) {
+                        finishMove(); // the series table is written to: not beside a move
+                        // A write cannot start from the snapshot of lookups made beside the move. Once, not per new
+                        // series: each commit is a sync, and a device's first message may name a thousand.
+                        writer.commit();
+                        writingSeries = true;
+                    }
                     row = series.of(key, r);
                 }
                 if (r.t() < row.sealedBefore()) {
