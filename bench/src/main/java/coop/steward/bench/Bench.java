@@ -12,13 +12,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -358,17 +361,23 @@ public final class Bench {
             List<Timed> minimalRuns = timeRuns(load, timed -> MinimalCollector.rate(broker.url(), timed, minimal));
             LOG.info("Minimal collector, InfluxDB: {}", Timed.each(minimalRuns));
             List<Timed> collectorRuns;
+            List<Map<String, Double>> cpuEach;
             List<Long> keptEach = new ArrayList<>();
             try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-influx"),
                     s -> s.withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null)))) {
                 run.ingestRate(broker.url(), warmUp);
                 run.awaitFirstUpkeep();
+                Map<String, List<Long>> servers = new LinkedHashMap<>();
+                servers.put("InfluxDB", List.of(influx.pid()));
+                servers.put("Mosquitto", List.of(broker.pid()));
+                run.countCpu(servers);
                 collectorRuns = timeRuns(load, timed -> {
                     long before = InfluxBareWriter.count(influx.url(), "steward");
                     Timed ingest = run.ingestRate(broker.url(), timed);
                     keptEach.add(InfluxBareWriter.count(influx.url(), "steward") - before);
                     return ingest;
                 });
+                cpuEach = run.cpuEach();
             }
             List<PublishersAlone.Cost> publisherRuns = new ArrayList<>();
             for (int i = 0; i < TIMED_RUNS; i++) {
@@ -408,6 +417,7 @@ public final class Bench {
                     + "the bare writer and the collector alike as measurement reading in retention policy raw, tags "
                     + "device, kind, sensor, site and unit, one field value. Its timed load is three times the "
                     + "embedded store's, and what reached InfluxDB is counted there (count(value) of raw.reading).");
+            report.note(whereTheCpuWent(collectorRuns, cpuEach));
             report.note(String.format(Locale.ROOT, "The harness's publishers alone (the 20 Paho 1.2.5 clients that "
                     + "stand in for a site's devices, in the harness's process): the same timed load published %d "
                     + "times to a Mosquitto of their own with no subscriber, the CPU of the harness's process and of "
@@ -625,6 +635,28 @@ public final class Bench {
                 collector.cpuPerMillion(), cores, Report.rate(fullyBusy),
                 fullyBusy < target ? ", short of it" : ", so the rest is time the cores stood idle",
                 withoutPublishers, Report.rate(ceiling));
+    }
+
+    /**
+     * Where the InfluxDB collector runs' CPU went, part by part ({@link RunCpu}), each part's median over the runs, and
+     * what the whole machine spent beyond them (the kernel's interrupt work, any other process).
+     */
+    static String whereTheCpuWent(List<Timed> runs, List<Map<String, Double>> cpuEach) {
+        long readings = runs.get(0).readings();
+        Map<String, Double> perMillion = new LinkedHashMap<>();
+        for (String part : cpuEach.get(0).keySet()) {
+            perMillion.put(part, Timed.middle(cpuEach.stream().mapToDouble(c -> c.get(part) * 1e6 / readings)));
+        }
+        double rest = Timed.middle(IntStream.range(0, runs.size()).mapToDouble(i -> runs.get(i).cpuPerMillion()
+                - cpuEach.get(i).values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / readings));
+        return String.format(Locale.ROOT, "Where the InfluxDB collector runs' CPU went, core-seconds per million "
+                        + "readings, each part's median of the %d runs (user and system time from /proc, by process, "
+                        + "and in the harness's process by thread: the collector runs in it beside the publishers): "
+                        + "%s; the rest of the machine (the kernel's interrupt work, other processes) %.2f; of the "
+                        + "whole machine's %.2f (median). The JVM's garbage collector and JIT compilers serve the "
+                        + "collector and the publishers alike.", runs.size(),
+                perMillion.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
+                        e.getValue())).collect(Collectors.joining(", ")), rest, Timed.median(runs).cpuPerMillion());
     }
 
     /** What the machine's cores allow a collector that does at least the work of both bare runs (medians). */

@@ -9,6 +9,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -22,6 +25,8 @@ final class CollectorRun implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Collector collector;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final List<Map<String, Double>> cpuEach = new ArrayList<>();
+    private Map<String, List<Long>> servers;
 
     CollectorRun(String brokerUrl, Path data, Function<CollectorSettings, CollectorSettings> customise)
             throws Exception {
@@ -52,10 +57,24 @@ final class CollectorRun implements AutoCloseable {
         return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
     }
 
+    /**
+     * From now on, each {@link #ingestRate} also counts where its CPU went ({@link RunCpu}): these servers' processes
+     * (name to process ids) and this process's threads.
+     */
+    void countCpu(Map<String, List<Long>> servers) {
+        this.servers = servers;
+    }
+
+    /** Core-seconds by part, one map per run timed since {@link #countCpu}. */
+    List<Map<String, Double>> cpuEach() {
+        return cpuEach;
+    }
+
     /** Readings per second stored end to end, from the first publish until the last reading is committed. */
     Timed ingestRate(String brokerUrl, Load load) throws Exception {
         long before = stored();
         Load.Prepared payloads = load.prepare();
+        RunCpu cpu = servers == null ? null : RunCpu.start(servers);
         Timed.Clock clock = Timed.start();
         payloads.publish(brokerUrl);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
@@ -69,6 +88,9 @@ final class CollectorRun implements AutoCloseable {
             Thread.sleep(100);
         }
         Timed timed = clock.stop(load.readings());
+        if (cpu != null) {
+            cpuEach.add(cpu.stop());
+        }
         LOG.info("Collector commits so far: {}", commits());
         return timed;
     }

@@ -58,7 +58,12 @@ final class PartsCpu {
 
     /** utime + stime of one process, in clock ticks ({@link Timed#TICKS_PER_SECOND}). */
     static long cpuTicks(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        return cpuTicks(Path.of("/proc", Long.toString(pid)));
+    }
+
+    /** utime + stime of a process or thread, {@code /proc/{pid}} or {@code /proc/{pid}/task/{tid}}, in clock ticks. */
+    static long cpuTicks(Path process) throws IOException {
+        String stat = Files.readString(process.resolve("stat"));
         // The command name, in parentheses, may hold spaces: the fields that follow are counted from its end.
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
