@@ -191,7 +191,7 @@ public final class SqliteReadingStore implements ReadingStore {
                     sealedBefore.put(rs.getLong(1), rs.getLong(2));
                 }
             }
-            Rows rows = new Rows(entries.size());
+            TableRows rows = new TableRows(entries.size());
             for (IngestJournal.Entry e : entries) {
                 // A journal started over keeps its old records until new ones overwrite them: of those, readings
                 // that retention has dropped since stay dropped.
@@ -207,52 +207,6 @@ public final class SqliteReadingStore implements ReadingStore {
         spare = IngestJournal.create(dir, IngestJournal.SECOND);
     }
 
-    /** The readings of one write, as rows of the table. */
-    private static final class Rows {
-        final long[] ids;
-        final long[] times;
-        final double[] values;
-        int n;
-
-        Rows(int capacity) {
-            ids = new long[capacity];
-            times = new long[capacity];
-            values = new double[capacity];
-        }
-
-        void add(long id, long t, double value) {
-            ids[n] = id;
-            times[n] = t;
-            values[n] = value;
-            n++;
-        }
-
-        long earliest() {
-            long earliest = Long.MAX_VALUE;
-            for (int i = 0; i < n; i++) {
-                earliest = Math.min(earliest, times[i]);
-            }
-            return earliest;
-        }
-
-        long newest() {
-            long newest = Long.MIN_VALUE;
-            for (int i = 0; i < n; i++) {
-                newest = Math.max(newest, times[i]);
-            }
-            return newest;
-        }
-
-        boolean anyBefore(long t) {
-            for (int i = 0; i < n; i++) {
-                if (times[i] < t) {
-                    return true;
-                }
-            }
-            return false;
-        }
-    }
-
     @Override
     public synchronized long write(List<DeviceReadings> batches, List<DeviceStatus> statuses) {
         try {
@@ -260,7 +214,7 @@ public final class SqliteReadingStore implements ReadingStore {
             if (move != null && move.done().isDone()) {
                 finishMove();
             }
-            Rows rows = rows(batches);
+            TableRows rows = rows(batches);
             boolean late = rows.anyBefore(rollups.rolledUpBefore());
             // Before they are stored, so that a move these start rolls up the hours they complete. Should the write
             // fail, an hour may be rolled up before they come again: they are then late, and folded into it.
@@ -279,12 +233,12 @@ public final class SqliteReadingStore implements ReadingStore {
     }
 
     /** The readings as rows, without those of sealed hours and those waiting in the journal already. */
-    private Rows rows(List<DeviceReadings> batches) throws SQLException {
+    private TableRows rows(List<DeviceReadings> batches) throws SQLException {
         int total = 0;
         for (DeviceReadings batch : batches) {
             total += batch.readings().size();
         }
-        Rows rows = new Rows(total);
+        TableRows rows = new TableRows(total);
         boolean writingSeries = false;
         for (DeviceReadings batch : batches) {
             for (Reading r : batch.readings()) {
@@ -312,7 +266,7 @@ public final class SqliteReadingStore implements ReadingStore {
         return rows;
     }
 
-    private long intoTheTable(Rows rows) throws SQLException {
+    private long intoTheTable(TableRows rows) throws SQLException {
         finishMove();
         long inserted = SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, rollups::fold);
         rollups.write();
@@ -327,8 +281,8 @@ public final class SqliteReadingStore implements ReadingStore {
      * Keeps the first copy of each identity the table does not hold, then appends them to the journal, once the
      * series rows they name are committed.
      */
-    private long intoTheJournal(Rows rows) throws SQLException, IOException {
-        Rows fresh = new Rows(rows.n);
+    private long intoTheJournal(TableRows rows) throws SQLException, IOException {
+        TableRows fresh = new TableRows(rows.n);
         Set<SeriesPoint> seen = new HashSet<>();
         try (PreparedStatement stored = writer.prepareStatement(
                 "SELECT 1 FROM reading WHERE series_id = ? AND t = ?")) {
@@ -463,12 +417,12 @@ public final class SqliteReadingStore implements ReadingStore {
 
     /** A generation of pending readings into the table, never into roll-ups: each was new when it was journaled. */
     private static void insert(Connection connection, PendingReadings.Generation moving) throws SQLException {
-        Rows rows = rowsOf(moving);
+        TableRows rows = rowsOf(moving);
         SqliteInserts.insert(connection, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
     }
 
-    private static Rows rowsOf(PendingReadings.Generation generation) {
-        Rows rows = new Rows(generation.size());
+    private static TableRows rowsOf(PendingReadings.Generation generation) {
+        TableRows rows = new TableRows(generation.size());
         for (long id : generation.seriesIds()) {
             generation.points(id).forEach((t, value) -> rows.add(id, t, value));
         }
@@ -481,7 +435,7 @@ public final class SqliteReadingStore implements ReadingStore {
      * crash between steps leaves the journal holding all of them: moving them again changes nothing.
      */
     private void moveInSteps(PendingReadings.Generation moving) throws SQLException {
-        Rows rows = rowsOf(moving);
+        TableRows rows = rowsOf(moving);
         InsertOrder.sortBySeriesAndTime(rows.ids, rows.times, rows.values, rows.n);
         for (int from = 0; from < rows.n; from += MOVE_STEP) {
             int to = Math.min(rows.n, from + MOVE_STEP);
@@ -517,7 +471,7 @@ public final class SqliteReadingStore implements ReadingStore {
      */
     private void moveIntoTheTable() throws SQLException {
         finishMove();
-        Rows rows = new Rows(pending.size() + pending.moving().size());
+        TableRows rows = new TableRows(pending.size() + pending.moving().size());
         for (long id : pending.seriesIds()) {
             pending.points(id, Long.MIN_VALUE, Long.MAX_VALUE).forEach((t, value) -> rows.add(id, t, value));
         }
