@@ -352,14 +352,11 @@ public final class Bench {
         Timed subscriber = Timed.median(subscriberRuns);
         try (InfluxServer influx = InfluxServer.start(work.resolve("influxdb"))) {
             InfluxBareWriter.rate(influx.url(), "bare", warmUp, 5_000);
-            List<Timed> writerRuns = timeRuns(load, timed -> InfluxBareWriter.rate(influx.url(), "bare", timed, 5_000));
-            Timed bareWriter = Timed.median(writerRuns);
-            double writer = bareWriter.rate();
-            LOG.info("InfluxDB bare writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
             MinimalCollector.Store minimal = MinimalCollector.intoInflux(influx.url(), "minimal");
             MinimalCollector.rate(broker.url(), warmUp, minimal);
             List<Timed> minimalRuns = timeRuns(load, timed -> MinimalCollector.rate(broker.url(), timed, minimal));
             LOG.info("Minimal collector, InfluxDB: {}", Timed.each(minimalRuns));
+            List<Timed> writerRuns;
             List<Timed> collectorRuns;
             List<Map<String, Double>> cpuEach;
             List<Long> keptEach = new ArrayList<>();
@@ -371,14 +368,24 @@ public final class Bench {
                 servers.put("InfluxDB", List.of(influx.pid()));
                 servers.put("Mosquitto", List.of(broker.pid()));
                 run.countCpu(servers);
-                collectorRuns = timeRuns(load, timed -> {
+                // The bare writer's runs alternate with the collector's, a pair at a time: this machine's speed
+                // changed by a quarter from one minute to the next, and a ratio of two runs minutes apart measured
+                // that as much as either. The collector, connected meanwhile, has nothing to read.
+                writerRuns = new ArrayList<>();
+                collectorRuns = new ArrayList<>();
+                Load next = load;
+                for (int i = 0; i < TIMED_RUNS; i++) {
+                    writerRuns.add(InfluxBareWriter.rate(influx.url(), "bare", next, 5_000));
                     long before = InfluxBareWriter.count(influx.url(), "steward");
-                    Timed ingest = run.ingestRate(broker.url(), timed);
+                    collectorRuns.add(run.ingestRate(broker.url(), next));
                     keptEach.add(InfluxBareWriter.count(influx.url(), "steward") - before);
-                    return ingest;
-                });
+                    next = next.next();
+                }
                 cpuEach = run.cpuEach();
             }
+            Timed bareWriter = Timed.median(writerRuns);
+            double writer = bareWriter.rate();
+            LOG.info("InfluxDB bare writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
             List<PublishersAlone.Cost> publisherRuns = new ArrayList<>();
             for (int i = 0; i < TIMED_RUNS; i++) {
                 publisherRuns.add(PublishersAlone.measure(work.resolve("publishers-alone-" + i), load));
@@ -416,7 +423,10 @@ public final class Bench {
                     + "temporary folder; its ingest uses fresh identities, current readings (the next hours'), written by "
                     + "the bare writer and the collector alike as measurement reading in retention policy raw, tags "
                     + "device, kind, sensor, site and unit, one field value. Its timed load is three times the "
-                    + "embedded store's, and what reached InfluxDB is counted there (count(value) of raw.reading).");
+                    + "embedded store's, and what reached InfluxDB is counted there (count(value) of raw.reading). "
+                    + "The bare writer's timed runs alternate with the collector's (writer, collector, writer, and so "
+                    + "on), so that each pair meets the machine in the same spell; the minimal collector's come "
+                    + "before them.");
             report.note(whereTheCpuWent(collectorRuns, cpuEach));
             report.note(String.format(Locale.ROOT, "The harness's publishers alone (the 20 Paho 1.2.5 clients that "
                     + "stand in for a site's devices, in the harness's process): the same timed load published %d "
@@ -642,19 +652,22 @@ public final class Bench {
      * what the whole machine spent beyond them (the kernel's interrupt work, any other process).
      */
     static String whereTheCpuWent(List<Timed> runs, List<Map<String, Double>> cpuEach) {
-        long readings = runs.get(0).readings();
         Map<String, Double> perMillion = new LinkedHashMap<>();
         for (String part : cpuEach.get(0).keySet()) {
-            perMillion.put(part, Timed.middle(cpuEach.stream().mapToDouble(c -> c.get(part) * 1e6 / readings)));
+            perMillion.put(part, Timed.middle(IntStream.range(0, runs.size())
+                    .mapToDouble(i -> cpuEach.get(i).get(part) * 1e6 / runs.get(i).readings())));
         }
         double rest = Timed.middle(IntStream.range(0, runs.size()).mapToDouble(i -> runs.get(i).cpuPerMillion()
-                - cpuEach.get(i).values().stream().mapToDouble(Double::doubleValue).sum() * 1e6 / readings));
+                - cpuEach.get(i).values().stream().mapToDouble(Double::doubleValue).sum() * 1e6
+                / runs.get(i).readings()));
         return String.format(Locale.ROOT, "Where the InfluxDB collector runs' CPU went, core-seconds per million "
                         + "readings, each part's median of the %d runs (user and system time from /proc, by process, "
-                        + "and in the harness's process by thread: the collector runs in it beside the publishers): "
-                        + "%s; the rest of the machine (the kernel's interrupt work, other processes) %.2f; of the "
-                        + "whole machine's %.2f (median). The JVM's garbage collector and JIT compilers serve the "
-                        + "collector and the publishers alike.", runs.size(),
+                        + "and in the harness's process by thread, since the collector runs in it beside the "
+                        + "publishers): %s; the rest of the machine %.2f (what /proc/stat counts beyond these: the "
+                        + "kernel's interrupt work, other processes, and the difference between the two ways of "
+                        + "counting); of the whole machine's %.2f (median). The JVM's garbage collector and JIT "
+                        + "compilers serve the collector and the publishers alike; the collector's threads also answer "
+                        + "the harness's look at its /metrics every 0.1 s.", runs.size(),
                 perMillion.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
                         e.getValue())).collect(Collectors.joining(", ")), rest, Timed.median(runs).cpuPerMillion());
     }

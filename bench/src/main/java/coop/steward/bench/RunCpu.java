@@ -4,30 +4,38 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Where an in-process collector run's CPU went: the servers' processes, and this process's threads by what they do.
- * The collector shares the harness's JVM with the publishers, so its part is its threads' (Vert.x's and Steward's
- * own); the JVM's garbage collector and JIT compilers serve both and are told apart; what is left of this process
- * (the publishers, whose threads end with each run, and the harness's polling) is its total less those. Read from
- * /proc: user and system time, without the kernel's interrupt work that the whole machine's count includes.
+ * The collector shares the harness's JVM with the publishers, so its part is its threads' (Vert.x's, Steward's own
+ * and its InfluxDB client's); the JVM's garbage collector and JIT compilers serve both and are told apart; what is
+ * left of this process (the publishers, whose threads end with each run, and the harness's own threads) is its total
+ * less those. Read from /proc: user and system time of each process and thread.
  */
 final class RunCpu {
     static final String COLLECTOR = "the collector's threads";
-    static final String GARBAGE_COLLECTOR = "the JVM's garbage collector";
+    static final String GARBAGE_COLLECTOR = "the JVM's garbage collector and VM thread";
     static final String JIT = "the JVM's JIT compilers";
     static final String PUBLISHERS = "the publishers and the rest of the harness";
     private static final Path SELF_TASKS = Path.of("/proc/self/task");
 
+    private record Task(String kind, long ticks) {
+    }
+
     private final Map<String, List<Long>> servers;
-    private final Map<String, Long> start;
+    private final Map<String, Long> serversAtStart;
+    private final Map<String, Task> tasksAtStart;
+    private final long processAtStart;
 
     private RunCpu(Map<String, List<Long>> servers) {
         this.servers = servers;
-        this.start = ticks();
+        this.serversAtStart = serverTicks();
+        this.tasksAtStart = tasks();
+        this.processAtStart = PartsCpu.ticks(ProcessHandle.current().pid());
     }
 
     /** Starts counting: each server's name and its processes' ids, in the order the report lists them. */
@@ -37,53 +45,62 @@ final class RunCpu {
 
     /** Core-seconds each part spent since {@link #start}. */
     Map<String, Double> stop() {
-        Map<String, Long> end = ticks();
-        Map<String, Double> spent = new LinkedHashMap<>();
-        end.forEach((part, ticks) -> spent.put(part,
-                Math.max(0, ticks - start.getOrDefault(part, 0L)) / Timed.TICKS_PER_SECOND));
-        return spent;
+        Map<String, Long> spent = new LinkedHashMap<>();
+        serverTicks().forEach((name, ticks) -> spent.put(name, Math.max(0, ticks - serversAtStart.get(name))));
+        long process = PartsCpu.ticks(ProcessHandle.current().pid()) - processAtStart;
+        spent.put(COLLECTOR, 0L);
+        spent.put(GARBAGE_COLLECTOR, 0L);
+        spent.put(JIT, 0L);
+        long threads = 0;
+        // Thread by thread: one that ended meanwhile takes its ticks out of no part but the process's total, where the
+        // publishers' (whose threads end with each run) are found too.
+        for (Map.Entry<String, Task> e : tasks().entrySet()) {
+            Task now = e.getValue();
+            if (now.kind().equals(PUBLISHERS)) {
+                continue;
+            }
+            Task before = tasksAtStart.get(e.getKey());
+            long ticks = now.ticks() - (before == null ? 0 : before.ticks());
+            spent.merge(now.kind(), ticks, Long::sum);
+            threads += ticks;
+        }
+        spent.put(PUBLISHERS, Math.max(0, process - threads));
+        Map<String, Double> seconds = new LinkedHashMap<>();
+        spent.forEach((part, ticks) -> seconds.put(part, ticks / Timed.TICKS_PER_SECOND));
+        return seconds;
     }
 
-    private Map<String, Long> ticks() {
+    private Map<String, Long> serverTicks() {
         Map<String, Long> ticks = new LinkedHashMap<>();
         servers.forEach((name, pids) -> ticks.put(name, pids.stream().mapToLong(PartsCpu::ticks).sum()));
-        long collector = 0;
-        long gc = 0;
-        long jit = 0;
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(SELF_TASKS)) {
-            for (Path task : tasks) {
-                String name;
-                long spent;
+        return ticks;
+    }
+
+    /** This process's threads by id, each with its kind and ticks. */
+    private static Map<String, Task> tasks() {
+        Map<String, Task> tasks = new HashMap<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(SELF_TASKS)) {
+            for (Path task : dirs) {
                 try {
-                    name = Files.readString(task.resolve("comm")).strip();
-                    spent = PartsCpu.cpuTicks(task);
+                    String name = Files.readString(task.resolve("comm")).strip();
+                    tasks.put(task.getFileName().toString(), new Task(kind(name), PartsCpu.cpuTicks(task)));
                 } catch (IOException | RuntimeException e) {
-                    continue; // ended meanwhile
-                }
-                switch (kind(name)) {
-                    case COLLECTOR -> collector += spent;
-                    case GARBAGE_COLLECTOR -> gc += spent;
-                    case JIT -> jit += spent;
-                    default -> { }
+                    // ended meanwhile
                 }
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list this process's threads: the harness needs Linux", e);
         }
-        ticks.put(COLLECTOR, collector);
-        ticks.put(GARBAGE_COLLECTOR, gc);
-        ticks.put(JIT, jit);
-        // Threads that ended since the start are in the process's total, not in any thread's.
-        ticks.put(PUBLISHERS, PartsCpu.ticks(ProcessHandle.current().pid()) - collector - gc - jit);
-        return ticks;
+        return tasks;
     }
 
     /** What a thread of this process does, by its name as the kernel keeps it (the first 15 characters). */
     static String kind(String threadName) {
-        if (threadName.startsWith("vert.x-") || threadName.startsWith("steward-")) {
+        if (threadName.startsWith("vert.x-") || threadName.startsWith("vertx-") || threadName.startsWith("steward-")
+                || threadName.startsWith("OkHttp") || threadName.startsWith("Okio ")) {
             return COLLECTOR;
         }
-        if (threadName.startsWith("GC Thread") || threadName.startsWith("G1 ")) {
+        if (threadName.startsWith("GC Thread") || threadName.startsWith("G1 ") || threadName.equals("VM Thread")) {
             return GARBAGE_COLLECTOR;
         }
         if (threadName.startsWith("C1 CompilerThre") || threadName.startsWith("C2 CompilerThre")) {

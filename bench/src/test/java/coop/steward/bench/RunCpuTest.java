@@ -2,80 +2,101 @@ package coop.steward.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class RunCpuTest {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
     @Test
-    void threadsThatEndedDuringTheRun_countAsTheRestOfTheHarness_fromTheProcesssTotal()
-            throws Exception {
+    void aCollectorThreadThatComputes_isCountedAsTheCollectors_andAnIdleServerNothing() throws Exception {
         Process idle = new ProcessBuilder("sleep", "30").start();
+        CountDownLatch spun = new CountDownLatch(1);
+        CountDownLatch counted = new CountDownLatch(1);
+        Thread collector = new Thread(() -> {
+            spin(400);
+            spun.countDown();
+            await(counted);
+        }, "steward-store-writer");
         try {
             RunCpu cpu = RunCpu.start(Map.of("a server", List.of(idle.pid())));
-            Thread collector = new Thread(() -> spin(400), "steward-store-writer");
-            Thread publisher = new Thread(() -> spin(400), "bench-publisher-0");
             collector.start();
-            publisher.start();
-            collector.join();
-            publisher.join();
-            // The collector's threads outlive a run; the publishers' end with it, and only the process keeps theirs.
+            assertThat(spun.await(30, TimeUnit.SECONDS)).isTrue();
             Map<String, Double> spent = cpu.stop();
 
+            assertThat(spent.get(RunCpu.COLLECTOR)).isBetween(0.3, 5.0);
+            assertThat(spent.get(RunCpu.PUBLISHERS)).isLessThan(0.3);
             assertThat(spent.get("a server")).isLessThan(0.05);
-            assertThat(spent.get(RunCpu.COLLECTOR)).as("no collector thread is left to count").isLessThan(0.2);
-            assertThat(spent.get(RunCpu.PUBLISHERS)).as("both ended threads, from the process's total")
-                    .isBetween(0.5, 5.0);
         } finally {
+            counted.countDown();
+            collector.join();
             idle.destroy();
         }
     }
 
     @Test
-    void aLiveCollectorThread_isCountedAsTheCollectors() throws Exception {
-        RunCpu cpu = RunCpu.start(Map.of());
-        Object done = new Object();
+    void threadsThatEndDuringTheRun_countAsTheRestOfTheHarness_evenACollectorOneThatWasThereAtTheStart()
+            throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch go = new CountDownLatch(1);
         Thread collector = new Thread(() -> {
-            spin(400);
-            synchronized (done) {
-                try {
-                    done.wait(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }, "steward-store-writer");
+            spin(200); // before the count starts: none of this is the run's
+            started.countDown();
+            await(go);
+            spin(300);
+        }, "vert.x-eventloop-thread-0");
         collector.start();
-        try {
-            Thread.sleep(600);
-            Map<String, Double> spent = cpu.stop();
+        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        RunCpu cpu = RunCpu.start(Map.of());
+        go.countDown();
+        Thread publisher = new Thread(() -> spin(300), "bench-publisher-0");
+        publisher.start();
+        collector.join();
+        publisher.join();
+        Map<String, Double> spent = cpu.stop();
 
-            assertThat(spent.get(RunCpu.COLLECTOR)).isBetween(0.3, 5.0);
-            assertThat(spent.get(RunCpu.PUBLISHERS)).isLessThan(0.3);
-        } finally {
-            collector.interrupt();
-            collector.join();
-        }
+        assertThat(spent.get(RunCpu.COLLECTOR)).as("no collector thread is left to count").isLessThan(0.1);
+        assertThat(spent.get(RunCpu.PUBLISHERS)).as("both ended threads' run time, from the process's total")
+                .isBetween(0.45, 5.0);
     }
 
     @Test
     void threadsAreToldApartByTheNamesTheKernelKeeps() {
         assertThat(RunCpu.kind("vert.x-eventloo")).isEqualTo(RunCpu.COLLECTOR);
         assertThat(RunCpu.kind("steward-alerts-")).isEqualTo(RunCpu.COLLECTOR);
+        assertThat(RunCpu.kind("vertx-blocked-t")).isEqualTo(RunCpu.COLLECTOR);
+        assertThat(RunCpu.kind("OkHttp TaskRunn")).isEqualTo(RunCpu.COLLECTOR);
         assertThat(RunCpu.kind("GC Thread#1")).isEqualTo(RunCpu.GARBAGE_COLLECTOR);
         assertThat(RunCpu.kind("G1 Conc#0")).isEqualTo(RunCpu.GARBAGE_COLLECTOR);
+        assertThat(RunCpu.kind("VM Thread")).isEqualTo(RunCpu.GARBAGE_COLLECTOR);
         assertThat(RunCpu.kind("C2 CompilerThre")).isEqualTo(RunCpu.JIT);
         assertThat(RunCpu.kind("MQTT Rec: bench")).isEqualTo(RunCpu.PUBLISHERS);
     }
 
+    /** Computes until this thread has had {@code millis} of CPU, however busy the machine is. */
     private static void spin(long millis) {
-        long until = System.nanoTime() + millis * 1_000_000L;
+        long until = THREADS.getCurrentThreadCpuTime() + millis * 1_000_000L;
         double sink = 0;
-        while (System.nanoTime() < until) {
-            sink += Math.sqrt(sink + 1);
+        while (THREADS.getCurrentThreadCpuTime() < until) {
+            for (int i = 0; i < 10_000; i++) {
+                sink += Math.sqrt(sink + i);
+            }
         }
         if (sink < 0) {
             throw new AssertionError();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
