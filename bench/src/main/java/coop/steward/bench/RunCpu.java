@@ -26,27 +26,25 @@ final class RunCpu {
     private record Task(String kind, long ticks) {
     }
 
-    private final Map<String, List<Long>> servers;
-    private final Map<String, Long> serversAtStart;
+    private final PartsCpu servers;
     private final Map<String, Task> tasksAtStart;
     private final long processAtStart;
 
     private RunCpu(Map<String, List<Long>> servers) {
-        this.servers = servers;
-        this.serversAtStart = serverTicks();
+        this.servers = PartsCpu.start(servers);
         this.tasksAtStart = tasks();
         this.processAtStart = PartsCpu.ticks(ProcessHandle.current().pid());
     }
 
     /** Starts counting: each server's name and its processes' ids, in the order the report lists them. */
     static RunCpu start(Map<String, List<Long>> servers) {
-        return new RunCpu(new LinkedHashMap<>(servers));
+        return new RunCpu(servers);
     }
 
     /** Core-seconds each part spent since {@link #start}. */
     Map<String, Double> stop() {
+        Map<String, Double> seconds = servers.stop();
         Map<String, Long> spent = new LinkedHashMap<>();
-        serverTicks().forEach((name, ticks) -> spent.put(name, Math.max(0, ticks - serversAtStart.get(name))));
         long process = PartsCpu.ticks(ProcessHandle.current().pid()) - processAtStart;
         spent.put(COLLECTOR, 0L);
         spent.put(GARBAGE_COLLECTOR, 0L);
@@ -65,15 +63,8 @@ final class RunCpu {
             threads += ticks;
         }
         spent.put(PUBLISHERS, Math.max(0, process - threads));
-        Map<String, Double> seconds = new LinkedHashMap<>();
         spent.forEach((part, ticks) -> seconds.put(part, ticks / Timed.TICKS_PER_SECOND));
         return seconds;
-    }
-
-    private Map<String, Long> serverTicks() {
-        Map<String, Long> ticks = new LinkedHashMap<>();
-        servers.forEach((name, pids) -> ticks.put(name, pids.stream().mapToLong(PartsCpu::ticks).sum()));
-        return ticks;
     }
 
     /** This process's threads by id, each with its kind and ticks. */
