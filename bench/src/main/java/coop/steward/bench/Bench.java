@@ -116,7 +116,7 @@ public final class Bench {
             Report report = new Report();
             long t0 = System.currentTimeMillis() - 30L * 86_400_000L;
             String load = String.format(Locale.ROOT, "%,d readings as %,d QoS 1 messages of 50 from 20 parallel "
-                    + "publishers, through Mosquitto on 127.0.0.1", messages * 50L, messages);
+                    + "bare publishers, through Mosquitto on 127.0.0.1", messages * 50L, messages);
             run(report, work, messages, t0);
             report.write(out, load);
             LOG.info("Wrote {}", out.toAbsolutePath());
@@ -387,8 +387,10 @@ public final class Bench {
             double writer = bareWriter.rate();
             LOG.info("InfluxDB bare writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
             List<PublishersAlone.Cost> publisherRuns = new ArrayList<>();
+            List<PublishersAlone.Cost> pahoRuns = new ArrayList<>();
             for (int i = 0; i < TIMED_RUNS; i++) {
                 publisherRuns.add(PublishersAlone.measure(work.resolve("publishers-alone-" + i), load));
+                pahoRuns.add(PublishersAlone.measurePaho(work.resolve("paho-alone-" + i), load));
             }
             double publishers = Timed.middle(publisherRuns.stream().mapToDouble(PublishersAlone.Cost::publishers));
             double publishersBroker = Timed.middle(publisherRuns.stream().mapToDouble(PublishersAlone.Cost::broker));
@@ -428,13 +430,16 @@ public final class Bench {
                     + "on), so that each pair meets the machine in the same spell; the minimal collector's come "
                     + "before them.");
             report.note(whereTheCpuWent(collectorRuns, cpuEach));
-            report.note(String.format(Locale.ROOT, "The harness's publishers alone (the 20 Paho 1.2.5 clients that "
-                    + "stand in for a site's devices, in the harness's process): the same timed load published %d "
-                    + "times to a Mosquitto of their own with no subscriber, the CPU of the harness's process and of "
-                    + "that Mosquitto from /proc/{pid}/stat (user and system time, without the kernel's interrupt "
-                    + "work that the whole machine's count includes); core-seconds per million readings, harness / "
-                    + "Mosquitto, each run: %s.", TIMED_RUNS, publisherRuns.stream().map(c -> String.format(
-                    Locale.ROOT, "%.2f / %.2f", c.publishers(), c.broker())).collect(Collectors.joining(", "))));
+            report.note(String.format(Locale.ROOT, "The harness's publishers alone (20 bare MQTT 3.1.1 publishers "
+                    + "that stand in for a site's devices, in the harness's process: one connection each, QoS 1, at "
+                    + "most 500 messages unacknowledged, every packet encoded before the clock starts): the same timed "
+                    + "load published %d times to a Mosquitto of their own with no subscriber, the CPU of the "
+                    + "harness's process and of that Mosquitto from /proc/{pid}/stat (user and system time, without "
+                    + "the kernel's interrupt work that the whole machine's count includes); core-seconds per million "
+                    + "readings, harness / Mosquitto, each run: %s. The same load from 20 Paho 1.2.5 clients (the "
+                    + "agents' client, with which the harness published until December 2026), in runs that alternate "
+                    + "with those, each run: %s.",
+                    TIMED_RUNS, costs(publisherRuns), costs(pahoRuns)));
         }
     }
 
@@ -670,6 +675,11 @@ public final class Bench {
                         + "the harness's look at its /metrics every 0.1 s.", runs.size(),
                 perMillion.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
                         e.getValue())).collect(Collectors.joining(", ")), rest, Timed.median(runs).cpuPerMillion());
+    }
+
+    private static String costs(List<PublishersAlone.Cost> runs) {
+        return runs.stream().map(c -> String.format(Locale.ROOT, "%.2f / %.2f", c.publishers(), c.broker()))
+                .collect(Collectors.joining(", "));
     }
 
     /** What the machine's cores allow a collector that does at least the work of both bare runs (medians). */

@@ -6,17 +6,10 @@ import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.Topics;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.IMqttActionListener;
-import org.eclipse.paho.client.mqttv3.IMqttToken;
-import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * The standard load: {@code messages} QoS 1 readings messages of {@code perMessage} readings, published by
- * {@code publishers} parallel clients, each a device of site "bench". Every reading has its own identity.
+ * {@code publishers} parallel {@link BarePublisher}s, each a device of site "bench". Every reading has its own identity.
  */
 final class Load {
     static final String SITE = "bench";
@@ -60,7 +53,8 @@ final class Load {
         return "dev-" + publisher;
     }
 
-    private List<byte[]> payloads(int publisher) {
+    /** Publisher {@code publisher}'s messages, encoded. */
+    List<byte[]> payloads(int publisher) {
         List<byte[]> payloads = new ArrayList<>();
         for (int m = 0; m < messagesOf(publisher); m++) {
             payloads.add(ProtocolJson.encode(ReadingsMessage.of(device(publisher), m, readings(m))));
@@ -78,26 +72,30 @@ final class Load {
         return readings;
     }
 
-    /** Every publisher's payloads, encoded before the clock starts: a run times publishing, not encoding. */
+    /** Every publisher's messages, encoded before the clock starts: a run times publishing, not encoding. */
     Prepared prepare() {
-        List<List<byte[]>> payloads = new ArrayList<>();
+        List<byte[][]> packets = new ArrayList<>();
         for (int p = 0; p < publishers; p++) {
-            payloads.add(payloads(p));
+            packets.add(BarePublisher.packets(Topics.readings(SITE, device(p)), payloads(p)));
         }
-        return new Prepared(payloads);
+        return new Prepared(packets);
     }
 
-    /** A load ready to publish, one list of payloads per publisher. */
-    record Prepared(List<List<byte[]>> payloads) {
-        /** Publishes everything from a thread per publisher; returns when the broker has taken all of it. */
+    /** A load ready to publish, one array of MQTT packets per publisher. */
+    record Prepared(List<byte[][]> packets) {
+        /**
+         * Publishes everything, each publisher a {@link BarePublisher} on a thread of its own with at most 500
+         * messages unacknowledged; returns when the broker has acknowledged all of it.
+         */
         void publish(String brokerUrl) throws Exception {
             List<Thread> threads = new ArrayList<>();
             List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-            for (int p = 0; p < payloads.size(); p++) {
+            for (int p = 0; p < packets.size(); p++) {
                 int publisher = p;
                 Thread thread = new Thread(() -> {
                     try {
-                        publishAll(brokerUrl, publisher, payloads.get(publisher));
+                        BarePublisher.publish(brokerUrl, "bench-pub-" + publisher + "-" + System.nanoTime(),
+                                packets.get(publisher), 500);
                     } catch (Exception e) {
                         failures.add(e);
                     }
@@ -112,40 +110,5 @@ final class Load {
                 throw failures.get(0);
             }
         }
-    }
-
-    private static void publishAll(String brokerUrl, int publisher, List<byte[]> payloads) throws Exception {
-        publish(brokerUrl, "bench-pub-" + publisher + "-" + System.nanoTime(), Topics.readings(SITE,
-                device(publisher)), payloads, 500);
-    }
-
-    /** Publishes the payloads on one topic, QoS 1, with at most {@code window} in flight; returns once all are taken. */
-    static void publish(String brokerUrl, String clientId, String topic, List<byte[]> payloads, int window)
-            throws Exception {
-        MqttAsyncClient client = new MqttAsyncClient(brokerUrl, clientId, new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMaxInflight(1000);
-        client.connect(options).waitForCompletion(10_000);
-        Semaphore free = new Semaphore(window);
-        IMqttActionListener release = new IMqttActionListener() {
-            @Override
-            public void onSuccess(IMqttToken token) {
-                free.release();
-            }
-
-            @Override
-            public void onFailure(IMqttToken token, Throwable e) {
-                free.release();
-            }
-        };
-        for (byte[] payload : payloads) {
-            free.acquire();
-            client.publish(topic, payload, 1, false, null, release);
-        }
-        if (!free.tryAcquire(window, 120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the broker did not take " + clientId + "'s messages within 120 s");
-        }
-        client.disconnect().waitForCompletion(5_000);
-        client.close();
     }
 }

@@ -73,6 +73,12 @@ public final class RawMqtt {
 
     /** Writes one MQTT packet: its first byte, the remaining length as MQTT encodes it, the body. */
     public static void packet(OutputStream out, int header, byte[] body) throws IOException {
+        out.write(encode(header, body));
+        out.flush();
+    }
+
+    /** One MQTT packet's bytes: its first byte, the remaining length as MQTT encodes it, the body. */
+    public static byte[] encode(int header, byte[] body) {
         ByteArrayOutputStream packet = new ByteArrayOutputStream(body.length + 5);
         packet.write(header);
         int length = body.length;
@@ -82,7 +88,6 @@ public final class RawMqtt {
             packet.write(length > 0 ? digit | 0x80 : digit);
         } while (length > 0);
         packet.writeBytes(body);
-        out.write(packet.toByteArray());
-        out.flush();
+        return packet.toByteArray();
     }
 }
