@@ -8,11 +8,12 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -51,38 +52,48 @@ final class BarePublisher {
 
     /**
      * Sends the packets in order with at most {@code window} unacknowledged; returns once the broker has acknowledged
-     * every one, and throws, naming the client, if it closes the connection or stops acknowledging for 120 s.
+     * every one, and throws, naming the client, if it refuses the connection, closes it, or acknowledges nothing for
+     * {@code silence}.
      */
-    static void publish(String brokerUrl, String clientId, byte[][] packets, int window) throws Exception {
-        if (window < 1 || window >= 65535) {
-            throw new IllegalArgumentException("window must be between 1 and 65,534, not " + window);
+    static void publish(String brokerUrl, String clientId, byte[][] packets, int window, Duration silence)
+            throws Exception {
+        if (window < 1 || window > 65535) {
+            throw new IllegalArgumentException("window must be between 1 and 65,535, not " + window);
         }
         URI broker = URI.create(brokerUrl);
         try (Socket socket = new Socket(broker.getHost(), broker.getPort())) {
             socket.setTcpNoDelay(true);
+            // Reads wait only for what the broker owes: its CONNACK, or a PUBACK while messages are unacknowledged.
+            socket.setSoTimeout((int) silence.toMillis());
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            connect(out, in, clientId);
+            try {
+                connect(out, in, clientId);
+            } catch (IOException e) {
+                throw new IOException(clientId + ": " + e.getMessage(), e);
+            }
             Semaphore free = new Semaphore(window);
             AtomicReference<Exception> failure = new AtomicReference<>();
-            Thread acks = new Thread(() -> readAcks(in, packets.length, free, failure, window),
+            Thread acks = new Thread(() -> readAcks(socket, in, packets.length, free, failure, window, silence),
                     Thread.currentThread().getName() + "-acks");
             acks.start();
-            for (byte[] packet : packets) {
-                if (!free.tryAcquire()) {
-                    out.flush(); // what is buffered is what the broker has to acknowledge before a place frees
-                    if (!free.tryAcquire(120, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException(clientId + ": the broker acknowledged nothing for 120 s");
+            try {
+                for (byte[] packet : packets) {
+                    if (!free.tryAcquire()) {
+                        out.flush(); // what is buffered is what the broker has to acknowledge before a place frees
+                        free.acquire(); // the reader frees every place when it gives up
                     }
+                    if (failure.get() != null) {
+                        break;
+                    }
+                    out.write(packet);
                 }
-                if (failure.get() != null) {
-                    break;
-                }
-                out.write(packet);
-            }
-            out.flush();
-            if (!free.tryAcquire(window, 120, TimeUnit.SECONDS)) {
-                throw new IllegalStateException(clientId + ": the broker did not acknowledge every message within 120 s");
+                out.flush();
+                free.acquire(window);
+            } catch (IOException e) {
+                // The reader, which closed the socket under a blocked write, knows why.
+                acks.join(silence.toMillis() + 1_000);
+                failure.compareAndSet(null, e);
             }
             acks.join();
             if (failure.get() != null) {
@@ -93,47 +104,74 @@ final class BarePublisher {
         }
     }
 
+    /** {@link #publish(String, String, byte[][], int, Duration)}, giving up after 120 s without an acknowledgement. */
+    static void publish(String brokerUrl, String clientId, byte[][] packets, int window) throws Exception {
+        publish(brokerUrl, clientId, packets, window, Duration.ofSeconds(120));
+    }
+
     private static void connect(OutputStream out, DataInputStream in, String clientId) throws IOException {
         byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        // protocol name, level 4 (3.1.1), flags: clean session; keep-alive 0, since a run sends no PINGREQ
-        body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 0});
+        // Protocol name, level 4 (3.1.1), flags: clean session; keep-alive 600 s, far longer than a run, which sends
+        // no PINGREQ (0, for none, is refused by Mosquitto 2.0.12 and later under its default max_keepalive).
+        body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, (byte) (600 >> 8), (byte) (600 & 0xff)});
         body.write(id.length >> 8);
         body.write(id.length & 0xff);
         body.writeBytes(id);
         out.write(RawMqtt.encode(0x10, body.toByteArray()));
         out.flush();
-        int type = in.readUnsignedByte();
-        int length = in.readUnsignedByte();
+        int type;
+        int length;
+        try {
+            type = in.readUnsignedByte();
+            length = in.readUnsignedByte();
+        } catch (SocketTimeoutException e) {
+            throw new IOException("the broker sent no CONNACK", e);
+        }
         byte[] connack = new byte[length];
         in.readFully(connack);
         if (type != 0x20 || length != 2 || connack[1] != 0) {
-            throw new IOException(clientId + ": the broker refused the connection (CONNACK "
+            throw new IOException("the broker refused the connection (CONNACK 0x"
                     + Integer.toHexString(type) + ", return code " + (length == 2 ? connack[1] : -1) + ")");
         }
     }
 
-    /** Counts PUBACKs until every packet has one; on anything else, records why and frees every place. */
-    private static void readAcks(DataInputStream in, int expected, Semaphore free, AtomicReference<Exception> failure,
-            int window) {
+    /**
+     * Counts PUBACKs, which come in the order of their messages, until every packet has one; on anything else, or
+     * silence, records why, closes the socket (a write blocked on it ends) and frees every place.
+     */
+    private static void readAcks(Socket socket, DataInputStream in, int expected, Semaphore free,
+            AtomicReference<Exception> failure, int window, Duration silence) {
         try {
             for (int acked = 0; acked < expected; acked++) {
                 int type = in.readUnsignedByte();
                 int length = in.readUnsignedByte();
-                if (type != 0x40 || length != 2) {
-                    failure.set(new IllegalStateException("the broker sent packet type 0x" + Integer.toHexString(type)
-                            + " where a PUBACK was due"));
-                    break;
+                int id = length == 2 ? in.readUnsignedShort() : -1;
+                if (type != 0x40 || id != acked % 65535 + 1) {
+                    throw new IllegalStateException("the broker sent packet type 0x" + Integer.toHexString(type)
+                            + " (identifier " + id + ") where the PUBACK of message " + acked + " was due");
                 }
-                in.readUnsignedShort();
                 free.release();
             }
+        } catch (SocketTimeoutException e) {
+            failed(socket, failure, new IOException("the broker acknowledged nothing for " + silence.toSeconds()
+                    + " s", e), free, window + expected);
         } catch (IOException e) {
-            failure.set(new IOException("the broker closed the connection before acknowledging every message ("
-                    + e + "); its log says why", e));
+            failed(socket, failure, new IOException("the broker closed the connection before acknowledging every "
+                    + "message (" + e + "); its log says why", e), free, window + expected);
+        } catch (RuntimeException e) {
+            failed(socket, failure, e, free, window + expected);
         }
-        if (failure.get() != null) {
-            free.release(window + expected);
+    }
+
+    private static void failed(Socket socket, AtomicReference<Exception> failure, Exception why, Semaphore free,
+            int places) {
+        failure.compareAndSet(null, why);
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closed already
         }
+        free.release(places);
     }
 }
