@@ -3,14 +3,12 @@ package coop.steward.bench;
 import coop.steward.testsupport.RawMqtt;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
@@ -34,18 +32,9 @@ final class BarePublisher {
      * {@code i % 65535 + 1}, which no unacknowledged message shares while the window is smaller than 65,535.
      */
     static byte[][] packets(String topic, List<byte[]> payloads) {
-        byte[] topicBytes = topic.getBytes(StandardCharsets.UTF_8);
         byte[][] packets = new byte[payloads.size()][];
         for (int i = 0; i < packets.length; i++) {
-            int id = i % 65535 + 1;
-            ByteArrayOutputStream body = new ByteArrayOutputStream(payloads.get(i).length + topicBytes.length + 4);
-            body.write(topicBytes.length >> 8);
-            body.write(topicBytes.length & 0xff);
-            body.writeBytes(topicBytes);
-            body.write(id >> 8);
-            body.write(id & 0xff);
-            body.writeBytes(payloads.get(i));
-            packets[i] = RawMqtt.encode(0x32, body.toByteArray());
+            packets[i] = RawMqtt.publishPacket(topic, i % 65535 + 1, payloads.get(i), false);
         }
         return packets;
     }
@@ -77,6 +66,7 @@ final class BarePublisher {
             Thread acks = new Thread(() -> readAcks(socket, in, packets.length, free, failure, window, silence),
                     Thread.currentThread().getName() + "-acks");
             acks.start();
+            IOException writeFailed = null;
             try {
                 for (byte[] packet : packets) {
                     if (!free.tryAcquire()) {
@@ -91,11 +81,12 @@ final class BarePublisher {
                 out.flush();
                 free.acquire(window);
             } catch (IOException e) {
-                // The reader, which closed the socket under a blocked write, knows why.
-                acks.join(silence.toMillis() + 1_000);
-                failure.compareAndSet(null, e);
+                writeFailed = e;
             }
-            acks.join();
+            acks.join(); // within the silence limit that every read has
+            if (writeFailed != null) {
+                failure.compareAndSet(null, writeFailed); // the reader, which closed the socket, knows better why
+            }
             if (failure.get() != null) {
                 throw new IllegalStateException(clientId + ": " + failure.get().getMessage(), failure.get());
             }
@@ -110,15 +101,9 @@ final class BarePublisher {
     }
 
     private static void connect(OutputStream out, DataInputStream in, String clientId) throws IOException {
-        byte[] id = clientId.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        // Protocol name, level 4 (3.1.1), flags: clean session; keep-alive 600 s, far longer than a run, which sends
-        // no PINGREQ (0, for none, is refused by Mosquitto 2.0.12 and later under its default max_keepalive).
-        body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, (byte) (600 >> 8), (byte) (600 & 0xff)});
-        body.write(id.length >> 8);
-        body.write(id.length & 0xff);
-        body.writeBytes(id);
-        out.write(RawMqtt.encode(0x10, body.toByteArray()));
+        // A keep-alive far longer than a run, which sends no PINGREQ (0, for none, is refused by Mosquitto 2.0.12 and
+        // later under its default max_keepalive).
+        out.write(RawMqtt.connectPacket(clientId, 600));
         out.flush();
         int type;
         int length;

@@ -6,6 +6,7 @@ import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.Topics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The standard load: {@code messages} QoS 1 readings messages of {@code perMessage} readings, published by
@@ -88,27 +89,39 @@ final class Load {
          * messages unacknowledged; returns when the broker has acknowledged all of it.
          */
         void publish(String brokerUrl) throws Exception {
-            List<Thread> threads = new ArrayList<>();
-            List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-            for (int p = 0; p < packets.size(); p++) {
-                int publisher = p;
-                Thread thread = new Thread(() -> {
-                    try {
-                        BarePublisher.publish(brokerUrl, "bench-pub-" + publisher + "-" + System.nanoTime(),
-                                packets.get(publisher), 500);
-                    } catch (Exception e) {
-                        failures.add(e);
-                    }
-                }, "bench-publisher-" + p);
-                threads.add(thread);
-            }
-            threads.forEach(Thread::start);
-            for (Thread thread : threads) {
-                thread.join();
-            }
-            if (!failures.isEmpty()) {
-                throw failures.get(0);
-            }
+            onThreads(packets.size(), "bench-publisher-", publisher -> BarePublisher.publish(brokerUrl,
+                    "bench-pub-" + publisher + "-" + System.nanoTime(), packets.get(publisher), 500));
+        }
+    }
+
+    /** What one publisher does. */
+    interface Publishing {
+        void run(int publisher) throws Exception;
+    }
+
+    /**
+     * Runs each publisher on a thread of its own, named {@code name} and its number, and returns once all have ended;
+     * throws the first failure, if any.
+     */
+    static void onThreads(int publishers, String name, Publishing publishing) throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Exception> failures = new CopyOnWriteArrayList<>();
+        for (int p = 0; p < publishers; p++) {
+            int publisher = p;
+            threads.add(new Thread(() -> {
+                try {
+                    publishing.run(publisher);
+                } catch (Exception e) {
+                    failures.add(e);
+                }
+            }, name + p));
+        }
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
         }
     }
 }

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
@@ -50,39 +49,20 @@ final class PublishersAlone {
             for (int p = 0; p < load.publishers(); p++) {
                 payloads.add(load.payloads(p));
             }
-            return cost(broker, load, () -> {
-                List<Thread> threads = new ArrayList<>();
-                List<Exception> failures = new CopyOnWriteArrayList<>();
-                for (int p = 0; p < payloads.size(); p++) {
-                    List<byte[]> mine = payloads.get(p);
-                    String topic = Topics.readings(Load.SITE, Load.device(p));
-                    threads.add(new Thread(() -> {
-                        try {
-                            publishWithPaho(broker.url(), topic, mine);
-                        } catch (Exception e) {
-                            failures.add(e);
-                        }
-                    }, "bench-paho-publisher-" + p));
-                }
-                threads.forEach(Thread::start);
-                for (Thread thread : threads) {
-                    thread.join();
-                }
-                if (!failures.isEmpty()) {
-                    throw failures.get(0);
-                }
-            });
+            return cost(broker, load, () -> Load.onThreads(payloads.size(), "bench-paho-publisher-", publisher ->
+                    publishWithPaho(broker.url(), Topics.readings(Load.SITE, Load.device(publisher)),
+                            payloads.get(publisher))));
         }
     }
 
-    private interface Publishing {
+    private interface Publish {
         void run() throws Exception;
     }
 
-    private static Cost cost(MosquittoBroker broker, Load load, Publishing publishing) throws Exception {
+    private static Cost cost(MosquittoBroker broker, Load load, Publish publish) throws Exception {
         PartsCpu cpu = PartsCpu.start(Map.of("publishers", List.of(ProcessHandle.current().pid()),
                 "broker", List.of(broker.pid())));
-        publishing.run();
+        publish.run();
         Map<String, Double> spent = cpu.stop();
         return new Cost(spent.get("publishers") * 1e6 / load.readings(), spent.get("broker") * 1e6 / load.readings());
     }

@@ -31,22 +31,16 @@ public final class RawMqtt {
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
             DataInputStream in = new DataInputStream(socket.getInputStream());
-            byte[] clientId = ("raw-" + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
-            ByteArrayOutputStream connect = new ByteArrayOutputStream();
-            connect.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 60});
-            writeString(connect, clientId);
-            packet(out, 0x10, connect.toByteArray());
+            out.write(connectPacket("raw-" + System.nanoTime(), 60));
+            out.flush();
             int connack = in.readUnsignedByte();
             byte[] connackBody = new byte[in.readUnsignedByte()];
             in.readFully(connackBody);
             if (connack != 0x20 || connackBody[1] != 0) {
                 throw new IOException("the broker refused the connection: return code " + connackBody[1]);
             }
-            ByteArrayOutputStream publish = new ByteArrayOutputStream();
-            writeString(publish, topic.getBytes(StandardCharsets.UTF_8));
-            publish.writeBytes(new byte[] {0, 1});
-            publish.writeBytes(payload);
-            packet(out, dup ? 0x3a : 0x32, publish.toByteArray());
+            out.write(publishPacket(topic, 1, payload, dup));
+            out.flush();
             try {
                 int type = in.readUnsignedByte();
                 if (type == 0x40) {
@@ -63,6 +57,25 @@ public final class RawMqtt {
                 return Outcome.CONNECTION_CLOSED; // reset
             }
         }
+    }
+
+    /** An MQTT 3.1.1 CONNECT with a clean session. */
+    public static byte[] connectPacket(String clientId, int keepAliveSeconds) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(new byte[] {0, 4, 'M', 'Q', 'T', 'T', 4, 2, (byte) (keepAliveSeconds >> 8),
+                (byte) keepAliveSeconds});
+        writeString(body, clientId.getBytes(StandardCharsets.UTF_8));
+        return encode(0x10, body.toByteArray());
+    }
+
+    /** A QoS 1 PUBLISH with packet identifier {@code packetId}, flagged DUP if {@code dup}. */
+    public static byte[] publishPacket(String topic, int packetId, byte[] payload, boolean dup) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(payload.length + topic.length() + 4);
+        writeString(body, topic.getBytes(StandardCharsets.UTF_8));
+        body.write(packetId >> 8);
+        body.write(packetId & 0xff);
+        body.writeBytes(payload);
+        return encode(dup ? 0x3a : 0x32, body.toByteArray());
     }
 
     private static void writeString(ByteArrayOutputStream out, byte[] utf8) {
