@@ -1,45 +1,191 @@
 package coop.steward.bench;
 
+import coop.steward.testsupport.RawMqtt;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** The broker's own rate: a bare QoS 1 subscriber that only counts, as mosquitto_sub would. */
-final class BareSubscriber {
-    private BareSubscriber() {
+/**
+ * The broker's own rate: a bare QoS 1 subscriber that only reads and acknowledges, as mosquitto_sub would. One MQTT
+ * 3.1.1 connection with a clean session, read on one thread, every message received whole and acknowledged, the
+ * acknowledgements written together whenever it has read all that has arrived. It stands beside the bare writer in
+ * the cores' ceiling, which assumes that a collector does at least the work of both: a subscriber with costs of its
+ * own (Paho 1.2.5's, the harness's before, cost more per reading than the collector's own client) would make that
+ * ceiling one the collector could pass.
+ */
+final class BareSubscriber implements AutoCloseable {
+    static final String TOPICS = "steward/v1/+/+/readings";
+    private static final int BUFFER = 64 * 1024;
+
+    private final Socket socket;
+    private final Thread reader;
+    private final AtomicLong messages = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    /** Set before {@link #target}, which the reader reads first, so that it never counts down an older latch. */
+    private volatile CountDownLatch reached = new CountDownLatch(1);
+    private volatile long target = Long.MAX_VALUE;
+
+    private BareSubscriber(Socket socket, DataInputStream in, OutputStream out) {
+        this.socket = socket;
+        reader = new Thread(() -> read(in, out), "bench-bare-subscriber");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     /** Readings per second delivered to the subscriber, from the first publish to the last arrival. */
     static Timed rate(String brokerUrl, Load load) throws Exception {
-        AtomicLong messages = new AtomicLong();
-        long expected = load.readings() / perMessage(load);
-        CountDownLatch all = new CountDownLatch(1);
-        MqttClient subscriber = new MqttClient(brokerUrl, "bench-bare-sub-" + System.nanoTime(), new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMaxInflight(1000);
-        subscriber.connect(options);
-        subscriber.subscribe("steward/v1/+/+/readings", 1, (topic, message) -> {
-            if (messages.incrementAndGet() == expected) {
-                all.countDown();
-            }
-        });
-        Load.Prepared payloads = load.prepare();
-        Timed.Clock clock = Timed.start();
-        payloads.publish(brokerUrl);
-        if (!all.await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("the bare subscriber got " + messages.get() + " of " + expected
-                    + " messages");
-        }
-        Timed timed = clock.stop(load.readings());
-        subscriber.disconnect();
-        subscriber.close();
-        return timed;
+        return rate(brokerUrl, load, Duration.ofSeconds(120));
     }
 
-    private static long perMessage(Load load) {
-        return load.readings(0).size();
+    static Timed rate(String brokerUrl, Load load, Duration limit) throws Exception {
+        try (BareSubscriber subscriber = subscribe(brokerUrl, "bench-bare-sub-" + System.nanoTime())) {
+            long expected = load.readings() / load.readings(0).size();
+            Load.Prepared payloads = load.prepare();
+            CountDownLatch all = subscriber.expect(expected);
+            Timed.Clock clock = Timed.start();
+            payloads.publish(brokerUrl);
+            boolean done = all.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+            if (subscriber.failure.get() != null) {
+                throw new IllegalStateException("the bare subscriber failed: " + subscriber.failure.get().getMessage(),
+                        subscriber.failure.get());
+            }
+            if (!done) {
+                throw new IllegalStateException("the bare subscriber got " + subscriber.messages.get() + " of "
+                        + expected + " messages in " + limit.toSeconds() + " s");
+            }
+            return clock.stop(load.readings());
+        }
+    }
+
+    /** Connects with a clean session and subscribes to every device's readings at QoS 1. */
+    static BareSubscriber subscribe(String brokerUrl, String clientId) throws IOException {
+        URI broker = URI.create(brokerUrl);
+        Socket socket = new Socket(broker.getHost(), broker.getPort());
+        try {
+            socket.setTcpNoDelay(true);
+            socket.setSoTimeout(10_000); // for the CONNACK and SUBACK; the reader waits as long as it must
+            OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
+            out.write(RawMqtt.connectPacket(clientId, 600)); // keep-alive: see BarePublisher
+            out.flush();
+            expectPacket(in, 0x20, new byte[] {0, 0}, "CONNACK accepting the connection");
+            out.write(subscribePacket(TOPICS));
+            out.flush();
+            expectPacket(in, 0x90, new byte[] {0, 1, 1}, "SUBACK granting QoS 1");
+            socket.setSoTimeout(0);
+            return new BareSubscriber(socket, in, out);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    /** A latch that opens once {@code more} messages have arrived after this call. */
+    CountDownLatch expect(long more) {
+        CountDownLatch latch = new CountDownLatch(1);
+        reached = latch;
+        target = messages.get() + more;
+        if (failure.get() != null) {
+            latch.countDown();
+        }
+        return latch;
+    }
+
+    long messages() {
+        return messages.get();
+    }
+
+    private static byte[] subscribePacket(String filter) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        byte[] utf8 = filter.getBytes(StandardCharsets.UTF_8);
+        body.write(0);
+        body.write(1); // packet identifier 1
+        body.write(utf8.length >> 8);
+        body.write(utf8.length & 0xFF);
+        body.writeBytes(utf8);
+        body.write(1); // QoS 1
+        return RawMqtt.encode(0x82, body.toByteArray());
+    }
+
+    private static void expectPacket(DataInputStream in, int type, byte[] body, String what) throws IOException {
+        int got = in.readUnsignedByte();
+        byte[] bytes = new byte[remainingLength(in)];
+        in.readFully(bytes);
+        if (got != type || !Arrays.equals(bytes, body)) {
+            throw new IOException("the broker sent packet type 0x" + Integer.toHexString(got) + " with "
+                    + Arrays.toString(bytes) + " where a " + what + " was due");
+        }
+    }
+
+    private static int remainingLength(DataInputStream in) throws IOException {
+        int length = 0;
+        for (int shift = 0; shift <= 21; shift += 7) {
+            int b = in.readUnsignedByte();
+            length |= (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return length;
+            }
+        }
+        throw new IOException("a remaining length longer than 4 bytes");
+    }
+
+    /** Receives every message whole into one buffer and acknowledges it, until the connection ends. */
+    private void read(DataInputStream in, OutputStream out) {
+        byte[] payload = new byte[BUFFER];
+        byte[] puback = {0x40, 2, 0, 0};
+        try {
+            while (true) {
+                int header = in.readUnsignedByte();
+                int length = remainingLength(in);
+                if ((header & 0xF0) != 0x30 || (header & 0x06) != 0x02) {
+                    throw new IOException("the broker sent packet type 0x" + Integer.toHexString(header)
+                            + " where a QoS 1 PUBLISH was due");
+                }
+                int topicLength = in.readUnsignedShort();
+                in.skipNBytes(topicLength);
+                int id = in.readUnsignedShort();
+                int size = length - 2 - topicLength - 2;
+                if (size > payload.length) {
+                    payload = new byte[size];
+                }
+                in.readFully(payload, 0, size);
+                puback[2] = (byte) (id >> 8);
+                puback[3] = (byte) id;
+                out.write(puback);
+                if (in.available() == 0) {
+                    out.flush(); // all that arrived is acknowledged before the reader waits for more
+                }
+                if (messages.incrementAndGet() >= target) {
+                    reached.countDown();
+                }
+            }
+        } catch (IOException e) {
+            if (!socket.isClosed()) {
+                failure.compareAndSet(null, e);
+            }
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+        } finally {
+            reached.countDown();
+        }
+    }
+
+    /** Hangs up: with a clean session and no will, the broker keeps nothing of it. */
+    @Override
+    public void close() throws Exception {
+        socket.close();
+        reader.join(5_000);
     }
 }

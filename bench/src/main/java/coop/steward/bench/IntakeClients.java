@@ -51,8 +51,15 @@ final class IntakeClients {
     record Delivered(byte[] payload, Runnable ack) {
     }
 
-    /** A client's rate over the load, and whether it still reads after the poisoned topic. */
-    record Result(String name, Timed timed, boolean survivesPoisonedTopic) {
+    /**
+     * A client's timed runs of the load, one after another in one session, and whether it still reads after the
+     * poisoned topic.
+     */
+    record Result(String name, List<Timed> runs, boolean survivesPoisonedTopic) {
+        /** The median rate and the median CPU of the whole machine per million readings. */
+        Timed timed() {
+            return Timed.median(runs);
+        }
     }
 
     private IntakeClients() {
@@ -69,19 +76,19 @@ final class IntakeClients {
         void take(List<Delivered> batch) throws Exception;
     }
 
-    static Result measure(Subscriber subscriber, String brokerUrl, Load load) throws Exception {
-        AtomicLong taken = new AtomicLong();
-        try (subscriber; Run run = run(subscriber, brokerUrl, load, 5_000, IntakeClients::readEveryByte, taken)) {
-            taken.set(0);
-            return new Result(subscriber.name(), run.timed(), survivesPoisonedTopic(brokerUrl, taken));
-        }
-    }
-
-    /** A timed load through a subscriber; closing it stops its writer thread. */
-    record Run(Timed timed, Thread writer) implements AutoCloseable {
-        @Override
-        public void close() {
-            writer.interrupt();
+    /**
+     * The warm-up, then {@code runs} timed runs of the load, all through one session of the subscriber: a session
+     * per run would leave the broker queueing every later message for the ones before, which persist.
+     */
+    static Result measure(Subscriber subscriber, String brokerUrl, Load warmUp, Load load, int runs)
+            throws Exception {
+        try (subscriber; Intake intake = Intake.open(subscriber, brokerUrl, 5_000, IntakeClients::readEveryByte)) {
+            intake.time(warmUp);
+            List<Timed> timed = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                timed.add(intake.time(load));
+            }
+            return new Result(subscriber.name(), timed, survivesPoisonedTopic(brokerUrl, intake));
         }
     }
 
@@ -97,42 +104,69 @@ final class IntakeClients {
     }
 
     /**
-     * Times the load through the subscriber and a writer thread that takes up to {@code maxMessages} at a time, does
-     * {@code work} on them and only then acknowledges them; {@code taken} counts the messages it took. The writer goes
-     * on taking messages until the run is closed; the subscriber stays connected for the caller to close.
+     * A subscriber connected to a broker with a writer thread that takes up to {@code maxMessages} at a time, does
+     * its work on them and only then acknowledges them; loads are timed through it one after another. Closing it
+     * stops the writer; the subscriber stays connected for the caller to close.
      */
-    static Run run(Subscriber subscriber, String brokerUrl, Load load, int maxMessages, BatchWork work,
-                   AtomicLong taken) throws Exception {
-        URI uri = URI.create(brokerUrl);
-        long expected = load.readings() / load.readings(0).size();
-        CountDownLatch all = new CountDownLatch(1);
-        AtomicReference<Exception> failed = new AtomicReference<>();
-        BlockingQueue<Delivered> queue = new ArrayBlockingQueue<>(100_000);
-        Thread writer = new Thread(() -> {
-            List<Delivered> batch = new ArrayList<>();
-            try {
-                while (true) {
-                    batch.add(queue.take());
-                    queue.drainTo(batch, maxMessages - 1);
-                    work.take(batch);
-                    subscriber.acknowledge(List.copyOf(batch));
-                    if (taken.addAndGet(batch.size()) >= expected) {
-                        all.countDown();
+    static final class Intake implements AutoCloseable {
+        private final Subscriber subscriber;
+        private final String brokerUrl;
+        private final BlockingQueue<Delivered> queue = new ArrayBlockingQueue<>(100_000);
+        private final Thread writer;
+        private final AtomicLong taken = new AtomicLong();
+        private final AtomicReference<Exception> failed = new AtomicReference<>();
+        /** Set before {@link #target}, which the writer reads first, so that it never counts down an older latch. */
+        private volatile CountDownLatch reached = new CountDownLatch(1);
+        private volatile long target = Long.MAX_VALUE;
+
+        private Intake(Subscriber subscriber, String brokerUrl, int maxMessages, BatchWork work) {
+            this.subscriber = subscriber;
+            this.brokerUrl = brokerUrl;
+            writer = new Thread(() -> {
+                List<Delivered> batch = new ArrayList<>();
+                try {
+                    while (true) {
+                        batch.add(queue.take());
+                        queue.drainTo(batch, maxMessages - 1);
+                        work.take(batch);
+                        subscriber.acknowledge(List.copyOf(batch));
+                        if (taken.addAndGet(batch.size()) >= target) {
+                            reached.countDown();
+                        }
+                        batch.clear();
                     }
-                    batch.clear();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    failed.set(e);
+                    reached.countDown();
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                failed.set(e);
-                all.countDown();
+            }, "bench-intake-writer");
+            writer.setDaemon(true);
+            writer.start();
+        }
+
+        static Intake open(Subscriber subscriber, String brokerUrl, int maxMessages, BatchWork work)
+                throws Exception {
+            Intake intake = new Intake(subscriber, brokerUrl, maxMessages, work);
+            try {
+                URI uri = URI.create(brokerUrl);
+                subscriber.start(uri.getHost(), uri.getPort(), intake.queue::add);
+                return intake;
+            } catch (Exception | Error e) {
+                intake.close();
+                throw e;
             }
-        }, "bench-intake-writer");
-        writer.setDaemon(true);
-        writer.start();
-        try {
-            subscriber.start(uri.getHost(), uri.getPort(), queue::add);
+        }
+
+        /** Publishes the load and times it until the writer has taken every one of its messages. */
+        Timed time(Load load) throws Exception {
+            long expected = load.readings() / load.readings(0).size();
             Load.Prepared payloads = load.prepare();
+            CountDownLatch all = new CountDownLatch(1);
+            reached = all;
+            long start = taken.get();
+            target = start + expected;
             Timed.Clock clock = Timed.start();
             payloads.publish(brokerUrl);
             boolean done = all.await(180, TimeUnit.SECONDS);
@@ -140,13 +174,20 @@ final class IntakeClients {
                 throw new IllegalStateException(subscriber.name() + "'s writer failed", failed.get());
             }
             if (!done) {
-                throw new IllegalStateException(subscriber.name() + " took " + taken.get() + " of " + expected
-                        + " messages");
+                throw new IllegalStateException(subscriber.name() + " took " + (taken.get() - start) + " of "
+                        + expected + " messages");
             }
-            return new Run(clock.stop(load.readings()), writer);
-        } catch (Exception | Error e) {
+            return clock.stop(load.readings());
+        }
+
+        /** Messages the writer has taken so far. */
+        long taken() {
+            return taken.get();
+        }
+
+        @Override
+        public void close() {
             writer.interrupt();
-            throw e;
         }
     }
 
@@ -154,14 +195,15 @@ final class IntakeClients {
      * Publishes to a topic with a fullwidth letter, then a plain one: does the plain one still arrive? Written as
      * raw packets, since Paho refuses to send such a topic (though the broker forwards it).
      */
-    private static boolean survivesPoisonedTopic(String brokerUrl, AtomicLong taken) throws Exception {
+    private static boolean survivesPoisonedTopic(String brokerUrl, Intake intake) throws Exception {
         int port = URI.create(brokerUrl).getPort();
+        long before = intake.taken();
         byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
         RawMqtt.publish(port, "steward/v1/" + Load.SITE + "/\uFF44ev/readings", payload);
         RawMqtt.publish(port, "steward/v1/" + Load.SITE + "/plain/readings", payload);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline) {
-            if (taken.get() >= 2) {
+            if (intake.taken() >= before + 2) {
                 return true;
             }
             Thread.sleep(10);
@@ -173,7 +215,7 @@ final class IntakeClients {
         return "bench-intake-" + name + "-" + System.nanoTime();
     }
 
-    private static final String TOPICS = "steward/v1/+/+/readings";
+    private static final String TOPICS = BareSubscriber.TOPICS;
 
     /** What the collector uses (BrokerLink): Netty's decoder on a Vert.x event loop; acks hop onto its context. */
     static final class VertxSubscriber implements Subscriber {

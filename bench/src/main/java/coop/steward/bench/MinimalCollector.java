@@ -11,7 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The shortest collector that keeps the promise Steward's keeps, acknowledging a message only once its readings are
@@ -37,9 +36,9 @@ final class MinimalCollector {
 
     static Timed rate(String brokerUrl, Load load, Store store) throws Exception {
         IntakeClients.VertxSubscriber subscriber = new IntakeClients.VertxSubscriber(false);
-        try (subscriber; IntakeClients.Run run = IntakeClients.run(subscriber, brokerUrl, load, MESSAGES_A_WRITE,
-                batch -> store.write(decode(batch)), new AtomicLong())) {
-            return run.timed();
+        try (subscriber; IntakeClients.Intake intake = IntakeClients.Intake.open(subscriber, brokerUrl,
+                MESSAGES_A_WRITE, batch -> store.write(decode(batch)))) {
+            return intake.time(load);
         }
     }
 
