@@ -12,7 +12,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,10 +31,8 @@ final class BareSubscriber implements AutoCloseable {
     private final Socket socket;
     private final Thread reader;
     private final AtomicLong messages = new AtomicLong();
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
-    /** Set before {@link #target}, which the reader reads first, so that it never counts down an older latch. */
-    private volatile CountDownLatch reached = new CountDownLatch(1);
-    private volatile long target = Long.MAX_VALUE;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private volatile Goal goal = Goal.none();
 
     private BareSubscriber(Socket socket, DataInputStream in, OutputStream out) {
         this.socket = socket;
@@ -51,20 +48,11 @@ final class BareSubscriber implements AutoCloseable {
 
     static Timed rate(String brokerUrl, Load load, Duration limit) throws Exception {
         try (BareSubscriber subscriber = subscribe(brokerUrl, "bench-bare-sub-" + System.nanoTime())) {
-            long expected = load.readings() / load.readings(0).size();
             Load.Prepared payloads = load.prepare();
-            CountDownLatch all = subscriber.expect(expected);
+            Goal all = subscriber.expect(load.readings() / load.readings(0).size());
             Timed.Clock clock = Timed.start();
             payloads.publish(brokerUrl);
-            boolean done = all.await(limit.toMillis(), TimeUnit.MILLISECONDS);
-            if (subscriber.failure.get() != null) {
-                throw new IllegalStateException("the bare subscriber failed: " + subscriber.failure.get().getMessage(),
-                        subscriber.failure.get());
-            }
-            if (!done) {
-                throw new IllegalStateException("the bare subscriber got " + subscriber.messages.get() + " of "
-                        + expected + " messages in " + limit.toSeconds() + " s");
-            }
+            subscriber.await(all, limit);
             return clock.stop(load.readings());
         }
     }
@@ -92,15 +80,27 @@ final class BareSubscriber implements AutoCloseable {
         }
     }
 
-    /** A latch that opens once {@code more} messages have arrived after this call. */
-    CountDownLatch expect(long more) {
-        CountDownLatch latch = new CountDownLatch(1);
-        reached = latch;
-        target = messages.get() + more;
+    /** Waits, from now on, for {@code more} messages; see {@link #await}. */
+    Goal expect(long more) {
+        Goal next = Goal.of(messages.get(), more);
+        goal = next;
         if (failure.get() != null) {
-            latch.countDown();
+            next.latch().countDown();
         }
-        return latch;
+        return next;
+    }
+
+    /** Returns once every message of the goal has arrived; throws, saying why, if they do not within the limit. */
+    void await(Goal goal, Duration limit) throws InterruptedException {
+        boolean opened = goal.latch().await(limit.toMillis(), TimeUnit.MILLISECONDS);
+        Throwable failed = failure.get();
+        if (failed != null) {
+            throw new IllegalStateException("the bare subscriber failed: " + failed, failed);
+        }
+        if (!opened || messages.get() < goal.target()) {
+            throw new IllegalStateException("the bare subscriber got " + (messages.get() - goal.from()) + " of "
+                    + (goal.target() - goal.from()) + " messages in " + limit.toSeconds() + " s");
+        }
     }
 
     long messages() {
@@ -167,18 +167,16 @@ final class BareSubscriber implements AutoCloseable {
                 if (in.available() == 0) {
                     out.flush(); // all that arrived is acknowledged before the reader waits for more
                 }
-                if (messages.incrementAndGet() >= target) {
-                    reached.countDown();
-                }
+                goal.counted(messages.incrementAndGet());
             }
         } catch (IOException e) {
             if (!socket.isClosed()) {
                 failure.compareAndSet(null, e);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, e);
         } finally {
-            reached.countDown();
+            goal.latch().countDown(); // whoever waits learns at once that no more will come
         }
     }
 

@@ -115,9 +115,7 @@ final class IntakeClients {
         private final Thread writer;
         private final AtomicLong taken = new AtomicLong();
         private final AtomicReference<Exception> failed = new AtomicReference<>();
-        /** Set before {@link #target}, which the writer reads first, so that it never counts down an older latch. */
-        private volatile CountDownLatch reached = new CountDownLatch(1);
-        private volatile long target = Long.MAX_VALUE;
+        private volatile Goal goal = Goal.none();
 
         private Intake(Subscriber subscriber, String brokerUrl, int maxMessages, BatchWork work) {
             this.subscriber = subscriber;
@@ -130,16 +128,14 @@ final class IntakeClients {
                         queue.drainTo(batch, maxMessages - 1);
                         work.take(batch);
                         subscriber.acknowledge(List.copyOf(batch));
-                        if (taken.addAndGet(batch.size()) >= target) {
-                            reached.countDown();
-                        }
+                        goal.counted(taken.addAndGet(batch.size()));
                         batch.clear();
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (Exception e) {
                     failed.set(e);
-                    reached.countDown();
+                    goal.latch().countDown();
                 }
             }, "bench-intake-writer");
             writer.setDaemon(true);
@@ -163,18 +159,19 @@ final class IntakeClients {
         Timed time(Load load) throws Exception {
             long expected = load.readings() / load.readings(0).size();
             Load.Prepared payloads = load.prepare();
-            CountDownLatch all = new CountDownLatch(1);
-            reached = all;
-            long start = taken.get();
-            target = start + expected;
+            Goal all = Goal.of(taken.get(), expected);
+            goal = all;
+            if (failed.get() != null) { // after the run before: publishing now would only wait for the limit
+                throw new IllegalStateException(subscriber.name() + "'s writer failed", failed.get());
+            }
             Timed.Clock clock = Timed.start();
             payloads.publish(brokerUrl);
-            boolean done = all.await(180, TimeUnit.SECONDS);
+            boolean done = all.latch().await(180, TimeUnit.SECONDS);
             if (failed.get() != null) {
                 throw new IllegalStateException(subscriber.name() + "'s writer failed", failed.get());
             }
-            if (!done) {
-                throw new IllegalStateException(subscriber.name() + " took " + (taken.get() - start) + " of "
+            if (!done || taken.get() < all.target()) {
+                throw new IllegalStateException(subscriber.name() + " took " + (taken.get() - all.from()) + " of "
                         + expected + " messages");
             }
             return clock.stop(load.readings());
