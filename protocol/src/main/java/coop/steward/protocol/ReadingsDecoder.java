@@ -301,6 +301,7 @@ public final class ReadingsDecoder {
             return null;
         }
         List<Object> readings = new ArrayList<>();
+        Texts texts = new Texts();
         while (json.nextToken() != JsonToken.END_ARRAY) {
             if (json.currentToken() != JsonToken.START_OBJECT) {
                 readings.add(node(json, first));
@@ -314,15 +315,15 @@ public final class ReadingsDecoder {
                 switch (name) {
                     case "sensor" -> {
                         members = seen(members, 1, first);
-                        fields.sensor = node(json, first);
+                        fields.sensor = texts.node(json, first);
                     }
                     case "kind" -> {
                         members = seen(members, 2, first);
-                        fields.kind = node(json, first);
+                        fields.kind = texts.node(json, first);
                     }
                     case "unit" -> {
                         members = seen(members, 4, first);
-                        fields.unit = node(json, first);
+                        fields.unit = texts.node(json, first);
                     }
                     case "value" -> {
                         members = seen(members, 8, first);
@@ -341,6 +342,48 @@ public final class ReadingsDecoder {
             readings.add(fields);
         }
         return readings;
+    }
+
+    /**
+     * The strings of one message's readings, each kept once: its readings repeat a few sensors, kinds and units, and a
+     * string and its node for each of them were a third of what decoding allocated.
+     */
+    private static final class Texts {
+        private static final int KEPT = 16;
+        private final TextNode[] kept = new TextNode[KEPT];
+        private int count;
+
+        /** As {@link ReadingsDecoder#node}, a string the message had before being the node made for it then. */
+        JsonNode node(JsonParser json, boolean first) throws IOException {
+            if (json.currentToken() != JsonToken.VALUE_STRING) {
+                return ReadingsDecoder.node(json, first);
+            }
+            char[] chars = json.getTextCharacters();
+            int offset = json.getTextOffset();
+            int length = json.getTextLength();
+            for (int i = 0; i < count; i++) {
+                if (same(kept[i].textValue(), chars, offset, length)) {
+                    return kept[i];
+                }
+            }
+            TextNode node = TextNode.valueOf(new String(chars, offset, length));
+            if (count < KEPT) {
+                kept[count++] = node;
+            }
+            return node;
+        }
+
+        private static boolean same(String text, char[] chars, int offset, int length) {
+            if (text.length() != length) {
+                return false;
+            }
+            for (int i = 0; i < length; i++) {
+                if (text.charAt(i) != chars[offset + i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** The current value as the tree node Jackson's mapper would have made of it. */

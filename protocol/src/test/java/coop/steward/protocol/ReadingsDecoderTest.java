@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -316,5 +317,48 @@ class ReadingsDecoderTest {
         assertThat(badValue.rejections().get(0).detail()).hasSizeLessThan(200).contains("soil-a", "\u2026");
         assertThat(badTopic.rejections().get(0).detail()).hasSizeLessThan(300)
                 .contains("\u2026", "has a site or device id that is not");
+    }
+
+    @Test
+    void everyNumberDecodesToTheDoubleJavaReadsFromTheSameText() {
+        List<String> texts = List.of("0.1", "1e-7", "-0.0", "0", "-17", "1E2", "0.30000000000000004",
+                "123456789012345678901234567890", "2.2250738585072014E-308", "4.9e-324", "1.7976931348623157e308",
+                "3.141592653589793238462643383279", "9007199254740993", "0.000000000000000000000000000001234");
+        StringBuilder readings = new StringBuilder();
+        for (int i = 0; i < texts.size(); i++) {
+            readings.append(i == 0 ? "" : ",").append(reading("\"n" + i + "\"", "\"x_any\"",
+                    Long.toString(NOW - 60_000), texts.get(i), null));
+        }
+
+        DecodedReadings decoded = decode(message(readings.toString()));
+
+        assertThat(decoded.rejections()).isEmpty();
+        assertThat(decoded.readings()).extracting(Reading::value)
+                .containsExactlyElementsOf(texts.stream().map(Double::parseDouble).toList());
+        assertThat(Double.doubleToRawLongBits(decoded.readings().get(2).value()))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+    }
+
+    @Test
+    void manyReadingsOfAlikeAndRepeatedNames_eachKeepItsOwnSensorKindAndUnit() {
+        // More distinct names than the decoder keeps per message, some alike but for their last letter, one escaped.
+        List<String[]> expected = new ArrayList<>();
+        StringBuilder readings = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            String sensor = "s" + (i % 25);
+            String kind = i % 3 == 0 ? "soil_moisture" : i % 3 == 1 ? "x_ec" : "x_ed";
+            String unit = kind.equals("soil_moisture") ? "%"
+                    : i % 2 == 0 ? "uS/cm" : i % 4 == 1 ? "uS/cn" : "\u00b5S/cm";
+            String sensorJson = i == 7 ? "\"s\\u0037\"" : "\"" + sensor + "\"";
+            readings.append(i == 0 ? "" : ",").append(reading(sensorJson, "\"" + kind + "\"",
+                    Long.toString(NOW - 60_000 + i), "1.5", "\"" + unit + "\""));
+            expected.add(new String[] {sensor, kind, unit});
+        }
+
+        DecodedReadings decoded = decode(message(readings.toString()));
+
+        assertThat(decoded.rejections()).isEmpty();
+        assertThat(decoded.readings()).extracting(r -> r.sensor() + "|" + r.kind() + "|" + r.unit())
+                .containsExactlyElementsOf(expected.stream().map(e -> e[0] + "|" + e[1] + "|" + e[2]).toList());
     }
 }
