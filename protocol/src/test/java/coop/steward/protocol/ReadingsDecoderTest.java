@@ -323,7 +323,10 @@ class ReadingsDecoderTest {
     void everyNumberDecodesToTheDoubleJavaReadsFromTheSameText() {
         List<String> texts = List.of("0.1", "1e-7", "-0.0", "0", "-17", "1E2", "0.30000000000000004",
                 "123456789012345678901234567890", "2.2250738585072014E-308", "4.9e-324", "1.7976931348623157e308",
-                "3.141592653589793238462643383279", "9007199254740993", "0.000000000000000000000000000001234");
+                "3.141592653589793238462643383279", "9007199254740993", "0.000000000000000000000000000001234",
+                // Past 19 digits, either side of a halfway point between two doubles; and the smallest of them.
+                "1.00000000000000011102230246251565404236316680908203125",
+                "1.00000000000000011102230246251565404236316680908203126", "2.2250738585072011e-308", "-1e-400");
         StringBuilder readings = new StringBuilder();
         for (int i = 0; i < texts.size(); i++) {
             readings.append(i == 0 ? "" : ",").append(reading("\"n" + i + "\"", "\"x_any\"",
@@ -354,11 +357,25 @@ class ReadingsDecoderTest {
                     Long.toString(NOW - 60_000 + i), "1.5", "\"" + unit + "\""));
             expected.add(new String[] {sensor, kind, unit});
         }
+        // A character outside the BMP, raw and escaped, is one unit.
+        readings.append(",").append(reading("\"e1\"", "\"x_mood\"", Long.toString(NOW - 60_000), "1",
+                "\"\uD83D\uDE00\""));
+        readings.append(",").append(reading("\"e2\"", "\"x_mood\"", Long.toString(NOW - 60_000), "1",
+                "\"\\ud83d\\ude00\""));
+        expected.add(new String[] {"e1", "x_mood", "\uD83D\uDE00"});
+        expected.add(new String[] {"e2", "x_mood", "\uD83D\uDE00"});
 
-        DecodedReadings decoded = decode(message(readings.toString()));
+        List<String> names = expected.stream().map(e -> e[0] + "|" + e[1] + "|" + e[2]).toList();
+        // A member the decoder does not know sends the message to its second, slower reading: the same names.
+        String unknownMember = message(readings.toString())
+                .replaceFirst("\"value\": 1.5", "\"note\": 1, \"value\": 1.5");
 
-        assertThat(decoded.rejections()).isEmpty();
-        assertThat(decoded.readings()).extracting(r -> r.sensor() + "|" + r.kind() + "|" + r.unit())
-                .containsExactlyElementsOf(expected.stream().map(e -> e[0] + "|" + e[1] + "|" + e[2]).toList());
+        for (String json : List.of(message(readings.toString()), unknownMember)) {
+            DecodedReadings decoded = decode(json);
+
+            assertThat(decoded.rejections()).isEmpty();
+            assertThat(decoded.readings()).extracting(r -> r.sensor() + "|" + r.kind() + "|" + r.unit())
+                    .containsExactlyElementsOf(names);
+        }
     }
 }
