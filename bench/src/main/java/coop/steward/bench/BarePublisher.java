@@ -100,7 +100,8 @@ final class BarePublisher {
         publish(brokerUrl, clientId, packets, window, Duration.ofSeconds(120));
     }
 
-    private static void connect(OutputStream out, DataInputStream in, String clientId) throws IOException {
+    /** Sends a CONNECT with a clean session; throws, saying why, unless the broker accepts it. */
+    static void connect(OutputStream out, DataInputStream in, String clientId) throws IOException {
         // A keep-alive far longer than a run, which sends no PINGREQ (0, for none, is refused by Mosquitto 2.0.12 and
         // later under its default max_keepalive).
         out.write(RawMqtt.connectPacket(clientId, 600));

@@ -3,13 +3,11 @@ package coop.steward.bench;
 import coop.steward.testsupport.RawMqtt;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +47,7 @@ final class BareSubscriber implements AutoCloseable {
     static Timed rate(String brokerUrl, Load load, Duration limit) throws Exception {
         try (BareSubscriber subscriber = subscribe(brokerUrl, "bench-bare-sub-" + System.nanoTime())) {
             Load.Prepared payloads = load.prepare();
-            Goal all = subscriber.expect(load.readings() / load.readings(0).size());
+            Goal all = subscriber.expect(load.messages());
             Timed.Clock clock = Timed.start();
             payloads.publish(brokerUrl);
             subscriber.await(all, limit);
@@ -66,10 +64,8 @@ final class BareSubscriber implements AutoCloseable {
             socket.setSoTimeout(10_000); // for the CONNACK and SUBACK; the reader waits as long as it must
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), BUFFER));
-            out.write(RawMqtt.connectPacket(clientId, 600)); // keep-alive: see BarePublisher
-            out.flush();
-            expectPacket(in, 0x20, new byte[] {0, 0}, "CONNACK accepting the connection");
-            out.write(subscribePacket(TOPICS));
+            BarePublisher.connect(out, in, clientId);
+            out.write(RawMqtt.subscribePacket(TOPICS, 1, 1));
             out.flush();
             expectPacket(in, 0x90, new byte[] {0, 1, 1}, "SUBACK granting QoS 1");
             socket.setSoTimeout(0);
@@ -105,18 +101,6 @@ final class BareSubscriber implements AutoCloseable {
 
     long messages() {
         return messages.get();
-    }
-
-    private static byte[] subscribePacket(String filter) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        byte[] utf8 = filter.getBytes(StandardCharsets.UTF_8);
-        body.write(0);
-        body.write(1); // packet identifier 1
-        body.write(utf8.length >> 8);
-        body.write(utf8.length & 0xFF);
-        body.writeBytes(utf8);
-        body.write(1); // QoS 1
-        return RawMqtt.encode(0x82, body.toByteArray());
     }
 
     private static void expectPacket(DataInputStream in, int type, byte[] body, String what) throws IOException {

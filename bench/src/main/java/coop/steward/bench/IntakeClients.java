@@ -157,7 +157,7 @@ final class IntakeClients {
 
         /** Publishes the load and times it until the writer has taken every one of its messages. */
         Timed time(Load load) throws Exception {
-            long expected = load.readings() / load.readings(0).size();
+            long expected = load.messages();
             Load.Prepared payloads = load.prepare();
             Goal all = Goal.of(taken.get(), expected);
             goal = all;

@@ -40,6 +40,11 @@ final class Load {
         return (long) messages * perMessage;
     }
 
+    /** The load's messages, from all its publishers. */
+    int messages() {
+        return messages;
+    }
+
     /**
      * The same load again, its times after this one's (and on a whole hour), so that none of its readings repeats
      * an identity of this one.

@@ -78,6 +78,16 @@ public final class RawMqtt {
         return encode(dup ? 0x3a : 0x32, body.toByteArray());
     }
 
+    /** A SUBSCRIBE to one topic filter at {@code qos}, with packet identifier {@code packetId}. */
+    public static byte[] subscribePacket(String filter, int packetId, int qos) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream(filter.length() + 5);
+        body.write(packetId >> 8);
+        body.write(packetId & 0xff);
+        writeString(body, filter.getBytes(StandardCharsets.UTF_8));
+        body.write(qos);
+        return encode(0x82, body.toByteArray());
+    }
+
     private static void writeString(ByteArrayOutputStream out, byte[] utf8) {
         out.write(utf8.length >> 8);
         out.write(utf8.length & 0xff);
