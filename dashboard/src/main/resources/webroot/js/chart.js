@@ -113,7 +113,9 @@ export function timeChart(container, options) {
         drawClear: [(self) => drawBackground(self, options)],
         draw: [(self) => drawMarkers(self, options)],
         setSelect: [(self) => {
-          if (!options.onZoom || self.select.width < 8) return;
+          // Charts of one view share their cursor, so a drag shows on each; only the chart dragged across (the one
+          // with a mouse event of its own) zooms, or one drag could leave a history entry per chart to go Back through.
+          if (!options.onZoom || !self.cursor.event || self.select.width < 8) return;
           const from = self.posToVal(self.select.left, 'x');
           const to = self.posToVal(self.select.left + self.select.width, 'x');
           self.setSelect({ left: 0, width: 0, top: 0, height: 0 }, false);

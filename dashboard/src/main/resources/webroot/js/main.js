@@ -4,7 +4,7 @@ import { ApiError, api } from './api.js';
 import { button, el, render } from './dom.js';
 import { may, mayAnywhere, setPerson, signedIn } from './session.js';
 import { formatTime } from './format.js';
-import { connect } from './live.js';
+import { connect, onOpen, streamOpen } from './live.js';
 import { parse } from './router.js';
 import { sweep } from './chart.js';
 import * as today from './views/today.js';
@@ -24,10 +24,15 @@ const NAV = [['today', 'Today'], ['alerts', 'Alerts'], ['health', 'Devices'], ['
 /** Views about the person and the people of their sites: in a menu, so that a phone's header keeps one row of views. */
 const MENU = [['me', 'My alerts'], ['rota', 'Rota'], ['people', 'People'], ['settings', 'Settings']];
 const CHECK_EVERY_MS = 5000;
+/** Longest a first view waits for the live stream: a few milliseconds on a working collector. */
+const STREAM_WAIT_MS = 3000;
 
 const state = { current: null, failingSince: null, renderId: 0 };
 
 async function main() {
+  // First, while the session is asked for: a browser opens six connections to one host at most, and a view's
+  // requests could otherwise keep the stream waiting behind them.
+  connect();
   const nav = document.getElementById('nav');
   for (const [view, label] of NAV) {
     const a = el('a', 'nav-link', label);
@@ -48,9 +53,15 @@ async function main() {
     nav.prepend(a);
   }
   nav.after(personMenu(signedIn()));
+  // A reading stored after the view's requests but before the stream opened would never be drawn: the view waits
+  // for the stream, and is drawn again whenever the stream opens later (back after a cut, or late).
+  await streamOpen(STREAM_WAIT_MS);
   window.addEventListener('hashchange', show);
   show();
-  connect();
+  onOpen(() => {
+    // Only views that follow the stream: a form half filled in is not drawn anew under someone's hands.
+    if (!state.current || state.current.live) show();
+  });
   setInterval(checkCollector, CHECK_EVERY_MS);
 }
 

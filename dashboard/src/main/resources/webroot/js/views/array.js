@@ -143,7 +143,7 @@ export async function show(container, route, ctx) {
       }
     });
   }
-  return { title: `Arrays · ${site.site}`, dispose: stop };
+  return { title: `Arrays · ${site.site}`, live: range.live, dispose: stop };
 }
 
 /** Expected power over time: irradiance x peak x PR; without irradiance, the other arrays' median per kWp. */

@@ -135,7 +135,7 @@ export async function show(container, route, ctx) {
       }
     });
   }
-  return { title: `${device.device} · ${site.site}`, dispose: stop };
+  return { title: `${device.device} · ${site.site}`, live: range.live, dispose: stop };
 }
 
 function rank(kind) {

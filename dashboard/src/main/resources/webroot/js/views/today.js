@@ -66,7 +66,9 @@ export async function show(container, route, ctx) {
     }
   });
   timer = setInterval(() => draw().catch(ctx.failed), REFRESH_MS);
-  return { title: only ? `${only} today` : 'Today', dispose: () => { clearInterval(timer); stopLive(); } };
+  return {
+    title: only ? `${only} today` : 'Today', live: true, dispose: () => { clearInterval(timer); stopLive(); },
+  };
 }
 
 function todayOf(totals, now) {

@@ -178,6 +178,7 @@ class DashboardViewsBrowserTest {
     void draggingAcrossAChart_zoomsToThatRange_andAsksTheApiForIt() throws Exception {
         open("#/plot/food-forest/bed-1?range=7d");
         int before = readyId();
+        long entries = (Long) script("return history.length");
         WebElement over = browser.findElement(By.cssSelector(".chart-section[data-kind='soil_moisture'] .u-over"));
         int width = over.getSize().getWidth();
         new Actions(browser).moveToElement(over, -width / 4, 0).clickAndHold().moveByOffset(width / 3, 0).release()
@@ -194,7 +195,11 @@ class DashboardViewsBrowserTest {
         WebElement chart = browser.findElement(By.cssSelector(".chart-section[data-kind='soil_moisture'] .chart"));
         assertThat(chart.getAttribute("data-from")).isEqualTo(Long.toString(from));
 
-        browser.navigate().back();
+        // The view's charts share their cursor, and each is shown the drag: one Back still undoes the zoom.
+        assertThat((Long) script("return history.length")).as("history entries").isEqualTo(entries + 1);
+        // What the browser's button does. ChromeDriver's own Back once failed to bring range=7d back in a whole suite's
+        // run, for a reason not found; this test is about the page's history, not the driver's.
+        script("history.back()");
         await().atMost(WAIT).until(() -> ((String) script("return location.hash")).endsWith("range=7d"));
     }
 
@@ -211,6 +216,48 @@ class DashboardViewsBrowserTest {
         await().atMost(WAIT).untilAsserted(() -> assertThat(drawnSeries("soil_moisture", "soil-a"))
                 .contains(List.of(t, 44.4)));
         assertThat(script("return window.stillTheSamePage")).isEqualTo(true);
+    }
+
+    @Test
+    @Order(8)
+    void aReadingStoredBeforeTheLiveStreamCouldOpen_isDrawnOnceItOpens() throws Exception {
+        browser.executeCdpCommand("Network.enable", Map.of());
+        long t;
+        try {
+            refuseTheStream(true);
+            open("#/plot/food-forest/bed-3?range=6h");
+            script("window.stillTheSamePage = true");
+            t = System.currentTimeMillis();
+            publish("steward/v1/food-forest/bed-3/readings", "{\"v\": 1, \"device\": \"bed-3\", \"seq\": 2, "
+                    + "\"readings\": [{\"sensor\": \"soil-a\", \"kind\": \"soil_moisture\", \"t\": " + t
+                    + ", \"value\": 45.5}]}");
+            // Stored at once; but the page has no stream to hear of it by (an open stream brings it within a second).
+            Thread.sleep(1_000);
+            assertThat(drawnSeries("soil_moisture", "soil-a")).as("drawn without a stream")
+                    .doesNotContain(List.of(t, 45.5));
+        } finally {
+            refuseTheStream(false);
+        }
+
+        // Once the stream opens, the view asks the API again, and draws the reading as the API answers for six
+        // hours: in its five minutes' average.
+        await().atMost(WAIT).untilAsserted(() -> {
+            String asked = request("series/batch", "bed-3%2Fsoil-a");
+            assertThat(Long.parseLong(asked.replaceAll(".*[?&]to=(\\d+).*", "$1"))).as("asked again after the reading")
+                    .isGreaterThan(t);
+            List<List<Object>> answered = points(seriesOf(api(asked), "bed-3", "soil-a"));
+            List<Object> itsFiveMinutes = answered.stream().filter(p -> (Long) p.get(0) <= t)
+                    .reduce((first, second) -> second).orElseThrow();
+            assertThat(drawnSeries("soil_moisture", "soil-a")).contains(itsFiveMinutes);
+        });
+        assertThat(script("return window.stillTheSamePage")).isEqualTo(true);
+    }
+
+    /** Fails every request for the page's live stream as a lost network would, and none of its other requests. */
+    private static void refuseTheStream(boolean refused) {
+        browser.executeCdpCommand("Network.emulateNetworkConditionsByRule", Map.of("matchedNetworkConditions",
+                refused ? List.of(Map.of("urlPattern", "*://*:*/api/v1/stream", "offline", true, "latency", 0,
+                        "downloadThroughput", -1, "uploadThroughput", -1)) : List.of()));
     }
 
     @Test
@@ -237,12 +284,14 @@ class DashboardViewsBrowserTest {
         screenshot("array");
 
         browser.findElement(By.xpath("//button[text()='kWh/kWp']")).click();
-        await().atMost(WAIT).until(() -> browser.findElement(By.cssSelector(
-                ".chart-section[data-kind='energy_total'] .chart-title")).getText().contains("kWh/kWp"));
+        // Read in one step: the click draws the view anew, and a title found before that is gone after.
+        await().atMost(WAIT).until(() -> String.valueOf(script("const title = document.querySelector("
+                + "\".chart-section[data-kind='energy_total'] .chart-title\"); return title && title.innerText"))
+                .contains("kWh/kWp"));
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void acknowledgingAnAlertWithANote_takesItOffTheOpenList() throws Exception {
         // Half an hour of a bed below its refill point raises soil-dry (docs/alerts.md).
         long now = System.currentTimeMillis();
@@ -323,7 +372,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void onA360PixelPhone_noViewScrollsSideways() throws Exception {
         browser.manage().window().setSize(new Dimension(360, 800));
         assertThat(script("return window.innerWidth")).isEqualTo(360L);
@@ -336,7 +385,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void onTheOpenDemo_thePeoplePagesSayThereAreNoAccounts_andHowToAddThem_evenOnAPhone() throws Exception {
         browser.manage().window().setSize(new Dimension(360, 800));
         for (String view : List.of("#/me", "#/rota", "#/people")) {
@@ -353,7 +402,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
-    @Order(11)
+    @Order(12)
     void onTheOpenDemo_theSettingsPageShowsTheDemosConfigFile_evenOnAPhone() throws Exception {
         browser.manage().window().setSize(new Dimension(360, 800));
         open("#/settings");
