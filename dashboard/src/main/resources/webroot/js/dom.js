@@ -34,6 +34,18 @@ export function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/**
+ * Someone is at work in a view: typing (a field has focus, or a note has text) or waiting on a button they pressed
+ * (data-pending). Drawing it anew then would take what they wrote, or the answer they wait for.
+ */
+export function busy(container) {
+  if (!container) return false;
+  const active = document.activeElement;
+  if (active && container.contains(active) && active.matches('input, textarea, select')) return true;
+  if ([...container.querySelectorAll('textarea')].some((t) => t.value)) return true;
+  return container.querySelector('[data-pending]') !== null;
+}
+
 /** Replaces a container's content, keeping the page's scroll position. */
 export function render(container, ...children) {
   container.replaceChildren(...children.filter((c) => c));

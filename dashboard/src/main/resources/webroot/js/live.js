@@ -12,9 +12,10 @@ const LONGEST_RETRY_MS = 60000;
 let retryMs = FIRST_RETRY_MS;
 let source = null;
 let connected = false;
-let firstOpen = null;
-const opened = new Promise((resolve) => {
-  firstOpen = resolve;
+/** Ends streamOpen's wait: the stream opened, or was refused. */
+let endWait = null;
+const waited = new Promise((resolve) => {
+  endWait = resolve;
 });
 
 export function onReadings(listener) {
@@ -33,6 +34,24 @@ export function onAid(listener) {
   return () => aidListeners.delete(listener);
 }
 
+/**
+ * Readings from now on, held until start(listener) and then passed on in order. A view takes them before it asks the
+ * API, so that a reading stored while its requests are answered is not lost between the answer and the stream (a
+ * chart passes over points it already has).
+ */
+export function heldReadings() {
+  const held = [];
+  let deliver = null;
+  const stop = onReadings((message) => (deliver ? deliver(message) : held.push(message)));
+  return {
+    stop,
+    start(listener) {
+      deliver = listener;
+      held.splice(0).forEach(listener);
+    },
+  };
+}
+
 /** Each time the stream opens from now on: when it comes back, or opens only after streamOpen gave up waiting. */
 export function onOpen(listener) {
   openListeners.add(listener);
@@ -40,11 +59,12 @@ export function onOpen(listener) {
 }
 
 /**
- * Resolves once the stream first opens, or after waitMs if it does not (no EventSource, or a collector that refuses
- * it): a view drawn from the API before then could miss a reading stored before the stream was there to send it.
+ * Resolves once the stream first opens or is refused, or after waitMs: a view drawn from the API before then could
+ * miss a reading stored before the stream was there to send it. One drawn without the stream is drawn again when it
+ * opens (onOpen).
  */
 export function streamOpen(waitMs) {
-  return Promise.race([opened, new Promise((resolve) => setTimeout(resolve, waitMs))]);
+  return Promise.race([waited, new Promise((resolve) => setTimeout(resolve, waitMs))]);
 }
 
 /**
@@ -66,14 +86,19 @@ export function connect() {
 }
 
 function open() {
-  if (source || typeof EventSource !== 'function') return;
-  source = new EventSource('api/v1/stream');
-  source.addEventListener('open', () => {
+  if (typeof EventSource !== 'function') {
+    endWait();
+    return;
+  }
+  if (source) return;
+  const stream = new EventSource('api/v1/stream');
+  source = stream;
+  stream.addEventListener('open', () => {
     retryMs = FIRST_RETRY_MS;
-    firstOpen();
+    endWait();
     for (const listener of openListeners) listener();
   });
-  source.addEventListener('reading', (event) => {
+  stream.addEventListener('reading', (event) => {
     let message;
     try {
       message = JSON.parse(event.data);
@@ -83,7 +108,7 @@ function open() {
     if (!message || !Array.isArray(message.readings)) return;
     for (const listener of readingListeners) listener(message);
   });
-  source.addEventListener('alert', (event) => {
+  stream.addEventListener('alert', (event) => {
     let alert;
     try {
       alert = JSON.parse(event.data);
@@ -92,13 +117,15 @@ function open() {
     }
     for (const listener of alertListeners) listener(alert);
   });
-  source.addEventListener('aid', () => {
+  stream.addEventListener('aid', () => {
     for (const listener of aidListeners) listener();
   });
-  source.addEventListener('error', () => {
+  stream.addEventListener('error', () => {
     // A stream the browser gave up on (refused, or cut before it opened) is not retried by the browser itself.
-    if (source.readyState === EventSource.CLOSED) {
-      source.close();
+    // An error of a stream already put away (pagehide) is no longer this page's concern.
+    if (stream === source && stream.readyState === EventSource.CLOSED) {
+      endWait();
+      stream.close();
       source = null;
       setTimeout(open, retryMs);
       retryMs = Math.min(retryMs * 2, LONGEST_RETRY_MS);

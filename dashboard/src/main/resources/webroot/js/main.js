@@ -1,10 +1,10 @@
 // Steward dashboard: a view per URL fragment, each drawn from the collector's API and kept current.
 
 import { ApiError, api } from './api.js';
-import { button, el, render } from './dom.js';
+import { busy, button, el, render } from './dom.js';
 import { may, mayAnywhere, setPerson, signedIn } from './session.js';
 import { formatTime } from './format.js';
-import { connect, onOpen, streamOpen } from './live.js';
+import { connect, heldReadings, onOpen, streamOpen } from './live.js';
 import { parse } from './router.js';
 import { sweep } from './chart.js';
 import * as today from './views/today.js';
@@ -27,7 +27,7 @@ const CHECK_EVERY_MS = 5000;
 /** Longest a first view waits for the live stream: a few milliseconds on a working collector. */
 const STREAM_WAIT_MS = 3000;
 
-const state = { current: null, failingSince: null, renderId: 0 };
+const state = { current: null, failingSince: null, renderId: 0, redrawWhenIdle: false };
 
 async function main() {
   // First, while the session is asked for: a browser opens six connections to one host at most, and a view's
@@ -59,10 +59,27 @@ async function main() {
   window.addEventListener('hashchange', show);
   show();
   onOpen(() => {
-    // Only views that follow the stream: a form half filled in is not drawn anew under someone's hands.
-    if (!state.current || state.current.live) show();
+    if (!state.current || state.current.live) redraw();
   });
-  setInterval(checkCollector, CHECK_EVERY_MS);
+  // After the blur, once focus has moved on (to another field of the view, perhaps).
+  document.getElementById('view').addEventListener('focusout', () => setTimeout(() => {
+    if (state.redrawWhenIdle) redraw();
+  }));
+  setInterval(() => {
+    checkCollector();
+    if (state.redrawWhenIdle) redraw();
+  }, CHECK_EVERY_MS);
+}
+
+/**
+ * Draws the view again, once nobody is writing in it or waiting on a button they pressed: tried again when they
+ * leave a field, and every few seconds.
+ */
+function redraw() {
+  const container = document.getElementById('view');
+  state.redrawWhenIdle = busy(container);
+  if (state.redrawWhenIdle) container.dataset.redrawWhenIdle = '';
+  else show();
 }
 
 async function show() {
@@ -75,17 +92,38 @@ async function show() {
   if (state.current && state.current.dispose) state.current.dispose();
   state.current = null;
   const id = ++state.renderId;
+  state.redrawWhenIdle = false;
+  delete document.getElementById('view').dataset.redrawWhenIdle;
+  // Readings a view takes before its requests (ctx.heldReadings) are let go with the view, or with a draw given up.
+  const held = [];
+  const letGo = () => held.forEach((h) => h.stop());
+  const ctx = {
+    isCurrent: () => id === state.renderId,
+    failed,
+    heldReadings: () => {
+      const h = heldReadings();
+      held.push(h);
+      return h;
+    },
+  };
   const container = document.getElementById('view');
   container.setAttribute('aria-busy', 'true');
   delete container.dataset.failed;
   performance.mark(`steward:view-start:${id}`);
   try {
-    const handle = await view.show(container, route, { isCurrent: () => id === state.renderId, failed });
+    const handle = await view.show(container, route, ctx);
     if (id !== state.renderId) {
       if (handle && handle.dispose) handle.dispose();
+      letGo();
       return;
     }
-    state.current = handle;
+    state.current = {
+      live: Boolean(handle && handle.live),
+      dispose: () => {
+        if (handle && handle.dispose) handle.dispose();
+        letGo();
+      },
+    };
     document.title = (handle && handle.title ? `${handle.title} · ` : '') + 'Steward';
     // Once the view and its charts are on screen: bin/bench times views from these marks.
     requestAnimationFrame(() => {
@@ -95,6 +133,7 @@ async function show() {
     });
     reachable();
   } catch (error) {
+    letGo();
     if (id !== state.renderId) return;
     failed(error);
     render(container, el('div', 'problem', el('h2', null, 'This view could not be shown'),
@@ -156,7 +195,7 @@ function reachable() {
   if (state.failingSince !== null) {
     state.failingSince = null;
     banner();
-    show();
+    redraw();
   }
 }
 

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { button, el, link, render } from '../dom.js';
 import { may, mayAnywhere } from '../session.js';
 import { collator, formatDuration, formatTime } from '../format.js';
-import { onAid, onAlert } from '../live.js';
+import { onAid, onAlert, onOpen } from '../live.js';
 import { go, href, withQuery } from '../router.js';
 import { severityBadge } from './cards.js';
 
@@ -45,7 +45,9 @@ export async function show(container, route, ctx) {
   render(container, page);
   const stopAlerts = onAlert(() => reload(container));
   const stopAid = onAid(() => reload(container));
-  return { title: 'Alerts', dispose: () => { stopAlerts(); stopAid(); } };
+  // What changed while the stream was away is not sent again.
+  const stopOpen = onOpen(() => reload(container));
+  return { title: 'Alerts', dispose: () => { stopAlerts(); stopAid(); stopOpen(); } };
 }
 
 /** Shows the list again, unless someone is writing a note: then a button offers the new list. */

@@ -6,7 +6,6 @@ import { api } from '../api.js';
 import { COLORS, barChart, pointsFor, timeChart } from '../chart.js';
 import { el, link, render } from '../dom.js';
 import { formatNumber, unitOf } from '../format.js';
-import { onReadings } from '../live.js';
 import { PERFORMANCE_RATIO, arraysOf, loadSites, sensorsOfKind } from '../model.js';
 import { go, href, withQuery } from '../router.js';
 import { DAY, rangeBar, rangeOf, zoomTo } from '../range.js';
@@ -19,6 +18,8 @@ const PERIOD_SPANS = { day: 'The last 30 days', week: 'The last 26 weeks', month
 
 export async function show(container, route, ctx) {
   const siteId = route.segments[0];
+  const range = rangeOf(route, '7d');
+  const readings = range.live ? ctx.heldReadings() : null;
   const sites = await loadSites();
   const site = sites.find((s) => s.site === siteId);
   const arrays = site ? arraysOf(site) : [];
@@ -27,7 +28,6 @@ export async function show(container, route, ctx) {
       el('p', null, 'This site has no solar array: no device reports solar_power.'), link('#/today', null, 'Back to today')));
     return { title: 'No arrays' };
   }
-  const range = rangeOf(route, '7d');
   const compare = route.query.get('compare') === '1';
   const period = PERIODS.some(([p]) => p === route.query.get('period')) ? route.query.get('period') : 'day';
   const perKwp = route.query.get('per') === 'kwp';
@@ -131,9 +131,8 @@ export async function show(container, route, ctx) {
     });
   }
 
-  let stop = () => {};
-  if (range.live) {
-    stop = onReadings((message) => {
+  if (readings) {
+    readings.start((message) => {
       if (message.site !== site.site) return;
       const a = arrays.find((x) => x.device === message.device);
       if (!a) return;
@@ -143,7 +142,7 @@ export async function show(container, route, ctx) {
       }
     });
   }
-  return { title: `Arrays · ${site.site}`, live: range.live, dispose: stop };
+  return { title: `Arrays · ${site.site}`, live: range.live };
 }
 
 /** Expected power over time: irradiance x peak x PR; without irradiance, the other arrays' median per kWp. */

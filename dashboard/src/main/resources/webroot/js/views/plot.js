@@ -5,7 +5,6 @@ import { api } from '../api.js';
 import { COLORS, barChart, pointsFor, timeChart } from '../chart.js';
 import { el, link, render } from '../dom.js';
 import { formatTime, kindLabel, unitOf } from '../format.js';
-import { onReadings } from '../live.js';
 import { findDevice, loadSites, thresholdsFor, zonesFor } from '../model.js';
 import { href } from '../router.js';
 import { rangeBar, rangeOf, zoomTo } from '../range.js';
@@ -19,6 +18,8 @@ const NOT_LINES = new Set(['valve_state', 'water_total', 'energy_total']);
 
 export async function show(container, route, ctx) {
   const [siteId, deviceId] = route.segments;
+  const range = rangeOf(route, '24h');
+  const readings = range.live ? ctx.heldReadings() : null;
   const sites = await loadSites();
   const { site, device } = findDevice(sites, siteId, deviceId);
   if (!site || !device) {
@@ -27,7 +28,6 @@ export async function show(container, route, ctx) {
       link('#/today', null, 'Back to today')));
     return { title: 'Unknown device' };
   }
-  const range = rangeOf(route, '24h');
   const compare = route.query.get('compare') === '1';
   const zone = site.zone;
   const maxPoints = pointsFor(container);
@@ -124,9 +124,8 @@ export async function show(container, route, ctx) {
     }));
   }
 
-  let stop = () => {};
-  if (range.live) {
-    stop = onReadings((message) => {
+  if (readings) {
+    readings.start((message) => {
       if (message.site !== site.site || message.device !== device.device) return;
       const now = Date.now();
       for (const r of message.readings) {
@@ -135,7 +134,7 @@ export async function show(container, route, ctx) {
       }
     });
   }
-  return { title: `${device.device} · ${site.site}`, live: range.live, dispose: stop };
+  return { title: `${device.device} · ${site.site}`, live: range.live };
 }
 
 function rank(kind) {

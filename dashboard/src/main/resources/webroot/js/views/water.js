@@ -31,6 +31,7 @@ export async function waterSection(site, device, valve, zone, onDone) {
     }
     const send = async (action) => {
       status.textContent = action === 'open' ? 'Sending… the device answers within seconds' : 'Closing…';
+      section.dataset.pending = action;
       try {
         const answer = await api.command({ site: site.site, device: device.device, actuator: valve.sensor, action,
           seconds: action === 'open' ? Number(minutes.value) * 60 : undefined });
@@ -47,6 +48,7 @@ export async function waterSection(site, device, valve, zone, onDone) {
         status.textContent = `Not done: ${error.message}`;
         status.dataset.outcome = 'failed';
       }
+      delete section.dataset.pending;
       last = { key, text: status.textContent, outcome: status.dataset.outcome, at: Date.now() };
       onDone();
     };

@@ -253,6 +253,60 @@ class DashboardViewsBrowserTest {
         assertThat(script("return window.stillTheSamePage")).isEqualTo(true);
     }
 
+    @Test
+    @Order(9)
+    void aReadingStoredWhileTheChartsAreAskedFor_isDrawnOnceTheyAreThere() throws Exception {
+        browser.executeCdpCommand("Network.enable", Map.of());
+        browser.get("about:blank");
+        long t;
+        try {
+            slowCharts(true);
+            browser.get(base + "#/plot/food-forest/bed-3?range=6h");
+            await().atMost(WAIT).ignoreExceptions().until(() -> request("series/batch", "bed-3%2Fsoil-a") != null);
+            t = System.currentTimeMillis();
+            publish("steward/v1/food-forest/bed-3/readings", "{\"v\": 1, \"device\": \"bed-3\", \"seq\": 3, "
+                    + "\"readings\": [{\"sensor\": \"soil-a\", \"kind\": \"soil_moisture\", \"t\": " + t
+                    + ", \"value\": 46.6}]}");
+        } finally {
+            slowCharts(false);
+        }
+        await().atMost(WAIT).until(() -> readyId() > 0);
+        String asked = request("series/batch", "bed-3%2Fsoil-a");
+        assertThat(Long.parseLong(asked.replaceAll(".*[?&]to=(\\d+).*", "$1"))).as("asked before the reading")
+                .isLessThan(t);
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(drawnSeries("soil_moisture", "soil-a"))
+                .contains(List.of(t, 46.6)));
+    }
+
+    @Test
+    @Order(10)
+    void aViewWithAFieldInUse_isNotDrawnAgainUnderThePersonsHands_butOnceTheyLeaveIt() throws Exception {
+        browser.executeCdpCommand("Network.enable", Map.of());
+        try {
+            refuseTheStream(true);
+            open("#/plot/food-forest/bed-1?range=24h");
+            int drawn = readyId();
+            script("document.querySelector('.water-minutes').focus()");
+            refuseTheStream(false);
+            // Once the stream opens, the view would be drawn again at once if nobody were in it.
+            await().atMost(WAIT).until(() -> script("return 'redrawWhenIdle' in document.getElementById('view')"
+                    + ".dataset").equals(true));
+            assertThat(readyId()).as("drawn again while the minutes were being chosen").isEqualTo(drawn);
+            script("document.activeElement.blur()");
+            await().atMost(WAIT).until(() -> readyId() > drawn);
+        } finally {
+            refuseTheStream(false);
+        }
+    }
+
+    /** The chart data's answers come 3 s late. */
+    private static void slowCharts(boolean slow) {
+        browser.executeCdpCommand("Network.emulateNetworkConditionsByRule", Map.of("matchedNetworkConditions",
+                slow ? List.of(Map.of("urlPattern", "*://*:*/api/v1/series/batch*", "offline", false, "latency", 3000,
+                        "downloadThroughput", -1, "uploadThroughput", -1)) : List.of()));
+    }
+
     /** Fails every request for the page's live stream as a lost network would, and none of its other requests. */
     private static void refuseTheStream(boolean refused) {
         browser.executeCdpCommand("Network.emulateNetworkConditionsByRule", Map.of("matchedNetworkConditions",
@@ -291,7 +345,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void acknowledgingAnAlertWithANote_takesItOffTheOpenList() throws Exception {
         // Half an hour of a bed below its refill point raises soil-dry (docs/alerts.md).
         long now = System.currentTimeMillis();
@@ -372,7 +426,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void onA360PixelPhone_noViewScrollsSideways() throws Exception {
         browser.manage().window().setSize(new Dimension(360, 800));
         assertThat(script("return window.innerWidth")).isEqualTo(360L);
@@ -385,7 +439,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
-    @Order(11)
+    @Order(13)
     void onTheOpenDemo_thePeoplePagesSayThereAreNoAccounts_andHowToAddThem_evenOnAPhone() throws Exception {
         browser.manage().window().setSize(new Dimension(360, 800));
         for (String view : List.of("#/me", "#/rota", "#/people")) {
@@ -402,7 +456,7 @@ class DashboardViewsBrowserTest {
     }
 
     @Test
-    @Order(12)
+    @Order(14)
     void onTheOpenDemo_theSettingsPageShowsTheDemosConfigFile_evenOnAPhone() throws Exception {
         browser.manage().window().setSize(new Dimension(360, 800));
         open("#/settings");
