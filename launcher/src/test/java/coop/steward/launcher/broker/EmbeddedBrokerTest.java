@@ -131,7 +131,7 @@ class EmbeddedBrokerTest {
             out.write(new byte[] {0x10, (byte) (12 + id.length), 0, 4, 'M', 'Q', 'T', 'T', 4, 2, 0, 0, 0,
                     (byte) id.length});
             out.write(id);
-            out.write(new byte[] {(byte) 0x82, 6, 0, 1, 0, 1, '#', 0}); // SUBSCRIBE "#" at QoS 0
+            out.write(RawMqtt.subscribePacket("#", 1, 0));
             out.flush();
             in.readNBytes(4 + 5); // CONNACK and SUBACK; after that it reads nothing more
             MqttClient flood = connect("flood", true);
@@ -158,12 +158,8 @@ class EmbeddedBrokerTest {
         start();
         String filter = "\uD83C\uDF31".repeat(16_000); // 64,000 bytes of UTF-8
         try (java.net.Socket session = rawConnect("long", false)) {
-            byte[] f = filter.getBytes(StandardCharsets.UTF_8);
-            java.io.ByteArrayOutputStream subscribe = new java.io.ByteArrayOutputStream();
-            subscribe.writeBytes(new byte[] {0, 1, (byte) (f.length >> 8), (byte) f.length});
-            subscribe.writeBytes(f);
-            subscribe.write(1);
-            rawPacket(session, 0x82, subscribe.toByteArray());
+            session.getOutputStream().write(RawMqtt.subscribePacket(filter, 1, 1));
+            session.getOutputStream().flush();
             session.getInputStream().readNBytes(5); // SUBACK
             rawPacket(session, 0xe0, new byte[0]);
         }
