@@ -27,7 +27,7 @@ const CHECK_EVERY_MS = 5000;
 /** Longest a first view waits for the live stream: a few milliseconds on a working collector. */
 const STREAM_WAIT_MS = 3000;
 
-const state = { current: null, failingSince: null, renderId: 0, redrawWhenIdle: false };
+const state = { current: null, failingSince: null, renderId: 0 };
 
 async function main() {
   // First, while the session is asked for: a browser opens six connections to one host at most, and a view's
@@ -62,12 +62,10 @@ async function main() {
     if (!state.current || state.current.live) redraw();
   });
   // After the blur, once focus has moved on (to another field of the view, perhaps).
-  document.getElementById('view').addEventListener('focusout', () => setTimeout(() => {
-    if (state.redrawWhenIdle) redraw();
-  }));
+  document.getElementById('view').addEventListener('focusout', () => setTimeout(redrawIfWaiting));
   setInterval(() => {
     checkCollector();
-    if (state.redrawWhenIdle) redraw();
+    redrawIfWaiting();
   }, CHECK_EVERY_MS);
 }
 
@@ -77,9 +75,12 @@ async function main() {
  */
 function redraw() {
   const container = document.getElementById('view');
-  state.redrawWhenIdle = busy(container);
-  if (state.redrawWhenIdle) container.dataset.redrawWhenIdle = '';
+  if (busy(container)) container.dataset.redrawWhenIdle = '';
   else show();
+}
+
+function redrawIfWaiting() {
+  if ('redrawWhenIdle' in document.getElementById('view').dataset) redraw();
 }
 
 async function show() {
@@ -92,8 +93,6 @@ async function show() {
   if (state.current && state.current.dispose) state.current.dispose();
   state.current = null;
   const id = ++state.renderId;
-  state.redrawWhenIdle = false;
-  delete document.getElementById('view').dataset.redrawWhenIdle;
   // Readings a view takes before its requests (ctx.heldReadings) are let go with the view, or with a draw given up.
   const held = [];
   const letGo = () => held.forEach((h) => h.stop());
@@ -109,6 +108,7 @@ async function show() {
   const container = document.getElementById('view');
   container.setAttribute('aria-busy', 'true');
   delete container.dataset.failed;
+  delete container.dataset.redrawWhenIdle;
   performance.mark(`steward:view-start:${id}`);
   try {
     const handle = await view.show(container, route, ctx);
