@@ -25,7 +25,8 @@ import java.util.function.Supplier;
 
 /**
  * Decodes wire data on {@code .../readings} into valid readings and rejections. Never throws: one bad payload
- * must never stop a consumer.
+ * must never stop a consumer. A message is read first by {@link PlainReadings}, which takes the usual one (every
+ * reading valid) straight from its bytes; any other is read in full here, on Jackson's streaming parser.
  */
 public final class ReadingsDecoder {
     /** Readings before 2000-01-01T00:00:00Z are rejected: a clock that was never set. */
@@ -43,6 +44,14 @@ public final class ReadingsDecoder {
     }
 
     public DecodedReadings decode(String topic, byte[] payload) {
+        return decode(topic, payload, true);
+    }
+
+    /**
+     * As {@link #decode(String, byte[])}; with {@code plainFirst} false, without trying {@link PlainReadings} first,
+     * so that tests can hold the two readings to the same answers.
+     */
+    DecodedReadings decode(String topic, byte[] payload, boolean plainFirst) {
         DeviceTopic parsed = Topics.parse(topic).orElse(null);
         if (parsed == null || parsed.channel() != Channel.READINGS) {
             return whole(null, null, Reason.BAD_TOPIC, "topic '" + Untrusted.topic(topic)
@@ -57,6 +66,12 @@ public final class ReadingsDecoder {
         if (payload.length > ReadingsMessage.MAX_BYTES) {
             return whole(site, device, Reason.TOO_LARGE, "message is " + payload.length + " bytes; the limit is "
                     + ReadingsMessage.MAX_BYTES + " bytes: send fewer readings per message");
+        }
+        if (plainFirst) {
+            DecodedReadings plain = PlainReadings.read(site, device, payload, clock.millis());
+            if (plain != null) {
+                return plain;
+            }
         }
         if (!Utf8.isValid(payload)) {
             return whole(site, device, Reason.NOT_UTF8, "message is not valid UTF-8: encode the JSON as UTF-8");
