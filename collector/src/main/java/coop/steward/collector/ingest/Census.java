@@ -3,6 +3,7 @@ package coop.steward.collector.ingest;
 import coop.steward.collector.config.Limits;
 import coop.steward.collector.store.DeviceStatus;
 import coop.steward.collector.store.SensorSummary;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -66,6 +67,15 @@ final class Census {
         }
         device(key);
         return true;
+    }
+
+    /**
+     * The sensors kept of a device, empty when it is not kept: a message's readings are looked up in it, where looking
+     * each up from its site and device cost a tenth of the event loop. Live: it shows what is admitted meanwhile.
+     */
+    Set<String> sensorsOf(String site, String device) {
+        Set<String> known = sensors.get(new Device(site, device));
+        return known == null ? Set.of() : Collections.unmodifiableSet(known);
     }
 
     /**

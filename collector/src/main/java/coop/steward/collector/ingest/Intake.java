@@ -18,6 +18,7 @@ import coop.steward.protocol.Topics;
 import coop.steward.protocol.Untrusted;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Reads one MQTT message into what the store takes: a readings message's valid readings, or a device's status,
@@ -99,8 +100,9 @@ final class Intake {
         String device = decoded.device();
         List<Reading> kept = new ArrayList<>(decoded.readings().size());
         List<Rejection> refused = new ArrayList<>(decoded.rejections());
+        Set<String> known = census.sensorsOf(site, device);
         for (Reading r : decoded.readings()) {
-            Census.Full full = census.admitSeries(site, device, r.sensor());
+            Census.Full full = known.contains(r.sensor()) ? null : census.admitSeries(site, device, r.sensor());
             if (full == null) {
                 kept.add(r);
             } else if (full == Census.Full.DEVICES) {

@@ -35,7 +35,7 @@ record InfluxLayout(String retentionPolicy, String rawSource, String rollupSourc
      */
     void addReading(InfluxLines lines, String series, SeriesKey key, String kind, String unit, double value, long t) {
         if (kindAndUnitAreTags) {
-            lines.series(series).field("value", value);
+            lines.series(series).value(value);
         } else {
             lines.measurement(InfluxSchema.READING);
             lines.tags(key).field("value", value).field("kind", kind).field("unit", unit);

@@ -75,6 +75,13 @@ final class InfluxLines {
         return this;
     }
 
+    /** The field {@code value}, a point's only one in the current layout: written without escaping its name again. */
+    InfluxLines value(double value) {
+        text.append(hasFields ? ",value=" : " value=").append(value);
+        hasFields = true;
+        return this;
+    }
+
     InfluxLines field(String key, long value) {
         fieldKey(key).append(value).append('i');
         return this;
