@@ -525,7 +525,7 @@ public final class BrokerLink {
                 connection.acks.leave(message.messageId(), message);
             }
         };
-        inbound.handle(new Message(message.topicName(), message.payload().getBytes(), qos, ack));
+        inbound.handle(new Message(message.topicName(), PayloadBytes.of(message.payload()), qos, ack));
     }
 
     private void failed(Connection connection, Throwable e) {
