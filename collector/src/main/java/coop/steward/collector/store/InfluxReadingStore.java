@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,10 +144,16 @@ public final class InfluxReadingStore implements ReadingStore {
     static Map<SeriesKey, TreeMap<Long, Reading>> bySeries(List<DeviceReadings> batches) {
         Map<SeriesKey, TreeMap<Long, Reading>> bySeries = new LinkedHashMap<>();
         for (DeviceReadings batch : batches) {
+            // A message's readings repeat a few sensors: each series is found once per message, not per reading.
+            Map<String, TreeMap<Long, Reading>> ofDevice = new HashMap<>();
             for (Reading r : batch.readings()) {
-                // putIfAbsent: the first copy within the batch too.
-                bySeries.computeIfAbsent(new SeriesKey(batch.site(), batch.device(), r.sensor()),
-                        k -> new TreeMap<>()).putIfAbsent(r.t(), r);
+                TreeMap<Long, Reading> series = ofDevice.get(r.sensor());
+                if (series == null) {
+                    series = bySeries.computeIfAbsent(new SeriesKey(batch.site(), batch.device(), r.sensor()),
+                            k -> new TreeMap<>());
+                    ofDevice.put(r.sensor(), series);
+                }
+                series.putIfAbsent(r.t(), r); // the first copy within the batch too
             }
         }
         return bySeries;

@@ -216,8 +216,9 @@ final class InfluxWrites {
         String kind = null;
         String unit = null;
         String series = null;
+        boolean noneStored = storedTimes.isEmpty(); // the usual case: then no time is boxed to be looked up
         for (Reading r : readings) {
-            if (!storedTimes.contains(r.t())) {
+            if (noneStored || !storedTimes.contains(r.t())) {
                 String readingUnit = InfluxReadingStore.unit(r);
                 if (series == null || !r.kind().equals(kind) || !readingUnit.equals(unit)) {
                     kind = r.kind();
