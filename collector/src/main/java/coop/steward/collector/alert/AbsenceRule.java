@@ -102,7 +102,12 @@ final class AbsenceRule implements Rule {
                 || !config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        device.sensors.computeIfAbsent(s.sensor(), k -> new SensorTrack(s.kind())).heard(s.t());
+        SensorTrack sensor = device.sensors.get(s.sensor()); // not computeIfAbsent: its lambda holds the sample
+        if (sensor == null) {
+            sensor = new SensorTrack(s.kind());
+            device.sensors.put(s.sensor(), sensor);
+        }
+        sensor.heard(s.t());
         resolve(s.subject(), s.t(), sink);
     }
 

@@ -48,7 +48,7 @@ final class BatteryLowRule implements Rule {
         }
         double limit = soc ? config.socBelow() : config.voltageBelow();
         double clearAt = limit + (soc ? config.socHysteresis() : config.voltageHysteresis());
-        Episode episode = series.computeIfAbsent(s.subject(), k -> new Episode(holdMs, sink.isActive(id(), k)));
+        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
         if (s.value() < limit) {
             if (episode.met(s.t()) == Episode.Step.RAISE) {
                 String what = soc ? "charge" : "voltage";

@@ -1,5 +1,7 @@
 package coop.steward.collector.alert;
 
+import java.util.Map;
+
 /**
  * One series' condition over data time: it must hold for {@code hold} before it raises, and once raised only a
  * clear ends it. A value between the raise and clear thresholds (the hysteresis band), or one that cannot be judged
@@ -17,6 +19,19 @@ final class Episode {
     Episode(long holdMillis, boolean active) {
         this.holdMillis = holdMillis;
         this.active = active;
+    }
+
+    /**
+     * The subject's episode of a rule, made with its first sample, active when the book has the rule's alert on it
+     * open. Not by {@code computeIfAbsent}: its lambda holds the sink, and was made anew for every sample.
+     */
+    static Episode of(Map<Subject, Episode> series, Subject subject, long holdMillis, String rule, AlertSink sink) {
+        Episode episode = series.get(subject);
+        if (episode == null) {
+            episode = new Episode(holdMillis, sink.isActive(rule, subject));
+            series.put(subject, episode);
+        }
+        return episode;
     }
 
     /** The condition holds at {@code t}. */

@@ -45,7 +45,7 @@ final class LeakRule implements Rule {
         if (open == null) {
             return; // no valve sensor: flow alone cannot tell a leak from a watering
         }
-        Episode episode = series.computeIfAbsent(s.subject(), k -> new Episode(holdMs, sink.isActive(id(), k)));
+        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
         if (open) {
             episode.neither();
         } else if (s.value() > config.flowAbove()) {

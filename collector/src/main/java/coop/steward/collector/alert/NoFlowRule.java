@@ -43,7 +43,7 @@ final class NoFlowRule implements Rule {
         if (open == null) {
             return;
         }
-        Episode episode = series.computeIfAbsent(s.subject(), k -> new Episode(holdMs, sink.isActive(id(), k)));
+        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
         if (!open) {
             episode.neither();
         } else if (s.value() < config.flowBelow()) {

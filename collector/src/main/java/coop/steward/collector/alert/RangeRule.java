@@ -45,7 +45,11 @@ final class RangeRule implements Rule {
         if (limits == null || !config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        Series state = series.computeIfAbsent(s.subject(), k -> new Series(sink.isActive(id(), k)));
+        Series state = series.get(s.subject()); // not computeIfAbsent, whose lambda was made anew for every sample
+        if (state == null) {
+            state = new Series(sink.isActive(id(), s.subject()));
+            series.put(s.subject(), state);
+        }
         if (!limits.contains(s.value())) {
             state.saneSince = -1;
             if (!state.active) {

@@ -87,7 +87,7 @@ final class SolarUnderperformanceRule implements Rule {
             return;
         }
         history.put(s.t(), yield);
-        Episode episode = series.computeIfAbsent(s.subject(), k -> new Episode(holdMs, sink.isActive(id(), k)));
+        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
         Expectation expected = expected(s);
         if (expected == null) {
             episode.neither(); // too dark to judge, or nothing to compare with

@@ -40,7 +40,11 @@ final class StuckRule implements Rule {
         if (!config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        Run run = series.computeIfAbsent(s.subject(), k -> new Run(new Episode(holdMs, sink.isActive(id(), k))));
+        Run run = series.get(s.subject()); // not computeIfAbsent, whose lambda was made anew for every sample
+        if (run == null) {
+            run = new Run(new Episode(holdMs, sink.isActive(id(), s.subject())));
+            series.put(s.subject(), run);
+        }
         if (Double.isNaN(run.value)) {
             run.value = s.value();
             run.episode.met(s.t());

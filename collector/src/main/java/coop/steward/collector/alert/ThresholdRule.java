@@ -33,7 +33,7 @@ final class ThresholdRule implements Rule {
         if (!config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        Episode episode = series.computeIfAbsent(s.subject(), k -> new Episode(holdMs, sink.isActive(id(), k)));
+        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
         double v = s.value();
         boolean beyond = config.below() ? v < config.limit() : v > config.limit();
         boolean back = config.below() ? v >= clearAt : v <= clearAt;
