@@ -28,6 +28,11 @@ final class PlainReadings {
     private static final byte[][] READING_MEMBERS = names("sensor", "kind", "unit", "value", "t");
     /** Powers of ten that a double holds exactly: a number of 15 digits or fewer times one of them is rounded once. */
     private static final double[] EXACT_POWERS = new double[23];
+    /**
+     * The longest number taken, in bytes: Jackson refuses a number of more than 1,000 digits, and no sender needs
+     * more than a few dozen.
+     */
+    private static final int MAX_NUMBER_BYTES = 64;
     /** Digits of a number read whole as a long; longer ones are read from their text, or by the full reading. */
     private static final int MAX_DIGITS = 18;
     /** The largest integer below which every integer is a double: a mantissa up to it is exact. */
@@ -450,6 +455,9 @@ final class PlainReadings {
             scale += negativeExponent ? -exponent : exponent;
         }
         at = i;
+        if (i - start > MAX_NUMBER_BYTES) {
+            throw NotPlain.INSTANCE;
+        }
         if (exact && mantissa <= EXACT_MANTISSA && scale >= -22 && scale <= 22) {
             double magnitude = scale < 0 ? mantissa / EXACT_POWERS[-scale] : mantissa * EXACT_POWERS[scale];
             number = negative ? -magnitude : magnitude;

@@ -80,8 +80,14 @@ public final class ReadingsDecoder {
         try {
             root = parse(payload);
         } catch (StreamConstraintsException e) {
-            return whole(site, device, Reason.TOO_DEEP, "JSON nests deeper than " + ProtocolJson.MAX_NESTING_DEPTH
-                    + " levels: send the flat readings payload of the contract");
+            if (String.valueOf(e.getOriginalMessage()).contains("nesting depth")) {
+                return whole(site, device, Reason.TOO_DEEP, "JSON nests deeper than " + ProtocolJson.MAX_NESTING_DEPTH
+                        + " levels: send the flat readings payload of the contract");
+            }
+            // Past the parser's other limits: a number of more than 1,000 digits, a key of more than 50,000 bytes.
+            return whole(site, device, Reason.NOT_JSON, "message has a number or key longer than the collector reads ("
+                    + Untrusted.complaint(e.getOriginalMessage()) + "): send numbers of at most 17 significant digits "
+                    + "and the contract's keys");
         } catch (JsonParseException e) {
             if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field")) {
                 return whole(site, device, Reason.DUPLICATE_KEY, Untrusted.complaint(e.getOriginalMessage())

@@ -150,7 +150,7 @@ class PlainReadingsTest {
 
     /** JSON numbers and near misses, with the digits and exponents where reading them exactly gets hard. */
     private String number() {
-        return switch (random.nextInt(12)) {
+        return switch (random.nextInt(13)) {
             case 0 -> pick("0", "-0", "0.0", "-0.0", "1", "100", "101", "-1", "0.5", "1.5e2", "1E2", "1e-2");
             case 1 -> odd(digits(3), "01", "1.", ".5", "-", "+1", "1e", "1e+", "0x1F", "NaN", "Infinity", "1e400", "-1e400",
                     "\"5\"", "null", "true", "1.5.5", "1ee2", "--1");
@@ -164,6 +164,10 @@ class PlainReadingsTest {
             case 9 -> "9007199254740993" + pick("", ".0", ".5", "e0", "e-1");
             case 10 -> pick("-", "") + digits(1 + random.nextInt(15)) + "." + digits(1 + random.nextInt(8))
                     + pick("", "e" + (random.nextInt(50) - 25));
+            // Either side of the full reading's limit of 1,000 digits; and a 64-byte number, the plain reading's.
+            case 11 -> pick("1." + "0".repeat(997 + random.nextInt(5)),
+                    "1e" + "0".repeat(998 + random.nextInt(4)) + "1", "1." + "0".repeat(61), "1." + "0".repeat(62),
+                    digits(30) + "." + digits(33));
             default -> String.format(java.util.Locale.ROOT, "%.2f", random.nextDouble() * 50);
         };
     }

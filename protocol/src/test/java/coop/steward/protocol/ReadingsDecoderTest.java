@@ -122,6 +122,10 @@ class ReadingsDecoderTest {
                         + "\"kind\": \"soil_moisture\", \"t\": " + NOW + ", \"value\": 1}"), Reason.DUPLICATE_KEY),
                 Arguments.of("nesting too deep", "{\"v\": 1, \"x\": " + "[".repeat(100) + "]".repeat(100) + "}",
                         Reason.TOO_DEEP),
+                Arguments.of("a value of more than 1,000 digits", message(reading("\"a\"", "\"x_any\"",
+                        Long.toString(NOW), "1." + "0".repeat(1000), null)), Reason.NOT_JSON),
+                Arguments.of("a key of more than 50,000 bytes", message(good("a", 1)).replace("\"v\": 1",
+                        "\"v\": 1, \"" + "k".repeat(50_001) + "\": 1"), Reason.NOT_JSON),
                 Arguments.of("NaN literal", message(reading("\"a\"", "\"soil_moisture\"", Long.toString(NOW), "NaN",
                         null)), Reason.NOT_JSON),
                 Arguments.of("syntax error after a wrong version", message(good("a", 1)).replace("\"v\": 1", "\"v\": 2")
@@ -150,6 +154,19 @@ class ReadingsDecoderTest {
             assertThat(r.reason()).isEqualTo(reason);
             assertThat(r.detail()).isNotBlank();
         });
+    }
+
+    @Test
+    void aNumberTooLongToRead_isSaidToBeOne_notANestingProblem() {
+        DecodedReadings decoded = decode(message(reading("\"a\"", "\"x_any\"", Long.toString(NOW),
+                "1." + "0".repeat(1000), null)));
+
+        assertThat(decoded.rejections()).singleElement().satisfies(r -> assertThat(r.detail())
+                .contains("number or key longer than the collector reads", "17 significant digits")
+                .doesNotContain("nests"));
+        // One digit fewer is read, as the contract's finite number it is.
+        assertThat(decode(message(reading("\"a\"", "\"x_any\"", Long.toString(NOW), "1." + "0".repeat(998),
+                null))).readings()).extracting(Reading::value).containsExactly(1.0);
     }
 
     @Test
