@@ -26,7 +26,7 @@ final class PlainReadings {
     /** Each list's names begin with different letters: {@link #member} tells them apart by it. */
     private static final byte[][] MESSAGE_MEMBERS = names("v", "device", "seq", "readings");
     private static final byte[][] READING_MEMBERS = names("sensor", "kind", "unit", "value", "t");
-    /** Powers of ten that a double holds exactly: a number of 15 digits or fewer times one of them is rounded once. */
+    /** Powers of ten that a double holds exactly: a mantissa up to 2^53 times or over one of them is rounded once. */
     private static final double[] EXACT_POWERS = new double[23];
     /**
      * The longest number taken, in bytes: Jackson refuses a number of more than 1,000 digits, and no sender needs
@@ -88,6 +88,7 @@ final class PlainReadings {
         try {
             return new PlainReadings(payload, now).message(site, device);
         } catch (NotPlain | ArrayIndexOutOfBoundsException e) {
+            // Reading past the last byte is a payload that ends too soon: not plain either.
             return null;
         }
     }
