@@ -157,10 +157,10 @@ final class PlainReadings {
             switch (member) {
                 case SENSOR -> {
                     readString();
-                    if (!isId()) {
+                    sensor = keptText();
+                    if (!Ids.isValid(sensor)) {
                         throw NotPlain.INSTANCE;
                     }
-                    sensor = keptText();
                 }
                 case KIND -> {
                     readString();
@@ -318,25 +318,6 @@ final class PlainReadings {
             }
         }
         return true;
-    }
-
-    /** The rule of {@link Ids#isValid}, on the bytes. */
-    private boolean isId() {
-        int length = textEnd - textStart;
-        if (length == 0 || length > 64 || !isLetterOrDigit(in[textStart])) {
-            return false;
-        }
-        for (int i = textStart + 1; i < textEnd; i++) {
-            byte b = in[i];
-            if (!isLetterOrDigit(b) && b != '_' && b != '-') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isLetterOrDigit(byte b) {
-        return b >= 'a' && b <= 'z' || b >= '0' && b <= '9';
     }
 
     /** The index of the kept text equal to the last string read; a new one is kept while there is room. */

@@ -5,8 +5,8 @@ import java.util.Objects;
 /** A series is one sensor of one device of one site. */
 public record SeriesKey(String site, String device, String sensor) {
     /**
-     * The record's own equals and hashCode, written out: a key is looked up for every reading, by the writer and
-     * the alert rules, and the generated ones went through method handles that took a few % of each.
+     * The record's own equals and hashCode, written out: the stores' writers look a key up for every reading, and
+     * the generated ones went through method handles that took a few % of the InfluxDB writer.
      */
     @Override
     public boolean equals(Object o) {
