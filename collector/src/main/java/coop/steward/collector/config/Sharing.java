@@ -10,10 +10,16 @@ import java.util.Map;
  *
  * @param catchUpPerSecond the most readings a second sent to the hub while a backlog is caught up; live readings go
  *                         first, and the backlog gets what they leave
+ * @param ackTimeoutSeconds how long a message sent to the hub waits for its collector's confirmation before it is sent
+ *                          again (then twice as long after each try, up to 16 times as long), as an agent's
+ *                          {@code publish.ackTimeoutSeconds}: a hub's broker that restarts without its queue drops
+ *                          what it had, and only this brings it back
  */
-public record Sharing(Share share, Map<String, Share> devices, int catchUpPerSecond) {
+public record Sharing(Share share, Map<String, Share> devices, int catchUpPerSecond, int ackTimeoutSeconds) {
     public static final int DEFAULT_CATCH_UP_PER_SECOND = 2_000;
-    public static final Sharing DEFAULT = new Sharing(Share.EVERYTHING, Map.of(), DEFAULT_CATCH_UP_PER_SECOND);
+    public static final int DEFAULT_ACK_TIMEOUT_SECONDS = 30;
+    public static final Sharing DEFAULT = new Sharing(Share.EVERYTHING, Map.of(), DEFAULT_CATCH_UP_PER_SECOND,
+            DEFAULT_ACK_TIMEOUT_SECONDS);
 
     /** What one device's data goes to the hub as. */
     public enum Share {
@@ -48,6 +54,9 @@ public record Sharing(Share share, Map<String, Share> devices, int catchUpPerSec
         devices = Map.copyOf(devices);
         if (catchUpPerSecond < 1) {
             throw new IllegalArgumentException("catchUpPerSecond must be at least 1, not " + catchUpPerSecond);
+        }
+        if (ackTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("ackTimeoutSeconds must be at least 1, not " + ackTimeoutSeconds);
         }
     }
 

@@ -25,9 +25,10 @@ final class SharingReader {
         if (sharing == null) {
             return null;
         }
-        sharing.allowOnly("share", "devices", "catchUpPerSecond");
+        sharing.allowOnly("share", "devices", "catchUpPerSecond", "ackTimeoutSeconds");
         Sharing.Share share = share(sharing, "share", Sharing.Share.EVERYTHING);
         Integer catchUp = sharing.whole("catchUpPerSecond", 1, 1_000_000, Sharing.DEFAULT_CATCH_UP_PER_SECOND);
+        Integer ackTimeout = sharing.whole("ackTimeoutSeconds", 1, 3_600, Sharing.DEFAULT_ACK_TIMEOUT_SECONDS);
         Map<String, Sharing.Share> devices = new LinkedHashMap<>();
         Keys named = sharing.has("devices") ? sharing.block("devices") : null;
         if (named != null) {
@@ -45,10 +46,10 @@ final class SharingReader {
                 }
             }
         }
-        if (!problems.noneSince(mark) || share == null || catchUp == null) {
+        if (!problems.noneSince(mark) || share == null || catchUp == null || ackTimeout == null) {
             return null;
         }
-        return new Sharing(share, devices, catchUp);
+        return new Sharing(share, devices, catchUp, ackTimeout);
     }
 
     private static Sharing.Share share(Keys keys, String key, Sharing.Share fallback) {

@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends what the site shares to its hub's broker as an agent sends its outbox: each message on its device's
  * {@code readings} topic, QoS 1, kept until the hub's collector confirms its seq on {@code readings/ack} after its
- * commit, and sent again when no confirmation comes within {@link #ACK_TIMEOUT_MS}. At most {@link #WINDOW} messages
+ * commit, and sent again when no confirmation comes within {@link Sharing#ackTimeoutSeconds}. At most {@link #WINDOW} messages
  * wait for confirmation at a time, so that a week's backlog never floods the hub's broker.
  *
  * <p>Where a message waits is, as on the agent, for the SD card's sake: a committed batch's shared readings are
@@ -63,7 +63,6 @@ import org.slf4j.LoggerFactory;
 public final class Forwarder extends VerticleBase implements AckGate {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     static final int WINDOW = 200;
-    static final long ACK_TIMEOUT_MS = 30_000;
     /** Well within the agents' own hold (5 s), so that a prompt hub costs neither side a write. */
     static final long HOLD_MS = 2_000;
     /** Seqs set aside on disk at a time, per device. */
@@ -99,9 +98,9 @@ public final class Forwarder extends VerticleBase implements AckGate {
 
     /** A message sent {@code attempts} times and not confirmed; {@code onDisk} once it is in the log. */
     private record Sent(ForwardLog.Entry entry, long sentAt, boolean onDisk, int attempts) {
-        /** 30 s after the first send, then twice as long after each, up to 8 minutes: a hub long down is not flooded. */
-        boolean overdue(long now) {
-            return now - sentAt >= ACK_TIMEOUT_MS << Math.min(attempts - 1, 4);
+        /** The timeout after the first send, twice as long after each, up to 16 times: a hub long down is not flooded. */
+        boolean overdue(long now, long timeoutMs) {
+            return now - sentAt >= timeoutMs << Math.min(attempts - 1, 4);
         }
     }
 
@@ -508,9 +507,10 @@ public final class Forwarder extends VerticleBase implements AckGate {
         if (inFlight.keySet().removeIf(key -> !shared.dataOf(key.site(), key.device()))) {
             recount();
         }
+        long timeoutMs = shared.ackTimeoutSeconds() * 1_000L;
         for (Map.Entry<Key, Sent> e : inFlight.entrySet()) {
             Sent sent = e.getValue();
-            if (sent.overdue(now)
+            if (sent.overdue(now, timeoutMs)
                     && link.send(Topics.readings(sent.entry().site(), sent.entry().device()), sent.entry().payload())) {
                 e.setValue(new Sent(sent.entry(), now, sent.onDisk(), sent.attempts() + 1));
                 resent.increment();

@@ -107,6 +107,7 @@ class CollectorConfigTest {
                   share: status
                   devices: {pump: nothing, food-forest/bed-1: everything, gate: hourly}
                   catchUpPerSecond: 500
+                  ackTimeoutSeconds: 120
                 """, "collector.yaml").sharing();
 
         assertThat(sharing.of("food-forest", "bed-1")).isEqualTo(Sharing.Share.EVERYTHING);
@@ -114,6 +115,8 @@ class CollectorConfigTest {
         assertThat(sharing.of("orchard", "pump")).isEqualTo(Sharing.Share.NOTHING);
         assertThat(sharing.of("orchard", "gate")).isEqualTo(Sharing.Share.HOURLY);
         assertThat(sharing.catchUpPerSecond()).isEqualTo(500);
+        assertThat(sharing.ackTimeoutSeconds()).isEqualTo(120);
+        assertThat(CollectorConfig.defaults().sharing().ackTimeoutSeconds()).as("as an agent's").isEqualTo(30);
     }
 
     @Test
@@ -123,6 +126,7 @@ class CollectorConfigTest {
                   share: all
                   devices: {Pump: nothing, gate: daily}
                   catchUpPerSecond: 0
+                  ackTimeoutSeconds: 0
                 """)).extracting(ConfigError::toString).containsExactly(
                 "collector.yaml:2: sharing.share: 'all' is not a choice; share one of everything, hourly, status, "
                         + "nothing",
@@ -130,7 +134,8 @@ class CollectorConfigTest {
                         + "64 lower-case letters, digits, '_' or '-')",
                 "collector.yaml:3: sharing.devices.gate: 'daily' is not a choice; share one of everything, hourly, "
                         + "status, nothing",
-                "collector.yaml:4: sharing.catchUpPerSecond: 0 is out of range; use a number from 1 to 1000000");
+                "collector.yaml:4: sharing.catchUpPerSecond: 0 is out of range; use a number from 1 to 1000000",
+                "collector.yaml:5: sharing.ackTimeoutSeconds: 0 is out of range; use a number from 1 to 3600");
     }
 
     @Test
