@@ -81,7 +81,7 @@ class AgentReplayTest {
             String kindOf = sensor.startsWith("soil") ? "soil_moisture" : sensor.equals("flow") ? "flow_rate"
                     : sensor.equals("power") ? "solar_power" : "solar_voltage";
             sensors.append("  - {id: ").append(sensor).append(", kind: ").append(kindOf)
-                    .append(", intervalSeconds: 0.01, source: {type: simulated}}\n");
+                    .append(", intervalSeconds: 0.005, source: {type: simulated}}\n");
         }
         agent = Agent.create(DeviceConfigLoader.parse("""
                 site: replay-site
