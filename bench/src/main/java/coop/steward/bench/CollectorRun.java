@@ -30,8 +30,8 @@ final class CollectorRun implements AutoCloseable {
 
     CollectorRun(String brokerUrl, Path data, Function<CollectorSettings, CollectorSettings> customise)
             throws Exception {
-        IngestSettings ingest = new IngestSettings(brokerUrl, "bench-collector-" + System.nanoTime(), null, null, 2_000,
-                20_000);
+        IngestSettings ingest = new IngestSettings(brokerUrl, "bench-collector-" + System.nanoTime(), null, null,
+                IngestSettings.DEFAULT_MAX_PENDING_MESSAGES, IngestSettings.DEFAULT_MAX_READINGS_PER_TRANSACTION);
         CollectorSettings settings = customise.apply(new CollectorSettings(ingest, "127.0.0.1", 0, data));
         collector = Collector.start(vertx, settings).await(60, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

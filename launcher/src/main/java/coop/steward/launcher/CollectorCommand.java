@@ -186,11 +186,13 @@ final class CollectorCommand implements Callable<Integer> {
             }
             // Its own client id on the hub's broker, and its own persistent session there.
             forward = new IngestSettings(forwardTo, clientId + "-forward", hubLogin.username(), hubLogin.password(),
-                    2_000, 20_000);
+                    IngestSettings.DEFAULT_MAX_PENDING_MESSAGES,
+                    IngestSettings.DEFAULT_MAX_READINGS_PER_TRANSACTION);
         }
         Vertx vertx = Vertx.vertx();
         IngestSettings ingest = new IngestSettings(mqtt, clientId, login.username(), login.password(),
-                2_000, 20_000).withTls(broker.files());
+                IngestSettings.DEFAULT_MAX_PENDING_MESSAGES, IngestSettings.DEFAULT_MAX_READINGS_PER_TRANSACTION)
+                .withTls(broker.files());
         if (commandAccount != null) {
             try {
                 MqttLogin commandLogin = BrokerOptions.login(commandAccount);

@@ -85,7 +85,8 @@ final class Demo implements AutoCloseable {
         MqttLogin commandLogin = login(identities, Identities.COMMANDS);
         // One collector on a broker of its own: the fixed id of old serves, and a demo folder of old keeps its session.
         IngestSettings ingest = new IngestSettings(brokerUrl, CollectorId.FORMER, collectorLogin.username(),
-                collectorLogin.password(), 2_000, 20_000)
+                collectorLogin.password(), IngestSettings.DEFAULT_MAX_PENDING_MESSAGES,
+                IngestSettings.DEFAULT_MAX_READINGS_PER_TRANSACTION)
                 .withCommandLogin(commandLogin.username(), commandLogin.password());
         Collector collector;
         try {

@@ -24,6 +24,18 @@ public record IngestSettings(String brokerUrl, String clientId, String username,
      * sending 8,000 unacknowledged messages with max_inflight_messages 1000 under a burst.
      */
     public static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
+    /**
+     * The most readings a store transaction takes. Under load a transaction takes all that arrived while the one
+     * before committed, and its costs that do not grow with its readings (SQLite's sync of its log and the table pages
+     * a write touches, which fill with more rows; InfluxDB's wait for its slowest request) are shared by more: in
+     * bin/bench's ingest on this project's 2-core machine, 50,000 instead of 20,000 took the embedded store from
+     * about 320,000 readings a second to about 430,000, and InfluxDB from about 230,000 to about 350,000
+     * (docs/benchmarks.md). It is also what a broker with docs/deployment.md's in-flight window (1,000 messages) sends
+     * of 50-reading messages before it waits for acknowledgements.
+     */
+    public static final int DEFAULT_MAX_READINGS_PER_TRANSACTION = 50_000;
+    /** Past this many messages waiting for the store, QoS 0 messages are dropped (and listed). */
+    public static final int DEFAULT_MAX_PENDING_MESSAGES = 2_000;
 
     public IngestSettings(String brokerUrl, String clientId, String username, String password,
                           int maxPendingMessages, int maxReadingsPerTransaction) {
