@@ -94,12 +94,12 @@ class ChaosTest {
         collector.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // the collector dies mid-stream
         waitWhileTheAgentSamples(Duration.ofSeconds(2));
         collector = startCollector("collector-2");
-        awaitMoreStored(800);
+        awaitMoreStored(1_500); // past what the agent kept meanwhile (about 700): the stream goes on
 
         broker.kill(); // the broker is gone for a while, and what it had queued with it
         waitWhileTheAgentSamples(Duration.ofSeconds(3));
         broker.restart();
-        awaitMoreStored(1_000);
+        awaitMoreStored(2_000); // past what the agent kept meanwhile (about 1,000)
 
         agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // the Pi loses power
         agent = startAgent(config, "agent-2");
@@ -240,8 +240,9 @@ class ChaosTest {
     }
 
     /** Waits for this many more readings than are stored now: the stream has gone on past what just happened. */
-    private void awaitMoreStored(long readings) throws Exception {
-        awaitStored(storedCount() + readings);
+    private void awaitMoreStored(long readings) {
+        long now = await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(this::storedCount, n -> n >= 0);
+        awaitStored(now + readings);
     }
 
     private long storedCount() throws Exception {
