@@ -132,10 +132,7 @@ class ForwardKillTest {
      * it: after 3 s here, so that the test need not wait the default 30.
      */
     private Process startSite(String name) throws Exception {
-        Path config = tmp.resolve("site.yaml");
-        if (!Files.exists(config)) {
-            Files.writeString(config, "sharing: {ackTimeoutSeconds: 3}\n");
-        }
+        Path config = Files.writeString(tmp.resolve("site.yaml"), "sharing: {ackTimeoutSeconds: 3}\n");
         return startCollector(name, siteHttp, "collector", "--mqtt", siteBroker.url(), "--data",
                 tmp.resolve("site").toString(), "--forward-to", uplink.url(), "--config", config.toString());
     }

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends what the site shares to its hub's broker as an agent sends its outbox: each message on its device's
  * {@code readings} topic, QoS 1, kept until the hub's collector confirms its seq on {@code readings/ack} after its
- * commit, and sent again when no confirmation comes within {@link Sharing#ackTimeoutSeconds}. At most {@link #WINDOW} messages
- * wait for confirmation at a time, so that a week's backlog never floods the hub's broker.
+ * commit, and sent again when no confirmation comes within {@link Sharing#ackTimeoutSeconds}. At most
+ * {@link #WINDOW} messages wait for confirmation at a time, so that a week's backlog never floods the hub's broker.
  *
  * <p>Where a message waits is, as on the agent, for the SD card's sake: a committed batch's shared readings are
  * {@linkplain #beforeAck held} in memory and sent at once, and the batch is acknowledged to its agents only once the
@@ -98,7 +98,7 @@ public final class Forwarder extends VerticleBase implements AckGate {
 
     /** A message sent {@code attempts} times and not confirmed; {@code onDisk} once it is in the log. */
     private record Sent(ForwardLog.Entry entry, long sentAt, boolean onDisk, int attempts) {
-        /** The timeout after the first send, twice as long after each, up to 16 times: a hub long down is not flooded. */
+        /** The timeout after the first send, doubling after each, up to 16 times: a hub long down is not flooded. */
         boolean overdue(long now, long timeoutMs) {
             return now - sentAt >= timeoutMs << Math.min(attempts - 1, 4);
         }
