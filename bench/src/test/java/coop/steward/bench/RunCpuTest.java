@@ -2,12 +2,17 @@ package coop.steward.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class RunCpuTest {
@@ -44,7 +49,9 @@ class RunCpuTest {
             throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch go = new CountDownLatch(1);
+        AtomicReference<Path> collectorTask = new AtomicReference<>();
         Thread collector = new Thread(() -> {
+            collectorTask.set(ownTask());
             spin(200); // before the count starts: none of this is the run's
             started.countDown();
             await(go);
@@ -58,6 +65,8 @@ class RunCpuTest {
         publisher.start();
         collector.join();
         publisher.join();
+        // join() returns when the Java thread is done, a moment before the kernel's thread is gone from /proc.
+        awaitGone(collectorTask.get());
         Map<String, Double> spent = cpu.stop();
 
         assertThat(spent.get(RunCpu.COLLECTOR)).as("no collector thread is left to count").isLessThan(0.1);
@@ -89,6 +98,23 @@ class RunCpuTest {
         }
         if (sink < 0) {
             throw new AssertionError();
+        }
+    }
+
+    /** The calling thread's directory under /proc/self/task. */
+    private static Path ownTask() {
+        try {
+            return Path.of("/proc").resolve(Files.readSymbolicLink(Path.of("/proc/thread-self")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitGone(Path task) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(task)) {
+            assertThat(System.nanoTime()).as("the kernel has let go of " + task).isLessThan(deadline);
+            Thread.sleep(5);
         }
     }
 
