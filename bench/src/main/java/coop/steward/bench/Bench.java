@@ -145,9 +145,13 @@ public final class Bench {
             hubScale(report, work);
             return;
         }
-        try (MosquittoBroker broker = ingestBroker(work.resolve("mosquitto"))) {
+        try (MosquittoBroker broker = ingestBroker(work.resolve("mosquitto"));
+             MosquittoBroker bare = ingestBroker(work.resolve("mosquitto-bare"))) {
             report.note("The harness's Mosquitto runs with the settings docs/deployment.md gives a collector's broker "
-                    + "(max_queued_messages 10000000, max_queued_bytes 536870912, set_tcp_nodelay true), and max_inflight_messages 10000.");
+                    + "(max_queued_messages 10000000, max_queued_bytes 536870912, set_tcp_nodelay true), and "
+                    + "max_inflight_messages 10000. The bare subscriber has a Mosquitto of its own with the same "
+                    + "settings, so that its runs can alternate with the collector's, which stays subscribed to its "
+                    + "own.");
             if (onlyAlerts) {
                 alertLatency(report, work, broker);
                 return;
@@ -157,24 +161,19 @@ public final class Bench {
                 return;
             }
             if (onlyInflux) {
-                Load warmUp = warmUp(t0);
-                BareSubscriber.rate(broker.url(), warmUp);
-                List<Timed> subscriber = timeRuns(new Load(20, messages, 50, t0),
-                        timed -> BareSubscriber.rate(broker.url(), timed));
-                report.add(new Report.Row("broker alone: a bare QoS 1 subscriber",
-                        Report.rate(Timed.median(subscriber).rate()), "", "", "", ""));
-                influxIngest(report, work, broker, messages,
-                        (System.currentTimeMillis() / 3_600_000L + 1) * 3_600_000L, subscriber);
+                BareSubscriber.rate(bare.url(), warmUp(t0));
+                influxIngest(report, work, broker, bare, messages,
+                        (System.currentTimeMillis() / 3_600_000L + 1) * 3_600_000L);
                 return;
             }
-            List<Timed> subscriber = embeddedIngest(report, work, broker, messages, t0);
+            embeddedIngest(report, work, broker, bare, messages, t0);
             if (only) {
                 return;
             }
             // Current readings (the next hours'), as a live site sends: the collector rolls up readings that are too
             // late for InfluxDB's continuous query itself, which a bare writer would not.
-            influxIngest(report, work, broker, messages, (System.currentTimeMillis() / 3_600_000L + 1) * 3_600_000L,
-                    subscriber);
+            influxIngest(report, work, broker, bare, messages,
+                    (System.currentTimeMillis() / 3_600_000L + 1) * 3_600_000L);
             query(report, work, broker);
             diskWrites(report, work, broker);
             alertLatency(report, work, broker);
@@ -352,12 +351,12 @@ public final class Bench {
                 + "a redraw is from the click on a range to that mark. Sizes are the compressed bytes received.");
     }
 
-    private static void influxIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0,
-                                     List<Timed> subscriberRuns) throws Exception {
+    /** @param bare the bare subscriber's broker, where it has already been warmed up */
+    private static void influxIngest(Report report, Path work, MosquittoBroker broker, MosquittoBroker bare,
+                                     int messages, long t0) throws Exception {
         // Issue 15 asks for nothing lost at 3 million readings: the timed load is three times the embedded one.
         Load load = new Load(20, messages * 3, 50, t0);
         Load warmUp = warmUp(t0);
-        Timed subscriber = Timed.median(subscriberRuns);
         try (InfluxServer influx = InfluxServer.start(work.resolve("influxdb"))) {
             InfluxBareWriter.rate(influx.url(), "bare", warmUp, 5_000);
             MinimalCollector.Store minimal = MinimalCollector.intoInflux(influx.url(), "minimal");
@@ -365,6 +364,7 @@ public final class Bench {
             List<Timed> minimalRuns = timeRuns(load, timed -> MinimalCollector.rate(broker.url(), timed, minimal));
             LOG.info("Minimal collector, InfluxDB: {}", Timed.each(minimalRuns));
             List<Timed> writerRuns;
+            List<Timed> subscriberRuns;
             List<Timed> collectorRuns;
             List<Map<String, Double>> cpuEach;
             List<Long> keptEach = new ArrayList<>();
@@ -376,14 +376,16 @@ public final class Bench {
                 servers.put("InfluxDB", List.of(influx.pid()));
                 servers.put("Mosquitto", List.of(broker.pid()));
                 run.countCpu(servers);
-                // The bare writer's runs alternate with the collector's, a pair at a time: this machine's speed
-                // changed by a quarter from one minute to the next, and a ratio of two runs minutes apart measured
-                // that as much as either. The collector, connected meanwhile, has nothing to read.
+                // The bare parts' runs alternate with the collector's, a round at a time: this machine's speed
+                // changed by a quarter from one minute to the next, and a ratio of runs minutes apart measured
+                // that as much as any of them. The collector, connected meanwhile, has nothing to read.
                 writerRuns = new ArrayList<>();
+                subscriberRuns = new ArrayList<>();
                 collectorRuns = new ArrayList<>();
                 Load next = load;
                 for (int i = 0; i < TIMED_RUNS; i++) {
                     writerRuns.add(InfluxBareWriter.rate(influx.url(), "bare", next, 5_000));
+                    subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
                     long before = InfluxBareWriter.count(influx.url(), "steward");
                     collectorRuns.add(run.ingestRate(broker.url(), next));
                     keptEach.add(InfluxBareWriter.count(influx.url(), "steward") - before);
@@ -394,6 +396,9 @@ public final class Bench {
             Timed bareWriter = Timed.median(writerRuns);
             double writer = bareWriter.rate();
             LOG.info("InfluxDB bare writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
+            Timed subscriber = Timed.median(subscriberRuns);
+            LOG.info("Bare subscriber, InfluxDB's load: {} ({})", Report.rate(subscriber.rate()),
+                    Timed.each(subscriberRuns));
             List<PublishersAlone.Cost> publisherRuns = new ArrayList<>();
             List<PublishersAlone.Cost> pahoRuns = new ArrayList<>();
             // Untimed first: the bare publishers' code is compiled by now, and Paho's would not be.
@@ -436,9 +441,9 @@ public final class Bench {
                     + "the bare writer and the collector alike as measurement reading in retention policy raw, tags "
                     + "device, kind, sensor, site and unit, one field value. Its timed load is three times the "
                     + "embedded store's, and what reached InfluxDB is counted there (count(value) of raw.reading). "
-                    + "The bare writer's timed runs alternate with the collector's (writer, collector, writer, and so "
-                    + "on), so that each pair meets the machine in the same spell; the minimal collector's come "
-                    + "before them.");
+                    + "The bare parts' timed runs alternate with the collector's, a round of the three at a time "
+                    + "(bare writer, bare subscriber with the same load, collector; then again), so that each round "
+                    + "meets the machine in the same spell; the minimal collector's come before them.");
             report.note(whereTheCpuWent(collectorRuns, cpuEach));
             report.note(String.format(Locale.ROOT, "The harness's publishers alone (20 bare MQTT 3.1.1 publishers "
                     + "that stand in for a site's devices, in the harness's process: one connection each, QoS 1, at "
@@ -530,26 +535,11 @@ public final class Bench {
         return runs;
     }
 
-    /** Returns the bare subscriber's runs, the broker's side of every ingest comparison. */
-    private static List<Timed> embeddedIngest(Report report, Path work, MosquittoBroker broker, int messages, long t0)
-            throws Exception {
+    /** @param bare the bare subscriber's broker, which no collector uses */
+    private static void embeddedIngest(Report report, Path work, MosquittoBroker broker, MosquittoBroker bare,
+                                       int messages, long t0) throws Exception {
         Load load = new Load(20, messages, 50, t0);
         Load warmUp = warmUp(t0);
-        LOG.info("Bare subscriber: {} readings", load.readings());
-        BareSubscriber.rate(broker.url(), warmUp);
-        List<Timed> subscriberRuns = timeRuns(load, timed -> BareSubscriber.rate(broker.url(), timed));
-        Timed bareSubscriber = Timed.median(subscriberRuns);
-        double subscriber = bareSubscriber.rate();
-        LOG.info("Bare subscriber: {}, {} cores busy ({})", Report.rate(subscriber), bareSubscriber.coresBusy(),
-                Timed.each(subscriberRuns));
-        List<Timed> writerRuns;
-        try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("bare-sqlite"))) {
-            StoreWriter.rate(store, warmUp, 5_000);
-            writerRuns = timeRuns(load, timed -> StoreWriter.rate(store, timed, 5_000));
-        }
-        Timed bareWriter = Timed.median(writerRuns);
-        double writer = bareWriter.rate();
-        LOG.info("Bare SQLite writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
         List<Timed> minimalRuns;
         try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("minimal-sqlite"))) {
             MinimalCollector.rate(broker.url(), warmUp, MinimalCollector.into(store));
@@ -557,14 +547,35 @@ public final class Bench {
                     MinimalCollector.into(store)));
         }
         LOG.info("Minimal collector, embedded store: {}", Timed.each(minimalRuns));
-        List<Timed> collectorRuns;
-        try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
-                ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
+        List<Timed> subscriberRuns = new ArrayList<>();
+        List<Timed> writerRuns = new ArrayList<>();
+        List<Timed> collectorRuns = new ArrayList<>();
+        try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("bare-sqlite"));
+             CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
+                     ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
+            BareSubscriber.rate(bare.url(), warmUp);
+            StoreWriter.rate(store, warmUp, 5_000);
             run.ingestRate(broker.url(), warmUp);
             run.awaitFirstUpkeep();
-            LOG.info("Collector, embedded store: warmed up; timing {} readings", load.readings());
-            collectorRuns = timeRuns(load, timed -> run.ingestRate(broker.url(), timed));
+            run.countCpu(Map.of("Mosquitto", List.of(broker.pid()))); // for the log: where each run's CPU went
+            LOG.info("Embedded store: warmed up; timing {} readings, a round of the bare subscriber, the bare writer "
+                    + "and the collector at a time", load.readings());
+            // A round at a time, as InfluxDB's runs: a ratio of runs minutes apart measures the machine's drift
+            // (a quarter from one minute to the next) as much as any of them.
+            Load next = load;
+            for (int i = 0; i < TIMED_RUNS; i++) {
+                subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
+                writerRuns.add(StoreWriter.rate(store, next, 5_000));
+                collectorRuns.add(run.ingestRate(broker.url(), next));
+                next = next.next();
+            }
         }
+        Timed bareSubscriber = Timed.median(subscriberRuns);
+        double subscriber = bareSubscriber.rate();
+        LOG.info("Bare subscriber: {}, {} cores busy ({})", Report.rate(subscriber), bareSubscriber.coresBusy(),
+                Timed.each(subscriberRuns));
+        double writer = Timed.median(writerRuns).rate();
+        LOG.info("Bare SQLite writer: {} ({})", Report.rate(writer), Timed.each(writerRuns));
         Timed timed = Timed.median(collectorRuns);
         double collector = timed.rate();
         LOG.info("Collector, embedded store: {}, {} cores busy ({})", Report.rate(collector), timed.coresBusy(),
@@ -573,8 +584,11 @@ public final class Bench {
                 + "warm-up of %,d readings through the same path, so that it measures compiled code, as in a "
                 + "collector that has been running for a while (the collector's first store upkeep, 30 s after its "
                 + "start, is over too). Each is the median of %d timed runs of the same load "
-                + "(with fresh identities each time), one after the other, and so is each CPU figure: single runs "
-                + "of the same thing on this virtual machine differed by up to a quarter. The harness runs in one "
+                + "(with fresh identities each time), and so is each CPU figure: single runs of the same thing on "
+                + "this virtual machine differed by up to a quarter, and by half from one minute to the next. So the "
+                + "bare subscriber's, the bare writer's and the collector's runs alternate, a round of the three at "
+                + "a time, each round in the same spell of the machine's; the minimal collector's come before them. "
+                + "The harness runs in one "
                 + "JVM, with a heap of at most %,d MiB (bin/bench), which the in-process collector shares with the "
                 + "bare parts and the timed loads' prepared messages; a collector that bin/steward starts has the "
                 + "JVM's default, a quarter of the machine's memory.", warmUp.readings(), TIMED_RUNS,
@@ -597,7 +611,6 @@ public final class Bench {
                 + "InfluxDB) and only then acknowledges them; no alerts, no checks of what it is sent, no acks to "
                 + "agents. It keeps one promise of Steward's, nothing acknowledged before it is stored, and shows "
                 + "how much of the cores' bound a pipeline with nothing else reaches on this machine.");
-        return subscriberRuns;
     }
 
     /**

@@ -89,10 +89,20 @@ final class CollectorRun implements AutoCloseable {
         }
         Timed timed = clock.stop(load.readings());
         if (cpu != null) {
-            cpuEach.add(cpu.stop());
+            Map<String, Double> spent = cpu.stop();
+            cpuEach.add(spent);
+            LOG.info("This run's CPU, core-seconds per million readings: {}; the collector's threads: {}",
+                    perMillion(spent, load.readings()), perMillion(cpu.collectorThreads(), load.readings()));
         }
         LOG.info("Collector commits so far: {}", commits());
         return timed;
+    }
+
+    private static String perMillion(Map<String, Double> spent, long readings) {
+        StringBuilder parts = new StringBuilder();
+        spent.forEach((part, seconds) -> parts.append(parts.isEmpty() ? "" : ", ").append(part).append(' ')
+                .append(String.format(java.util.Locale.ROOT, "%.2f", seconds * 1e6 / readings)));
+        return parts.toString();
     }
 
     /**

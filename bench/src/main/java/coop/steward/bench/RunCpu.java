@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Where an in-process collector run's CPU went: the servers' processes, and this process's threads by what they do.
@@ -23,12 +24,14 @@ final class RunCpu {
     static final String PUBLISHERS = "the publishers and the rest of the harness";
     private static final Path SELF_TASKS = Path.of("/proc/self/task");
 
-    private record Task(String kind, long ticks) {
+    private record Task(String name, String kind, long ticks) {
     }
 
     private final PartsCpu servers;
     private final Map<String, Task> tasksAtStart;
     private final long processAtStart;
+    /** The collector's threads' core-seconds, by name (its first 15 characters), once stopped: for the log. */
+    private final Map<String, Double> collectorThreads = new TreeMap<>();
 
     private RunCpu(Map<String, List<Long>> servers) {
         this.servers = PartsCpu.start(servers);
@@ -39,6 +42,11 @@ final class RunCpu {
     /** Starts counting: each server's name and its processes' ids, in the order the report lists them. */
     static RunCpu start(Map<String, List<Long>> servers) {
         return new RunCpu(servers);
+    }
+
+    /** After {@link #stop}: the collector's part, thread name by thread name. */
+    Map<String, Double> collectorThreads() {
+        return collectorThreads;
     }
 
     /** Core-seconds each part spent since {@link #start}. */
@@ -61,6 +69,9 @@ final class RunCpu {
             long ticks = now.ticks() - (before == null ? 0 : before.ticks());
             spent.merge(now.kind(), ticks, Long::sum);
             threads += ticks;
+            if (now.kind().equals(COLLECTOR)) {
+                collectorThreads.merge(now.name(), ticks / Timed.TICKS_PER_SECOND, Double::sum);
+            }
         }
         spent.put(PUBLISHERS, Math.max(0, process - threads));
         spent.forEach((part, ticks) -> seconds.put(part, ticks / Timed.TICKS_PER_SECOND));
@@ -74,7 +85,7 @@ final class RunCpu {
             for (Path task : dirs) {
                 try {
                     String name = Files.readString(task.resolve("comm")).strip();
-                    tasks.put(task.getFileName().toString(), new Task(kind(name), PartsCpu.cpuTicks(task)));
+                    tasks.put(task.getFileName().toString(), new Task(name, kind(name), PartsCpu.cpuTicks(task)));
                 } catch (IOException | RuntimeException e) {
                     // ended meanwhile
                 }
