@@ -43,7 +43,10 @@ public final class Bench {
     /** Issue 15: an alert within 20 ms of its reading's publication, at p99, under 10,000 readings/s. */
     private static final double TARGET_ALERT_P99_MS = 20;
     private static final int WARM_UP_MESSAGES = 60_000;
-    /** Each ingest rate, bare or Steward's, is the median of this many timed runs, one after the other. */
+    /**
+     * Each ingest rate, bare or Steward's, is the median of this many timed runs: the bare parts' and the collector's
+     * alternate a round at a time, the minimal collector's come one after the other.
+     */
     private static final int TIMED_RUNS = 3;
     /** An agent runs for months: its footprint is measured once start-up is over, the idle JVM's likewise. */
     private static final int AGENT_WARM_UP_SECONDS = 60;
@@ -585,7 +588,8 @@ public final class Bench {
                 + "collector that has been running for a while (the collector's first store upkeep, 30 s after its "
                 + "start, is over too). Each is the median of %d timed runs of the same load "
                 + "(with fresh identities each time), and so is each CPU figure: single runs of the same thing on "
-                + "this virtual machine differed by up to a quarter, and by half from one minute to the next. So the "
+                + "this virtual machine differed by a quarter and more (a collector's CPU per reading by half from "
+                + "one run to the next). So the "
                 + "bare subscriber's, the bare writer's and the collector's runs alternate, a round of the three at "
                 + "a time, each round in the same spell of the machine's; the minimal collector's come before them. "
                 + "The harness runs in one "
