@@ -98,6 +98,8 @@ class CollectorLimitsTest {
         assertThat(metric("steward_devices_known")).as("bed-1 and bot-0 to bot-99").isEqualTo(101);
         assertThat(metric("steward_rejected_total{reason=\"too_many_series\"}")).isEqualTo(2);
         assertThat(metric("steward_readings_stored_total")).isEqualTo(100_001);
+        assertThat(collector.readingsStored()).as("the count bin/bench reads in its own process, as /metrics gives it")
+                .isEqualTo(100_001);
         JsonObject refused = new JsonArray(get("/api/v1/rejected").body()).getJsonObject(0);
         assertThat(refused.getString("topic")).isEqualTo("steward/v1/food-forest/bot-100/readings");
         assertThat(refused.getString("reason")).isEqualTo("too_many_series");
