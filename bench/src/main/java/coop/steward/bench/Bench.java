@@ -375,6 +375,11 @@ public final class Bench {
                     s -> s.withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null)))) {
                 run.ingestRate(broker.url(), warmUp);
                 run.awaitFirstUpkeep();
+                // One untimed round of the timed load itself, as in the embedded store's runs.
+                InfluxBareWriter.rate(influx.url(), "bare", load, 5_000);
+                BareSubscriber.rate(bare.url(), load);
+                run.ingestRate(broker.url(), load);
+                Load next = load.next();
                 Map<String, List<Long>> servers = new LinkedHashMap<>();
                 servers.put("InfluxDB", List.of(influx.pid()));
                 servers.put("Mosquitto", List.of(broker.pid()));
@@ -385,7 +390,6 @@ public final class Bench {
                 writerRuns = new ArrayList<>();
                 subscriberRuns = new ArrayList<>();
                 collectorRuns = new ArrayList<>();
-                Load next = load;
                 for (int i = 0; i < TIMED_RUNS; i++) {
                     writerRuns.add(InfluxBareWriter.rate(influx.url(), "bare", next, 5_000));
                     subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
@@ -560,15 +564,23 @@ public final class Bench {
             StoreWriter.rate(store, warmUp, 5_000);
             run.ingestRate(broker.url(), warmUp);
             run.awaitFirstUpkeep();
+            // One untimed round of the timed load itself: the warm-up's readings are two days old, and after it
+            // alone the JIT compilers still took 0.7 to 1.0 core-seconds per million readings in the first timed
+            // collector run (0.1 to 0.4 after this round).
+            StoreWriter.rate(store, load, 5_000);
+            BareSubscriber.rate(bare.url(), load);
+            run.ingestRate(broker.url(), load);
+            Load next = load.next();
             run.countCpu(Map.of("Mosquitto", List.of(broker.pid()))); // for the log: where each run's CPU went
-            LOG.info("Embedded store: warmed up; timing {} readings, a round of the bare subscriber, the bare writer "
+            LOG.info("Embedded store: warmed up; timing {} readings, a round of the bare writer, the bare subscriber "
                     + "and the collector at a time", load.readings());
             // A round at a time, as InfluxDB's runs: a ratio of runs minutes apart measures the machine's drift
-            // (a quarter from one minute to the next) as much as any of them.
-            Load next = load;
+            // (a quarter from one minute to the next) as much as any of them. The writer goes first so that the
+            // bare store's checkpoint thread has finished copying its log, during the subscriber's run, before the
+            // collector's starts: the machine's CPU counts every process's threads.
             for (int i = 0; i < TIMED_RUNS; i++) {
-                subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
                 writerRuns.add(StoreWriter.rate(store, next, 5_000));
+                subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
                 collectorRuns.add(run.ingestRate(broker.url(), next));
                 next = next.next();
             }
@@ -584,19 +596,23 @@ public final class Bench {
         LOG.info("Collector, embedded store: {}, {} cores busy ({})", Report.rate(collector), timed.coresBusy(),
                 Timed.each(collectorRuns));
         report.note(String.format(Locale.ROOT, "Every ingest rate, bare or Steward's, is timed after an untimed "
-                + "warm-up of %,d readings through the same path, so that it measures compiled code, as in a "
-                + "collector that has been running for a while (the collector's first store upkeep, 30 s after its "
-                + "start, is over too). Each is the median of %d timed runs of the same load "
+                + "warm-up of %,d readings (two days old) through the same path, then an untimed round of the timed "
+                + "load itself (the minimal collector's, after the warm-up alone), so that it measures compiled "
+                + "code, as in a collector that has been running for a while (the collector's first store upkeep, 30 "
+                + "s after its start, is over too). A bare run's clock stops at its last message; the collector's, "
+                + "when its own count of readings stored (steward_readings_stored_total, read in the harness's "
+                + "process every 2 ms) reaches the load's. Each is the median of %d timed runs of the same load "
                 + "(with fresh identities each time), and so is each CPU figure: single runs of the same thing on "
                 + "this virtual machine differed by a quarter and more (a collector's CPU per reading by half from "
                 + "one run to the next). So the "
-                + "bare subscriber's, the bare writer's and the collector's runs alternate, a round of the three at "
+                + "bare writer's, the bare subscriber's and the collector's runs alternate, a round of the three at "
                 + "a time, each round in the same spell of the machine's; the minimal collector's come before them. "
-                + "The harness runs in one "
-                + "JVM, with a heap of at most %,d MiB (bin/bench), which the in-process collector shares with the "
-                + "bare parts and the timed loads' prepared messages; a collector that bin/steward starts has the "
-                + "JVM's default, a quarter of the machine's memory.", warmUp.readings(), TIMED_RUNS,
-                Runtime.getRuntime().maxMemory() >> 20));
+                + "The harness runs in one JVM (%s), whose heap the in-process collector shares with the bare parts "
+                + "and the timed loads' prepared messages, hundreds of MB that come and go. bin/bench fixes that heap's "
+                + "size and touches it at start: a heap that grew and shrank with those loads charged page faults and "
+                + "the garbage collector's resizing to whichever threads allocated, the collector's most. A collector "
+                + "that bin/steward starts holds no such loads; its heap is the JVM's default, at most a quarter of "
+                + "the machine's memory.", warmUp.readings(), TIMED_RUNS, heapSettings()));
         double slower = Math.min(subscriber, writer);
         double efficiency = collector / slower;
         report.add(new Report.Row("broker alone: a bare QoS 1 subscriber", Report.rate(subscriber), "", "", "", ""));
@@ -709,6 +725,16 @@ public final class Bench {
                         + "the harness's look at its /metrics every 0.1 s.", runs.size(),
                 perMillion.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
                         e.getValue())).collect(Collectors.joining(", ")), rest, Timed.median(runs).cpuPerMillion());
+    }
+
+    /** The harness JVM's heap flags as it was started, so that the report says what the runs had. */
+    private static String heapSettings() {
+        List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(f -> f.startsWith("-Xms") || f.startsWith("-Xmx") || f.contains("AlwaysPreTouch"))
+                .toList();
+        return flags.isEmpty()
+                ? String.format(Locale.ROOT, "the JVM's default heap, at most %,d MiB", Runtime.getRuntime().maxMemory() >> 20)
+                : String.join(" ", flags);
     }
 
     private static String costs(List<PublishersAlone.Cost> runs) {
