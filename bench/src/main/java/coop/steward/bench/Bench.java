@@ -83,6 +83,10 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
+        // Stopped by Ctrl-C or kill, the harness would leave the brokers, InfluxDB, collectors and agents it started
+        // running on their ports; on a normal end each is already closed and this finds nothing.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
+                .forEach(ProcessHandle::destroyForcibly), "bench-stop-servers"));
         int messages = 20_000;
         Path out = Path.of("docs/benchmarks.md");
         boolean ingestOnly = false;
@@ -663,7 +667,10 @@ public final class Bench {
                         + "busy), bare writer %.2f (%.2f busy), minimal collector %.2f (%.2f busy), collector %.2f "
                         + "(%.2f busy). Assuming the collector does "
                         + "at least the work of both bare runs (it receives what the subscriber does and writes what "
-                        + "the writer does), %d cores allow it at most %d million / (%.2f + %.2f) = %s. The bare "
+                        + "the writer does), %d cores allow it at most %d million / (%.2f + %.2f) = %s. Its ratio to "
+                        + "that is the product of two factors: how busy its runs kept the cores (%.2f of %d: %.2f), and "
+                        + "the bare runs' CPU per reading against its own ((%.2f + %.2f) / %.2f = %.2f); the bare "
+                        + "subscriber's runs, which store nothing, kept %.2f of %d busy. The bare "
                         + "subscriber is one MQTT 3.1.1 connection written byte for byte in the harness's process (a "
                         + "clean session, QoS 1), which receives each message whole and acknowledges it; up to the "
                         + "report at 92a38e9 it was a Paho 1.2.5 client, which cost more per reading than the "
@@ -675,7 +682,11 @@ public final class Bench {
                 store, subscriber.cpuPerMillion(), subscriber.coresBusy(), cores, writer.cpuPerMillion(),
                 writer.coresBusy(), minimal.cpuPerMillion(), minimal.coresBusy(), collector.cpuPerMillion(),
                 collector.coresBusy(), cores, cores,
-                subscriber.cpuPerMillion(), writer.cpuPerMillion(), Report.rate(ceiling), Timed.each(subscriberRuns),
+                subscriber.cpuPerMillion(), writer.cpuPerMillion(), Report.rate(ceiling),
+                collector.coresBusy(), cores, collector.coresBusy() / cores, subscriber.cpuPerMillion(),
+                writer.cpuPerMillion(), collector.cpuPerMillion(),
+                (subscriber.cpuPerMillion() + writer.cpuPerMillion()) / collector.cpuPerMillion(),
+                subscriber.coresBusy(), cores, Timed.each(subscriberRuns),
                 Timed.each(writerRuns), Timed.each(minimalRuns), Timed.each(collectorRuns)));
     }
 
@@ -721,8 +732,8 @@ public final class Bench {
                         + "publishers): %s; the rest of the machine %.2f (what /proc/stat counts beyond these: the "
                         + "kernel's interrupt work, other processes, and the difference between the two ways of "
                         + "counting); of the whole machine's %.2f (median). The JVM's garbage collector and JIT "
-                        + "compilers serve the collector and the publishers alike; the collector's threads also answer "
-                        + "the harness's look at its /metrics every 0.1 s.", runs.size(),
+                        + "compilers serve the collector and the publishers alike; the harness's watch on the "
+                        + "collector's count of readings stored, every 2 ms, is counted with the publishers.", runs.size(),
                 perMillion.entrySet().stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(),
                         e.getValue())).collect(Collectors.joining(", ")), rest, Timed.median(runs).cpuPerMillion());
     }
