@@ -368,7 +368,9 @@ public final class Bench {
             InfluxBareWriter.rate(influx.url(), "bare", warmUp, 5_000);
             MinimalCollector.Store minimal = MinimalCollector.intoInflux(influx.url(), "minimal");
             MinimalCollector.rate(broker.url(), warmUp, minimal);
-            List<Timed> minimalRuns = timeRuns(load, timed -> MinimalCollector.rate(broker.url(), timed, minimal));
+            MinimalCollector.rate(broker.url(), load, minimal); // as the collector's, below
+            List<Timed> minimalRuns = timeRuns(load.next(), timed -> MinimalCollector.rate(broker.url(), timed,
+                    minimal));
             LOG.info("Minimal collector, InfluxDB: {}", Timed.each(minimalRuns));
             List<Timed> writerRuns;
             List<Timed> subscriberRuns;
@@ -395,9 +397,12 @@ public final class Bench {
                 subscriberRuns = new ArrayList<>();
                 collectorRuns = new ArrayList<>();
                 for (int i = 0; i < TIMED_RUNS; i++) {
+                    quiet();
                     writerRuns.add(InfluxBareWriter.rate(influx.url(), "bare", next, 5_000));
+                    quiet();
                     subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
                     long before = InfluxBareWriter.count(influx.url(), "steward");
+                    quiet();
                     collectorRuns.add(run.ingestRate(broker.url(), next));
                     keptEach.add(InfluxBareWriter.count(influx.url(), "steward") - before);
                     next = next.next();
@@ -554,7 +559,8 @@ public final class Bench {
         List<Timed> minimalRuns;
         try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("minimal-sqlite"))) {
             MinimalCollector.rate(broker.url(), warmUp, MinimalCollector.into(store));
-            minimalRuns = timeRuns(load, timed -> MinimalCollector.rate(broker.url(), timed,
+            MinimalCollector.rate(broker.url(), load, MinimalCollector.into(store)); // as the collector's, below
+            minimalRuns = timeRuns(load.next(), timed -> MinimalCollector.rate(broker.url(), timed,
                     MinimalCollector.into(store)));
         }
         LOG.info("Minimal collector, embedded store: {}", Timed.each(minimalRuns));
@@ -579,12 +585,13 @@ public final class Bench {
             LOG.info("Embedded store: warmed up; timing {} readings, a round of the bare writer, the bare subscriber "
                     + "and the collector at a time", load.readings());
             // A round at a time, as InfluxDB's runs: a ratio of runs minutes apart measures the machine's drift
-            // (a quarter from one minute to the next) as much as any of them. The writer goes first so that the
-            // bare store's checkpoint thread has finished copying its log, during the subscriber's run, before the
-            // collector's starts: the machine's CPU counts every process's threads.
+            // (a quarter from one minute to the next) as much as any of them.
             for (int i = 0; i < TIMED_RUNS; i++) {
+                quiet();
                 writerRuns.add(StoreWriter.rate(store, next, 5_000));
+                quiet();
                 subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
+                quiet();
                 collectorRuns.add(run.ingestRate(broker.url(), next));
                 next = next.next();
             }
@@ -601,9 +608,11 @@ public final class Bench {
                 Timed.each(collectorRuns));
         report.note(String.format(Locale.ROOT, "Every ingest rate, bare or Steward's, is timed after an untimed "
                 + "warm-up of %,d readings (two days old) through the same path, then an untimed round of the timed "
-                + "load itself (the minimal collector's, after the warm-up alone), so that it measures compiled "
+                + "load itself, so that it measures compiled "
                 + "code, as in a collector that has been running for a while (the collector's first store upkeep, 30 "
-                + "s after its start, is over too). A bare run's clock stops at its last message; the collector's, "
+                + "s after its start, is over too). The harness waits a second before each timed run, so that what "
+                + "the run before left to background threads (SQLite's checkpoints, InfluxDB's cache snapshots) is "
+                + "not counted in it. A bare run's clock stops at its last message; the collector's, "
                 + "when its own count of readings stored (steward_readings_stored_total, read in the harness's "
                 + "process every 2 ms) reaches the load's. Each is the median of %d timed runs of the same load "
                 + "(with fresh identities each time), and so is each CPU figure: single runs of the same thing on "
@@ -612,11 +621,15 @@ public final class Bench {
                 + "bare writer's, the bare subscriber's and the collector's runs alternate, a round of the three at "
                 + "a time, each round in the same spell of the machine's; the minimal collector's come before them. "
                 + "The harness runs in one JVM (%s), whose heap the in-process collector shares with the bare parts "
-                + "and the timed loads' prepared messages, hundreds of MB that come and go. bin/bench fixes that heap's "
-                + "size and touches it at start: a heap that grew and shrank with those loads charged page faults and "
-                + "the garbage collector's resizing to whichever threads allocated, the collector's most. A collector "
+                + "and the timed loads' prepared messages, hundreds of MB that come and go. %s A collector "
                 + "that bin/steward starts holds no such loads; its heap is the JVM's default, at most a quarter of "
-                + "the machine's memory.", warmUp.readings(), TIMED_RUNS, heapSettings()));
+                + "the machine's memory.", warmUp.readings(), TIMED_RUNS, heapSettings(),
+                heapFixed() ? "bin/bench fixes that heap's size and touches it at start: a heap that grew and shrank "
+                        + "with those loads charged page faults and the garbage collector's resizing to whichever "
+                        + "threads allocated, the collector's most."
+                        : "Run this way, the heap grows and shrinks with those loads, and page faults and the garbage "
+                        + "collector's resizing are charged to whichever threads allocate, the collector's most: "
+                        + "bin/bench fixes its size and touches it at start."));
         double slower = Math.min(subscriber, writer);
         double efficiency = collector / slower;
         report.add(new Report.Row("broker alone: a bare QoS 1 subscriber", Report.rate(subscriber), "", "", "", ""));
@@ -738,6 +751,12 @@ public final class Bench {
                         e.getValue())).collect(Collectors.joining(", ")), rest, Timed.median(runs).cpuPerMillion());
     }
 
+    /** Whether the harness's heap was fixed in size and touched at start, as bin/bench starts it. */
+    private static boolean heapFixed() {
+        List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        return flags.contains("-XX:+AlwaysPreTouch") && flags.stream().anyMatch(f -> f.startsWith("-Xms"));
+    }
+
     /** The harness JVM's heap flags as it was started, so that the report says what the runs had. */
     private static String heapSettings() {
         List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -760,9 +779,19 @@ public final class Bench {
     }
 
     /**
+     * A second between timed runs: what a run leaves to background threads (the SQLite stores' checkpoints, which
+     * copy the log every 250 ms; InfluxDB's cache snapshots) ends before the next run's count starts, rather than
+     * being charged to it, whichever kind of run it is.
+     */
+    private static void quiet() throws InterruptedException {
+        Thread.sleep(1_000);
+    }
+
+    /**
      * Run untimed before each timed ingest, by the baselines and Steward alike, so that every rate is of code the
-     * JIT has compiled, as in a collector that has run for a while, not of its first seconds. Its readings are
-     * two days older than the timed load's, so none of them is a duplicate of a timed one.
+     * JIT has compiled, as in a collector that has run for a while, not of its first seconds; one untimed run of the
+     * timed load itself follows it. Its readings are two days older than the timed load's, so none of them is a
+     * duplicate of a timed one.
      */
     private static Load warmUp(long t0) {
         return new Load(20, WARM_UP_MESSAGES, 50, t0 - 2 * 86_400_000L);
