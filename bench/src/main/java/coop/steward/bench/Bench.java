@@ -6,6 +6,8 @@ import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
 import coop.steward.testsupport.InfluxServer;
 import coop.steward.testsupport.MosquittoBroker;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -83,10 +86,6 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        // Stopped by Ctrl-C or kill, the harness would leave the brokers, InfluxDB, collectors and agents it started
-        // running on their ports; on a normal end each is already closed and this finds nothing.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
-                .forEach(ProcessHandle::destroyForcibly), "bench-stop-servers"));
         int messages = 20_000;
         Path out = Path.of("docs/benchmarks.md");
         boolean ingestOnly = false;
@@ -119,6 +118,7 @@ public final class Bench {
         onlyAlerts = alertsOnly;
         withoutAlerts = noAlerts;
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "steward-bench");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndClean(work), "bench-stop-servers"));
         try {
             Report report = new Report();
             long t0 = System.currentTimeMillis() - 30L * 86_400_000L;
@@ -128,11 +128,34 @@ public final class Bench {
             report.write(out, load);
             LOG.info("Wrote {}", out.toAbsolutePath());
         } finally {
-            try (Stream<Path> files = Files.walk(work)) {
-                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            delete(work);
         }
         System.exit(0);
+    }
+
+    /**
+     * Stopped by Ctrl-C or kill, the harness would leave the brokers, InfluxDB, collectors and agents it started
+     * running on their ports, and gigabytes of their data in its folder. On a normal end both are gone already and
+     * this finds nothing.
+     */
+    private static void stopAndClean(Path work) {
+        List<ProcessHandle> started = ProcessHandle.current().descendants().toList();
+        started.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : started) {
+            process.onExit().completeOnTimeout(process, 10, TimeUnit.SECONDS).join();
+        }
+        delete(work);
+    }
+
+    private static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            LOG.warn("Could not delete all of {} ({}); it holds only the harness's data", dir, e.toString());
+        }
     }
 
     private static void run(Report report, Path work, int messages, long t0) throws Exception {
