@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A network link a test can cut: a TCP relay on a free loopback port to a server's port. Cut, it drops every
@@ -20,6 +21,7 @@ public final class CuttableLink implements AutoCloseable {
     private final ServerSocket server;
     private final int target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
+    private final AtomicLong clientReads = new AtomicLong();
     private volatile boolean cut;
     private volatile boolean closed;
 
@@ -83,20 +85,29 @@ public final class CuttableLink implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream);
-                pump(upstream, client);
+                pump(client, upstream, clientReads);
+                pump(upstream, client, new AtomicLong());
             } catch (IOException e) {
                 closeQuietly(client);
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /**
+     * How many reads the link has made of what clients sent, since it opened: each read takes what had arrived, so
+     * a client that writes many packets in one go is read a few times, one that writes them one by one many times.
+     */
+    public long clientReads() {
+        return clientReads.get();
+    }
+
+    private void pump(Socket from, Socket to, AtomicLong reads) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    reads.incrementAndGet();
                     out.write(buffer, 0, n);
                     out.flush();
                 }

@@ -467,6 +467,7 @@ public final class BrokerLink {
                 return;
             }
             current = connection;
+            SocketReads.writeTogether(connection.client);
             connects.increment();
             LOG.info("Connected to the MQTT broker at {}", settings.brokerUrl());
             if (subscriptions.isEmpty()) {

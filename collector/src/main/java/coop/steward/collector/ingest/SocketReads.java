@@ -1,5 +1,7 @@
 package coop.steward.collector.ingest;
 
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.vertx.core.internal.net.NetSocketInternal;
 import io.vertx.core.net.NetSocket;
 import io.vertx.mqtt.MqttClient;
 import java.lang.reflect.Field;
@@ -7,7 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stops and restarts reading from the socket under a Vert.x MQTT client: TCP's own flow control. While the collector
+ * Stops and restarts reading from the socket under a Vert.x MQTT client: TCP's own flow control; and makes its
+ * writes leave together ({@link #writeTogether}). While the collector
  * reads nothing, the broker's writes fill the socket's buffers and it keeps what follows in the session, with the
  * connection up and nothing to send again. The client does not expose its socket (Vert.x 5.0's
  * {@code MqttClientImpl} keeps it in the private field {@code connection}); where that field is missing, as in another
@@ -16,6 +19,8 @@ import org.slf4j.LoggerFactory;
 final class SocketReads {
     private static final Logger LOG = LoggerFactory.getLogger(SocketReads.class);
     private static final Field SOCKET = socketField();
+    /** At most this many writes wait for one flush, even within one event-loop task. */
+    private static final int FLUSHES_HELD = 1_000;
 
     private SocketReads() {
     }
@@ -29,6 +34,19 @@ final class SocketReads {
             return SOCKET.get(client) instanceof NetSocket socket ? socket : null;
         } catch (IllegalAccessException e) {
             return null;
+        }
+    }
+
+    /**
+     * Makes the writes the client's event loop makes outside a read leave together. Vert.x flushes each such write
+     * at once, so the acknowledgements of a committed batch, released in one go, left as a TCP segment each, and
+     * the broker read them one by one. With Netty's consolidation, the writes of one event-loop task are flushed
+     * once, when it ends. Where the socket cannot be reached, writes stay as they are.
+     */
+    static void writeTogether(MqttClient client) {
+        if (of(client) instanceof NetSocketInternal socket) {
+            socket.channelHandlerContext().pipeline().addBefore("handler", "write-together",
+                    new FlushConsolidationHandler(FLUSHES_HELD, true));
         }
     }
 

@@ -110,7 +110,7 @@ class IngestPauseTest {
      */
     private MqttIngest pausedCollector() throws Exception {
         broker = MosquittoBroker.start(tmp.resolve("mosquitto"), "max_inflight_messages 0", "max_queued_messages 0");
-        store = new Stalled(SqliteReadingStore.open(tmp.resolve("store"), Duration.ofDays(90)), storeMoves);
+        store = new StalledStore(SqliteReadingStore.open(tmp.resolve("store"), Duration.ofDays(90)), storeMoves);
         MqttIngest ingest = pausingIngest();
         publishMoreThanTheLimit();
         // Both, as /health shows a pause: the two flags are set a moment apart.
@@ -189,49 +189,5 @@ class IngestPauseTest {
         }
         return ("{\"v\": 1, \"device\": \"bed-1\", \"seq\": " + seq + ", \"readings\": [" + readings + "]}")
                 .getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** The embedded store, with writes held until a latch opens. */
-    private record Stalled(ReadingStore store, CountDownLatch moves) implements ReadingStore {
-        @Override
-        public long write(List<DeviceReadings> readings, List<DeviceStatus> statuses) {
-            try {
-                moves.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            return store.write(readings, statuses);
-        }
-
-        @Override
-        public SeriesData query(SeriesQuery query) {
-            return store.query(query);
-        }
-
-        @Override
-        public List<SensorSummary> sensors() {
-            return store.sensors();
-        }
-
-        @Override
-        public List<DeviceStatus> devices() {
-            return store.devices();
-        }
-
-        @Override
-        public void maintain(long now) {
-            store.maintain(now);
-        }
-
-        @Override
-        public void ping() {
-            store.ping();
-        }
-
-        @Override
-        public void close() {
-            store.close();
-        }
     }
 }
