@@ -22,6 +22,7 @@ public final class CuttableLink implements AutoCloseable {
     private final int target;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private final AtomicLong clientReads = new AtomicLong();
+    private final AtomicLong clientBytes = new AtomicLong();
     private volatile boolean cut;
     private volatile boolean closed;
 
@@ -85,8 +86,8 @@ public final class CuttableLink implements AutoCloseable {
                 upstream.setTcpNoDelay(true);
                 sockets.add(client);
                 sockets.add(upstream);
-                pump(client, upstream, clientReads);
-                pump(upstream, client, new AtomicLong());
+                pump(client, upstream, clientReads, clientBytes);
+                pump(upstream, client, new AtomicLong(), new AtomicLong());
             } catch (IOException e) {
                 closeQuietly(client);
             }
@@ -101,13 +102,19 @@ public final class CuttableLink implements AutoCloseable {
         return clientReads.get();
     }
 
-    private void pump(Socket from, Socket to, AtomicLong reads) {
+    /** How many bytes clients have sent through the link since it opened. */
+    public long clientBytes() {
+        return clientBytes.get();
+    }
+
+    private void pump(Socket from, Socket to, AtomicLong reads, AtomicLong bytes) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[64 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
                     reads.incrementAndGet();
+                    bytes.addAndGet(n);
                     out.write(buffer, 0, n);
                     out.flush();
                 }

@@ -19,7 +19,10 @@ import org.slf4j.LoggerFactory;
 final class SocketReads {
     private static final Logger LOG = LoggerFactory.getLogger(SocketReads.class);
     private static final Field SOCKET = socketField();
-    /** At most this many writes wait for one flush, even within one event-loop task. */
+    /**
+     * At most this many writes wait for one flush, even within one event-loop task (fewer when they pass the
+     * channel's write-buffer high-water mark, which flushes them too).
+     */
     private static final int FLUSHES_HELD = 1_000;
 
     private SocketReads() {
@@ -45,8 +48,14 @@ final class SocketReads {
      */
     static void writeTogether(MqttClient client) {
         if (of(client) instanceof NetSocketInternal socket) {
-            socket.channelHandlerContext().pipeline().addBefore("handler", "write-together",
-                    new FlushConsolidationHandler(FLUSHES_HELD, true));
+            try {
+                socket.channelHandlerContext().pipeline().addBefore("handler", "write-together",
+                        new FlushConsolidationHandler(FLUSHES_HELD, true));
+            } catch (RuntimeException e) {
+                // Another client version's pipeline: its writes stay as they are, and the connection goes on.
+                LOG.warn("Could not make the MQTT client's writes leave together ({}); each is sent on its own",
+                        e.toString());
+            }
         }
     }
 

@@ -70,6 +70,7 @@ class AckWritesTest {
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> registry.counter("steward.messages.received").count() == MESSAGES);
         long before = link.clientReads();
+        long bytesBefore = link.clientBytes();
 
         storeMoves.countDown();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(store.sensors()).singleElement()
@@ -78,6 +79,8 @@ class AckWritesTest {
         // Written as each commit returns, on the collector's event loop; the relay passes them on in microseconds.
         Thread.sleep(1_000);
 
+        assertThat(link.clientBytes() - bytesBefore).as("every acknowledgement went out (a PUBACK is 4 bytes)")
+                .isGreaterThanOrEqualTo(4L * MESSAGES);
         long reads = link.clientReads() - before;
         assertThat(reads).as("reads of %d acknowledgements, released by two or three commits", MESSAGES)
                 .isPositive().isLessThanOrEqualTo(MESSAGES / 20);
