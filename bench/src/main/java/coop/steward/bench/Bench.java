@@ -776,18 +776,22 @@ public final class Bench {
 
     /** Whether the harness's heap was fixed in size and touched at start, as bin/bench starts it. */
     private static boolean heapFixed() {
-        List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments();
+        List<String> flags = heapFlags();
         return flags.contains("-XX:+AlwaysPreTouch") && flags.stream().anyMatch(f -> f.startsWith("-Xms"));
     }
 
     /** The harness JVM's heap flags as it was started, so that the report says what the runs had. */
     private static String heapSettings() {
-        List<String> flags = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-                .filter(f -> f.startsWith("-Xms") || f.startsWith("-Xmx") || f.contains("AlwaysPreTouch"))
-                .toList();
+        List<String> flags = heapFlags();
         return flags.isEmpty()
                 ? String.format(Locale.ROOT, "the JVM's default heap, at most %,d MiB", Runtime.getRuntime().maxMemory() >> 20)
                 : String.join(" ", flags);
+    }
+
+    private static List<String> heapFlags() {
+        return java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(f -> f.startsWith("-Xms") || f.startsWith("-Xmx") || f.contains("AlwaysPreTouch"))
+                .toList();
     }
 
     private static String costs(List<PublishersAlone.Cost> runs) {
