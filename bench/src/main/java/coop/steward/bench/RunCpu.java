@@ -78,6 +78,17 @@ final class RunCpu {
         return seconds;
     }
 
+    /** Core-seconds this process's JIT compiler threads have spent so far (those of them still running). */
+    static double jitSeconds() {
+        long ticks = 0;
+        for (Task task : tasks().values()) {
+            if (task.kind().equals(JIT)) {
+                ticks += task.ticks();
+            }
+        }
+        return ticks / Timed.TICKS_PER_SECOND;
+    }
+
     /** This process's threads by id, each with its kind and ticks. */
     private static Map<String, Task> tasks() {
         Map<String, Task> tasks = new HashMap<>();

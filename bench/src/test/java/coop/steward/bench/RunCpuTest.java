@@ -1,6 +1,7 @@
 package coop.steward.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -71,6 +72,19 @@ class RunCpuTest {
         assertThat(spent.get(RunCpu.COLLECTOR)).as("no collector thread is left to count").isLessThan(0.1);
         assertThat(spent.get(RunCpu.PUBLISHERS)).as("both ended threads' run time, from the process's total")
                 .isBetween(0.45, 5.0);
+    }
+
+    @Test
+    void theJitCompilersSeconds_areWhatARunCountsAsTheirs_notTheThreadsThatRanMeanwhile() {
+        double before = RunCpu.jitSeconds();
+        RunCpu cpu = RunCpu.start(Map.of());
+        spin(300); // this thread's, which the JIT's seconds must leave out
+        Map<String, Double> spent = cpu.stop();
+        double after = RunCpu.jitSeconds();
+
+        // Two ticks either way: the compilers may run between each count and the one beside it.
+        assertThat(after - before).isCloseTo(spent.get(RunCpu.JIT), within(0.02));
+        assertThat(spent.get(RunCpu.PUBLISHERS)).isGreaterThan(0.2);
     }
 
     @Test
