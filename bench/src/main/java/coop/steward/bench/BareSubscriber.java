@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -45,13 +47,32 @@ final class BareSubscriber implements AutoCloseable {
     }
 
     static Timed rate(String brokerUrl, Load load, Duration limit) throws Exception {
+        return rate(brokerUrl, load, limit, null, null);
+    }
+
+    /**
+     * As {@link #rate(String, Load)}, and adds where the run's CPU went to {@code cpuEach} ({@link RunCpu}: these
+     * servers' processes, and this process's threads), counted over the same span as the run's clock.
+     */
+    static Timed rate(String brokerUrl, Load load, Map<String, List<Long>> servers,
+                      List<Map<String, Double>> cpuEach) throws Exception {
+        return rate(brokerUrl, load, Duration.ofSeconds(120), servers, cpuEach);
+    }
+
+    private static Timed rate(String brokerUrl, Load load, Duration limit, Map<String, List<Long>> servers,
+                              List<Map<String, Double>> cpuEach) throws Exception {
         try (BareSubscriber subscriber = subscribe(brokerUrl, "bench-bare-sub-" + System.nanoTime())) {
             Load.Prepared payloads = load.prepare();
             Goal all = subscriber.expect(load.messages());
+            RunCpu cpu = servers == null ? null : RunCpu.start(servers);
             Timed.Clock clock = Timed.start();
             payloads.publish(brokerUrl);
             subscriber.await(all, limit);
-            return clock.stop(load.readings());
+            Timed timed = clock.stop(load.readings());
+            if (cpu != null) {
+                cpuEach.add(cpu.stop());
+            }
+            return timed;
         }
     }
 

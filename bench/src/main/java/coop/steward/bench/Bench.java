@@ -47,8 +47,9 @@ public final class Bench {
     private static final double TARGET_ALERT_P99_MS = 20;
     private static final int WARM_UP_MESSAGES = 60_000;
     /**
-     * Each ingest rate, bare or Steward's, is the median of this many timed runs: the bare parts' and the collector's
-     * alternate a round at a time, the minimal collector's come one after the other.
+     * Each ingest rate on InfluxDB, and the minimal collector's on both stores, is the median of this many timed runs:
+     * the bare parts' and the collector's alternate a round at a time, the minimal collector's come one after the
+     * other.
      */
     private static final int TIMED_RUNS = 3;
     /**
@@ -597,7 +598,7 @@ public final class Bench {
         List<Timed> minimalRuns;
         try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("minimal-sqlite"))) {
             MinimalCollector.rate(broker.url(), warmUp, MinimalCollector.into(store));
-            MinimalCollector.rate(broker.url(), load, MinimalCollector.into(store)); // as the collector's, below
+            MinimalCollector.rate(broker.url(), load, MinimalCollector.into(store)); // untimed, as on InfluxDB
             minimalRuns = timeRuns(load.next(), timed -> MinimalCollector.rate(broker.url(), timed,
                     MinimalCollector.into(store)));
         }
@@ -608,7 +609,7 @@ public final class Bench {
         List<Map<String, Double>> subscriberCpu = new ArrayList<>();
         List<Map<String, Double>> collectorCpu;
         int untimedRounds = 0;
-        double lastRoundJit = 0;
+        double lastRoundJit;
         try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("bare-sqlite"));
              CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
                      ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
@@ -623,19 +624,21 @@ public final class Bench {
             // after several runs (-XX:+PrintCompilation showed BatchWriter.readings, MqttIngest.committed and
             // AlertVerticle.committed compiled at the last tier during the second timed run).
             Load next = load;
-            untimedRounds = 0;
             do {
-                double jitBefore = RunCpu.jitSeconds();
+                Map<String, Long> jitBefore = RunCpu.jitTicks();
                 StoreWriter.rate(store, next, 5_000);
                 BareSubscriber.rate(bare.url(), next);
                 run.ingestRate(broker.url(), next);
-                lastRoundJit = (RunCpu.jitSeconds() - jitBefore) * 1e6 / next.readings();
+                lastRoundJit = RunCpu.jitSecondsSince(jitBefore) * 1e6 / next.readings();
                 untimedRounds++;
                 next = next.next();
-                LOG.info("Embedded store: untimed round {}, the JIT compilers {} core-seconds per million readings",
-                        untimedRounds, String.format(Locale.ROOT, "%.2f", lastRoundJit));
-            } while (lastRoundJit > QUIET_JIT && untimedRounds < MAX_UNTIMED_ROUNDS);
-            run.countCpu(Map.of("Mosquitto", List.of(broker.pid()))); // for the log: where each run's CPU went
+                LOG.info("Embedded store: untimed round {}, the JIT compilers spent {} core-seconds per million "
+                        + "readings", untimedRounds, String.format(Locale.ROOT, "%.2f", lastRoundJit));
+            } while (lastRoundJit >= QUIET_JIT && untimedRounds < MAX_UNTIMED_ROUNDS);
+            if (lastRoundJit >= QUIET_JIT) {
+                LOG.warn("Embedded store: the JIT compilers were still busy after {} untimed rounds", untimedRounds);
+            }
+            run.countCpu(Map.of("the collector's Mosquitto", List.of(broker.pid()))); // where each run's CPU went
             LOG.info("Embedded store: warmed up; timing {} readings, a round of the bare writer, the bare subscriber "
                     + "and the collector at a time", load.readings());
             // A round at a time, as InfluxDB's runs: a ratio of runs minutes apart measures the machine's drift
@@ -644,9 +647,8 @@ public final class Bench {
                 quiet();
                 writerRuns.add(StoreWriter.rate(store, next, 5_000));
                 quiet();
-                RunCpu bareCpu = RunCpu.start(Map.of("Mosquitto", List.of(bare.pid())));
-                subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
-                subscriberCpu.add(bareCpu.stop());
+                subscriberRuns.add(BareSubscriber.rate(bare.url(), next,
+                        Map.of("the bare subscriber's Mosquitto", List.of(bare.pid())), subscriberCpu));
                 quiet();
                 collectorRuns.add(run.ingestRate(broker.url(), next));
                 next = next.next();
@@ -664,23 +666,24 @@ public final class Bench {
         LOG.info("Collector, embedded store: {}, {} cores busy ({})", Report.rate(collector), timed.coresBusy(),
                 Timed.each(collectorRuns));
         report.note(String.format(Locale.ROOT, "Every ingest rate, bare or Steward's, is timed after an untimed "
-                + "warm-up of %,d readings (two days old) through the same path, then untimed rounds of the timed load "
-                + "itself (a bare writer's, a bare subscriber's and a collector's run each) until the JIT compilers "
-                + "are quiet: until a round in which they spent less than %.2f core-seconds per million readings, or "
-                + "%d rounds. Here there were %d, the last with %.2f. Code that runs once a transaction, about 30 "
-                + "times a run, reaches the JIT's last tier only after several rounds: after one, the JIT compilers "
-                + "still took 0.1 to 0.3 core-seconds per million readings in most timed collector runs. InfluxDB's "
-                + "runs have one untimed round, since their loads are current readings and their last timed run "
-                + "already reaches 23 hours ahead, where the protocol refuses readings more than 24 hours ahead. So "
-                + "each rate measures compiled "
+                + "warm-up of %,d readings (two days old) through the same path, then untimed runs of the timed load "
+                + "itself. On the embedded store the bare writer, the bare subscriber and the collector have rounds "
+                + "of them (a run each) until the JIT compilers are quiet: until a round in which they spent less "
+                + "than %.2f core-seconds per million readings, or %d rounds. Here there were %d, the last with "
+                + "%.2f. Code that runs once a transaction, a few dozen times a run, reaches the JIT's last tier "
+                + "only after several rounds: after one, the JIT compilers still took 0.1 to 0.3 core-seconds per "
+                + "million readings in most timed collector runs. The minimal collector, and every part on "
+                + "InfluxDB, have one untimed run: InfluxDB's loads are current readings, and with the default load "
+                + "its last timed run already reaches most of the way to the 24 hours ahead that the protocol "
+                + "allows. So each rate measures compiled "
                 + "code, as in a collector that has been running for a while (the collector's first store upkeep, 30 "
                 + "s after its start, is over too). The harness waits a second before each timed run, so that what "
                 + "the run before left to background threads (SQLite's checkpoints, InfluxDB's cache snapshots) is "
                 + "not counted in it. A bare run's clock stops at its last message; the collector's, "
                 + "when its own count of readings stored (steward_readings_stored_total, read in the harness's "
                 + "process every 2 ms) reaches the load's. Each is the median of %d timed runs of the same load "
-                + "(%d on InfluxDB, whose runs are three times as long and whose loads cannot move further ahead; "
-                + "the minimal collector's %d too; fresh identities each time), and so is each CPU figure: single runs of the same thing on "
+                + "(%d on InfluxDB, whose runs are three times as long, and %d of the minimal collector's; fresh "
+                + "identities each time), and so is each CPU figure: single runs of the same thing on "
                 + "this virtual machine differed by a quarter and more (a collector's CPU per reading by half from "
                 + "one run to the next). So the "
                 + "bare writer's, the bare subscriber's and the collector's runs alternate, a round of the three at "
@@ -688,7 +691,8 @@ public final class Bench {
                 + "The harness runs in one JVM (%s), whose heap the in-process collector shares with the bare parts "
                 + "and the timed loads' prepared messages, hundreds of MB that come and go. %s A collector "
                 + "that bin/steward starts holds no such loads; its heap is the JVM's default, at most a quarter of "
-                + "the machine's memory.", warmUp.readings(), QUIET_JIT, MAX_UNTIMED_ROUNDS, untimedRounds, lastRoundJit,
+                + "the machine's memory.", warmUp.readings(), QUIET_JIT, MAX_UNTIMED_ROUNDS, untimedRounds,
+                lastRoundJit,
                 EMBEDDED_TIMED_RUNS, TIMED_RUNS, TIMED_RUNS, heapSettings(),
                 heapFixed() ? "bin/bench fixes that heap's size and touches it at start: a heap that grew and shrank "
                         + "with those loads charged page faults and the garbage collector's resizing to whichever "
@@ -865,8 +869,8 @@ public final class Bench {
 
     /**
      * Run untimed before each timed ingest, by the baselines and Steward alike, so that every rate is of code the
-     * JIT has compiled, as in a collector that has run for a while, not of its first seconds; one untimed run of the
-     * timed load itself follows it. Its readings are two days older than the timed load's, so none of them is a
+     * JIT has compiled, as in a collector that has run for a while, not of its first seconds; untimed runs of the
+     * timed load itself follow it. Its readings are two days older than the timed load's, so none of them is a
      * duplicate of a timed one.
      */
     private static Load warmUp(long t0) {

@@ -78,13 +78,26 @@ final class RunCpu {
         return seconds;
     }
 
-    /** Core-seconds this process's JIT compiler threads have spent so far (those of them still running). */
-    static double jitSeconds() {
-        long ticks = 0;
-        for (Task task : tasks().values()) {
+    /** This process's JIT compiler threads' ticks so far, by thread id: what {@link #jitSecondsSince} counts from. */
+    static Map<String, Long> jitTicks() {
+        Map<String, Long> ticks = new HashMap<>();
+        tasks().forEach((id, task) -> {
             if (task.kind().equals(JIT)) {
-                ticks += task.ticks();
+                ticks.put(id, task.ticks());
             }
+        });
+        return ticks;
+    }
+
+    /**
+     * Core-seconds the JIT compiler threads spent since {@code before}, thread by thread, so never less than nothing: a
+     * compiler thread the JVM ends meanwhile (it adds and ends them with its queue) takes only its own ticks since
+     * then out of the count, which on 2 cores, with one thread per compiler and none ended, does not happen.
+     */
+    static double jitSecondsSince(Map<String, Long> before) {
+        long ticks = 0;
+        for (Map.Entry<String, Long> now : jitTicks().entrySet()) {
+            ticks += now.getValue() - before.getOrDefault(now.getKey(), 0L);
         }
         return ticks / Timed.TICKS_PER_SECOND;
     }

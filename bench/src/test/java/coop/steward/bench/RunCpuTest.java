@@ -1,7 +1,6 @@
 package coop.steward.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -75,16 +74,18 @@ class RunCpuTest {
     }
 
     @Test
-    void theJitCompilersSeconds_areWhatARunCountsAsTheirs_notTheThreadsThatRanMeanwhile() {
-        double before = RunCpu.jitSeconds();
-        RunCpu cpu = RunCpu.start(Map.of());
-        spin(300); // this thread's, which the JIT's seconds must leave out
-        Map<String, Double> spent = cpu.stop();
-        double after = RunCpu.jitSeconds();
+    void theJitsTicksAreTheCompilerThreadsAlone_andItsSecondsCountFromThem() throws Exception {
+        Map<String, Long> before = RunCpu.jitTicks();
 
-        // Two ticks either way: the compilers may run between each count and the one beside it.
-        assertThat(after - before).isCloseTo(spent.get(RunCpu.JIT), within(0.02));
-        assertThat(spent.get(RunCpu.PUBLISHERS)).isGreaterThan(0.2);
+        assertThat(before).as("a JVM that compiles has compiler threads").isNotEmpty();
+        for (String thread : before.keySet()) {
+            String name = Files.readString(Path.of("/proc/self/task", thread, "comm")).strip();
+            assertThat(RunCpu.kind(name)).as(name).isEqualTo(RunCpu.JIT);
+        }
+        assertThat(before).doesNotContainKey(ownTask().getFileName().toString());
+        long sinceStart = before.values().stream().mapToLong(Long::longValue).sum();
+        assertThat(RunCpu.jitSecondsSince(Map.of())).isGreaterThanOrEqualTo(sinceStart / Timed.TICKS_PER_SECOND);
+        assertThat(RunCpu.jitSecondsSince(before)).isBetween(0.0, RunCpu.jitSecondsSince(Map.of()));
     }
 
     @Test
