@@ -4,6 +4,7 @@ import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.config.Sharing;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
+import coop.steward.protocol.ReadingsDecoder;
 import coop.steward.testsupport.InfluxServer;
 import coop.steward.testsupport.MosquittoBroker;
 import java.io.IOException;
@@ -132,6 +133,11 @@ public final class Bench {
         only = ingestOnly;
         onlyAlerts = alertsOnly;
         withoutAlerts = noAlerts;
+        String tooFarAhead = loadsTooFarAhead(messages, System.currentTimeMillis());
+        if (tooFarAhead != null && !alertsOnly && !onlyDashboard && !onlyDiskWrites && !onlyFederation && !onlyHub) {
+            System.err.println(tooFarAhead);
+            System.exit(2);
+        }
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "steward-bench");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndClean(work), "bench-stop-servers"));
         try {
@@ -208,7 +214,7 @@ public final class Bench {
             if (onlyInflux) {
                 BareSubscriber.rate(bare.url(), warmUp(t0));
                 influxIngest(report, work, broker, bare, messages,
-                        (System.currentTimeMillis() / 3_600_000L + 1) * 3_600_000L);
+                        influxStart(System.currentTimeMillis()));
                 return;
             }
             embeddedIngest(report, work, broker, bare, messages, t0);
@@ -218,7 +224,7 @@ public final class Bench {
             // Current readings (the next hours'), as a live site sends: the collector rolls up readings that are too
             // late for InfluxDB's continuous query itself, which a bare writer would not.
             influxIngest(report, work, broker, bare, messages,
-                    (System.currentTimeMillis() / 3_600_000L + 1) * 3_600_000L);
+                    influxStart(System.currentTimeMillis()));
             query(report, work, broker);
             diskWrites(report, work, broker);
             alertLatency(report, work, broker);
@@ -396,11 +402,53 @@ public final class Bench {
                 + "a redraw is from the click on a range to that mark. Sizes are the compressed bytes received.");
     }
 
+    /** InfluxDB's ingest sends current readings, from the next whole hour on. */
+    static long influxStart(long now) {
+        return (now / 3_600_000L + 1) * 3_600_000L;
+    }
+
+    /** Issue 15 asks for nothing lost at 3 million readings: the timed load is three times the embedded one. */
+    static Load influxLoad(int messages, long t0) {
+        return new Load(20, messages * 3, 50, t0);
+    }
+
+    /**
+     * Null when every ingest load of {@code messages} a run (the embedded store's, 30 days old, and InfluxDB's,
+     * current, each moved on by its untimed and timed rounds) is within the 24 hours ahead that the protocol accepts;
+     * otherwise what to do instead. A load beyond it would be refused reading by reading, and a run wait 300 s for it.
+     */
+    static String loadsTooFarAhead(int messages, long now) {
+        // InfluxDB's runs start minutes after this, at any minute of an hour: the first is the tightest.
+        long worst = now / 3_600_000L * 3_600_000L + 1;
+        long limit = worst + ReadingsDecoder.MAX_FUTURE.toMillis();
+        if (newestReading(messages, worst) <= limit) {
+            return null;
+        }
+        int fits = messages;
+        while (fits > 1_000 && newestReading(fits, worst) > limit) {
+            fits -= 1_000;
+        }
+        return String.format(Locale.ROOT, "--messages %,d: the ingest runs' last loads would send readings more than "
+                + "%d hours ahead, which the protocol refuses. Use --messages %,d or fewer.", messages,
+                ReadingsDecoder.MAX_FUTURE.toHours(), fits);
+    }
+
+    private static long newestReading(int messages, long now) {
+        Load embedded = new Load(20, messages, 50, now - 30L * 86_400_000L);
+        for (int i = 1; i < MAX_UNTIMED_ROUNDS + EMBEDDED_TIMED_RUNS; i++) {
+            embedded = embedded.next();
+        }
+        Load influx = influxLoad(messages, influxStart(now));
+        for (int i = 0; i < TIMED_RUNS; i++) {
+            influx = influx.next();
+        }
+        return Math.max(embedded.newest(), influx.newest());
+    }
+
     /** @param bare the bare subscriber's broker, where it has already been warmed up */
     private static void influxIngest(Report report, Path work, MosquittoBroker broker, MosquittoBroker bare,
                                      int messages, long t0) throws Exception {
-        // Issue 15 asks for nothing lost at 3 million readings: the timed load is three times the embedded one.
-        Load load = new Load(20, messages * 3, 50, t0);
+        Load load = influxLoad(messages, t0);
         Load warmUp = warmUp(t0);
         try (InfluxServer influx = InfluxServer.start(work.resolve("influxdb"))) {
             InfluxBareWriter.rate(influx.url(), "bare", warmUp, 5_000);

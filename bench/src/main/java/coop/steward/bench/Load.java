@@ -55,6 +55,12 @@ final class Load {
         return new Load(publishers, messages, perMessage, t0 + (span / hour + 1) * hour);
     }
 
+    /** The time of the load's newest reading. */
+    long newest() {
+        return t0 + (long) (messagesOf(0) - 1) * 1000 * (perMessage / SENSORS + 1)
+                + (long) ((perMessage - 1) / SENSORS) * 1000L;
+    }
+
     static String device(int publisher) {
         return "dev-" + publisher;
     }
