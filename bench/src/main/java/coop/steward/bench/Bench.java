@@ -133,10 +133,14 @@ public final class Bench {
         only = ingestOnly;
         onlyAlerts = alertsOnly;
         withoutAlerts = noAlerts;
-        String tooFarAhead = loadsTooFarAhead(messages, System.currentTimeMillis());
-        if (tooFarAhead != null && !alertsOnly && !onlyDashboard && !onlyDiskWrites && !onlyFederation && !onlyHub) {
-            System.err.println(tooFarAhead);
-            System.exit(2);
+        boolean fullRun = !ingestOnly && !alertsOnly && !onlyDashboard && !onlyClients && !onlyInflux
+                && !onlyDiskWrites && !onlyFederation && !onlyHub;
+        if (fullRun || ingestOnly || onlyInflux || onlyClients) {
+            String tooFarAhead = loadsTooFarAhead(messages, System.currentTimeMillis(), fullRun || onlyInflux);
+            if (tooFarAhead != null) {
+                System.err.println(tooFarAhead);
+                System.exit(2);
+            }
         }
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "steward-bench");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndClean(work), "bench-stop-servers"));
@@ -413,36 +417,46 @@ public final class Bench {
     }
 
     /**
-     * Null when every ingest load of {@code messages} a run (the embedded store's, 30 days old, and InfluxDB's,
-     * current, each moved on by its untimed and timed rounds) is within the 24 hours ahead that the protocol accepts;
-     * otherwise what to do instead. A load beyond it would be refused reading by reading, and a run wait 300 s for it.
+     * Null when every ingest load of {@code messages} a run sends is within the 24 hours ahead that the protocol
+     * accepts, otherwise what to do instead: a load beyond it would be refused reading by reading, and the run wait
+     * 300 s for it. The embedded store's loads (and the clients' one) start 30 days back and move on with each
+     * untimed and timed round; InfluxDB's, when {@code influx}, are current readings from the next whole hour on.
      */
-    static String loadsTooFarAhead(int messages, long now) {
+    static String loadsTooFarAhead(int messages, long now, boolean influx) {
         // InfluxDB's runs start minutes after this, at any minute of an hour: the first is the tightest.
         long worst = now / 3_600_000L * 3_600_000L + 1;
         long limit = worst + ReadingsDecoder.MAX_FUTURE.toMillis();
-        if (newestReading(messages, worst) <= limit) {
+        if (newestReading(messages, worst, influx) <= limit) {
             return null;
         }
-        int fits = messages;
-        while (fits > 1_000 && newestReading(fits, worst) > limit) {
-            fits -= 1_000;
+        int fits = 0; // the most that fits: the newest reading only grows with the messages
+        for (int low = 1, high = messages - 1; low <= high; ) {
+            int middle = (low + high) >>> 1;
+            if (newestReading(middle, worst, influx) <= limit) {
+                fits = middle;
+                low = middle + 1;
+            } else {
+                high = middle - 1;
+            }
         }
         return String.format(Locale.ROOT, "--messages %,d: the ingest runs' last loads would send readings more than "
                 + "%d hours ahead, which the protocol refuses. Use --messages %,d or fewer.", messages,
                 ReadingsDecoder.MAX_FUTURE.toHours(), fits);
     }
 
-    private static long newestReading(int messages, long now) {
+    private static long newestReading(int messages, long now, boolean influx) {
         Load embedded = new Load(20, messages, 50, now - 30L * 86_400_000L);
         for (int i = 1; i < MAX_UNTIMED_ROUNDS + EMBEDDED_TIMED_RUNS; i++) {
             embedded = embedded.next();
         }
-        Load influx = influxLoad(messages, influxStart(now));
-        for (int i = 0; i < TIMED_RUNS; i++) {
-            influx = influx.next();
+        if (!influx) {
+            return embedded.newest();
         }
-        return Math.max(embedded.newest(), influx.newest());
+        Load influxLoad = influxLoad(messages, influxStart(now));
+        for (int i = 0; i < TIMED_RUNS; i++) {
+            influxLoad = influxLoad.next();
+        }
+        return Math.max(embedded.newest(), influxLoad.newest());
     }
 
     /** @param bare the bare subscriber's broker, where it has already been warmed up */
