@@ -146,7 +146,7 @@ public final class Bench {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndClean(work), "bench-stop-servers"));
         try {
             Report report = new Report();
-            long t0 = System.currentTimeMillis() - 30L * 86_400_000L;
+            long t0 = embeddedStart(System.currentTimeMillis());
             String load = String.format(Locale.ROOT, "%,d readings as %,d QoS 1 messages of 50 from 20 parallel "
                     + "bare publishers, through Mosquitto on 127.0.0.1", messages * 50L, messages);
             run(report, work, messages, t0);
@@ -254,7 +254,7 @@ public final class Bench {
 
     /** Each collector-side MQTT client on a broker of its own, so no client's left-over session slows the next. */
     private static void intakeClients(Report report, Path work, int messages, long t0) throws Exception {
-        Load load = new Load(20, messages, 50, t0 + 3 * 86_400_000L);
+        Load load = ingestLoad(messages, t0 + 3 * 86_400_000L);
         List<IntakeClients.Result> results = new ArrayList<>();
         int n = 0;
         for (Supplier<IntakeClients.Subscriber> client : IntakeClients.all()) {
@@ -406,6 +406,16 @@ public final class Bench {
                 + "a redraw is from the click on a range to that mark. Sizes are the compressed bytes received.");
     }
 
+    /** The embedded store's ingest (and the clients') sends readings of a month ago, which no other run uses. */
+    static long embeddedStart(long now) {
+        return now - 30L * 86_400_000L;
+    }
+
+    /** The ingest rows' load: {@code messages} of 50 readings from 20 devices. */
+    static Load ingestLoad(int messages, long t0) {
+        return new Load(20, messages, 50, t0);
+    }
+
     /** InfluxDB's ingest sends current readings, from the next whole hour on. */
     static long influxStart(long now) {
         return (now / 3_600_000L + 1) * 3_600_000L;
@@ -413,7 +423,7 @@ public final class Bench {
 
     /** Issue 15 asks for nothing lost at 3 million readings: the timed load is three times the embedded one. */
     static Load influxLoad(int messages, long t0) {
-        return new Load(20, messages * 3, 50, t0);
+        return ingestLoad(messages * 3, t0);
     }
 
     /**
@@ -445,7 +455,7 @@ public final class Bench {
     }
 
     private static long newestReading(int messages, long now, boolean influx) {
-        Load embedded = new Load(20, messages, 50, now - 30L * 86_400_000L);
+        Load embedded = ingestLoad(messages, embeddedStart(now));
         for (int i = 1; i < MAX_UNTIMED_ROUNDS + EMBEDDED_TIMED_RUNS; i++) {
             embedded = embedded.next();
         }
@@ -655,7 +665,7 @@ public final class Bench {
     /** @param bare the bare subscriber's broker, which no collector uses */
     private static void embeddedIngest(Report report, Path work, MosquittoBroker broker, MosquittoBroker bare,
                                        int messages, long t0) throws Exception {
-        Load load = new Load(20, messages, 50, t0);
+        Load load = ingestLoad(messages, t0);
         Load warmUp = warmUp(t0);
         List<Timed> minimalRuns;
         try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("minimal-sqlite"))) {
@@ -936,7 +946,7 @@ public final class Bench {
      * duplicate of a timed one.
      */
     private static Load warmUp(long t0) {
-        return new Load(20, WARM_UP_MESSAGES, 50, t0 - 2 * 86_400_000L);
+        return ingestLoad(WARM_UP_MESSAGES, t0 - 2 * 86_400_000L);
     }
 
     private static void query(Report report, Path work, MosquittoBroker broker) throws Exception {
