@@ -94,7 +94,12 @@ final class AbsenceRule implements Rule {
             return;
         }
         Subject deviceSubject = s.deviceSubject();
-        DeviceTrack device = devices.computeIfAbsent(deviceSubject, d -> new DeviceTrack());
+        // Kept in the sample's memories as well as here, where tick() goes through them: only forget() drops them.
+        DeviceTrack device = s.deviceMemory().of(this);
+        if (device == null) {
+            device = devices.computeIfAbsent(deviceSubject, d -> new DeviceTrack());
+            s.deviceMemory().keep(this, device);
+        }
         device.lastHeard = Math.max(device.lastHeard, s.t());
         device.lastReading = Math.max(device.lastReading, s.t());
         resolve(deviceSubject, s.t(), sink);
@@ -102,10 +107,14 @@ final class AbsenceRule implements Rule {
                 || !config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        SensorTrack sensor = device.sensors.get(s.sensor()); // not computeIfAbsent: its lambda holds the sample
+        SensorTrack sensor = s.memory().of(this);
         if (sensor == null) {
-            sensor = new SensorTrack(s.kind());
-            device.sensors.put(s.sensor(), sensor);
+            sensor = device.sensors.get(s.sensor()); // not computeIfAbsent: its lambda holds the sample
+            if (sensor == null) {
+                sensor = new SensorTrack(s.kind());
+                device.sensors.put(s.sensor(), sensor);
+            }
+            s.memory().keep(this, sensor);
         }
         sensor.heard(s.t());
         resolve(s.subject(), s.t(), sink);

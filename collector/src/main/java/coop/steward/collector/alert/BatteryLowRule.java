@@ -1,9 +1,7 @@
 package coop.steward.collector.alert;
 
 import coop.steward.collector.config.RuleConfig;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,7 +14,6 @@ final class BatteryLowRule implements Rule {
 
     private final RuleConfig.BatteryLow config;
     private final long holdMs;
-    private final Map<Subject, Episode> series = new HashMap<>();
     private final Set<Subject> devicesWithSoc = new HashSet<>();
 
     BatteryLowRule(RuleConfig.BatteryLow config) {
@@ -48,7 +45,7 @@ final class BatteryLowRule implements Rule {
         }
         double limit = soc ? config.socBelow() : config.voltageBelow();
         double clearAt = limit + (soc ? config.socHysteresis() : config.voltageHysteresis());
-        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
+        Episode episode = Episode.of(this, s, holdMs, sink);
         if (s.value() < limit) {
             if (episode.met(s.t()) == Episode.Step.RAISE) {
                 String what = soc ? "charge" : "voltage";
@@ -65,10 +62,5 @@ final class BatteryLowRule implements Rule {
         } else {
             episode.neither();
         }
-    }
-
-    @Override
-    public void forget(String site) {
-        series.keySet().removeIf(subject -> subject.site().equals(site));
     }
 }

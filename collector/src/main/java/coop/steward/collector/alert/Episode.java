@@ -1,7 +1,5 @@
 package coop.steward.collector.alert;
 
-import java.util.Map;
-
 /**
  * One series' condition over data time: it must hold for {@code hold} before it raises, and once raised only a
  * clear ends it. A value between the raise and clear thresholds (the hysteresis band), or one that cannot be judged
@@ -22,14 +20,14 @@ final class Episode {
     }
 
     /**
-     * The subject's episode of a rule, made with its first sample, active when the book has the rule's alert on it
-     * open. Not by {@code computeIfAbsent}: its lambda holds the sink, and was made anew for every sample.
+     * The episode of {@code rule} on the sample's sensor, made with its first sample, active when the book has the
+     * rule's alert on it open.
      */
-    static Episode of(Map<Subject, Episode> series, Subject subject, long holdMillis, String rule, AlertSink sink) {
-        Episode episode = series.get(subject);
+    static Episode of(Rule rule, Sample s, long holdMillis, AlertSink sink) {
+        Episode episode = s.memory().of(rule);
         if (episode == null) {
-            episode = new Episode(holdMillis, sink.isActive(rule, subject));
-            series.put(subject, episode);
+            episode = new Episode(holdMillis, sink.isActive(rule.id(), s.subject()));
+            s.memory().keep(rule, episode);
         }
         return episode;
     }
@@ -73,10 +71,5 @@ final class Episode {
     /** When the current condition began, for the alert's {@code since}. */
     long since() {
         return since;
-    }
-
-    /** Someone else (a restart's restored alert) says whether it is raised. */
-    void activate(boolean raised) {
-        active = raised;
     }
 }

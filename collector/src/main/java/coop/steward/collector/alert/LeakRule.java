@@ -1,8 +1,6 @@
 package coop.steward.collector.alert;
 
 import coop.steward.collector.config.RuleConfig;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -15,7 +13,6 @@ final class LeakRule implements Rule {
     private final RuleConfig.Leak config;
     private final long holdMs;
     private final ValveStates valves = new ValveStates();
-    private final Map<Subject, Episode> series = new HashMap<>();
 
     LeakRule(RuleConfig.Leak config) {
         this.config = config;
@@ -45,7 +42,7 @@ final class LeakRule implements Rule {
         if (open == null) {
             return; // no valve sensor: flow alone cannot tell a leak from a watering
         }
-        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
+        Episode episode = Episode.of(this, s, holdMs, sink);
         if (open) {
             episode.neither();
         } else if (s.value() > config.flowAbove()) {
@@ -66,7 +63,6 @@ final class LeakRule implements Rule {
 
     @Override
     public void forget(String site) {
-        series.keySet().removeIf(subject -> subject.site().equals(site));
         valves.forget(site);
     }
 }

@@ -1,8 +1,6 @@
 package coop.steward.collector.alert;
 
 import coop.steward.collector.config.RuleConfig;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,7 +11,6 @@ final class NoFlowRule implements Rule {
     private final RuleConfig.NoFlow config;
     private final long holdMs;
     private final ValveStates valves = new ValveStates();
-    private final Map<Subject, Episode> series = new HashMap<>();
 
     NoFlowRule(RuleConfig.NoFlow config) {
         this.config = config;
@@ -43,7 +40,7 @@ final class NoFlowRule implements Rule {
         if (open == null) {
             return;
         }
-        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
+        Episode episode = Episode.of(this, s, holdMs, sink);
         if (!open) {
             episode.neither();
         } else if (s.value() < config.flowBelow()) {
@@ -62,7 +59,6 @@ final class NoFlowRule implements Rule {
 
     @Override
     public void forget(String site) {
-        series.keySet().removeIf(subject -> subject.site().equals(site));
         valves.forget(site);
     }
 }

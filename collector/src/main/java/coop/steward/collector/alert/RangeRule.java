@@ -1,8 +1,6 @@
 package coop.steward.collector.alert;
 
 import coop.steward.collector.config.RuleConfig;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,7 +20,6 @@ final class RangeRule implements Rule {
 
     private final RuleConfig.Range config;
     private final long clearAfterMs;
-    private final Map<Subject, Series> series = new HashMap<>();
 
     RangeRule(RuleConfig.Range config) {
         this.config = config;
@@ -45,10 +42,10 @@ final class RangeRule implements Rule {
         if (limits == null || !config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        Series state = series.get(s.subject()); // not computeIfAbsent, whose lambda was made anew for every sample
+        Series state = s.memory().of(this);
         if (state == null) {
             state = new Series(sink.isActive(id(), s.subject()));
-            series.put(s.subject(), state);
+            s.memory().keep(this, state);
         }
         if (!limits.contains(s.value())) {
             state.saneSince = -1;
@@ -79,10 +76,5 @@ final class RangeRule implements Rule {
             return "at least " + Wording.value(limits.min(), kind);
         }
         return Wording.number(limits.min()) + " to " + Wording.value(limits.max(), kind);
-    }
-
-    @Override
-    public void forget(String site) {
-        series.keySet().removeIf(subject -> subject.site().equals(site));
     }
 }

@@ -43,7 +43,8 @@ interface Rule {
 
     /**
      * Forgets all it remembers of a site: at a hub of several collectors, another collector owned the site
-     * meanwhile, and what this one remembers of it is out of date. The site's recent readings follow.
+     * meanwhile, and what this one remembers of it is out of date. The site's recent readings follow. What it keeps
+     * in its samples' memories ({@link RuleMemory}) the engine forgets with the site's devices.
      */
     default void forget(String site) {
     }

@@ -42,7 +42,6 @@ final class SolarUnderperformanceRule implements Rule {
     private final Map<String, Map<Subject, MinuteHistory>> irradiance = new HashMap<>();
     /** Yield (W per rated W) of every listed array of each site. */
     private final Map<String, Map<Subject, MinuteHistory>> yields = new HashMap<>();
-    private final Map<Subject, Episode> series = new HashMap<>();
     /** Which listed array each power series is, looked up once; {@link #UNLISTED} when none. */
     private final Map<Subject, ArrayConfig> arrayOf = new HashMap<>();
     private static final ArrayConfig UNLISTED = new ArrayConfig("", "", null, 1);
@@ -87,7 +86,7 @@ final class SolarUnderperformanceRule implements Rule {
             return;
         }
         history.put(s.t(), yield);
-        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
+        Episode episode = Episode.of(this, s, holdMs, sink);
         Expectation expected = expected(s);
         if (expected == null) {
             episode.neither(); // too dark to judge, or nothing to compare with
@@ -216,7 +215,6 @@ final class SolarUnderperformanceRule implements Rule {
 
     @Override
     public void forget(String site) {
-        series.keySet().removeIf(subject -> subject.site().equals(site));
         arrayOf.keySet().removeIf(subject -> subject.site().equals(site));
         irradiance.remove(site);
         yields.remove(site);

@@ -1,8 +1,6 @@
 package coop.steward.collector.alert;
 
 import coop.steward.collector.config.RuleConfig;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /** A sensor whose value stays within a tolerance of itself for hours: frozen, or a driver repeating its last value. */
@@ -18,7 +16,6 @@ final class StuckRule implements Rule {
 
     private final RuleConfig.Stuck config;
     private final long holdMs;
-    private final Map<Subject, Run> series = new HashMap<>();
 
     StuckRule(RuleConfig.Stuck config) {
         this.config = config;
@@ -40,10 +37,10 @@ final class StuckRule implements Rule {
         if (!config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        Run run = series.get(s.subject()); // not computeIfAbsent, whose lambda was made anew for every sample
+        Run run = s.memory().of(this);
         if (run == null) {
             run = new Run(new Episode(holdMs, sink.isActive(id(), s.subject())));
-            series.put(s.subject(), run);
+            s.memory().keep(this, run);
         }
         if (Double.isNaN(run.value)) {
             run.value = s.value();
@@ -62,10 +59,5 @@ final class StuckRule implements Rule {
                     + "change since " + Wording.time(since) + " (" + Wording.duration(s.t() - since) + "): the "
                     + "sensor is probably stuck.", since));
         }
-    }
-
-    @Override
-    public void forget(String site) {
-        series.keySet().removeIf(subject -> subject.site().equals(site));
     }
 }

@@ -1,8 +1,6 @@
 package coop.steward.collector.alert;
 
 import coop.steward.collector.config.RuleConfig;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /** A value beyond a limit for a while (in either direction), cleared only once back past the limit by the hysteresis. */
@@ -10,7 +8,6 @@ final class ThresholdRule implements Rule {
     private final RuleConfig.Threshold config;
     private final long holdMs;
     private final double clearAt;
-    private final Map<Subject, Episode> series = new HashMap<>();
 
     ThresholdRule(RuleConfig.Threshold config) {
         this.config = config;
@@ -33,7 +30,7 @@ final class ThresholdRule implements Rule {
         if (!config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        Episode episode = Episode.of(series, s.subject(), holdMs, id(), sink);
+        Episode episode = Episode.of(this, s, holdMs, sink);
         double v = s.value();
         boolean beyond = config.below() ? v < config.limit() : v > config.limit();
         boolean back = config.below() ? v >= clearAt : v <= clearAt;
@@ -58,10 +55,5 @@ final class ThresholdRule implements Rule {
         return Wording.capitalised(Wording.kind(s.kind())) + " at " + s.subject().path() + " has been " + direction
                 + Wording.value(config.limit(), s.kind()) + held + ": it reads " + Wording.value(s.value(), s.kind())
                 + ".";
-    }
-
-    @Override
-    public void forget(String site) {
-        series.keySet().removeIf(subject -> subject.site().equals(site));
     }
 }

@@ -84,8 +84,13 @@ final class WateringEffectRule implements Rule {
         if (!config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        soil.computeIfAbsent(device, d -> new HashMap<>()).put(s.sensor(), new Latest(s.t(), s.value()));
-        Watch watch = watches.get(s.subject());
+        Map<String, Latest> probes = s.deviceMemory().of(this); // kept here as well as in soil: only forget() drops it
+        if (probes == null) {
+            probes = soil.computeIfAbsent(device, d -> new HashMap<>());
+            s.deviceMemory().keep(this, probes);
+        }
+        probes.put(s.sensor(), new Latest(s.t(), s.value()));
+        Watch watch = watches.isEmpty() ? null : watches.get(s.subject());
         if (watch == null || s.t() < watch.start()) {
             return;
         }

@@ -72,6 +72,11 @@ final class Scenario {
         return engine.rules();
     }
 
+    /** An admin saves new rules: the collector's YAML, merged with the shipped rule sets as at start-up. */
+    void replaceRules(String yaml) {
+        engine.replaceRules(Rules.of(CollectorConfig.parse(yaml, "scenario").alerts()));
+    }
+
     List<AlertChange> changes() {
         return changes;
     }
