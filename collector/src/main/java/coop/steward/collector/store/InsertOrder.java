@@ -9,6 +9,9 @@ import java.util.Comparator;
  * transaction instead of once per message.
  */
 final class InsertOrder {
+    /** The most series ids apart that a transaction's rows are counted into place across, or more for more rows. */
+    private static final int COUNTED_SPAN = 1 << 16;
+
     private InsertOrder() {
     }
 
@@ -43,10 +46,43 @@ final class InsertOrder {
     }
 
     /**
-     * Indices ordered by series, then by arrival, on a primitive sort of (series, index) packed into one long: a
-     * comparator over boxed indices cost a tenth of the writer's time and kept the JIT recompiling it.
+     * Indices ordered by series, then by arrival. Series ids are rowids, so a transaction's usually lie close
+     * together, and are counted into place in one pass: sorting them took a third of the writer's time outside
+     * SQLite.
      */
     private static int[] seriesThenArrival(long[] ids, int n) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            min = Math.min(min, ids[i]);
+            max = Math.max(max, ids[i]);
+        }
+        long span = max - min; // negative when it overflows
+        return n > 0 && span >= 0 && span <= Math.max(COUNTED_SPAN, 4L * n)
+                ? countedIntoPlace(ids, n, min, (int) span + 1) : sortedPacked(ids, n);
+    }
+
+    /** A counting sort: each series' rows go after those of every lower id, in the order they arrived. */
+    private static int[] countedIntoPlace(long[] ids, int n, long min, int span) {
+        int[] next = new int[span + 1];
+        for (int i = 0; i < n; i++) {
+            next[(int) (ids[i] - min) + 1]++;
+        }
+        for (int k = 0; k < span; k++) {
+            next[k + 1] += next[k];
+        }
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[next[(int) (ids[i] - min)]++] = i;
+        }
+        return order;
+    }
+
+    /**
+     * By a primitive sort of (series, index) packed into one long, for ids too far apart to count: a comparator over
+     * boxed indices cost a tenth of the writer's time and kept the JIT recompiling it.
+     */
+    private static int[] sortedPacked(long[] ids, int n) {
         int[] order = new int[n];
         long[] keys = new long[n];
         for (int i = 0; i < n; i++) {

@@ -241,9 +241,9 @@ public final class SqliteReadingStore implements ReadingStore {
         TableRows rows = new TableRows(total);
         boolean writingSeries = false;
         for (DeviceReadings batch : batches) {
+            SqliteSeries.Device device = series.device(batch.site(), batch.device());
             for (Reading r : batch.readings()) {
-                SeriesKey key = new SeriesKey(batch.site(), batch.device(), r.sensor());
-                SqliteSeries.Row row = series.stored(key, r);
+                SqliteSeries.Row row = device.stored(r);
                 if (row == null) {
                     if (!writingSeries) {
                         finishMove(); // the series table is written to: not beside a move
@@ -252,7 +252,7 @@ public final class SqliteReadingStore implements ReadingStore {
                         writer.commit();
                         writingSeries = true;
                     }
-                    row = series.of(key, r);
+                    row = device.of(r);
                 }
                 if (r.t() < row.sealedBefore()) {
                     // Its hour is sealed: a replay of it would be counted twice, so late readings are dropped.
