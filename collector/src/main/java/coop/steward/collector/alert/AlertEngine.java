@@ -151,8 +151,9 @@ final class AlertEngine {
         for (int i = 1; i < readings.size(); i++) {
             Reading before = readings.get(i - 1);
             Reading next = readings.get(i);
-            if (before.t() > next.t()
-                    || before.t() == next.t() && isContext(next.kind()) && !isContext(before.kind())) {
+            // A message's readings of one kind share its string, which settles most pairs without comparing it.
+            if (before.t() > next.t() || before.t() == next.t() && before.kind() != next.kind()
+                    && isContext(next.kind()) && !isContext(before.kind())) {
                 return false;
             }
         }

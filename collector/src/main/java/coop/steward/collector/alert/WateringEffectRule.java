@@ -17,7 +17,10 @@ final class WateringEffectRule implements Rule {
     /** A probe's reading older than this when the watering starts is no baseline. */
     private static final long FRESH_MS = 30 * 60_000;
 
-    private record Latest(long t, double value) {
+    /** A probe's latest reading, changed in place: it is kept in the probe's memory as well as in {@link #soil}. */
+    private static final class Latest {
+        long t;
+        double value;
     }
 
     private record Watch(long start, double baseline, long deadline) {
@@ -73,9 +76,9 @@ final class WateringEffectRule implements Rule {
         Map<String, Latest> probes = soil.getOrDefault(device, Map.of());
         probes.forEach((sensor, latest) -> {
             Subject probe = new Subject(device.site(), device.device(), sensor);
-            if (start - latest.t() <= FRESH_MS && latest.value() < config.expectBelow()
+            if (start - latest.t <= FRESH_MS && latest.value < config.expectBelow()
                     && !watches.containsKey(probe)) {
-                watches.put(probe, new Watch(start, latest.value(), start + withinMs));
+                watches.put(probe, new Watch(start, latest.value, start + withinMs));
             }
         });
     }
@@ -84,12 +87,14 @@ final class WateringEffectRule implements Rule {
         if (!config.basics().target().matches(s.site(), s.device(), s.sensor())) {
             return;
         }
-        Map<String, Latest> probes = s.deviceMemory().of(this); // kept here as well as in soil: only forget() drops it
-        if (probes == null) {
-            probes = soil.computeIfAbsent(device, d -> new HashMap<>());
-            s.deviceMemory().keep(this, probes);
+        Latest latest = s.memory().of(this);
+        if (latest == null) {
+            // Only forget() drops it from soil, as the engine drops the memory: the two never part.
+            latest = soil.computeIfAbsent(device, d -> new HashMap<>()).computeIfAbsent(s.sensor(), k -> new Latest());
+            s.memory().keep(this, latest);
         }
-        probes.put(s.sensor(), new Latest(s.t(), s.value()));
+        latest.t = s.t();
+        latest.value = s.value();
         Watch watch = watches.isEmpty() ? null : watches.get(s.subject());
         if (watch == null || s.t() < watch.start()) {
             return;
