@@ -73,6 +73,8 @@ final class PlainReadings {
     private final int[] textEnds = new int[KEPT_TEXTS];
     private final int[] textHashes = new int[KEPT_TEXTS];
     private final Kind[] kinds = new Kind[KEPT_TEXTS];
+    /** Whether each kept text is a valid id, once it was checked: a message names each sensor many times. */
+    private final boolean[] validIds = new boolean[KEPT_TEXTS];
     private int kept;
 
     private PlainReadings(byte[] in, long now) {
@@ -157,10 +159,7 @@ final class PlainReadings {
             switch (member) {
                 case SENSOR -> {
                     readString();
-                    sensor = keptText();
-                    if (!Ids.isValid(sensor)) {
-                        throw NotPlain.INSTANCE;
-                    }
+                    sensor = keptId();
                 }
                 case KIND -> {
                     readString();
@@ -342,6 +341,22 @@ final class PlainReadings {
     private String keptText() {
         int i = kept();
         return i < 0 ? new String(in, textStart, textEnd - textStart, StandardCharsets.ISO_8859_1) : texts[i];
+    }
+
+    /** The last string read, a valid id (not plain otherwise), checked once for each text kept. */
+    private String keptId() {
+        int i = kept();
+        if (i >= 0 && validIds[i]) {
+            return texts[i];
+        }
+        String id = i < 0 ? new String(in, textStart, textEnd - textStart, StandardCharsets.ISO_8859_1) : texts[i];
+        if (!Ids.isValid(id)) {
+            throw NotPlain.INSTANCE;
+        }
+        if (i >= 0) {
+            validIds[i] = true;
+        }
+        return id;
     }
 
     private Kind keptKind() {

@@ -98,9 +98,12 @@ final class Intake {
         }
         String site = decoded.site();
         String device = decoded.device();
+        Set<String> known = census.sensorsOf(site, device);
+        if (allKnown(decoded.readings(), known)) {
+            return decoded; // as nearly every message: no copy of its readings
+        }
         List<Reading> kept = new ArrayList<>(decoded.readings().size());
         List<Rejection> refused = new ArrayList<>(decoded.rejections());
-        Set<String> known = census.sensorsOf(site, device);
         for (Reading r : decoded.readings()) {
             Census.Full full = known.contains(r.sensor()) ? null : census.admitSeries(site, device, r.sensor());
             if (full == null) {
@@ -114,6 +117,15 @@ final class Intake {
         }
         return kept.size() == decoded.readings().size() ? decoded
                 : new DecodedReadings(site, device, decoded.seq(), kept, refused);
+    }
+
+    private static boolean allKnown(List<Reading> readings, Set<String> known) {
+        for (Reading r : readings) {
+            if (!known.contains(r.sensor())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String tooManyDevices(String site, String device) {
