@@ -26,10 +26,13 @@ final class AlertEngine {
     private static final Rule[] NO_RULES = {};
 
     private List<Rule> rules;
-    private final Map<String, List<Rule>> byKind = new HashMap<>();
-    private final List<Rule> anyKind = new ArrayList<>();
-    /** The rules that read a kind, those of that kind first, then those of every kind: made once for each kind. */
+    /**
+     * The rules that read each kind a rule names, those of that kind first, then those of every kind; made when the
+     * rules are, so that kinds a device invents (x_...) add nothing here.
+     */
     private final Map<String, Rule[]> readersOf = new HashMap<>();
+    /** The rules that read a kind no rule names: those of every kind. */
+    private Rule[] anyKindReaders = NO_RULES;
     private final AlertBook book;
     /** Where rules conclude: the book, or a replay's sink while a site is taken over. */
     private AlertSink sink;
@@ -52,17 +55,17 @@ final class AlertEngine {
      */
     void replaceRules(List<Rule> next) {
         rules = List.copyOf(next);
-        byKind.clear();
-        anyKind.clear();
         readersOf.clear();
         failing.clear();
         for (KnownDevice device : devices.values()) {
-            device.memory.clear();
+            device.memory.clear(); // the old rules' state, which the new ones (other objects) would never find
             for (KnownSensor sensor : device.sensors.values()) {
                 sensor.memory.clear();
-                sensor.kind = null;
+                sensor.kind = null; // its readers are chosen again from the new rules
             }
         }
+        Map<String, List<Rule>> byKind = new HashMap<>();
+        List<Rule> anyKind = new ArrayList<>();
         for (Rule rule : rules) {
             if (rule.kinds().isEmpty()) {
                 anyKind.add(rule);
@@ -70,6 +73,12 @@ final class AlertEngine {
                 rule.kinds().forEach(kind -> byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(rule));
             }
         }
+        anyKindReaders = anyKind.toArray(NO_RULES);
+        byKind.forEach((kind, forKind) -> {
+            List<Rule> readers = new ArrayList<>(forKind);
+            readers.addAll(anyKind);
+            readersOf.put(kind, readers.toArray(NO_RULES));
+        });
     }
 
     AlertBook book() {
@@ -126,7 +135,7 @@ final class AlertEngine {
             sensor.newest = r.t();
             if (!r.kind().equals(sensor.kind)) {
                 sensor.kind = r.kind();
-                sensor.readers = readersOf.computeIfAbsent(r.kind(), this::readersOf);
+                sensor.readers = readersOf.getOrDefault(r.kind(), anyKindReaders);
             }
             Sample sample = new Sample(sensor.subject, known.subject, r.kind(), r.t(), r.value(), sensor.memory,
                     known.memory);
@@ -134,12 +143,6 @@ final class AlertEngine {
                 accept(rule, sample);
             }
         }
-    }
-
-    private Rule[] readersOf(String kind) {
-        List<Rule> readers = new ArrayList<>(byKind.getOrDefault(kind, List.of()));
-        readers.addAll(anyKind);
-        return readers.toArray(NO_RULES);
     }
 
     /**

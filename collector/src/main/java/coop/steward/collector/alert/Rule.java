@@ -5,8 +5,9 @@ import coop.steward.collector.store.DeviceStatus;
 import java.util.Set;
 
 /**
- * One configured rule and the evaluation state of every series it watches. Every method runs on the alert
- * engine's single context, in data-time order per device, so a rule needs no locks.
+ * One configured rule, with what it remembers of the series it watches: in maps of its own, or in the engine's
+ * memory of each sensor and device ({@link RuleMemory}). Every method runs on the alert engine's single context, in
+ * data-time order per device, so a rule needs no locks.
  */
 interface Rule {
 

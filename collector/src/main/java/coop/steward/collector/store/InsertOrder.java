@@ -58,7 +58,7 @@ final class InsertOrder {
             max = Math.max(max, ids[i]);
         }
         long span = max - min; // negative when it overflows
-        return n > 0 && span >= 0 && span <= Math.max(COUNTED_SPAN, 4L * n)
+        return n > 0 && span >= 0 && span <= Math.min(Math.max(COUNTED_SPAN, 4L * n), Integer.MAX_VALUE - 1)
                 ? countedIntoPlace(ids, n, min, (int) span + 1) : sortedPacked(ids, n);
     }
 
