@@ -147,8 +147,8 @@ final class AlertEngine {
 
     /**
      * A device's message is almost always in data order already; checking is cheaper than sorting a copy. Written
-     * out, not by {@link #DATA_ORDER}: its comparators, and a set's hashing of the kinds, were a sixth of the alert
-     * thread's time.
+     * out, not by {@link #DATA_ORDER}: its comparators, and a set's hashing of the kinds, were a seventh of the
+     * alert thread's time.
      */
     private static boolean inDataOrder(List<Reading> readings) {
         for (int i = 1; i < readings.size(); i++) {
