@@ -339,7 +339,11 @@ final class PlainReadings {
     }
 
     private String keptText() {
-        int i = kept();
+        return text(kept());
+    }
+
+    /** The kept text {@code i}, or the last string read made anew when it was not kept ({@code i} below 0). */
+    private String text(int i) {
         return i < 0 ? new String(in, textStart, textEnd - textStart, StandardCharsets.ISO_8859_1) : texts[i];
     }
 
@@ -349,7 +353,7 @@ final class PlainReadings {
         if (i >= 0 && validIds[i]) {
             return texts[i];
         }
-        String id = i < 0 ? new String(in, textStart, textEnd - textStart, StandardCharsets.ISO_8859_1) : texts[i];
+        String id = text(i);
         if (!Ids.isValid(id)) {
             throw NotPlain.INSTANCE;
         }
@@ -364,7 +368,7 @@ final class PlainReadings {
         if (i >= 0 && kinds[i] != null) {
             return kinds[i];
         }
-        String name = i < 0 ? new String(in, textStart, textEnd - textStart, StandardCharsets.ISO_8859_1) : texts[i];
+        String name = text(i);
         Kind kind = Kind.lookup(name).orElseThrow(() -> NotPlain.INSTANCE);
         if (i >= 0) {
             kinds[i] = kind;
