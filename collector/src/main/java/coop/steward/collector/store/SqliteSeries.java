@@ -49,8 +49,7 @@ final class SqliteSeries {
         /** The series of a reading as cached, or null when {@link #of} must write it. */
         Row cached(Reading reading) {
             Row row = bySensor.get(reading.sensor());
-            return row != null && row.kind().equals(reading.kind()) && row.unit().equals(storedUnit(reading))
-                    ? row : null;
+            return row != null && sameKindAndUnit(row, reading) ? row : null;
         }
 
         /**
@@ -63,7 +62,7 @@ final class SqliteSeries {
                 return row;
             }
             row = find(writer, key(reading));
-            if (row == null || !row.kind().equals(reading.kind()) || !row.unit().equals(storedUnit(reading))) {
+            if (row == null || !sameKindAndUnit(row, reading)) {
                 return null;
             }
             bySensor.put(reading.sensor(), row);
@@ -112,6 +111,11 @@ final class SqliteSeries {
                 return rs.next() ? new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4)) : null;
             }
         }
+    }
+
+    /** Whether the series' row has the reading's kind and unit: otherwise {@link Device#of} updates it. */
+    private static boolean sameKindAndUnit(Row row, Reading reading) {
+        return row.kind().equals(reading.kind()) && row.unit().equals(storedUnit(reading));
     }
 
     private static String storedUnit(Reading reading) {
