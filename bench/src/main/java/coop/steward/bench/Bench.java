@@ -486,6 +486,7 @@ public final class Bench {
             List<Timed> subscriberRuns;
             List<Timed> collectorRuns;
             List<Map<String, Double>> cpuEach;
+            List<CollectorRun.Phases> phases;
             List<Long> keptEach = new ArrayList<>();
             try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-influx"),
                     s -> s.withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null)))) {
@@ -519,6 +520,7 @@ public final class Bench {
                     next = next.next();
                 }
                 cpuEach = run.cpuEach();
+                phases = run.phasesEach();
             }
             Timed bareWriter = Timed.median(writerRuns);
             double writer = bareWriter.rate();
@@ -572,6 +574,7 @@ public final class Bench {
                     + "(bare writer, bare subscriber with the same load, collector; then again), so that each round "
                     + "meets the machine in the same spell; the minimal collector's come before them.");
             report.note(whereTheCpuWent("the InfluxDB collector runs'", collectorRuns, cpuEach) + WATCH_COUNTED);
+            report.note(howTheRunsDivided("the InfluxDB collector runs", phases));
             report.note(String.format(Locale.ROOT, "The harness's publishers alone (20 bare MQTT 3.1.1 publishers "
                     + "that stand in for a site's devices, in the harness's process: one connection each, QoS 1, at "
                     + "most 500 messages unacknowledged, every packet encoded before the clock starts): the same timed "
@@ -680,6 +683,7 @@ public final class Bench {
         List<Timed> collectorRuns = new ArrayList<>();
         List<Map<String, Double>> subscriberCpu = new ArrayList<>();
         List<Map<String, Double>> collectorCpu;
+        List<CollectorRun.Phases> collectorPhases;
         int untimedRounds = 0;
         double lastRoundJit;
         try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("bare-sqlite"));
@@ -726,6 +730,7 @@ public final class Bench {
                 next = next.next();
             }
             collectorCpu = run.cpuEach();
+            collectorPhases = run.phasesEach();
         }
         Timed bareSubscriber = Timed.median(subscriberRuns);
         double subscriber = bareSubscriber.rate();
@@ -788,6 +793,7 @@ public final class Bench {
                 + "collector's threads are those of the collector that idles meanwhile.");
         report.note(whereTheCpuWent("the embedded store's collector runs'", collectorRuns, collectorCpu)
                 + WATCH_COUNTED);
+        report.note(howTheRunsDivided("the embedded store's collector runs", collectorPhases));
         report.note("The minimal collector is the issue's short script in Java, run on the same broker as the "
                 + "collector: the collector's MQTT client (Vert.x, QoS 1, a clean session) and one writer thread "
                 + "that takes up to 100 messages (5,000 readings), decodes them with Jackson's tree model, writes "
@@ -879,6 +885,28 @@ public final class Bench {
      *
      * @param whose the runs, as the note names them: "the InfluxDB collector runs'"
      */
+    /**
+     * Where a collector's runs left cores idle: while the publishers publish, the machine's cores are all at work
+     * (on their messages, the broker's and the collector's); what the collector still holds once the broker has
+     * taken the last message is left to its own threads, with nothing else to run beside them.
+     */
+    static String howTheRunsDivided(String whose, List<CollectorRun.Phases> phases) {
+        int cores = Timed.machineCores();
+        String each = phases.stream().map(p -> String.format(Locale.ROOT, "%.2f s at %.2f busy, %.0f %% stored, then "
+                + "%.2f s at %.2f", p.publishing().seconds(), p.publishing().coresBusy(),
+                100 * p.storedWhenPublished(), p.after().seconds(), p.after().coresBusy()))
+                .collect(java.util.stream.Collectors.joining("; "));
+        return String.format(Locale.ROOT, "How %s divided, medians of %d: while the publishers published, %.2f s "
+                        + "with %.2f of %d cores busy; by the time the broker had taken their last message, the "
+                        + "collector had stored %.0f %% of the load; the rest took %.2f s more, with %.2f of %d cores "
+                        + "busy (every process of the machine counted, from /proc/stat). Each run: %s.",
+                whose, phases.size(), Timed.middle(phases.stream().mapToDouble(p -> p.publishing().seconds())),
+                Timed.middle(phases.stream().mapToDouble(p -> p.publishing().coresBusy())), cores,
+                100 * Timed.middle(phases.stream().mapToDouble(CollectorRun.Phases::storedWhenPublished)),
+                Timed.middle(phases.stream().mapToDouble(p -> p.after().seconds())),
+                Timed.middle(phases.stream().mapToDouble(p -> p.after().coresBusy())), cores, each);
+    }
+
     static String whereTheCpuWent(String whose, List<Timed> runs, List<Map<String, Double>> cpuEach) {
         Map<String, Double> perMillion = new LinkedHashMap<>();
         for (String part : cpuEach.get(0).keySet()) {

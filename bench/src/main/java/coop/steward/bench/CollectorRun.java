@@ -30,6 +30,7 @@ final class CollectorRun implements AutoCloseable {
     private final Collector collector;
     private final HttpClient http = HttpClient.newHttpClient();
     private final List<Map<String, Double>> cpuEach = new ArrayList<>();
+    private final List<Phases> phasesEach = new ArrayList<>();
     private Map<String, List<Long>> servers;
 
     CollectorRun(String brokerUrl, Path data, Function<CollectorSettings, CollectorSettings> customise)
@@ -70,6 +71,18 @@ final class CollectorRun implements AutoCloseable {
         return cpuEach;
     }
 
+    /** How each run timed since {@link #countCpu} divided, one per run. */
+    List<Phases> phasesEach() {
+        return phasesEach;
+    }
+
+    /**
+     * A run in two parts: while the publishers publish, and after the broker has taken their last message, while the
+     * collector stores what it still holds ({@code storedWhenPublished} of the load was stored by then).
+     */
+    record Phases(Timed.Span publishing, double storedWhenPublished, Timed.Span after) {
+    }
+
     /** Readings per second stored end to end, from the first publish until the last reading is committed. */
     Timed ingestRate(String brokerUrl, Load load) throws Exception {
         double before = collector.readingsStored();
@@ -77,6 +90,8 @@ final class CollectorRun implements AutoCloseable {
         RunCpu cpu = servers == null ? null : RunCpu.start(servers);
         Timed.Clock clock = Timed.start();
         payloads.publish(brokerUrl);
+        Timed.Span publishing = clock.lap();
+        double storedThen = collector.readingsStored() - before;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
         // The collector's own counter, the one /metrics shows, read in this process: a scrape every 100 ms ended a
         // run up to 0.1 s late, a twentieth of the embedded store's 2 s runs, where the bare parts' clocks stop on
@@ -88,8 +103,10 @@ final class CollectorRun implements AutoCloseable {
             }
             Thread.sleep(2);
         }
+        Timed.Span whole = clock.lap();
         Timed timed = clock.stop(load.readings());
         if (cpu != null) {
+            phasesEach.add(new Phases(publishing, storedThen / load.readings(), publishing.until(whole)));
             Map<String, Double> spent = cpu.stop();
             cpuEach.add(spent);
             LOG.info("This run's CPU, core-seconds per million readings: {}; the collector's threads: {}",

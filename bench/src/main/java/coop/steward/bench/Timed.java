@@ -60,6 +60,24 @@ record Timed(double rate, double coreSeconds, long readings) {
             double seconds = (System.nanoTime() - startNanos) / 1e9;
             return new Timed(readings / seconds, (busyTicks() - startTicks) / TICKS_PER_SECOND, readings);
         }
+
+        /** The time and the machine's CPU since this clock started, without stopping it. */
+        Span lap() {
+            return new Span((System.nanoTime() - startNanos) / 1e9, (busyTicks() - startTicks) / TICKS_PER_SECOND);
+        }
+    }
+
+    /** Seconds since a clock started, and the core-seconds every process spent in them. */
+    record Span(double seconds, double coreSeconds) {
+        /** The part of {@code later} after this one. */
+        Span until(Span later) {
+            return new Span(later.seconds - seconds, later.coreSeconds - coreSeconds);
+        }
+
+        /** Cores kept busy on average. */
+        double coresBusy() {
+            return seconds > 0 ? coreSeconds / seconds : 0;
+        }
     }
 
     /** CPUs that /proc/stat counts, the machine's, which a container's limit or affinity does not change. */

@@ -2,6 +2,7 @@ package coop.steward.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,34 @@ class BenchTest {
         assertThat(Bench.loadsTooFarAhead(fits, SOME_HOUR, false)).isNull();
         assertThat(Bench.loadsTooFarAhead(fits + 1, SOME_HOUR, false)).isNotNull();
         assertThat(fits).isBetween(100_000, 2_000_000);
+    }
+
+    @Test
+    void howTheCollectorsRunsDivided_givesEachPartsMedian_andEveryRun() {
+        List<CollectorRun.Phases> runs = List.of(
+                new CollectorRun.Phases(new Timed.Span(1.0, 2.0), 0.5, new Timed.Span(0.5, 0.75)),
+                new CollectorRun.Phases(new Timed.Span(2.0, 3.8), 0.9, new Timed.Span(0.1, 0.2)),
+                new CollectorRun.Phases(new Timed.Span(1.5, 3.0), 0.6, new Timed.Span(0.4, 0.6)));
+        int cores = Timed.machineCores();
+
+        String note = Bench.howTheRunsDivided("these runs", runs);
+
+        assertThat(note).contains("medians of 3")
+                .contains("1.50 s with 2.00 of " + cores + " cores busy")
+                .contains("stored 60 % of the load")
+                .contains("took 0.40 s more, with 1.50 of " + cores + " cores busy")
+                .contains("1.00 s at 2.00 busy, 50 % stored, then 0.50 s at 1.50; 2.00 s at 1.90 busy");
+    }
+
+    @Test
+    void aSpanUntilALaterOne_isWhatCameBetween() {
+        Timed.Span publishing = new Timed.Span(1.5, 2.9);
+        Timed.Span whole = new Timed.Span(2.0, 3.7);
+
+        Timed.Span after = publishing.until(whole);
+
+        assertThat(after.seconds()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(after.coresBusy()).isCloseTo(1.6, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
