@@ -880,12 +880,6 @@ public final class Bench {
     }
 
     /**
-     * Where some runs' CPU went, part by part ({@link RunCpu}), each part's median over the runs, and what the whole
-     * machine spent beyond them (the kernel's interrupt work, any other process).
-     *
-     * @param whose the runs, as the note names them: "the InfluxDB collector runs'"
-     */
-    /**
      * Where a collector's runs left cores idle: while the publishers publish, the machine's cores are all at work
      * (on their messages, the broker's and the collector's); what the collector still holds once the broker has
      * taken the last message is left to its own threads, with nothing else to run beside them.
@@ -895,7 +889,7 @@ public final class Bench {
         String each = phases.stream().map(p -> String.format(Locale.ROOT, "%.2f s at %.2f busy, %.0f %% stored, then "
                 + "%.2f s at %.2f", p.publishing().seconds(), p.publishing().coresBusy(),
                 100 * p.storedWhenPublished(), p.after().seconds(), p.after().coresBusy()))
-                .collect(java.util.stream.Collectors.joining("; "));
+                .collect(Collectors.joining("; "));
         return String.format(Locale.ROOT, "How %s divided, medians of %d: while the publishers published, %.2f s "
                         + "with %.2f of %d cores busy; by the time the broker had taken their last message, the "
                         + "collector had stored %.0f %% of the load; the rest took %.2f s more, with %.2f of %d cores "
@@ -907,6 +901,12 @@ public final class Bench {
                 Timed.middle(phases.stream().mapToDouble(p -> p.after().coresBusy())), cores, each);
     }
 
+    /**
+     * Where some runs' CPU went, part by part ({@link RunCpu}), each part's median over the runs, and what the whole
+     * machine spent beyond them (the kernel's interrupt work, any other process).
+     *
+     * @param whose the runs, as the note names them: "the InfluxDB collector runs'"
+     */
     static String whereTheCpuWent(String whose, List<Timed> runs, List<Map<String, Double>> cpuEach) {
         Map<String, Double> perMillion = new LinkedHashMap<>();
         for (String part : cpuEach.get(0).keySet()) {

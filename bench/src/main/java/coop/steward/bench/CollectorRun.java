@@ -103,8 +103,9 @@ final class CollectorRun implements AutoCloseable {
             }
             Thread.sleep(2);
         }
+        // One reading of the clock for the run and its second part, so that the two parts make up the run.
         Timed.Span whole = clock.lap();
-        Timed timed = clock.stop(load.readings());
+        Timed timed = whole.timed(load.readings());
         if (cpu != null) {
             phasesEach.add(new Phases(publishing, storedThen / load.readings(), publishing.until(whole)));
             Map<String, Double> spent = cpu.stop();

@@ -57,8 +57,7 @@ record Timed(double rate, double coreSeconds, long readings) {
 
     record Clock(long startNanos, long startTicks) {
         Timed stop(long readings) {
-            double seconds = (System.nanoTime() - startNanos) / 1e9;
-            return new Timed(readings / seconds, (busyTicks() - startTicks) / TICKS_PER_SECOND, readings);
+            return lap().timed(readings);
         }
 
         /** The time and the machine's CPU since this clock started, without stopping it. */
@@ -77,6 +76,11 @@ record Timed(double rate, double coreSeconds, long readings) {
         /** Cores kept busy on average. */
         double coresBusy() {
             return seconds > 0 ? coreSeconds / seconds : 0;
+        }
+
+        /** The run of {@code readings} that took this span. */
+        Timed timed(long readings) {
+            return new Timed(readings / seconds, coreSeconds, readings);
         }
     }
 

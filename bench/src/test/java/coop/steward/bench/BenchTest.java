@@ -1,6 +1,7 @@
 package coop.steward.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import java.util.List;
 import java.util.regex.Matcher;
@@ -63,8 +64,8 @@ class BenchTest {
 
         Timed.Span after = publishing.until(whole);
 
-        assertThat(after.seconds()).isCloseTo(0.5, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(after.coresBusy()).isCloseTo(1.6, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(after.seconds()).isCloseTo(0.5, offset(1e-9));
+        assertThat(after.coresBusy()).isCloseTo(1.6, offset(1e-9));
     }
 
     @Test
