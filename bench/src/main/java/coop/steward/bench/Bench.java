@@ -490,13 +490,13 @@ public final class Bench {
             List<Long> keptEach = new ArrayList<>();
             try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-influx"),
                     s -> s.withInflux(InfluxSettings.parse(influx.url() + "/steward", null, null)))) {
-                run.ingestRate(broker.url(), warmUp);
+                run.ingestRate(broker, warmUp);
                 run.awaitFirstUpkeep();
                 // One untimed round of the timed load itself. The embedded store's runs have more, until the JIT
                 // compilers are quiet; these loads are current readings and cannot move further ahead.
                 InfluxBareWriter.rate(influx.url(), "bare", load, 5_000);
                 BareSubscriber.rate(bare.url(), load);
-                run.ingestRate(broker.url(), load);
+                run.ingestRate(broker, load);
                 Load next = load.next();
                 Map<String, List<Long>> servers = new LinkedHashMap<>();
                 servers.put("InfluxDB", List.of(influx.pid()));
@@ -515,7 +515,7 @@ public final class Bench {
                     subscriberRuns.add(BareSubscriber.rate(bare.url(), next));
                     long before = InfluxBareWriter.count(influx.url(), "steward");
                     quiet();
-                    collectorRuns.add(run.ingestRate(broker.url(), next));
+                    collectorRuns.add(run.ingestRate(broker, next));
                     keptEach.add(InfluxBareWriter.count(influx.url(), "steward") - before);
                     next = next.next();
                 }
@@ -617,7 +617,7 @@ public final class Bench {
         double replay;
         double ingest;
         try (CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-replay"), s -> s)) {
-            ingest = run.ingestRate(broker.url(), load).rate();
+            ingest = run.ingestRate(broker, load).rate();
             replay = OutboxReplay.rate(Files.createDirectories(work.resolve("replay-agent")), broker.url(), 400_000, 8);
         }
         LOG.info("Outbox replay: {}; collector ingest beside it {}", Report.rate(replay), Report.rate(ingest));
@@ -691,7 +691,7 @@ public final class Bench {
                      ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
             BareSubscriber.rate(bare.url(), warmUp);
             StoreWriter.rate(store, warmUp, 5_000);
-            run.ingestRate(broker.url(), warmUp);
+            run.ingestRate(broker, warmUp);
             run.awaitFirstUpkeep();
             // Untimed rounds of the timed load itself, until the JIT compilers are quiet. The warm-up's readings are
             // two days old, and after it alone the JIT compilers still took 0.7 to 1.0 core-seconds per million
@@ -704,7 +704,7 @@ public final class Bench {
                 Map<String, Long> jitBefore = RunCpu.jitTicks();
                 StoreWriter.rate(store, next, 5_000);
                 BareSubscriber.rate(bare.url(), next);
-                run.ingestRate(broker.url(), next);
+                run.ingestRate(broker, next);
                 lastRoundJit = RunCpu.jitSecondsSince(jitBefore) * 1e6 / next.readings();
                 untimedRounds++;
                 next = next.next();
@@ -726,7 +726,7 @@ public final class Bench {
                 subscriberRuns.add(BareSubscriber.rate(bare.url(), next,
                         Map.of("the bare subscriber's Mosquitto", List.of(bare.pid())), subscriberCpu));
                 quiet();
-                collectorRuns.add(run.ingestRate(broker.url(), next));
+                collectorRuns.add(run.ingestRate(broker, next));
                 next = next.next();
             }
             collectorCpu = run.cpuEach();
@@ -756,9 +756,16 @@ public final class Bench {
                 + "code, as in a collector that has been running for a while (the collector's first store upkeep, 30 "
                 + "s after its start, is over too). The harness waits a second before each timed run, so that what "
                 + "the run before left to background threads (SQLite's checkpoints, InfluxDB's cache snapshots) is "
-                + "not counted in it. A bare run's clock stops at its last message; the collector's, "
-                + "when its own count of readings stored (steward_readings_stored_total, read in the harness's "
-                + "process every 2 ms) reaches the load's. Each is the median of %d timed runs of the same load "
+                + "not counted in it. The bare writer's clock stops when its last transaction is committed; the "
+                + "bare subscriber's when the broker answers a PINGREQ it sends behind its last acknowledgement "
+                + "(the broker reads a connection's packets in order); the collector's once its own count of "
+                + "readings stored (steward_readings_stored_total, read in the harness's process every 2 ms) "
+                + "reaches the load's, it holds no message unacknowledged, and the broker's process has done no "
+                + "work for 20 ms (the clock is read at the last work it did). Mosquitto reads one packet of a "
+                + "connection per turn of its loop, beside every other connection's: when the bare subscriber's "
+                + "last message arrived it still had thousands of its acknowledgements to read, 0.16 to 0.22 "
+                + "core-seconds per million readings of work that runs whose clocks stopped there left out. Each "
+                + "is the median of %d timed runs of the same load "
                 + "(%d on InfluxDB, whose runs are three times as long, and %d of the minimal collector's; fresh "
                 + "identities each time), and so is each CPU figure: single runs of the same thing on "
                 + "this virtual machine differed by a quarter and more (a collector's CPU per reading by half from "

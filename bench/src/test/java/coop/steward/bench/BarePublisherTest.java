@@ -192,17 +192,7 @@ class BarePublisherTest {
             if (header < 0 || header == 0xe0) {
                 return null;
             }
-            int length = 0;
-            int shift = 0;
-            int digit;
-            do {
-                digit = in.readUnsignedByte();
-                length |= (digit & 0x7f) << shift;
-                shift += 7;
-            } while ((digit & 0x80) != 0);
-            byte[] body = new byte[length];
-            in.readFully(body);
-            return body;
+            return PacketBodies.read(in);
         }
 
         @Override

@@ -32,6 +32,7 @@ import coop.steward.collector.store.InfluxReadingStore;
 import coop.steward.collector.store.ReadingStore;
 import coop.steward.collector.store.SqliteReadingStore;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -271,6 +272,15 @@ public final class Collector {
     public double readingsStored() {
         Counter stored = metrics.find("steward.readings.stored").counter();
         return stored == null ? 0 : stored.count();
+    }
+
+    /**
+     * MQTT messages received and not yet committed and acknowledged, the figure /metrics gives as
+     * steward_ingest_pending_messages: for a harness in the same process, as {@link #readingsStored}.
+     */
+    public double messagesPending() {
+        Gauge pending = metrics.find("steward.ingest.pending.messages").gauge();
+        return pending == null ? 0 : pending.value();
     }
 
     public Future<Void> stop() {
