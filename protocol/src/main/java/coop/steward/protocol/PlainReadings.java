@@ -1,5 +1,8 @@
 package coop.steward.protocol;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +41,9 @@ final class PlainReadings {
     /** The largest integer below which every integer is a double: a mantissa up to it is exact. */
     private static final long EXACT_MANTISSA = 1L << 53;
     private static final int KEPT_TEXTS = 16;
+    /** Eight bytes of the payload at once, the first in the lowest byte: eight digits are read as one long. */
+    private static final VarHandle EIGHT_BYTES = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     static {
         double power = 1;
@@ -76,6 +82,12 @@ final class PlainReadings {
     /** Whether each kept text is a valid id, once it was checked: a message names each sensor many times. */
     private final boolean[] validIds = new boolean[KEPT_TEXTS];
     private int kept;
+    /**
+     * The kept texts of the last reading's kind and unit, tried first: a message names one kind, or a few, reading
+     * after reading, and a kind has one unit. -1 until there is one.
+     */
+    private int lastKind = -1;
+    private int lastUnit = -1;
 
     private PlainReadings(byte[] in, long now) {
         this.in = in;
@@ -161,11 +173,8 @@ final class PlainReadings {
                     readString();
                     sensor = keptId();
                 }
-                case KIND -> {
-                    readString();
-                    kind = keptKind();
-                }
-                case UNIT -> unit = readStringOrNull();
+                case KIND -> kind = readKind();
+                case UNIT -> unit = readUnit();
                 case VALUE -> {
                     readNumber();
                     value = number;
@@ -281,7 +290,8 @@ final class PlainReadings {
         at = i + 1;
     }
 
-    private String readStringOrNull() {
+    /** A unit, or null for {@code null}. */
+    private String readUnit() {
         if (in[at] == 'n') {
             if (in[at + 1] != 'u' || in[at + 2] != 'l' || in[at + 3] != 'l') {
                 throw NotPlain.INSTANCE;
@@ -289,8 +299,29 @@ final class PlainReadings {
             at += 4;
             return null;
         }
+        if (lastUnit >= 0 && keptTextIsNext(lastUnit)) {
+            return texts[lastUnit];
+        }
         readString();
-        return keptText();
+        int i = kept();
+        if (i >= 0) {
+            lastUnit = i;
+        }
+        return text(i);
+    }
+
+    /**
+     * Whether the string that starts at {@link #at} is kept text {@code i}, quotes and all, and then moves past it.
+     * Bytes equal to a text read before are as plain as it was.
+     */
+    private boolean keptTextIsNext(int i) {
+        int length = textEnds[i] - textStarts[i];
+        int end = at + 1 + length;
+        if (end >= in.length || in[at] != '"' || in[end] != '"' || !same(in, textStarts[i], at + 1, length)) {
+            return false;
+        }
+        at = end + 1;
+        return true;
     }
 
     /**
@@ -338,10 +369,6 @@ final class PlainReadings {
         return kept++;
     }
 
-    private String keptText() {
-        return text(kept());
-    }
-
     /** The kept text {@code i}, or the last string read made anew when it was not kept ({@code i} below 0). */
     private String text(int i) {
         return i < 0 ? new String(in, textStart, textEnd - textStart, StandardCharsets.ISO_8859_1) : texts[i];
@@ -363,15 +390,21 @@ final class PlainReadings {
         return id;
     }
 
-    private Kind keptKind() {
+    private Kind readKind() {
+        if (lastKind >= 0 && keptTextIsNext(lastKind)) {
+            return kinds[lastKind];
+        }
+        readString();
         int i = kept();
         if (i >= 0 && kinds[i] != null) {
+            lastKind = i;
             return kinds[i];
         }
         String name = text(i);
         Kind kind = Kind.lookup(name).orElseThrow(() -> NotPlain.INSTANCE);
         if (i >= 0) {
             kinds[i] = kind;
+            lastKind = i;
         }
         return kind;
     }
@@ -401,6 +434,13 @@ final class PlainReadings {
                 throw NotPlain.INSTANCE; // a leading zero, which JSON does not allow
             }
         } else if (isDigit(bytes[i])) {
+            // A time in milliseconds has 13 digits: its first eight are read at once.
+            long eight = i + 8 <= bytes.length ? eightDigits(bytes, i) : -1;
+            if (eight >= 0) {
+                mantissa = eight;
+                digits = 8;
+                i += 8;
+            }
             while (isDigit(bytes[i])) {
                 if (++digits > MAX_DIGITS) {
                     exact = false;
@@ -465,6 +505,22 @@ final class PlainReadings {
         } else {
             number = Double.parseDouble(new String(bytes, start, i - start, StandardCharsets.ISO_8859_1));
         }
+    }
+
+    /**
+     * The eight ASCII digits from {@code i} as a number, or -1 when they are not all digits. Each byte is a digit when
+     * its high nibble is 3 and adding 6 leaves it 3 (0x3A to 0x3F would carry into it); the digits are then combined
+     * pairwise, as simdjson's parse_eight_digits_unrolled does.
+     */
+    static long eightDigits(byte[] bytes, int i) {
+        long v = (long) EIGHT_BYTES.get(bytes, i);
+        if ((v & 0xF0F0F0F0F0F0F0F0L) != 0x3030303030303030L
+                || ((v + 0x0606060606060606L) & 0xF0F0F0F0F0F0F0F0L) != 0x3030303030303030L) {
+            return -1;
+        }
+        v = ((v & 0x0F0F0F0F0F0F0F0FL) * 2561) >>> 8;
+        v = ((v & 0x00FF00FF00FF00FFL) * 6553601) >>> 16;
+        return ((v & 0x0000FFFF0000FFFFL) * 42949672960001L) >>> 32;
     }
 
     private static boolean isDigit(byte b) {

@@ -74,6 +74,22 @@ class PlainReadingsTest {
         }
     }
 
+    @Test
+    void eightDigitsAreReadAtOnce_andAnyOtherByteAmongThemIsNoNumber() {
+        for (String digits : List.of("00000000", "12345678", "99999999", "17965906", "10000001")) {
+            assertThat(PlainReadings.eightDigits(digits.getBytes(StandardCharsets.US_ASCII), 0))
+                    .as(digits).isEqualTo(Long.parseLong(digits));
+        }
+        // Bytes either side of '0' to '9' (/ and :), the ones whose high nibble is 3 too (; to ?), and others.
+        for (String notDigits : List.of("1234567:", "/1234567", "1234;678", "12?45678", "1234 567", "1.345678",
+                "1e345678", "-1234567", "1234567\u0000")) {
+            assertThat(PlainReadings.eightDigits(notDigits.getBytes(StandardCharsets.ISO_8859_1), 0))
+                    .as(notDigits).isEqualTo(-1);
+        }
+        byte[] inside = "x:123456789".getBytes(StandardCharsets.US_ASCII);
+        assertThat(PlainReadings.eightDigits(inside, 2)).isEqualTo(12345678);
+    }
+
     /** A readings message near the contract: its members in any order, with room for every kind of mistake. */
     private String message() {
         List<String> members = new ArrayList<>(List.of(
