@@ -28,6 +28,8 @@ final class CollectorRun implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CollectorRun.class);
     /** How long the broker does nothing before a run is over. */
     private static final long BROKER_QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** However long a broker may take to read what a run left it, it has rested well within this. */
+    private static final long BROKER_WAIT_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
     /** Less work than this in a millisecond is the broker waking on its own, not handling acknowledgements. */
     private static final long BROKER_WAKE_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
@@ -140,10 +142,22 @@ final class CollectorRun implements AutoCloseable {
      * now and then on its own.
      */
     static Timed.Span brokerDone(Timed.Clock clock, long pid) throws InterruptedException {
+        return brokerDone(clock, pid, BROKER_WAIT_LIMIT_NANOS);
+    }
+
+    /** As {@link #brokerDone(Timed.Clock, long)}; throws, saying why, if the broker never rests within the limit. */
+    static Timed.Span brokerDone(Timed.Clock clock, long pid, long limitNanos) throws InterruptedException {
         Timed.Span last = clock.lap();
         long ran = onCpuNanos(pid);
-        long quietSince = System.nanoTime();
+        long start = System.nanoTime();
+        long quietSince = start;
         while (System.nanoTime() - quietSince < BROKER_QUIET_NANOS) {
+            if (System.nanoTime() - start > limitNanos) {
+                throw new IllegalStateException("the broker (pid " + pid + ") did not rest for "
+                        + TimeUnit.NANOSECONDS.toMillis(BROKER_QUIET_NANOS) + " ms within "
+                        + TimeUnit.NANOSECONDS.toMillis(limitNanos) + " ms of the collector's last acknowledgement: "
+                        + "something else keeps it busy, and the run would count that work as the collector's");
+            }
             Thread.sleep(1);
             long now = onCpuNanos(pid);
             if (now - ran >= BROKER_WAKE_NANOS) {

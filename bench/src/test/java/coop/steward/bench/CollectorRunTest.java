@@ -1,6 +1,9 @@
 package coop.steward.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,6 +28,21 @@ class CollectorRunTest {
             assertThat(busyThenIdle.isAlive()).as("long before the process ended").isTrue();
         } finally {
             busyThenIdle.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(30)
+    void aBrokerThatNeverRests_failsTheRunSayingWhy_insteadOfCountingItsWork() throws Exception {
+        Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try {
+            assertThatThrownBy(() -> CollectorRun.brokerDone(Timed.start(), busy.pid(),
+                    TimeUnit.MILLISECONDS.toNanos(300)))
+                    .hasMessageContaining("pid " + busy.pid())
+                    .hasMessageContaining("did not rest for 20 ms within 300 ms")
+                    .hasMessageContaining("something else keeps it busy");
+        } finally {
+            busy.destroyForcibly();
         }
     }
 }
