@@ -151,7 +151,8 @@ final class BareSubscriber implements AutoCloseable {
         }
     }
 
-    private static int remainingLength(DataInputStream in) throws IOException {
+    /** An MQTT packet's remaining length, read after its first byte. */
+    static int remainingLength(DataInputStream in) throws IOException {
         int length = 0;
         for (int shift = 0; shift <= 21; shift += 7) {
             int b = in.readUnsignedByte();

@@ -80,6 +80,7 @@ class BareSubscriberTest {
                     .hasMessageContaining("the bare subscriber failed");
         }
     }
+
     /**
      * A broker that takes the subscription, sends {@code messages} QoS 1 messages once {@link #send} opens, writes
      * down what the subscriber sends back, and answers its PINGREQ only once {@link #answer} opens.

@@ -9,15 +9,7 @@ final class PacketBodies {
     }
 
     static byte[] read(DataInputStream in) throws IOException {
-        int length = 0;
-        int shift = 0;
-        int digit;
-        do {
-            digit = in.readUnsignedByte();
-            length |= (digit & 0x7f) << shift;
-            shift += 7;
-        } while ((digit & 0x80) != 0);
-        byte[] body = new byte[length];
+        byte[] body = new byte[BareSubscriber.remainingLength(in)];
         in.readFully(body);
         return body;
     }
