@@ -239,6 +239,7 @@ public final class SqliteReadingStore implements ReadingStore {
             total += batch.readings().size();
         }
         TableRows rows = new TableRows(total);
+        boolean anyPending = !pending.isEmpty();
         boolean writingSeries = false;
         for (DeviceReadings batch : batches) {
             SqliteSeries.Device device = series.device(batch.site(), batch.device());
@@ -258,7 +259,7 @@ public final class SqliteReadingStore implements ReadingStore {
                     // Its hour is sealed: a replay of it would be counted twice, so late readings are dropped.
                     continue;
                 }
-                if (!pending.contains(row.id(), r.t())) {
+                if (!anyPending || !pending.contains(row.id(), r.t())) {
                     rows.add(row.id(), r.t(), r.value());
                 }
             }
@@ -272,7 +273,10 @@ public final class SqliteReadingStore implements ReadingStore {
         rollups.write();
         commit();
         for (int i = 0; i < rows.n; i++) {
-            newestInTable.committed(rows.ids[i], rows.times[i]);
+            // The insert sorted them into key order: a series' last row is its newest.
+            if (i + 1 == rows.n || rows.ids[i + 1] != rows.ids[i]) {
+                newestInTable.committed(rows.ids[i], rows.times[i]);
+            }
         }
         return inserted;
     }
