@@ -9,13 +9,18 @@ import static org.mockito.Mockito.when;
 
 import coop.steward.collector.store.DeviceReadings;
 import coop.steward.collector.store.ReadingStore;
+import coop.steward.collector.store.SeriesKey;
+import coop.steward.collector.store.SeriesQuery;
+import coop.steward.collector.store.SqliteReadingStore;
 import coop.steward.collector.store.StoreException;
 import coop.steward.protocol.DecodedReadings;
 import coop.steward.protocol.Reading;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BatchWriterTest {
     private final Vertx vertx = Vertx.vertx();
@@ -215,6 +221,40 @@ class BatchWriterTest {
         }
     }
 
+    @Test
+    void withTheEmbeddedStore_eachMessageOfABurstIsAcknowledgedInOrder_onlyOnceItIsStored(@TempDir Path dir)
+            throws Exception {
+        SeriesKey soil = new SeriesKey("food-forest", "bed-1", "soil-a");
+        List<Delivery> unstoredWhenAcknowledged = new CopyOnWriteArrayList<>();
+        List<Delivery> deliveries = new ArrayList<>();
+        for (int message = 0; message < 40; message++) {
+            deliveries.add(thousandReadings(message));
+        }
+        try (SqliteReadingStore store = SqliteReadingStore.open(dir)) {
+            // Transactions of up to 5,000 readings, each message read back from the store as it is acknowledged.
+            BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 5_000, batch -> {
+                for (Delivery d : batch) {
+                    long last = d.readings().readings().get(999).t();
+                    if (store.query(SeriesQuery.raw(soil, last, last + 1, 1)).t().length != 1) {
+                        unstoredWhenAcknowledged.add(d);
+                    }
+                }
+                acknowledged.addAll(batch);
+            });
+            try {
+                submitAll(writer, deliveries, new CountDownLatch(1));
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() == deliveries.size());
+                assertThat(acknowledged).containsExactlyElementsOf(deliveries);
+                assertThat(unstoredWhenAcknowledged).isEmpty();
+                assertThat(store.query(SeriesQuery.raw(soil, time(0), time(0) + 40_000, 50_000)).t())
+                        .hasSize(40_000);
+            } finally {
+                writer.close();
+            }
+        }
+    }
+
     /** Submits on an ingest context, then opens {@code queued}: a store that waits for it sees them all queued. */
     private void submitAll(BatchWriter writer, List<Delivery> deliveries, CountDownLatch queued) {
         vertx.getOrCreateContext().runOnContext(v -> {
@@ -229,6 +269,18 @@ class BatchWriterTest {
 
     private static long firstTime(List<DeviceReadings> batches) {
         return batches.get(0).readings().get(0).t();
+    }
+
+    /** A message of 1,000 readings of one sensor, a millisecond apart, after those of the message before. */
+    private static Delivery thousandReadings(int message) {
+        List<Reading> readings = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            readings.add(new Reading("soil-a", "soil_moisture", time(0) + message * 1_000L + i, i % 100, "%"));
+        }
+        DecodedReadings decoded = new DecodedReadings("food-forest", "bed-1", OptionalLong.of(message), readings,
+                List.of());
+        return new Delivery("steward/v1/food-forest/bed-1/readings", BrokerLink.Ack.NONE, 20_000,
+                1_764_000_000_000L, decoded, null, null);
     }
 
     private static Delivery delivery(int messageId) {
