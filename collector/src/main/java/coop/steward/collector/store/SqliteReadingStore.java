@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -36,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * readings a minute), would change a page per series for a handful of bytes each: they are appended to the
  * {@link IngestJournal} instead, one synced record, kept in memory ({@link PendingReadings}) where queries see them,
  * and moved into the table {@value #MOVE_AT} at a time. A move runs on a connection and thread of its own (the
- * mover), while new readings go to the other journal: a move of 10,000 readings takes tens of milliseconds, and
+ * {@link JournalMover}), while new readings go to the other journal: a move of 10,000 readings takes tens of milliseconds, and
  * every message (and the alerts it raises) would otherwise wait for it. Once its readings are in, the mover rolls
  * up the hours that are over ({@link SqliteRollups}) from the table (an hour of a busy site is millions of rows);
  * readings of those hours that arrived meanwhile are pending, and the writer folds them in when it finds the move
@@ -58,8 +57,6 @@ public final class SqliteReadingStore implements ReadingStore {
     static final int DIRECT_AT = 1_000;
     /** Readings waiting in the journal are moved into the table once there are this many. */
     static final int MOVE_AT = 40_000;
-    /** Readings a move commits at a time. */
-    private static final int MOVE_STEP = 4_000;
     /**
      * An hour is rolled up once it is over by this much: readings of its last seconds arrive a little after it, and
      * each of those would otherwise change its roll-up again.
@@ -80,8 +77,7 @@ public final class SqliteReadingStore implements ReadingStore {
     private final PendingDevices devices = new PendingDevices();
     private final NewestInTable newestInTable = new NewestInTable();
     private final Checkpointer checkpointer;
-    private final Connection moverConnection;
-    private final ExecutorService mover;
+    private final JournalMover mover;
     /** The journal new readings go to. */
     private IngestJournal journal;
     /** The other journal, empty, while no move is under way; null while its readings move. */
@@ -100,8 +96,7 @@ public final class SqliteReadingStore implements ReadingStore {
     }
 
     private SqliteReadingStore(Path dir, Duration rawRetention, Clock clock, Connection writer, SqliteReaders readers,
-                               Checkpointer checkpointer, Connection moverConnection, ExecutorService mover)
-            throws SQLException {
+                               Checkpointer checkpointer, JournalMover mover) throws SQLException {
         this.dir = dir;
         this.file = dir.resolve(SqliteSchema.FILE);
         this.rawRetention = rawRetention;
@@ -111,7 +106,6 @@ public final class SqliteReadingStore implements ReadingStore {
         this.series = new SqliteSeries(writer);
         this.rollups = SqliteRollups.load(writer);
         this.checkpointer = checkpointer;
-        this.moverConnection = moverConnection;
         this.mover = mover;
         this.newest = newestStored();
     }
@@ -162,7 +156,8 @@ public final class SqliteReadingStore implements ReadingStore {
             opened.add(moving);
             SqliteSchema.prepareMover(moving);
             SqliteReadingStore store = new SqliteReadingStore(dir, rawRetention, clock, writer,
-                    new SqliteReaders(file, readers), Checkpointer.start(checkpointing, file), moving, mover);
+                    new SqliteReaders(file, readers), Checkpointer.start(checkpointing, file),
+                    new JournalMover(file, moving, mover));
             try {
                 store.recoverJournal();
             } catch (SQLException | IOException | RuntimeException e) {
@@ -349,24 +344,7 @@ public final class SqliteReadingStore implements ReadingStore {
         IngestJournal full = journal;
         journal = spare;
         spare = null;
-        move = new Move(full, heard, from, before, mover.submit(() -> {
-            try {
-                moveInSteps(moving);
-                SqliteDevices.write(moverConnection, heard.seenToWrite(), heard.statusesToWrite());
-                moverConnection.commit();
-                if (before > from) {
-                    // An hour of a busy site is millions of rows: read here, not on the writer.
-                    SqliteRollups.rollUpFromTable(moverConnection, from, before);
-                    moverConnection.commit();
-                }
-            } catch (SQLException | RuntimeException e) {
-                LOG.warn("Moving {} journaled readings into {} failed; the writer moves them: {}", moving.size(),
-                        file, e.getMessage());
-                rollBack(moverConnection);
-                throw e;
-            }
-            return null;
-        }));
+        move = new Move(full, heard, from, before, mover.start(moving, heard, from, before));
     }
 
     /**
@@ -421,52 +399,8 @@ public final class SqliteReadingStore implements ReadingStore {
 
     /** A generation of pending readings into the table, never into roll-ups: each was new when it was journaled. */
     private static void insert(Connection connection, PendingReadings.Generation moving) throws SQLException {
-        TableRows rows = rowsOf(moving);
+        TableRows rows = TableRows.of(moving);
         SqliteInserts.insert(connection, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
-    }
-
-    private static TableRows rowsOf(PendingReadings.Generation generation) {
-        TableRows rows = new TableRows(generation.size());
-        for (long id : generation.seriesIds()) {
-            generation.points(id).forEach((t, value) -> rows.add(id, t, value));
-        }
-        return rows;
-    }
-
-    /**
-     * On the mover: a generation into the table a step at a time, each step committed, so that no commit flushes
-     * megabytes at once, which would hold up the journal's sync of every message behind it on the same disk. A
-     * crash between steps leaves the journal holding all of them: moving them again changes nothing.
-     */
-    private void moveInSteps(PendingReadings.Generation moving) throws SQLException {
-        TableRows rows = rowsOf(moving);
-        InsertOrder.sortBySeriesAndTime(rows.ids, rows.times, rows.values, rows.n);
-        for (int from = 0; from < rows.n; from += MOVE_STEP) {
-            int to = Math.min(rows.n, from + MOVE_STEP);
-            SqliteInserts.insert(moverConnection, Arrays.copyOfRange(rows.ids, from, to),
-                    Arrays.copyOfRange(rows.times, from, to), Arrays.copyOfRange(rows.values, from, to), to - from,
-                    (id, t, value) -> { });
-            if (to < rows.n) {
-                moverConnection.commit();
-            }
-        }
-    }
-
-    /**
-     * Rolls a connection's transaction back. SQLite rolls a transaction back by itself on some errors (a full disk,
-     * an I/O error), and then the driver's rollback fails before it starts the next transaction: start it here, or
-     * every later statement would run outside one and every commit fail for ever.
-     */
-    private static void rollBack(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            try (Statement begin = connection.createStatement()) {
-                begin.execute("BEGIN");
-            } catch (SQLException stillInOne) {
-                // A transaction is still open, or the connection is unusable: the next statement reports which.
-            }
-        }
     }
 
     /**
@@ -508,11 +442,10 @@ public final class SqliteReadingStore implements ReadingStore {
 
     /** For tests: the most pages the file may have, as a full disk would set it. */
     synchronized void limitPages(long pages) {
-        try (Statement st = writer.createStatement(); Statement mv = moverConnection.createStatement()) {
+        try (Statement st = writer.createStatement()) {
             finishMove();
             st.execute("PRAGMA max_page_count = " + pages);
-            mv.execute("PRAGMA max_page_count = " + pages);
-            moverConnection.commit(); // so that it holds no snapshot of the file until its next move
+            mover.limitPages(pages);
         } catch (SQLException e) {
             throw new StoreException("cannot limit the store's size: " + e.getMessage(), e);
         }
@@ -523,7 +456,7 @@ public final class SqliteReadingStore implements ReadingStore {
         rollups.discard();
         // A rolled-back transaction may have created series rows we cached.
         series.forget();
-        rollBack(writer);
+        JournalMover.rollBack(writer);
     }
 
     @Override
@@ -597,12 +530,7 @@ public final class SqliteReadingStore implements ReadingStore {
         } catch (SQLException e) {
             rollback(); // the journal keeps them: the next start moves them
         }
-        mover.shutdown();
-        try {
-            mover.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        mover.close();
         for (IngestJournal j : new IngestJournal[] {journal, spare, move == null ? null : move.journal()}) {
             try {
                 if (j != null) {
@@ -615,7 +543,6 @@ public final class SqliteReadingStore implements ReadingStore {
         checkpointer.close();
         List<Connection> all = new ArrayList<>(readers.idle());
         all.add(writer);
-        all.add(moverConnection);
         closeAll(all);
     }
 

@@ -16,6 +16,15 @@ final class TableRows {
         values = new double[capacity];
     }
 
+    /** A generation of pending readings as rows, series by series. */
+    static TableRows of(PendingReadings.Generation generation) {
+        TableRows rows = new TableRows(generation.size());
+        for (long id : generation.seriesIds()) {
+            generation.points(id).forEach((t, value) -> rows.add(id, t, value));
+        }
+        return rows;
+    }
+
     void add(long id, long t, double value) {
         ids[n] = id;
         times[n] = t;
