@@ -52,7 +52,7 @@ final class JournalMover implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 LOG.warn("Moving {} journaled readings into {} failed; the writer moves them: {}", moving.size(),
                         file, e.getMessage());
-                rollBack(connection);
+                SqliteSchema.rollBack(connection);
                 throw e;
             }
             return null;
@@ -84,23 +84,6 @@ final class JournalMover implements AutoCloseable {
             st.execute("PRAGMA max_page_count = " + pages);
         }
         connection.commit(); // so that it holds no snapshot of the file until its next move
-    }
-
-    /**
-     * Rolls a connection's transaction back. SQLite rolls a transaction back by itself on some errors (a full disk,
-     * an I/O error), and then the driver's rollback fails before it starts the next transaction: start it here, or
-     * every later statement would run outside one and every commit fail for ever.
-     */
-    static void rollBack(Connection connection) {
-        try {
-            connection.rollback();
-        } catch (SQLException e) {
-            try (Statement begin = connection.createStatement()) {
-                begin.execute("BEGIN");
-            } catch (SQLException stillInOne) {
-                // A transaction is still open, or the connection is unusable: the next statement reports which.
-            }
-        }
     }
 
     /** Lets a move under way end (for up to 30 s), then closes the connection. */

@@ -25,8 +25,9 @@ final class PendingReadings {
     private static final class Points {
         final ConcurrentSkipListMap<Long, Double> byTime = new ConcurrentSkipListMap<>();
         /**
-         * The earliest and latest time among them, for the writer alone: it asks for every reading it writes, and
-         * most are newer than any pending, where looking them up in the map took a fifth of its time outside SQLite.
+         * The earliest and latest time among them, for the writer alone: it asks for every reading it writes while
+         * any is pending, and most are newer than any pending, where looking them up in the map took a fifth of its
+         * time outside SQLite.
          */
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;

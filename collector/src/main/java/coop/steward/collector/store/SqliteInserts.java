@@ -29,8 +29,9 @@ final class SqliteInserts {
     }
 
     /**
-     * Inserts the first {@code n} rows of the arrays (sorting them into key order first); returns how many were new,
-     * each also told to {@code added}.
+     * Inserts the first {@code n} rows of the arrays, sorting them into key order first, in place: the caller finds
+     * them so after (the writer takes a series' last row for its newest). Returns how many were new, each also told
+     * to {@code added}.
      */
     static long insert(Connection writer, long[] ids, long[] times, double[] values, int n, NewRow added)
             throws SQLException {

@@ -33,14 +33,15 @@ import org.slf4j.LoggerFactory;
  * on its size. Thousands of readings go straight into the {@code reading} table, ordered by series and time, where
  * each changed page is written once for many readings. A few, as a site sends them (one device's message of ten
  * readings a minute), would change a page per series for a handful of bytes each: they are appended to the
- * {@link IngestJournal} instead, one synced record, kept in memory ({@link PendingReadings}) where queries see them,
- * and moved into the table {@value #MOVE_AT} at a time. A move runs on a connection and thread of its own (the
- * {@link JournalMover}), while new readings go to the other journal: a move of 10,000 readings takes tens of milliseconds, and
- * every message (and the alerts it raises) would otherwise wait for it. Once its readings are in, the mover rolls
- * up the hours that are over ({@link SqliteRollups}) from the table (an hour of a busy site is millions of rows);
- * readings of those hours that arrived meanwhile are pending, and the writer folds them in when it finds the move
- * over. Readings late for an hour already rolled up go straight to the table, with their roll-up. What devices'
- * messages and statuses say of them waits in memory for the next write to the table ({@link PendingDevices}).
+ * {@link IngestJournal} instead, one synced record, kept in memory ({@link PendingReadings}) where queries see
+ * them, and moved into the table {@value #MOVE_AT} at a time. A move runs on a connection and thread of its own
+ * (the {@link JournalMover}), while new readings go to the other journal: a move of 10,000 readings takes tens of
+ * milliseconds, and every message (and the alerts it raises) would otherwise wait for it. Once its readings are in,
+ * the mover rolls up the hours that are over ({@link SqliteRollups}) from the table (an hour of a busy site is
+ * millions of rows); readings of those hours that arrived meanwhile are pending, and the writer folds them in when
+ * it finds the move over. Readings late for an hour already rolled up go straight to the table, with their roll-up.
+ * What devices' messages and statuses say of them waits in memory for the next write to the table
+ * ({@link PendingDevices}).
  *
  * <p>Only one connection writes at a time: the writer starts a move only once the last one is over, and waits for
  * the one under way before anything of its own that writes to the file (a new series, a large write, maintenance),
@@ -155,9 +156,15 @@ public final class SqliteReadingStore implements ReadingStore {
             Connection moving = SqliteSchema.connect(file);
             opened.add(moving);
             SqliteSchema.prepareMover(moving);
-            SqliteReadingStore store = new SqliteReadingStore(dir, rawRetention, clock, writer,
-                    new SqliteReaders(file, readers), Checkpointer.start(checkpointing, file),
-                    new JournalMover(file, moving, mover));
+            Checkpointer checkpointer = Checkpointer.start(checkpointing, file);
+            SqliteReadingStore store;
+            try {
+                store = new SqliteReadingStore(dir, rawRetention, clock, writer, new SqliteReaders(file, readers),
+                        checkpointer, new JournalMover(file, moving, mover));
+            } catch (SQLException | RuntimeException e) {
+                checkpointer.close(); // its thread would go on copying, on a closed connection, for ever
+                throw e;
+            }
             try {
                 store.recoverJournal();
             } catch (SQLException | IOException | RuntimeException e) {
@@ -456,7 +463,7 @@ public final class SqliteReadingStore implements ReadingStore {
         rollups.discard();
         // A rolled-back transaction may have created series rows we cached.
         series.forget();
-        JournalMover.rollBack(writer);
+        SqliteSchema.rollBack(writer);
     }
 
     @Override

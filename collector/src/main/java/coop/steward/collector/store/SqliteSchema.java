@@ -79,6 +79,23 @@ final class SqliteSchema {
         writer.setAutoCommit(false);
     }
 
+    /**
+     * Rolls a connection's transaction back. SQLite rolls a transaction back by itself on some errors (a full disk,
+     * an I/O error), and then the driver's rollback fails before it starts the next transaction: start it here, or
+     * every later statement would run outside one and every commit fail for ever.
+     */
+    static void rollBack(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            try (Statement begin = connection.createStatement()) {
+                begin.execute("BEGIN");
+            } catch (SQLException stillInOne) {
+                // A transaction is still open, or the connection is unusable: the next statement reports which.
+            }
+        }
+    }
+
     /** Sets up the connection that moves journaled readings into the table beside the writer. */
     static void prepareMover(Connection mover) throws SQLException {
         try (Statement st = mover.createStatement()) {

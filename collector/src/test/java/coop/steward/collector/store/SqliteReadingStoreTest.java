@@ -375,6 +375,24 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
         }
     }
 
+    @Test
+    void aStoreThatCannotBeOpened_saysWhich_andLeavesNoThreadRunning() throws Exception {
+        Path folder = dir.resolve("unreadable");
+        Files.createDirectories(folder);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(SqliteSchema.FILE));
+             Statement st = c.createStatement()) {
+            // Of the current version by its number, but not by its tables: what a bad copy or a bug might leave.
+            st.execute("CREATE TABLE meta (name TEXT PRIMARY KEY)");
+            st.execute("PRAGMA user_version = 3");
+        }
+        long threadsBefore = checkpointThreads();
+
+        assertThatThrownBy(() -> SqliteReadingStore.open(folder, RETENTION)).isInstanceOf(StoreException.class)
+                .hasMessageContaining("cannot open the store " + folder.resolve(SqliteSchema.FILE).toAbsolutePath());
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                assertThat(checkpointThreads()).as("checkpoint threads left running").isEqualTo(threadsBefore));
+    }
+
     private static long checkpointThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().equals("steward-store-checkpoint") && t.isAlive()).count();
