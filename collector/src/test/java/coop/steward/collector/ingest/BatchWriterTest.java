@@ -230,26 +230,32 @@ class BatchWriterTest {
         for (int message = 0; message < 40; message++) {
             deliveries.add(thousandReadings(message));
         }
+        CountDownLatch writesMayStart = new CountDownLatch(1);
         try (SqliteReadingStore store = SqliteReadingStore.open(dir)) {
             // Transactions of up to 5,000 readings, each message read back from the store as it is acknowledged.
-            BatchWriter writer = new BatchWriter(vertx, store, new SimpleMeterRegistry(), 5_000, batch -> {
-                for (Delivery d : batch) {
-                    long last = d.readings().readings().get(999).t();
-                    if (store.query(SeriesQuery.raw(soil, last, last + 1, 1)).t().length != 1) {
-                        unstoredWhenAcknowledged.add(d);
-                    }
-                }
-                acknowledged.addAll(batch);
-            });
+            BatchWriter writer = new BatchWriter(vertx, new StalledStore(store, writesMayStart),
+                    new SimpleMeterRegistry(), 5_000, batch -> {
+                        for (Delivery d : batch) {
+                            long last = d.readings().readings().get(999).t();
+                            if (store.query(SeriesQuery.raw(soil, last, last + 1, 1)).t().length != 1) {
+                                unstoredWhenAcknowledged.add(d);
+                            }
+                        }
+                        acknowledged.addAll(batch);
+                    });
             try {
                 submitAll(writer, deliveries, new CountDownLatch(1));
+                Thread.sleep(200); // time enough for a writer that acknowledged early to do so
 
+                assertThat(acknowledged).as("acknowledged while the store held the first write").isEmpty();
+                writesMayStart.countDown();
                 await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() == deliveries.size());
                 assertThat(acknowledged).containsExactlyElementsOf(deliveries);
                 assertThat(unstoredWhenAcknowledged).isEmpty();
                 assertThat(store.query(SeriesQuery.raw(soil, time(0), time(0) + 40_000, 50_000)).t())
                         .hasSize(40_000);
             } finally {
+                writesMayStart.countDown();
                 writer.close();
             }
         }
