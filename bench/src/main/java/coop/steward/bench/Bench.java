@@ -550,10 +550,11 @@ public final class Bench {
             report.add(new Report.Row("InfluxDB alone: one bare writer, 5,000 points a request",
                     Report.rate(writer), "", "", "", ""));
             report.add(new Report.Row("ingest end to end, InfluxDB (efficiency)", Report.rate(collector),
-                    "slower bare part: " + Report.rate(slower), Report.ratio(efficiency), ">= 0.8",
+                    "slower bare part: " + Report.rate(slower), Report.ratio(efficiency, TARGET_EFFICIENCY), ">= 0.8",
                     Report.verdict(efficiency >= TARGET_EFFICIENCY)));
             report.add(new Report.Row("ingest end to end, InfluxDB, against its bare writer", Report.rate(collector),
-                    "bare writer, same schema: " + Report.rate(writer), Report.ratio(collector / writer), ">= 0.5",
+                    "bare writer, same schema: " + Report.rate(writer),
+                    Report.ratio(collector / writer, TARGET_INFLUX_OF_WRITER), ">= 0.5",
                     Report.verdict(collector / writer >= TARGET_INFLUX_OF_WRITER)));
             double ceiling = ceilingOf(subscriberRuns, writerRuns);
             report.add(new Report.Row("ingest end to end, InfluxDB (absolute)", Report.rate(collector),
@@ -790,7 +791,7 @@ public final class Bench {
         report.add(new Report.Row("embedded store alone: a bare writer, 5,000 readings a transaction",
                 Report.rate(writer), "", "", "", ""));
         report.add(new Report.Row("ingest end to end, embedded store (efficiency)", Report.rate(collector),
-                "slower bare part: " + Report.rate(slower), Report.ratio(efficiency), ">= 0.8",
+                "slower bare part: " + Report.rate(slower), Report.ratio(efficiency, TARGET_EFFICIENCY), ">= 0.8",
                 Report.verdict(efficiency >= TARGET_EFFICIENCY)));
         report.add(new Report.Row("ingest end to end, embedded store (absolute)", Report.rate(collector), "", "",
                 ">= 150,000 readings/s", Report.verdict(collector >= TARGET_EMBEDDED_RATE)));
@@ -826,7 +827,7 @@ public final class Bench {
         report.add(new Report.Row("ingest end to end, " + store + ": against what " + cores + " cores allow",
                 Report.rate(collector.rate()), "both bare runs' CPU together allow: " + Report.rate(ceiling)
                         + " (efficiency " + Report.ratio(ceiling / slower) + ")",
-                Report.ratio(collector.rate() / ceiling), ">= 0.85",
+                Report.ratio(collector.rate() / ceiling, TARGET_OF_CEILING), ">= 0.85",
                 Report.verdict(collector.rate() / ceiling >= TARGET_OF_CEILING)));
         report.add(new Report.Row("a minimal collector, " + store + " (receive, decode, write, acknowledge; nothing "
                 + "else): against what " + cores + " cores allow", Report.rate(minimal.rate()),

@@ -44,6 +44,19 @@ final class Report {
         return String.format(Locale.ROOT, "%.2f", ratio);
     }
 
+    /**
+     * A ratio beside its target of at least {@code atLeast}: two places, or more where two would round one short of
+     * the target up to it, so that "0.85" never stands beside "NOT met" (0.8453 of 0.85 did).
+     */
+    static String ratio(double ratio, double atLeast) {
+        int places = 2;
+        while (ratio < atLeast && places < 6
+                && Double.parseDouble(String.format(Locale.ROOT, "%." + places + "f", ratio)) >= atLeast) {
+            places++;
+        }
+        return String.format(Locale.ROOT, "%." + places + "f", ratio);
+    }
+
     static String ms(double ms) {
         return String.format(Locale.ROOT, "%.1f ms", ms);
     }

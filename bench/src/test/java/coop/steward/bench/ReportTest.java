@@ -49,4 +49,13 @@ class ReportTest {
         assertThat(Files.readString(file)).doesNotContain("old figure").doesNotContain("Measured by hand")
                 .endsWith("| new figure | 3 | 4 | 0.75 | >= 0.5 | met |\n");
     }
+
+    @Test
+    void aRatioJustShortOfItsTarget_isNeverPrintedAsReachingIt() {
+        assertThat(Report.ratio(0.8453, 0.85)).isEqualTo("0.845");
+        assertThat(Report.ratio(0.84996, 0.85)).isEqualTo("0.84996");
+        assertThat(Report.ratio(0.8453, 0.8)).as("met: two places").isEqualTo("0.85");
+        assertThat(Report.ratio(0.85, 0.85)).isEqualTo("0.85");
+        assertThat(Report.ratio(0.83, 0.85)).isEqualTo("0.83");
+    }
 }
