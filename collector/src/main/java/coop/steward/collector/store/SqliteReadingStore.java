@@ -274,13 +274,18 @@ public final class SqliteReadingStore implements ReadingStore {
         long inserted = SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, rollups::fold);
         rollups.write();
         commit();
+        committedNewest(rows);
+        return inserted;
+    }
+
+    /** Tells {@link NewestInTable} of rows just committed, which the insert sorted into key order. */
+    private void committedNewest(TableRows rows) {
         for (int i = 0; i < rows.n; i++) {
-            // The insert sorted them into key order: a series' last row is its newest.
+            // In key order, a series' last row is its newest.
             if (i + 1 == rows.n || rows.ids[i + 1] != rows.ids[i]) {
                 newestInTable.committed(rows.ids[i], rows.times[i]);
             }
         }
-        return inserted;
     }
 
     /**
@@ -424,9 +429,7 @@ public final class SqliteReadingStore implements ReadingStore {
         SqliteInserts.insert(writer, rows.ids, rows.times, rows.values, rows.n, (id, t, value) -> { });
         rollups.rollUp(hoursOver(clock.millis()), null);
         commit();
-        for (int i = 0; i < rows.n; i++) {
-            newestInTable.committed(rows.ids[i], rows.times[i]);
-        }
+        committedNewest(rows);
         pending.clear();
         journal.startOver();
     }
