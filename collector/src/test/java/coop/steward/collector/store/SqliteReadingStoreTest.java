@@ -166,26 +166,23 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
     @Test
     void aStoreThatRolledUpEveryReadingAsItCame_keepsItsRollUps_andFoldsALateReadingIntoThem() throws Exception {
         Path folder = dir.resolve("version-2");
-        Files.createDirectories(folder);
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(SqliteSchema.FILE));
-             Statement st = db.createStatement()) {
-            st.execute("PRAGMA journal_mode=WAL");
-            st.execute("CREATE TABLE series (id INTEGER PRIMARY KEY, site TEXT NOT NULL, device TEXT NOT NULL, "
-                    + "sensor TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL, sealed_before INTEGER NOT NULL "
-                    + "DEFAULT 0, UNIQUE (site, device, sensor))");
-            st.execute("CREATE TABLE reading (series_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL, "
-                    + "PRIMARY KEY (series_id, t)) WITHOUT ROWID");
-            st.execute("CREATE TABLE device (site TEXT NOT NULL, device TEXT NOT NULL, state TEXT NOT NULL, "
-                    + "last_seen INTEGER, PRIMARY KEY (site, device)) WITHOUT ROWID");
-            st.execute("CREATE TABLE rollup_1h (series_id INTEGER NOT NULL, bucket INTEGER NOT NULL, min REAL NOT NULL, "
-                    + "max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL, last_t INTEGER NOT NULL, "
-                    + "last_value REAL NOT NULL, PRIMARY KEY (series_id, bucket)) WITHOUT ROWID");
-            st.execute("INSERT INTO series (id, site, device, sensor, kind, unit) "
-                    + "VALUES (1, 'food-forest', 'bed-1', 'soil-a', 'soil_moisture', '%')");
-            st.execute("INSERT INTO reading VALUES (1, " + T0 + ", 10), (1, " + (T0 + 60_000) + ", 20)");
-            st.execute("INSERT INTO rollup_1h VALUES (1, " + T0 + ", 10, 20, 30, 2, " + (T0 + 60_000) + ", 20)");
-            st.execute("PRAGMA user_version = 2");
-        }
+        madeByHand(folder,
+                "PRAGMA journal_mode=WAL",
+                "CREATE TABLE series (id INTEGER PRIMARY KEY, site TEXT NOT NULL, device TEXT NOT NULL, "
+                        + "sensor TEXT NOT NULL, kind TEXT NOT NULL, unit TEXT NOT NULL, "
+                        + "sealed_before INTEGER NOT NULL DEFAULT 0, UNIQUE (site, device, sensor))",
+                "CREATE TABLE reading (series_id INTEGER NOT NULL, t INTEGER NOT NULL, value REAL NOT NULL, "
+                        + "PRIMARY KEY (series_id, t)) WITHOUT ROWID",
+                "CREATE TABLE device (site TEXT NOT NULL, device TEXT NOT NULL, state TEXT NOT NULL, "
+                        + "last_seen INTEGER, PRIMARY KEY (site, device)) WITHOUT ROWID",
+                "CREATE TABLE rollup_1h (series_id INTEGER NOT NULL, bucket INTEGER NOT NULL, min REAL NOT NULL, "
+                        + "max REAL NOT NULL, sum REAL NOT NULL, count INTEGER NOT NULL, last_t INTEGER NOT NULL, "
+                        + "last_value REAL NOT NULL, PRIMARY KEY (series_id, bucket)) WITHOUT ROWID",
+                "INSERT INTO series (id, site, device, sensor, kind, unit) "
+                        + "VALUES (1, 'food-forest', 'bed-1', 'soil-a', 'soil_moisture', '%')",
+                "INSERT INTO reading VALUES (1, " + T0 + ", 10), (1, " + (T0 + 60_000) + ", 20)",
+                "INSERT INTO rollup_1h VALUES (1, " + T0 + ", 10, 20, 30, 2, " + (T0 + 60_000) + ", 20)",
+                "PRAGMA user_version = 2");
         try (SqliteReadingStore sqlite = SqliteReadingStore.open(folder, RETENTION)) {
             sqlite.write(List.of(new DeviceReadings("food-forest", "bed-1", List.of(new Reading("soil-a",
                     "soil_moisture", T0 + 120_000, 30, null)), T0)), List.of());
@@ -378,19 +375,25 @@ class SqliteReadingStoreTest extends ReadingStoreContract {
     @Test
     void aStoreThatCannotBeOpened_saysWhich_andLeavesNoThreadRunning() throws Exception {
         Path folder = dir.resolve("unreadable");
-        Files.createDirectories(folder);
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(SqliteSchema.FILE));
-             Statement st = c.createStatement()) {
-            // Of the current version by its number, but not by its tables: what a bad copy or a bug might leave.
-            st.execute("CREATE TABLE meta (name TEXT PRIMARY KEY)");
-            st.execute("PRAGMA user_version = 3");
-        }
+        // Of the current version by its number, but not by its tables: what a bad copy or a bug might leave.
+        madeByHand(folder, "CREATE TABLE meta (name TEXT PRIMARY KEY)", "PRAGMA user_version = 3");
         long threadsBefore = checkpointThreads();
 
         assertThatThrownBy(() -> SqliteReadingStore.open(folder, RETENTION)).isInstanceOf(StoreException.class)
                 .hasMessageContaining("cannot open the store " + folder.resolve(SqliteSchema.FILE).toAbsolutePath());
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThat(checkpointThreads()).as("checkpoint threads left running").isEqualTo(threadsBefore));
+    }
+
+    /** A store's file in {@code folder}, made by these statements alone, as an older version or a bad copy left it. */
+    private static void madeByHand(Path folder, String... statements) throws Exception {
+        Files.createDirectories(folder);
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + folder.resolve(SqliteSchema.FILE));
+             Statement st = db.createStatement()) {
+            for (String statement : statements) {
+                st.execute(statement);
+            }
+        }
     }
 
     private static long checkpointThreads() {
