@@ -2,6 +2,7 @@ package coop.steward.bench;
 
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.config.Sharing;
+import coop.steward.collector.store.InfluxReadingStore;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
 import coop.steward.protocol.ReadingsDecoder;
@@ -206,7 +207,11 @@ public final class Bench {
                     + "(max_queued_messages 10000000, max_queued_bytes 536870912, set_tcp_nodelay true), and "
                     + "max_inflight_messages 10000. The bare subscriber has a Mosquitto of its own with the same "
                     + "settings, so that its runs can alternate with the collector's, which stays subscribed to its "
-                    + "own.");
+                    + "own. With that window, the collector's transactions take up to "
+                    + String.format(Locale.ROOT, "%,d readings on the embedded store and %,d on InfluxDB",
+                            SqliteReadingStore.READINGS_PER_WRITE, InfluxReadingStore.READINGS_PER_WRITE)
+                    + ", each store's own figure (deployment.md's window, 1,000 messages, holds 50,000 readings of "
+                    + "this load's messages).");
             if (onlyAlerts) {
                 alertLatency(report, work, broker);
                 return;

@@ -7,7 +7,7 @@ import coop.steward.config.TlsFiles;
  *
  * @param maxPendingMessages        past this many messages waiting for the store, QoS 0 messages are dropped and
  *                                  listed (QoS 1 ones never are)
- * @param maxReadingsPerTransaction the most readings one store transaction takes
+ * @param maxReadingsPerTransaction the most readings one store transaction takes, if the store takes as many
  * @param maxPendingBytes           past this many payload bytes waiting for the store, intake pauses and the broker
  *                                  keeps what follows, until half of them are stored
  * @param tls                       the certificate files for an {@code ssl://} broker, or null for the system's CAs
@@ -25,15 +25,17 @@ public record IngestSettings(String brokerUrl, String clientId, String username,
      */
     public static final long DEFAULT_MAX_PENDING_BYTES = 64L * 1024 * 1024;
     /**
-     * The most readings a store transaction takes. Under load a transaction takes all that arrived while the one
-     * before committed, and its costs that do not grow with its readings (SQLite's sync of its log and the table pages
-     * a write touches, which fill with more rows; InfluxDB's wait for its slowest request) are shared by more: in
-     * bin/bench's ingest on this project's 2-core machine, 50,000 instead of 20,000 took the embedded store from
-     * about 320,000 readings a second to about 430,000, and InfluxDB from about 230,000 to about 350,000
-     * (docs/benchmarks.md). It is also what a broker with docs/deployment.md's in-flight window (1,000 messages) sends
-     * of 50-reading messages before it waits for acknowledgements.
+     * The most readings a store transaction takes, on either store: each store also says how many suit it
+     * ({@link coop.steward.collector.store.ReadingStore#readingsPerWrite}), and a transaction takes no more than the
+     * smaller. Under load a transaction takes all that arrived while the one before committed, and its costs that do
+     * not grow with its readings (SQLite's sync of its log and the table pages a write touches, which fill with more
+     * rows; InfluxDB's wait for its slowest request) are shared by more: in bin/bench's ingest on this project's
+     * 2-core machine, 50,000 instead of 20,000 took the embedded store from about 320,000 readings a second to about
+     * 430,000, and InfluxDB from about 230,000 to about 350,000 (docs/benchmarks.md). A broker with
+     * docs/deployment.md's in-flight window (1,000 messages) sends 50,000 readings of 50-reading messages before it
+     * waits for acknowledgements: there, only larger messages fill a larger transaction.
      */
-    public static final int DEFAULT_MAX_READINGS_PER_TRANSACTION = 50_000;
+    public static final int DEFAULT_MAX_READINGS_PER_TRANSACTION = 100_000;
     /** Past this many messages waiting for the store, QoS 0 messages are dropped (and listed). */
     public static final int DEFAULT_MAX_PENDING_MESSAGES = 2_000;
 

@@ -130,7 +130,8 @@ public final class MqttIngest extends VerticleBase {
             census = known;
             registerCensusGauges();
             intake = new Intake(new ReadingsDecoder(clock), rejections, census, hub);
-            writer = new BatchWriter(vertx, store, registry, settings.maxReadingsPerTransaction(), this::committed);
+            writer = new BatchWriter(vertx, store, registry,
+                    Math.min(settings.maxReadingsPerTransaction(), store.readingsPerWrite()), this::committed);
             List<String> topics = new ArrayList<>();
             String shared = group == null ? "" : "$share/" + group.group() + "/";
             topics.addAll(List.of(shared + Topics.ALL_READINGS, shared + Topics.ALL_STATUS));

@@ -24,9 +24,10 @@ import org.influxdb.dto.QueryResult;
 final class InfluxConnection implements AutoCloseable {
     /**
      * Requests sent at once: all four of a transaction of 20,000 readings, and the small write of its devices' last
-     * contact beside them (a full transaction of the default 50,000 makes eleven, sent five at a time; not measured
-     * against other counts). InfluxDB parses each on one core and spends part of each waiting (on its write-ahead
-     * log, on the network), so four side by side can end sooner than two pairs even on fewer cores.
+     * contact beside them (a full transaction, {@link InfluxReadingStore#READINGS_PER_WRITE}, makes eleven, sent five
+     * at a time; not measured against other counts). InfluxDB parses each on one core and spends part of each
+     * waiting (on its write-ahead log, on the network), so four side by side can end sooner than two pairs even on
+     * fewer cores.
      * Measured once, on this project's 2-core machine with InfluxDB beside the collector (bin/bench's InfluxDB
      * ingest, writes timed by instrumentation not kept): about 50 ms a transaction's readings instead of about 70
      * once publishing was over; the devices' write, sent after them until it went beside them, took another 3 ms.

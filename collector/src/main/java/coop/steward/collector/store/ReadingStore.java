@@ -16,6 +16,12 @@ public interface ReadingStore extends AutoCloseable {
     long write(List<DeviceReadings> readings, List<DeviceStatus> statuses);
 
     /**
+     * The most readings one write should take under load: the collector's transactions take up to this many (and no
+     * more than its settings allow). Each store's figure is where bin/bench found its cost per reading lowest.
+     */
+    int readingsPerWrite();
+
+    /**
      * Builds the write of these readings and statuses while the one before them is still being stored, to be sent
      * once that one has ended well; empty when this store builds none ahead, or when the readings need what only
      * a finished write can tell (InfluxDB: readings that may be stored already, or of hours past): {@link #write}

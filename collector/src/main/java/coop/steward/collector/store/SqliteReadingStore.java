@@ -51,6 +51,13 @@ import org.slf4j.LoggerFactory;
  * queries are {@link SqliteSeriesQuery}'s, {@link SqliteSensors}' and {@link SqliteDevices}'.
  */
 public final class SqliteReadingStore implements ReadingStore {
+    /**
+     * {@link #readingsPerWrite}. A transaction writes to SQLite's log the page where each series' rows end, full or
+     * not: more readings a series a transaction, fewer such pages a reading. In bin/bench's ingest (200 series,
+     * docs/reliability.md), 100,000 rather than 50,000 took the collector from 0.86 and 0.84 of the cores' ceiling to
+     * 0.90 and 0.92.
+     */
+    public static final int READINGS_PER_WRITE = 100_000;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteReadingStore.class);
     public static final Duration DEFAULT_RAW_RETENTION = Duration.ofDays(90);
     private static final int READERS = 4;
@@ -207,6 +214,11 @@ public final class SqliteReadingStore implements ReadingStore {
         }
         journal = IngestJournal.create(dir, IngestJournal.FILE);
         spare = IngestJournal.create(dir, IngestJournal.SECOND);
+    }
+
+    @Override
+    public int readingsPerWrite() {
+        return READINGS_PER_WRITE;
     }
 
     @Override

@@ -2,7 +2,7 @@ package coop.steward.collector.store;
 
 /**
  * Readings as rows of the embedded store's {@code reading} table (series id, time, value), in arrays of their own:
- * a write of 50,000 readings as three arrays, not 50,000 objects.
+ * a write of 100,000 readings as three arrays, not 100,000 objects.
  */
 final class TableRows {
     final long[] ids;

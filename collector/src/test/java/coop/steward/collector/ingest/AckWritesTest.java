@@ -11,15 +11,11 @@ import coop.steward.testsupport.CuttableLink;
 import coop.steward.testsupport.MosquittoBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,7 +62,7 @@ class AckWritesTest {
                 new HealthReports(), Clock.systemUTC(), CommitListener.NONE);
         vertx.deployVerticle(ingest).await(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(ingest::isConnected);
-        publish();
+        OneReadingMessages.publish(broker.url(), "ack-writes-publisher", "ack-site", MESSAGES);
         await().atMost(Duration.ofSeconds(20))
                 .until(() -> registry.counter("steward.messages.received").count() == MESSAGES);
         long before = link.clientReads();
@@ -84,20 +80,5 @@ class AckWritesTest {
         long reads = link.clientReads() - before;
         assertThat(reads).as("reads of %d acknowledgements, released by two or three commits", MESSAGES)
                 .isPositive().isLessThanOrEqualTo(MESSAGES / 20);
-    }
-
-    private void publish() throws Exception {
-        MqttClient publisher = new MqttClient(broker.url(), "ack-writes-publisher", new MemoryPersistence());
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMaxInflight(MESSAGES);
-        publisher.connect(options);
-        long t0 = System.currentTimeMillis() - 3_600_000L;
-        for (int m = 0; m < MESSAGES; m++) {
-            String json = "{\"v\": 1, \"device\": \"bed-1\", \"seq\": " + m + ", \"readings\": [{\"sensor\": "
-                    + "\"soil-a\", \"kind\": \"soil_moisture\", \"t\": " + (t0 + m * 1_000L) + ", \"value\": 31.5}]}";
-            publisher.publish("steward/v1/ack-site/bed-1/readings", json.getBytes(StandardCharsets.UTF_8), 1, false);
-        }
-        publisher.disconnect();
-        publisher.close();
     }
 }

@@ -7,10 +7,23 @@ import coop.steward.collector.store.SensorSummary;
 import coop.steward.collector.store.SeriesData;
 import coop.steward.collector.store.SeriesQuery;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 
-/** The embedded store, with writes held until a latch opens. */
-record StalledStore(ReadingStore store, CountDownLatch moves) implements ReadingStore {
+/**
+ * The embedded store, with writes held until a latch opens; it suits transactions of {@code readingsPerWrite}, and
+ * counts the readings of each write in {@code writes}.
+ */
+record StalledStore(ReadingStore store, CountDownLatch moves, int readingsPerWrite, List<Integer> writes)
+        implements ReadingStore {
+    StalledStore(ReadingStore store, CountDownLatch moves) {
+        this(store, moves, store.readingsPerWrite());
+    }
+
+    StalledStore(ReadingStore store, CountDownLatch moves, int readingsPerWrite) {
+        this(store, moves, readingsPerWrite, new CopyOnWriteArrayList<>());
+    }
+
     @Override
     public long write(List<DeviceReadings> readings, List<DeviceStatus> statuses) {
         try {
@@ -18,6 +31,9 @@ record StalledStore(ReadingStore store, CountDownLatch moves) implements Reading
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+        if (!readings.isEmpty()) {
+            writes.add(readings.stream().mapToInt(r -> r.readings().size()).sum());
         }
         return store.write(readings, statuses);
     }
