@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
-import coop.steward.collector.store.SeriesQuery;
 import coop.steward.collector.store.SqliteReadingStore;
 import coop.steward.testsupport.CuttableLink;
 import coop.steward.testsupport.MosquittoBroker;
@@ -63,15 +62,12 @@ class AckWritesTest {
         vertx.deployVerticle(ingest).await(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(ingest::isConnected);
         OneReadingMessages.publish(broker.url(), "ack-writes-publisher", "ack-site", MESSAGES);
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> registry.counter("steward.messages.received").count() == MESSAGES);
+        OneReadingMessages.awaitReceived(registry, MESSAGES);
         long before = link.clientReads();
         long bytesBefore = link.clientBytes();
 
         storeMoves.countDown();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(store.sensors()).singleElement()
-                .satisfies(s -> assertThat(store.query(SeriesQuery.raw(s.key(), 0, Long.MAX_VALUE, 10_000)).t())
-                        .hasSize(MESSAGES)));
+        OneReadingMessages.awaitStored(store, MESSAGES);
         // Written as each commit returns, on the collector's event loop; the relay passes them on in microseconds.
         Thread.sleep(1_000);
 

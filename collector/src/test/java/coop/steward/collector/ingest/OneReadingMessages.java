@@ -1,11 +1,21 @@
 package coop.steward.collector.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import coop.steward.collector.store.ReadingStore;
+import coop.steward.collector.store.SeriesQuery;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-/** A device's backlog: messages of one soil reading each, a second apart from an hour ago, all QoS 1 at once. */
+/**
+ * A device's backlog: messages of one soil reading each, a second apart from an hour ago, all QoS 1 at once; and the
+ * waits for a collector to take them and store them.
+ */
 final class OneReadingMessages {
     private OneReadingMessages() {
     }
@@ -25,5 +35,18 @@ final class OneReadingMessages {
         }
         publisher.disconnect();
         publisher.close();
+    }
+
+    /** Waits until the collector has received all {@code messages} ({@code steward.messages.received}). */
+    static void awaitReceived(MeterRegistry registry, int messages) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> registry.counter("steward.messages.received").count() == messages);
+    }
+
+    /** Waits until {@code store} holds the readings of all {@code messages}, of the one sensor they name. */
+    static void awaitStored(ReadingStore store, int messages) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(store.sensors()).singleElement()
+                .satisfies(s -> assertThat(store.query(SeriesQuery.raw(s.key(), 0, Long.MAX_VALUE, 10_000)).t())
+                        .hasSize(messages)));
     }
 }

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import coop.steward.collector.presence.HealthReports;
 import coop.steward.collector.presence.Presence;
-import coop.steward.collector.store.SeriesQuery;
 import coop.steward.collector.store.SqliteReadingStore;
 import coop.steward.testsupport.MosquittoBroker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -72,13 +71,10 @@ class TransactionSizeTest {
         vertx.deployVerticle(ingest).await(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(ingest::isConnected);
         OneReadingMessages.publish(broker.url(), "transaction-size-publisher", "size-site", MESSAGES);
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> registry.counter("steward.messages.received").count() == MESSAGES);
+        OneReadingMessages.awaitReceived(registry, MESSAGES);
 
         storeMoves.countDown();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(store.sensors()).singleElement()
-                .satisfies(s -> assertThat(store.query(SeriesQuery.raw(s.key(), 0, Long.MAX_VALUE, 10_000)).t())
-                        .hasSize(MESSAGES)));
+        OneReadingMessages.awaitStored(store, MESSAGES);
         assertThat(store.writes().stream().mapToInt(Integer::intValue).sum()).isEqualTo(MESSAGES);
     }
 }
