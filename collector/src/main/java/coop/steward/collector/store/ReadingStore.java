@@ -17,7 +17,8 @@ public interface ReadingStore extends AutoCloseable {
 
     /**
      * The most readings one write should take under load: the collector's transactions take up to this many (and no
-     * more than its settings allow). Each store's figure is where bin/bench found its cost per reading lowest.
+     * more than its settings allow). Each store's figure is the best of the sizes bin/bench has tried on it
+     * (docs/reliability.md).
      */
     int readingsPerWrite();
 
