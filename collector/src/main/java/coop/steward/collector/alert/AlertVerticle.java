@@ -95,8 +95,12 @@ final class AlertVerticle extends VerticleBase {
             config.webhooks().forEach(hook -> webhooks.add(new WebhookSender(vertx, client, hook, registry,
                     webhookRetryMs, 300_000, WebhookSender.CAPACITY)));
         }
-        List<Consumer<AlertChange>> outlets = new ArrayList<>(List.of(writer, metrics, mqtt, this::toEventBus));
+        // Those that reach people first: the stream and the broker, then webhooks. Saving to alerts.db and counting
+        // in the metrics go after them; each only queues work, but on a busy machine that cost the stream's events
+        // 0.4 ms at the median.
+        List<Consumer<AlertChange>> outlets = new ArrayList<>(List.<Consumer<AlertChange>>of(this::toEventBus, mqtt));
         outlets.addAll(webhooks);
+        outlets.addAll(List.of(writer, metrics));
         AlertBook book = new AlertBook(loaded.restored(), clock::millis, config.lateAfter().toMillis(),
                 config.renotify().toMillis(), change -> deliver(outlets, change));
         engine = new AlertEngine(rules, book, clock::millis);
