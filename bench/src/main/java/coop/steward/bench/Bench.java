@@ -614,7 +614,9 @@ public final class Bench {
                     + "second; each of the %,d probes is a soil-moisture reading of 95 %% on a device of its own, which had"
                     + " sent one normal reading before the load started, so that the alert is raised on a sensor the "
                     + "collector knows. The baseline is the same probe's trip to a bare subscriber of the same "
-                    + "broker.", alertProbes));
+                    + "broker. Each is timed on the thread that reads it: the subscriber's, and for the stream a "
+                    + "thread reading a socket of its own (before commit db85b3d, the JDK's HttpClient, which hands "
+                    + "what it reads to another thread).", alertProbes));
         }
     }
 
