@@ -3,24 +3,30 @@ package coop.steward.bench;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import coop.steward.collector.ingest.SocketReads;
 import coop.steward.testsupport.RawMqtt;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
@@ -39,7 +45,8 @@ final class IntakeClients {
     interface Subscriber extends AutoCloseable {
         String name();
 
-        void start(String host, int port, Consumer<Delivered> sink) throws Exception;
+        /** Connects as {@code clientId} with a persistent session, subscribes, and hands each message to the sink. */
+        void start(String host, int port, String clientId, Consumer<Delivered> sink) throws Exception;
 
         /** Acknowledges a batch the writer took, from the writer's thread: as the client lets it be done best. */
         default void acknowledge(List<Delivered> batch) {
@@ -52,13 +59,40 @@ final class IntakeClients {
     }
 
     /**
-     * A client's timed runs of the load, one after another in one session, and whether it still reads after the
-     * poisoned topic.
+     * What one timed run cost the client's side alone, in core-seconds: the harness's process less its publishers'
+     * threads (the client's threads, the writer thread that acknowledges, and the garbage collector behind them), and
+     * the broker that served it.
      */
-    record Result(String name, List<Timed> runs, boolean survivesPoisonedTopic) {
+    record Own(double client, double broker) {
+    }
+
+    /**
+     * A client's timed runs of the load, one after another in one session, what each cost the client and its broker
+     * alone, whether it still reads after the poisoned topic, and whether it can acknowledge a message while an
+     * earlier one is left unacknowledged ({@link #acknowledgesPastALeftMessage}).
+     */
+    record Result(String name, List<Timed> runs, List<Own> own, boolean survivesPoisonedTopic,
+                  boolean acknowledgesPastALeftMessage) {
         /** The median rate and the median CPU of the whole machine per million readings. */
         Timed timed() {
             return Timed.median(runs);
+        }
+
+        /** The median of the client's own core-seconds per million readings over its runs. */
+        double clientPerMillion() {
+            return Timed.middle(own.stream().mapToDouble(o -> o.client() * 1e6 / runs.get(0).readings()));
+        }
+
+        /** The median of its broker's core-seconds per million readings over its runs. */
+        double brokerPerMillion() {
+            return Timed.middle(own.stream().mapToDouble(o -> o.broker() * 1e6 / runs.get(0).readings()));
+        }
+
+        /** Each run's client and broker core-seconds per million readings, for the report's notes. */
+        String eachOwn() {
+            return own.stream().map(o -> String.format(Locale.ROOT, "%.2f / %.2f",
+                    o.client() * 1e6 / runs.get(0).readings(), o.broker() * 1e6 / runs.get(0).readings()))
+                    .collect(Collectors.joining(", "));
         }
     }
 
@@ -68,7 +102,8 @@ final class IntakeClients {
     /** The collector's own client first; a new one for each run. */
     static List<Supplier<Subscriber>> all() {
         return List.of(VertxSubscriber::new, Paho3Subscriber::new, Paho5Subscriber::new,
-                () -> new HiveMqSubscriber(false), () -> new HiveMqSubscriber(true));
+                () -> new HiveMqSubscriber(false, false), () -> new HiveMqSubscriber(true, false),
+                () -> new HiveMqSubscriber(true, true));
     }
 
     /** What the writer thread does with a batch before it acknowledges it. */
@@ -80,16 +115,24 @@ final class IntakeClients {
      * The warm-up, then {@code runs} timed runs of the load, all through one session of the subscriber: a session
      * per run would leave the broker queueing every later message for the ones before, which persist.
      */
-    static Result measure(Subscriber subscriber, String brokerUrl, Load warmUp, Load load, int runs)
-            throws Exception {
+    static Result measure(Supplier<Subscriber> kind, String brokerUrl, long brokerPid, Load warmUp, Load load,
+                          int runs) throws Exception {
+        Subscriber subscriber = kind.get();
+        Result result;
         try (subscriber; Intake intake = Intake.open(subscriber, brokerUrl, 5_000, IntakeClients::readEveryByte)) {
             intake.time(warmUp);
             List<Timed> timed = new ArrayList<>();
+            List<Own> own = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
+                long broker = PartsCpu.ticks(brokerPid);
                 timed.add(intake.time(load));
+                own.add(new Own(intake.lastOwnCpu(),
+                        (PartsCpu.ticks(brokerPid) - broker) / Timed.TICKS_PER_SECOND));
             }
-            return new Result(subscriber.name(), timed, survivesPoisonedTopic(brokerUrl, intake));
+            result = new Result(subscriber.name(), timed, own, survivesPoisonedTopic(brokerUrl, intake), false);
         }
+        return new Result(result.name(), result.runs(), result.own(), result.survivesPoisonedTopic(),
+                acknowledgesPastALeftMessage(kind, brokerUrl));
     }
 
     /** The writer stores nothing, but reads every byte as a store would. */
@@ -116,6 +159,7 @@ final class IntakeClients {
         private final AtomicLong taken = new AtomicLong();
         private final AtomicReference<Exception> failed = new AtomicReference<>();
         private volatile Goal goal = Goal.none();
+        private double lastOwnCpu;
 
         private Intake(Subscriber subscriber, String brokerUrl, int maxMessages, BatchWork work) {
             this.subscriber = subscriber;
@@ -147,7 +191,7 @@ final class IntakeClients {
             Intake intake = new Intake(subscriber, brokerUrl, maxMessages, work);
             try {
                 URI uri = URI.create(brokerUrl);
-                subscriber.start(uri.getHost(), uri.getPort(), intake.queue::add);
+                subscriber.start(uri.getHost(), uri.getPort(), clientId(), intake.queue::add);
                 return intake;
             } catch (Exception | Error e) {
                 intake.close();
@@ -164,9 +208,11 @@ final class IntakeClients {
             if (failed.get() != null) { // after the run before: publishing now would only wait for the limit
                 throw new IllegalStateException(subscriber.name() + "'s writer failed", failed.get());
             }
+            long processCpu = PROCESS.getProcessCpuTime();
             Timed.Clock clock = Timed.start();
-            payloads.publish(brokerUrl);
+            long publishersCpu = payloads.publish(brokerUrl);
             boolean done = all.latch().await(180, TimeUnit.SECONDS);
+            lastOwnCpu = (PROCESS.getProcessCpuTime() - processCpu - publishersCpu) / 1e9;
             if (failed.get() != null) {
                 throw new IllegalStateException(subscriber.name() + "'s writer failed", failed.get());
             }
@@ -175,6 +221,14 @@ final class IntakeClients {
                         + expected + " messages");
             }
             return clock.stop(load.readings());
+        }
+
+        /**
+         * The core-seconds the last timed load cost this process besides its publishers' threads: the client under
+         * test, the writer thread and the garbage collector.
+         */
+        double lastOwnCpu() {
+            return lastOwnCpu;
         }
 
         /** Messages the writer has taken so far. */
@@ -208,13 +262,63 @@ final class IntakeClients {
         return false;
     }
 
-    private static String clientId(String name) {
-        return "bench-intake-" + name + "-" + System.nanoTime();
+    /**
+     * Two messages arrive; the second is acknowledged and the first left unacknowledged, as the collector leaves one it
+     * cannot confirm yet (a site's forwarding log could not take its readings: the broker sends it again on the next
+     * connection) while it acknowledges the ones after it.
+     * Then the client disconnects, and the session is taken up again: true when the broker sends back the first alone,
+     * false when it sends both (the client held the second's acknowledgement back behind the first).
+     */
+    static boolean acknowledgesPastALeftMessage(Supplier<Subscriber> kind, String brokerUrl) throws Exception {
+        URI uri = URI.create(brokerUrl);
+        String id = clientId();
+        String topic = "steward/v1/" + Load.SITE + "/left/readings";
+        List<Delivered> first = new CopyOnWriteArrayList<>();
+        try (Subscriber subscriber = kind.get()) {
+            subscriber.start(uri.getHost(), uri.getPort(), id, first::add);
+            RawMqtt.publish(uri.getPort(), topic, "1".getBytes(StandardCharsets.UTF_8));
+            RawMqtt.publish(uri.getPort(), topic, "2".getBytes(StandardCharsets.UTF_8));
+            awaitCount(first, 2, 5_000);
+            if (first.size() < 2) {
+                throw new IllegalStateException(subscriber.name() + " received " + first.size() + " of 2 messages");
+            }
+            subscriber.acknowledge(List.of(first.get(1)));
+            Thread.sleep(500); // the acknowledgement, if it goes at all, reaches the broker before the hang-up
+        }
+        // The session is taken up again by the Vert.x client whatever the client under test: it takes what the broker
+        // sends before its subscription is made again, which some clients hand to no one (and HiveMQ's acknowledges).
+        List<Delivered> again = new CopyOnWriteArrayList<>();
+        try (Subscriber subscriber = new VertxSubscriber()) {
+            subscriber.start(uri.getHost(), uri.getPort(), id, again::add);
+            awaitCount(again, 2, 2_000);
+            subscriber.acknowledge(List.copyOf(again));
+            Thread.sleep(200);
+        }
+        if (again.isEmpty()) {
+            throw new IllegalStateException("the broker sent nothing again, not even the message left unacknowledged");
+        }
+        return again.size() == 1;
+    }
+
+    private static void awaitCount(List<Delivered> messages, int count, long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (messages.size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+    }
+
+    private static String clientId() {
+        return "bench-intake-" + System.nanoTime();
     }
 
     private static final String TOPICS = BareSubscriber.TOPICS;
+    private static final com.sun.management.OperatingSystemMXBean PROCESS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
-    /** What the collector uses (BrokerLink): Netty's decoder on a Vert.x event loop; acks hop onto its context. */
+    /**
+     * What the collector uses (BrokerLink), set up as it is: Netty's decoder on a Vert.x event loop, acks hop onto its
+     * context, and the writes of one event-loop task leave in one flush.
+     */
     static final class VertxSubscriber implements Subscriber {
         /** A persistent session, as the collector's; a run on a broker that others use next leaves none behind. */
         private final boolean persistentSession;
@@ -242,9 +346,9 @@ final class IntakeClients {
         }
 
         @Override
-        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
+        public void start(String host, int port, String clientId, Consumer<Delivered> sink) throws Exception {
             vertx = Vertx.vertx();
-            MqttClientOptions options = new MqttClientOptions().setClientId(clientId("vertx"))
+            MqttClientOptions options = new MqttClientOptions().setClientId(clientId)
                     .setCleanSession(!persistentSession)
                     .setMaxMessageSize(268_435_455).setMaxInflightQueue(10_000);
             options.setAutoAck(false);
@@ -254,8 +358,10 @@ final class IntakeClients {
             CountDownLatch subscribed = new CountDownLatch(1);
             vertx.runOnContext(v -> {
                 context = vertx.getOrCreateContext();
-                client.connect(port, host).compose(ack -> client.subscribe(TOPICS, MqttQoS.AT_LEAST_ONCE.value()))
-                        .onSuccess(id -> subscribed.countDown());
+                client.connect(port, host).compose(ack -> {
+                    SocketReads.writeTogether(client); // as BrokerLink does on every connection
+                    return client.subscribe(TOPICS, MqttQoS.AT_LEAST_ONCE.value());
+                }).onSuccess(id -> subscribed.countDown());
             });
             if (!subscribed.await(10, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the Vert.x client did not subscribe");
@@ -279,8 +385,8 @@ final class IntakeClients {
         }
 
         @Override
-        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
-            client = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://" + host + ":" + port, clientId("paho3"),
+        public void start(String host, int port, String clientId, Consumer<Delivered> sink) throws Exception {
+            client = new org.eclipse.paho.client.mqttv3.MqttClient("tcp://" + host + ":" + port, clientId,
                     new org.eclipse.paho.client.mqttv3.persist.MemoryPersistence());
             client.setManualAcks(true);
             MqttConnectOptions options = new MqttConnectOptions();
@@ -316,9 +422,9 @@ final class IntakeClients {
         }
 
         @Override
-        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
+        public void start(String host, int port, String clientId, Consumer<Delivered> sink) throws Exception {
             client = new org.eclipse.paho.mqttv5.client.MqttAsyncClient("tcp://" + host + ":" + port,
-                    clientId("paho5"), new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
+                    clientId, new org.eclipse.paho.mqttv5.client.persist.MemoryPersistence());
             client.setManualAcks(true);
             MqttConnectionOptions options = new MqttConnectionOptions();
             options.setCleanStart(false);
@@ -347,39 +453,67 @@ final class IntakeClients {
         }
     }
 
-    /** The HiveMQ MQTT client 1.3.10, speaking MQTT 5 or 3.1.1, with manual acknowledgement. */
+    /**
+     * The HiveMQ MQTT client 1.3.10, speaking MQTT 5 or 3.1.1, with manual acknowledgement. Its callbacks run on its
+     * own Netty threads; a collector built on it would take each message on its ingest event loop, where ingest's
+     * state lives, so that one variant hands messages to a Vert.x event loop (as the client's own executor option
+     * lets it, several at a time) and acknowledges from there.
+     */
     static final class HiveMqSubscriber implements Subscriber {
         private final boolean mqtt5;
+        private final boolean onEventLoop;
         private com.hivemq.client.mqtt.MqttClient client;
+        private Vertx vertx;
+        private Context context;
 
-        HiveMqSubscriber(boolean mqtt5) {
+        HiveMqSubscriber(boolean mqtt5, boolean onEventLoop) {
             this.mqtt5 = mqtt5;
+            this.onEventLoop = onEventLoop;
         }
 
         @Override
         public String name() {
-            return "HiveMQ MQTT client 1.3.10, MQTT " + (mqtt5 ? "5" : "3.1.1");
+            return "HiveMQ MQTT client 1.3.10, MQTT " + (mqtt5 ? "5" : "3.1.1")
+                    + (onEventLoop ? ", each message taken on a Vert.x event loop, as the collector's ingest would" : "");
         }
 
         @Override
-        public void start(String host, int port, Consumer<Delivered> sink) throws Exception {
-            var builder = com.hivemq.client.mqtt.MqttClient.builder().identifier(clientId("hivemq")).serverHost(host)
+        public void acknowledge(List<Delivered> batch) {
+            if (context == null) {
+                Subscriber.super.acknowledge(batch);
+            } else {
+                context.runOnContext(v -> batch.forEach(d -> d.ack().run()));
+            }
+        }
+
+        @Override
+        public void start(String host, int port, String clientId, Consumer<Delivered> sink) throws Exception {
+            Executor executor = Runnable::run;
+            if (onEventLoop) {
+                vertx = Vertx.vertx();
+                context = vertx.getOrCreateContext();
+                Context loop = context;
+                executor = task -> loop.runOnContext(v -> task.run());
+            }
+            var builder = com.hivemq.client.mqtt.MqttClient.builder().identifier(clientId).serverHost(host)
                     .serverPort(port);
             if (mqtt5) {
                 Mqtt5AsyncClient five = builder.useMqttVersion5().buildAsync();
                 client = five;
                 five.connectWith().cleanStart(false).sessionExpiryInterval(3_600).restrictions()
                         .receiveMaximum(10_000).applyRestrictions().send().get(10, TimeUnit.SECONDS);
-                five.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
-                        .callback(p -> sink.accept(new Delivered(p.getPayloadAsBytes(), p::acknowledge)))
-                        .manualAcknowledgement(true).send().get(10, TimeUnit.SECONDS);
+                var subscribe = five.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> sink.accept(new Delivered(p.getPayloadAsBytes(), p::acknowledge)));
+                (onEventLoop ? subscribe.executor(executor) : subscribe).manualAcknowledgement(true).send()
+                        .get(10, TimeUnit.SECONDS);
             } else {
                 Mqtt3AsyncClient three = builder.useMqttVersion3().buildAsync();
                 client = three;
                 three.connectWith().cleanSession(false).send().get(10, TimeUnit.SECONDS);
-                three.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
-                        .callback(p -> sink.accept(new Delivered(p.getPayloadAsBytes(), p::acknowledge)))
-                        .manualAcknowledgement(true).send().get(10, TimeUnit.SECONDS);
+                var subscribe = three.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
+                        .callback(p -> sink.accept(new Delivered(p.getPayloadAsBytes(), p::acknowledge)));
+                (onEventLoop ? subscribe.executor(executor) : subscribe).manualAcknowledgement(true).send()
+                        .get(10, TimeUnit.SECONDS);
             }
         }
 
@@ -389,6 +523,9 @@ final class IntakeClients {
                 five.disconnect().get(5, TimeUnit.SECONDS);
             } else {
                 ((Mqtt3AsyncClient) client).disconnect().get(5, TimeUnit.SECONDS);
+            }
+            if (vertx != null) {
+                vertx.close().await(10, TimeUnit.SECONDS);
             }
         }
     }

@@ -4,9 +4,11 @@ import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsMessage;
 import coop.steward.protocol.Topics;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The standard load: {@code messages} QoS 1 readings messages of {@code perMessage} readings, published by
@@ -97,10 +99,11 @@ final class Load {
     record Prepared(List<byte[][]> packets) {
         /**
          * Publishes everything, each publisher a {@link BarePublisher} on a thread of its own with at most 500
-         * messages unacknowledged; returns when the broker has acknowledged all of it.
+         * messages unacknowledged; returns when the broker has acknowledged all of it, with the CPU the publishers'
+         * threads spent, in nanoseconds.
          */
-        void publish(String brokerUrl) throws Exception {
-            onThreads(packets.size(), "bench-publisher-", publisher -> BarePublisher.publish(brokerUrl,
+        long publish(String brokerUrl) throws Exception {
+            return onThreads(packets.size(), "bench-publisher-", publisher -> BarePublisher.publish(brokerUrl,
                     "bench-pub-" + publisher + "-" + System.nanoTime(), packets.get(publisher), 500));
         }
     }
@@ -111,12 +114,14 @@ final class Load {
     }
 
     /**
-     * Runs each publisher on a thread of its own, named {@code name} and its number, and returns once all have ended;
-     * throws the first failure, if any.
+     * Runs each publisher on a thread of its own, named {@code name} and its number, and returns once all have ended,
+     * with the CPU their threads spent in nanoseconds (so that what else the process spent meanwhile can be told
+     * apart); throws the first failure, if any.
      */
-    static void onThreads(int publishers, String name, Publishing publishing) throws Exception {
+    static long onThreads(int publishers, String name, Publishing publishing) throws Exception {
         List<Thread> threads = new ArrayList<>();
         List<Exception> failures = new CopyOnWriteArrayList<>();
+        LongAdder cpuNanos = new LongAdder();
         for (int p = 0; p < publishers; p++) {
             int publisher = p;
             threads.add(new Thread(() -> {
@@ -124,6 +129,8 @@ final class Load {
                     publishing.run(publisher);
                 } catch (Exception e) {
                     failures.add(e);
+                } finally {
+                    cpuNanos.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
                 }
             }, name + p));
         }
@@ -134,5 +141,6 @@ final class Load {
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }
+        return cpuNanos.sum();
     }
 }

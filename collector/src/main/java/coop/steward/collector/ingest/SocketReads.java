@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * {@code MqttClientImpl} keeps it in the private field {@code connection}); where that field is missing, as in another
  * version of the client, {@link #of} answers null and intake pauses by disconnecting instead.
  */
-final class SocketReads {
+public final class SocketReads {
     private static final Logger LOG = LoggerFactory.getLogger(SocketReads.class);
     private static final Field SOCKET = socketField();
     /**
@@ -44,9 +44,10 @@ final class SocketReads {
      * Makes the writes the client's event loop makes outside a read leave together. Vert.x flushes each such write
      * at once, so the acknowledgements of a committed batch, released in one go, left as a TCP segment each, and
      * the broker read them one by one. With Netty's consolidation, the writes of one event-loop task are flushed
-     * once, when it ends. Where the socket cannot be reached, writes stay as they are.
+     * once, when it ends. Where the socket cannot be reached, writes stay as they are. Public for {@code bin/bench},
+     * whose row of the collector's client sets it up as the collector does.
      */
-    static void writeTogether(MqttClient client) {
+    public static void writeTogether(MqttClient client) {
         if (of(client) instanceof NetSocketInternal socket) {
             try {
                 socket.channelHandlerContext().pipeline().addBefore("handler", "write-together",
