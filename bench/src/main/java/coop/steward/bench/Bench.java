@@ -309,8 +309,8 @@ public final class Bench {
                 + "yet (a site's forwarding log could not take its readings: the broker sends it again on the next "
                 + "connection) and acknowledges the ones after it; it "
                 + "hangs up, the session is taken up again, and the broker sends back either the first alone or "
-                + "both (the client held the second's acknowledgement back behind the first). Each run, as rate and core-seconds per million, then the client's side / its "
-                + "broker: %s.", TIMED_RUNS,
+                + "both (the client held the second's acknowledgement back behind the first). Each run, as rate "
+                + "and core-seconds per million, then the client's side / its broker: %s.", TIMED_RUNS,
                 results.stream().map(r -> r.name() + " " + Timed.each(r.runs()) + "; " + r.eachOwn())
                         .collect(Collectors.joining("; "))));
     }

@@ -24,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -80,19 +81,23 @@ final class IntakeClients {
 
         /** The median of the client's own core-seconds per million readings over its runs. */
         double clientPerMillion() {
-            return Timed.middle(own.stream().mapToDouble(o -> o.client() * 1e6 / runs.get(0).readings()));
+            return Timed.middle(own.stream().mapToDouble(o -> perMillion(o.client())));
         }
 
         /** The median of its broker's core-seconds per million readings over its runs. */
         double brokerPerMillion() {
-            return Timed.middle(own.stream().mapToDouble(o -> o.broker() * 1e6 / runs.get(0).readings()));
+            return Timed.middle(own.stream().mapToDouble(o -> perMillion(o.broker())));
         }
 
         /** Each run's client and broker core-seconds per million readings, for the report's notes. */
         String eachOwn() {
-            return own.stream().map(o -> String.format(Locale.ROOT, "%.2f / %.2f",
-                    o.client() * 1e6 / runs.get(0).readings(), o.broker() * 1e6 / runs.get(0).readings()))
-                    .collect(Collectors.joining(", "));
+            return own.stream().map(o -> String.format(Locale.ROOT, "%.2f / %.2f", perMillion(o.client()),
+                    perMillion(o.broker()))).collect(Collectors.joining(", "));
+        }
+
+        /** A run's core-seconds as core-seconds per million readings (every run is of the same load). */
+        private double perMillion(double coreSeconds) {
+            return coreSeconds * 1e6 / runs.get(0).readings();
         }
     }
 
@@ -118,21 +123,20 @@ final class IntakeClients {
     static Result measure(Supplier<Subscriber> kind, String brokerUrl, long brokerPid, Load warmUp, Load load,
                           int runs) throws Exception {
         Subscriber subscriber = kind.get();
-        Result result;
+        List<Timed> timed = new ArrayList<>();
+        List<Own> own = new ArrayList<>();
+        boolean survives;
         try (subscriber; Intake intake = Intake.open(subscriber, brokerUrl, 5_000, IntakeClients::readEveryByte)) {
             intake.time(warmUp);
-            List<Timed> timed = new ArrayList<>();
-            List<Own> own = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 long broker = PartsCpu.ticks(brokerPid);
                 timed.add(intake.time(load));
                 own.add(new Own(intake.lastOwnCpu(),
                         (PartsCpu.ticks(brokerPid) - broker) / Timed.TICKS_PER_SECOND));
             }
-            result = new Result(subscriber.name(), timed, own, survivesPoisonedTopic(brokerUrl, intake), false);
+            survives = survivesPoisonedTopic(brokerUrl, intake);
         }
-        return new Result(result.name(), result.runs(), result.own(), result.survivesPoisonedTopic(),
-                acknowledgesPastALeftMessage(kind, brokerUrl));
+        return new Result(subscriber.name(), timed, own, survives, acknowledgesPastALeftMessage(kind, brokerUrl));
     }
 
     /** The writer stores nothing, but reads every byte as a store would. */
@@ -252,14 +256,7 @@ final class IntakeClients {
         byte[] payload = "{}".getBytes(StandardCharsets.UTF_8);
         RawMqtt.publish(port, "steward/v1/" + Load.SITE + "/\uFF44ev/readings", payload);
         RawMqtt.publish(port, "steward/v1/" + Load.SITE + "/plain/readings", payload);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (System.nanoTime() < deadline) {
-            if (intake.taken() >= before + 2) {
-                return true;
-            }
-            Thread.sleep(10);
-        }
-        return false;
+        return within(5_000, () -> intake.taken() >= before + 2);
     }
 
     /**
@@ -278,8 +275,7 @@ final class IntakeClients {
             subscriber.start(uri.getHost(), uri.getPort(), id, first::add);
             RawMqtt.publish(uri.getPort(), topic, "1".getBytes(StandardCharsets.UTF_8));
             RawMqtt.publish(uri.getPort(), topic, "2".getBytes(StandardCharsets.UTF_8));
-            awaitCount(first, 2, 5_000);
-            if (first.size() < 2) {
+            if (!within(5_000, () -> first.size() >= 2)) {
                 throw new IllegalStateException(subscriber.name() + " received " + first.size() + " of 2 messages");
             }
             subscriber.acknowledge(List.of(first.get(1)));
@@ -290,7 +286,7 @@ final class IntakeClients {
         List<Delivered> again = new CopyOnWriteArrayList<>();
         try (Subscriber subscriber = new VertxSubscriber()) {
             subscriber.start(uri.getHost(), uri.getPort(), id, again::add);
-            awaitCount(again, 2, 2_000);
+            within(2_000, () -> again.size() >= 2); // a second message, if the broker has one, comes by then
             subscriber.acknowledge(List.copyOf(again));
             Thread.sleep(200);
         }
@@ -300,11 +296,16 @@ final class IntakeClients {
         return again.size() == 1;
     }
 
-    private static void awaitCount(List<Delivered> messages, int count, long millis) throws InterruptedException {
+    /** Waits up to {@code millis} for {@code done}; whether it came. */
+    private static boolean within(long millis, BooleanSupplier done) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (messages.size() < count && System.nanoTime() < deadline) {
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
             Thread.sleep(10);
         }
+        return true;
     }
 
     private static String clientId() {
@@ -473,8 +474,8 @@ final class IntakeClients {
 
         @Override
         public String name() {
-            return "HiveMQ MQTT client 1.3.10, MQTT " + (mqtt5 ? "5" : "3.1.1")
-                    + (onEventLoop ? ", each message taken on a Vert.x event loop, as the collector's ingest would" : "");
+            return "HiveMQ MQTT client 1.3.10, MQTT " + (mqtt5 ? "5" : "3.1.1") + (onEventLoop
+                    ? ", each message taken on a Vert.x event loop, as the collector's ingest would" : "");
         }
 
         @Override
@@ -488,12 +489,12 @@ final class IntakeClients {
 
         @Override
         public void start(String host, int port, String clientId, Consumer<Delivered> sink) throws Exception {
-            Executor executor = Runnable::run;
+            Executor loop = null;
             if (onEventLoop) {
                 vertx = Vertx.vertx();
-                context = vertx.getOrCreateContext();
-                Context loop = context;
-                executor = task -> loop.runOnContext(v -> task.run());
+                Context on = vertx.getOrCreateContext();
+                context = on;
+                loop = task -> on.runOnContext(v -> task.run());
             }
             var builder = com.hivemq.client.mqtt.MqttClient.builder().identifier(clientId).serverHost(host)
                     .serverPort(port);
@@ -504,7 +505,7 @@ final class IntakeClients {
                         .receiveMaximum(10_000).applyRestrictions().send().get(10, TimeUnit.SECONDS);
                 var subscribe = five.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
                         .callback(p -> sink.accept(new Delivered(p.getPayloadAsBytes(), p::acknowledge)));
-                (onEventLoop ? subscribe.executor(executor) : subscribe).manualAcknowledgement(true).send()
+                (loop == null ? subscribe : subscribe.executor(loop)).manualAcknowledgement(true).send()
                         .get(10, TimeUnit.SECONDS);
             } else {
                 Mqtt3AsyncClient three = builder.useMqttVersion3().buildAsync();
@@ -512,7 +513,7 @@ final class IntakeClients {
                 three.connectWith().cleanSession(false).send().get(10, TimeUnit.SECONDS);
                 var subscribe = three.subscribeWith().topicFilter(TOPICS).qos(MqttQos.AT_LEAST_ONCE)
                         .callback(p -> sink.accept(new Delivered(p.getPayloadAsBytes(), p::acknowledge)));
-                (onEventLoop ? subscribe.executor(executor) : subscribe).manualAcknowledgement(true).send()
+                (loop == null ? subscribe : subscribe.executor(loop)).manualAcknowledgement(true).send()
                         .get(10, TimeUnit.SECONDS);
             }
         }
