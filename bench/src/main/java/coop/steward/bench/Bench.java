@@ -2,6 +2,7 @@ package coop.steward.bench;
 
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.config.Sharing;
+import coop.steward.collector.store.EmbeddedStore;
 import coop.steward.collector.store.InfluxReadingStore;
 import coop.steward.collector.store.InfluxSettings;
 import coop.steward.collector.store.SqliteReadingStore;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -590,7 +592,7 @@ public final class Bench {
                     + "collector (the fewest of %d runs)", load.readings(), TIMED_RUNS),
                     String.format(Locale.ROOT, "%,d", kept), "", "", "all of them",
                     Report.verdict(kept == load.readings())));
-            ceiling(report, "InfluxDB", false, subscriberRuns, writerRuns, minimalRuns, collectorRuns, slower);
+            ceiling(report, "InfluxDB", subscriberRuns, writerRuns, minimalRuns, collectorRuns, slower);
             report.note("InfluxDB is Debian's 1.6.7, started by the harness on a free port with its data in a "
                     + "temporary folder; its ingest uses fresh identities, current readings (the next hours'), written by "
                     + "the bare writer and the collector alike as measurement reading in retention policy raw, tags "
@@ -714,11 +716,13 @@ public final class Bench {
         List<CollectorRun.Phases> collectorPhases;
         int untimedRounds = 0;
         double lastRoundJit;
-        try (SqliteReadingStore store = SqliteReadingStore.open(work.resolve("bare-sqlite"));
+        StoreFiles files;
+        try (EmbeddedStore store = EmbeddedStore.open(work.resolve("bare-sqlite"));
              CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
                      ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
+            files = StoreFiles.of(store, load);
             BareSubscriber.rate(bare.url(), warmUp);
-            StoreWriter.rate(store, warmUp, BARE_WRITER_BATCH);
+            StoreWriter.rate(store, warmUp, BARE_WRITER_BATCH * store.stores());
             run.ingestRate(broker, warmUp);
             run.awaitFirstUpkeep();
             // Untimed rounds of the timed load itself, until the JIT compilers are quiet. The warm-up's readings are
@@ -730,7 +734,7 @@ public final class Bench {
             Load next = load;
             do {
                 Map<String, Long> jitBefore = RunCpu.jitTicks();
-                StoreWriter.rate(store, next, BARE_WRITER_BATCH);
+                StoreWriter.rate(store, next, BARE_WRITER_BATCH * store.stores());
                 BareSubscriber.rate(bare.url(), next);
                 run.ingestRate(broker, next);
                 lastRoundJit = RunCpu.jitSecondsSince(jitBefore) * 1e6 / next.readings();
@@ -749,7 +753,7 @@ public final class Bench {
             // (a quarter from one minute to the next) as much as any of them.
             for (int i = 0; i < EMBEDDED_TIMED_RUNS; i++) {
                 quiet();
-                writerRuns.add(StoreWriter.rate(store, next, BARE_WRITER_BATCH));
+                writerRuns.add(StoreWriter.rate(store, next, BARE_WRITER_BATCH * store.stores()));
                 quiet();
                 subscriberRuns.add(BareSubscriber.rate(bare.url(), next,
                         Map.of("the bare subscriber's Mosquitto", List.of(bare.pid())), subscriberCpu));
@@ -815,14 +819,16 @@ public final class Bench {
         double slower = Math.min(subscriber, writer);
         double efficiency = collector / slower;
         report.add(new Report.Row("broker alone: a bare QoS 1 subscriber", Report.rate(subscriber), "", "", "", ""));
-        report.add(new Report.Row("embedded store alone: a bare writer, 5,000 readings a transaction",
+        report.add(new Report.Row(String.format(Locale.ROOT, "embedded store alone: a bare writer, %,d readings a "
+                + "transaction in each of its %d SQLite files", BARE_WRITER_BATCH, files.count()),
                 Report.rate(writer), "", "", "", ""));
         report.add(new Report.Row("ingest end to end, embedded store (efficiency)", Report.rate(collector),
                 "slower bare part: " + Report.rate(slower), Report.ratio(efficiency, TARGET_EFFICIENCY), ">= 0.8",
                 Report.verdict(efficiency >= TARGET_EFFICIENCY)));
         report.add(new Report.Row("ingest end to end, embedded store (absolute)", Report.rate(collector), "", "",
                 ">= 150,000 readings/s", Report.verdict(collector >= TARGET_EMBEDDED_RATE)));
-        ceiling(report, "embedded store", true, subscriberRuns, writerRuns, minimalRuns, collectorRuns, slower);
+        ceiling(report, "embedded store", subscriberRuns, writerRuns, minimalRuns, collectorRuns, slower);
+        report.note(writers(files, load, writerRuns, collectorRuns));
         report.note(whereTheCpuWent("the embedded store's bare subscriber runs'", subscriberRuns, subscriberCpu)
                 + " The bare subscriber's reader is a thread of the harness, counted with the publishers; the "
                 + "collector's threads are those of the collector that idles meanwhile.");
@@ -832,20 +838,47 @@ public final class Bench {
         report.note("The minimal collector is the issue's short script in Java, run on the same broker as the "
                 + "collector: the collector's MQTT client (Vert.x, QoS 1, a clean session) and one writer thread "
                 + "that takes up to 100 messages (5,000 readings), decodes them with Jackson's tree model, writes "
-                + "them (into Steward's embedded store, or as line protocol of the same schema in one request to "
-                + "InfluxDB) and only then acknowledges them; no alerts, no checks of what it is sent, no acks to "
+                + "them (into one SQLite file of Steward's embedded store, or as line protocol of the same schema in "
+                + "one request to InfluxDB) and only then acknowledges them; no alerts, no checks of what it is sent, no acks to "
                 + "agents. It keeps one promise of Steward's, nothing acknowledged before it is stored, and shows "
                 + "how much of the cores' bound a pipeline with nothing else reaches on this machine.");
+    }
+
+    /** How many SQLite files the embedded store spreads its devices over, and how many of the load's went to each. */
+    private record StoreFiles(int count, int[] devices) {
+        static StoreFiles of(EmbeddedStore store, Load load) {
+            int[] devices = new int[store.stores()];
+            for (int p = 0; p < load.publishers(); p++) {
+                devices[store.shardOf(Load.SITE, Load.device(p))]++;
+            }
+            return new StoreFiles(store.stores(), devices);
+        }
+    }
+
+    /** What the ceiling does not know of: how the embedded store's writes divide between threads. */
+    private static String writers(StoreFiles files, Load load, List<Timed> writerRuns, List<Timed> collectorRuns) {
+        Timed writer = Timed.median(writerRuns);
+        Timed collector = Timed.median(collectorRuns);
+        return String.format(Locale.ROOT, "The embedded store keeps each device's readings in one of %d SQLite files "
+                        + "(docs/reliability.md), and a write of several files' devices writes to each on a thread of "
+                        + "its own: SQLite takes one writer a file, and with one file its writer was the collector's "
+                        + "bound, one core's worth of inserts while the other core had time to spare. The load's %d "
+                        + "devices went %s. The bare writer writes through the same store, %,d readings a "
+                        + "transaction in each file, and reached %s with %.2f of %d cores busy; the collector's "
+                        + "transactions take up to %,d readings (%,d in each file), and it reached %.2f of the bare "
+                        + "writer's rate.",
+                files.count(), load.publishers(), Arrays.stream(files.devices()).mapToObj(Integer::toString)
+                        .collect(Collectors.joining(" and ")), BARE_WRITER_BATCH, Report.rate(writer.rate()),
+                writer.coresBusy(), Timed.machineCores(), SqliteReadingStore.READINGS_PER_WRITE * files.count(),
+                SqliteReadingStore.READINGS_PER_WRITE, collector.rate() / writer.rate());
     }
 
     /**
      * The collector does at least what both bare runs do (publishers, broker and a subscriber; then the store's
      * writes), so it cannot be faster than the machine's cores running both of them at once, with nothing else. How
      * near a pipeline can come to that on this machine is what the minimal collector shows.
-     *
-     * @param oneWriter the store writes on one thread (SQLite's single writer), which the ceiling does not know of
      */
-    private static void ceiling(Report report, String store, boolean oneWriter, List<Timed> subscriberRuns,
+    private static void ceiling(Report report, String store, List<Timed> subscriberRuns,
                                 List<Timed> writerRuns, List<Timed> minimalRuns, List<Timed> collectorRuns,
                                 double slower) {
         Timed subscriber = Timed.median(subscriberRuns);
@@ -892,20 +925,6 @@ public final class Bench {
                 (subscriber.cpuPerMillion() + writer.cpuPerMillion()) / collector.cpuPerMillion(),
                 subscriber.coresBusy(), cores, Timed.each(subscriberRuns),
                 Timed.each(writerRuns), Timed.each(minimalRuns), Timed.each(collectorRuns)));
-        if (oneWriter) {
-            report.note(String.format(Locale.ROOT, "The %s writes on one thread (SQLite has one writer), which the "
-                            + "ceiling above does not know of: it assumes the store's work spreads over every core. On "
-                            + "that one thread the bare writer reached %s (%.2f of %d cores busy), %.2f of the "
-                            + "ceiling, and the collector %.2f of the bare writer's rate. A collector that writes "
-                            + "through one SQLite writer passes the bare writer's rate only as far as its writes cost "
-                            + "less per reading than the bare writer's (its transactions take up to %,d readings, the "
-                            + "bare writer's %,d)%s.",
-                    store, Report.rate(writer.rate()), writer.coresBusy(), cores, writer.rate() / ceiling,
-                    collector.rate() / writer.rate(), SqliteReadingStore.READINGS_PER_WRITE,
-                    BARE_WRITER_BATCH, writer.rate() / ceiling < TARGET_OF_CEILING ? String.format(Locale.ROOT,
-                            ": with the bare writer under %.2f of the ceiling, as here, the collector's %.2f needs "
-                            + "writes that cost less", TARGET_OF_CEILING, TARGET_OF_CEILING) : ""));
-        }
     }
 
     /**
@@ -1105,10 +1124,11 @@ public final class Bench {
                         + "file) with its own Mosquitto, while 4 devices of 10 sensors send a message a minute each "
                         + "and a status a minute. A day is made of three runs of the same time: %,d messages a day at "
                         + "%,.0f bytes each, what a message cost at the real pace (%d messages in %d minutes); %.1f MB "
-                        + "a day of moves of the store's journal into its table (every 40,000 readings, about every "
-                        + "17 hours here), from %d days of messages sent at an accelerated pace, each once the one "
-                        + "before was stored (%,d bytes in %.0f s; %,.0f bytes a message over its first %d messages, "
-                        + "before any move); and %.2f MB a day that time alone makes a collector write, from one that "
+                        + "a day of moves of the store's journal into its table (each of its %d files moves every "
+                        + "%,d readings of its own devices: %.2f moves a day at this site), from %d days of messages "
+                        + "sent at an accelerated pace, each once the one before was stored, which held %d moves "
+                        + "(%,d bytes in %.0f s; %,.0f bytes a message over its first %d messages, before any move): "
+                        + "what its messages cost beyond those first ones, for each move; and %.2f MB a day that time alone makes a collector write, from one that "
                         + "knew the same devices and heard nothing more (%,.1f bytes a second: what alert rules "
                         + "remember, every 10 minutes), taken out of the other two by their duration. A message "
                         + "costs more at the real pace than at the accelerated one: between two messages the kernel "
@@ -1116,7 +1136,9 @@ public final class Bench {
                         + "each time it is dirtied after it was written. The baseline ran its %d days as fast as it "
                         + "could, which flatters it the same way.",
                 SmallSite.messagesPerDay(), realPace, r.realPace().messages(), REAL_PACE_MINUTES,
-                r.movesPerDay() / 1e6, CollectorDiskWrites.DAYS, r.acceleratedDays().bytes(),
+                r.movesPerDay() / 1e6, EmbeddedStore.NEW_FOLDER_STORES, SqliteReadingStore.MOVE_AT,
+                SmallSite.movesADay(), CollectorDiskWrites.DAYS, SmallSite.movesIn(CollectorDiskWrites.DAYS),
+                r.acceleratedDays().bytes(),
                 r.acceleratedDays().seconds(), early, CollectorDiskWrites.EARLY_MESSAGES, r.timePerDay() / 1e6,
                 r.idle().perSecond(), CollectorDiskWrites.DAYS));
         report.note("write_bytes counts a page of the page cache when a process first dirties it. On kernels that "

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * <li>a collector that knows the site's devices and then hears nothing: what time alone makes it write (what alert
  * rules remember, saved every 10 minutes);
  * <li>four days of the site's messages at an accelerated pace, each sent once the one before is stored: what the
- * store's moves of its journal into its table cost (every 40,000 readings, about every 17 hours here, so never
- * within minutes at the real pace), with the roll-ups and checkpoints that come with them. That is what this run's
- * messages cost beyond what they cost before the first move.
+ * store's moves of its journal into its table cost (each of its two files moves every 40,000 readings of its own
+ * devices, about every 33 hours here, so never within minutes at the real pace), with the roll-ups and checkpoints
+ * that come with them. That is what this run's messages cost beyond what they cost before the first move, for each
+ * move, times the moves of a day.
  * </ul>
  * The bytes a message costs are not the same at both paces, so neither run alone gives the day: at the real pace
  * the kernel has written back, between two messages, pages that a faster run dirties only once.
@@ -26,8 +27,8 @@ final class CollectorDiskWrites implements AutoCloseable {
     /** Messages of the accelerated run well before the store first moves its journal (at 4,000 messages of 10). */
     static final int EARLY_MESSAGES = 900;
     /**
-     * Days of messages the accelerated run sends: the store moves its journal every 40,000 readings, 1.44 times a day
-     * at this site, so four days hold 5 moves, and a day's figure is a quarter of theirs.
+     * Days of messages the accelerated run sends: the store moves its journal 1.44 times a day at this site, and the
+     * two devices of each of its two files make each file move twice in four days ({@link SmallSite#movesIn}).
      */
     static final int DAYS = 4;
 
@@ -45,9 +46,14 @@ final class CollectorDiskWrites implements AutoCloseable {
             return (perMessage(realPace) * SmallSite.messagesPerDay() + movesPerDay() + timePerDay()) / 1e6;
         }
 
-        /** What the accelerated run's messages cost beyond what its first ones did each, for one day. */
+        /**
+         * What the accelerated run's messages cost beyond what its first ones did each, for each of the moves in it,
+         * times the moves of a day: its {@value #DAYS} days hold a whole number of each file's moves, fewer than
+         * {@value #DAYS} days' worth.
+         */
         double movesPerDay() {
-            return (perMessage(acceleratedDays) - perMessage(acceleratedEarly)) * acceleratedDays.messages() / DAYS;
+            return (perMessage(acceleratedDays) - perMessage(acceleratedEarly)) * acceleratedDays.messages()
+                    / SmallSite.movesIn(DAYS) * SmallSite.movesADay();
         }
 
         double timePerDay() {

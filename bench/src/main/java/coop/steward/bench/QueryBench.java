@@ -1,7 +1,7 @@
 package coop.steward.bench;
 
 import coop.steward.collector.store.DeviceReadings;
-import coop.steward.collector.store.SqliteReadingStore;
+import coop.steward.collector.store.EmbeddedStore;
 import coop.steward.protocol.Reading;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ final class QueryBench {
     /** Writes the year into a new store in {@code data}; returns the end of the year (exclusive). */
     static long writeYear(Path data, long end) {
         long start = end - YEAR_MINUTES * MINUTE;
-        try (SqliteReadingStore store = SqliteReadingStore.open(data)) {
+        try (EmbeddedStore store = EmbeddedStore.open(data)) {
             List<Reading> batch = new ArrayList<>();
             for (int i = 0; i < YEAR_MINUTES; i++) {
                 long t = start + i * MINUTE;

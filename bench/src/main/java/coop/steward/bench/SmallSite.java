@@ -1,5 +1,7 @@
 package coop.steward.bench;
 
+import coop.steward.collector.store.EmbeddedStore;
+import coop.steward.collector.store.SqliteReadingStore;
 import coop.steward.protocol.ProtocolJson;
 import coop.steward.protocol.Reading;
 import coop.steward.protocol.ReadingsMessage;
@@ -7,6 +9,7 @@ import coop.steward.protocol.StatusMessage;
 import coop.steward.protocol.Topics;
 import coop.steward.protocol.WireJson;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Executors;
@@ -53,6 +56,27 @@ final class SmallSite implements AutoCloseable {
 
     static int messagesPerDay() {
         return DEVICES * 1_440;
+    }
+
+    /**
+     * How many times in {@code days} a new collector's store moves its journal into its table: each of its files
+     * once every {@link SqliteReadingStore#MOVE_AT} readings of its own devices.
+     */
+    static int movesIn(int days) {
+        int[] readings = new int[EmbeddedStore.NEW_FOLDER_STORES];
+        for (int d = 0; d < DEVICES; d++) {
+            readings[EmbeddedStore.shardOf(SITE, name(d), EmbeddedStore.NEW_FOLDER_STORES)] += days * 1_440 * SENSORS;
+        }
+        return Arrays.stream(readings).map(r -> r / SqliteReadingStore.MOVE_AT).sum();
+    }
+
+    /** How many times a day, on average over a long run, the store moves its journal. */
+    static double movesADay() {
+        return (double) messagesPerDay() * SENSORS / SqliteReadingStore.MOVE_AT;
+    }
+
+    private static String name(int device) {
+        return "bed-" + device;
     }
 
     /** Sends each device's message at its second of every minute, from now on, until closed. */
@@ -110,7 +134,7 @@ final class SmallSite implements AutoCloseable {
         for (int s = 0; s < SENSORS; s++) {
             readings.add(new Reading("soil-" + s, "soil_moisture", t, 20 + (t / MINUTE + s) % 10, "%"));
         }
-        String name = "bed-" + device;
+        String name = name(device);
         try {
             client.publish(Topics.readings(SITE, name),
                     ProtocolJson.encode(ReadingsMessage.of(name, seq[device]++, readings)), 1, false);

@@ -30,7 +30,7 @@ import coop.steward.collector.presence.Presence;
 import coop.steward.collector.site.Sites;
 import coop.steward.collector.store.InfluxReadingStore;
 import coop.steward.collector.store.ReadingStore;
-import coop.steward.collector.store.SqliteReadingStore;
+import coop.steward.collector.store.EmbeddedStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -250,7 +250,7 @@ public final class Collector {
         ForwardLog log = settings.federation().forwardTo() == null ? null : ForwardLog.open(settings.dataDir());
         try {
             ReadingStore store = settings.influx() == null
-                    ? SqliteReadingStore.open(settings.dataDir(), settings.rawRetention())
+                    ? EmbeddedStore.open(settings.dataDir(), settings.rawRetention())
                     : InfluxReadingStore.open(settings.influx(), settings.rawRetention());
             return new Opened(store, log);
         } catch (RuntimeException e) {

@@ -5,7 +5,7 @@ import coop.steward.agent.sensor.Sensors;
 import coop.steward.collector.alert.AlertReplay;
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.store.DeviceReadings;
-import coop.steward.collector.store.SqliteReadingStore;
+import coop.steward.collector.store.EmbeddedStore;
 import coop.steward.config.DeviceConfig;
 import coop.steward.protocol.Reading;
 import java.io.IOException;
@@ -186,7 +186,7 @@ final class DemoHistory {
         long span = end - from;
         long readings = 0;
         ExecutorService writer = Executors.newSingleThreadExecutor(r -> new Thread(r, "steward-demo-history"));
-        try (SqliteReadingStore store = SqliteReadingStore.open(folder, collector.rawRetention());
+        try (EmbeddedStore store = EmbeddedStore.open(folder, collector.rawRetention());
              AlertReplay replay = AlertReplay.open(collector.alerts(), folder, from)) {
             Future<?> writing = null;
             int told = 0;
@@ -229,7 +229,7 @@ final class DemoHistory {
     }
 
     /** Hands what the devices buffered to the writer once it finished the previous day. */
-    private static Future<?> store(ExecutorService writer, Future<?> previous, SqliteReadingStore store,
+    private static Future<?> store(ExecutorService writer, Future<?> previous, EmbeddedStore store,
                                    List<Device> devices, long lastT) {
         List<DeviceReadings> batch = new ArrayList<>();
         for (Device device : devices) {

@@ -9,8 +9,9 @@ import java.util.Optional;
  */
 public interface ReadingStore extends AutoCloseable {
     /**
-     * Stores every reading and status; returns how many readings were new. The readings are durable when it returns,
-     * all or none: the collector acknowledges them then. Statuses may wait in memory a while (the embedded store
+     * Stores every reading and status; returns how many readings were new. The readings are durable when it returns:
+     * the collector acknowledges them then. One that throws may have stored some of them (InfluxDB's requests, the
+     * embedded store's two files), and writing them again stores the rest, each reading once. Statuses may wait in memory a while (the embedded store
      * keeps them until its next write to its table): the broker keeps each device's last status, retained.
      */
     long write(List<DeviceReadings> readings, List<DeviceStatus> statuses);

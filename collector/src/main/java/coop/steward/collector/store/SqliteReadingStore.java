@@ -25,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded store: one SQLite file in WAL mode, {@code readings.db}, with one writer connection (SQLite has a
- * single writer) and a few reader connections, which WAL lets run beside the writer; and, for the SD card's sake,
- * {@code readings.journal}.
+ * One SQLite file of the embedded store ({@link EmbeddedStore} has two) in WAL mode, {@code readings.db}, with one
+ * writer connection (SQLite has a single writer) and a few reader connections, which WAL lets run beside the writer;
+ * and, for the SD card's sake, {@code readings.journal}.
  *
  * <p>A write is durable when it returns, so that the collector may acknowledge it; how it is made durable depends
  * on its size. Thousands of readings go straight into the {@code reading} table, ordered by series and time, where
@@ -55,7 +55,7 @@ public final class SqliteReadingStore implements ReadingStore {
      * {@link #readingsPerWrite}. A transaction writes to SQLite's log the page where each series' rows end, full or
      * not: more readings a series a transaction, fewer such pages a reading. In bin/bench's ingest (200 series,
      * docs/reliability.md), 100,000 rather than 50,000 took the collector from 0.86 and 0.84 of the cores' ceiling to
-     * 0.90 and 0.92.
+     * 0.90 and 0.92. {@link EmbeddedStore} writes to two at once, each taking up to this many.
      */
     public static final int READINGS_PER_WRITE = 100_000;
     private static final Logger LOG = LoggerFactory.getLogger(SqliteReadingStore.class);
@@ -64,7 +64,7 @@ public final class SqliteReadingStore implements ReadingStore {
     /** A write of at least this many readings goes straight into the table. */
     static final int DIRECT_AT = 1_000;
     /** Readings waiting in the journal are moved into the table once there are this many. */
-    static final int MOVE_AT = 40_000;
+    public static final int MOVE_AT = 40_000;
     /**
      * An hour is rolled up once it is over by this much: readings of its last seconds arrive a little after it, and
      * each of those would otherwise change its roll-up again.

@@ -10,27 +10,52 @@ import java.util.List;
  * site's devices send them (they go to the journal), and every twentieth write one large enough to go straight into
  * the table. Prints {@code committed N} once the write of reading N returns, which is when the collector would
  * acknowledge it. For {@link StoreKillTest}.
+ *
+ * <p>With {@code two-files}, it writes to an {@link EmbeddedStore} of two files, each write's readings shared by two
+ * devices ({@link #devices}), one in each file, so that the two files' writes run at once.
  */
 public final class JournalingWriter {
+    static final String SITE = "kill";
     static final int LARGE = SqliteReadingStore.DIRECT_AT;
 
     private JournalingWriter() {
     }
 
     public static void main(String[] args) {
-        SqliteReadingStore store = SqliteReadingStore.open(Path.of(args[0]));
+        boolean twoFiles = args.length > 1 && args[1].equals("two-files");
+        Path dir = Path.of(args[0]);
+        ReadingStore store = twoFiles ? EmbeddedStore.open(dir) : SqliteReadingStore.open(dir);
+        List<String> devices = twoFiles ? devices((EmbeddedStore) store) : List.of("writer");
         long next = 0;
         for (int write = 0; ; write++) {
-            int size = write % 20 == 19 ? LARGE : 10;
-            List<Reading> readings = new ArrayList<>();
+            // In two files, each file's half of a large write is large enough for its table too.
+            int size = write % 20 == 19 ? LARGE * devices.size() : 10;
+            List<List<Reading>> readings = new ArrayList<>();
+            devices.forEach(d -> readings.add(new ArrayList<>()));
             for (int i = 0; i < size; i++) {
-                readings.add(new Reading("s" + (next % 10), "soil_moisture", StoreKillTest.T0 + next * 1_000,
-                        next % 100, null));
+                readings.get((int) (next % devices.size())).add(new Reading("s" + (next / devices.size() % 10),
+                        "soil_moisture",
+                        StoreKillTest.T0 + next * 1_000, next % 100, null));
                 next++;
             }
-            store.write(List.of(new DeviceReadings("kill", "writer", readings, 0)), List.of());
+            List<DeviceReadings> batches = new ArrayList<>();
+            for (int d = 0; d < devices.size(); d++) {
+                batches.add(new DeviceReadings(SITE, devices.get(d), readings.get(d), 0));
+            }
+            store.write(batches, List.of());
             System.out.println("committed " + (next - 1));
             System.out.flush();
+        }
+    }
+
+    /** The first two devices named {@code writer-N} that live in different files of {@code store}. */
+    static List<String> devices(EmbeddedStore store) {
+        String first = "writer-0";
+        for (int n = 1; ; n++) {
+            String other = "writer-" + n;
+            if (store.shardOf(SITE, other) != store.shardOf(SITE, first)) {
+                return List.of(first, other);
+            }
         }
     }
 }
