@@ -33,8 +33,9 @@ public record IngestSettings(String brokerUrl, String clientId, String username,
      * 2-core machine, 50,000 instead of 20,000 took the embedded store from about 320,000 readings a second to about
      * 430,000, and InfluxDB from about 230,000 to about 350,000 (docs/benchmarks.md). A broker with
      * docs/deployment.md's in-flight window (1,000 messages) sends 50,000 readings of 50-reading messages before it
-     * waits for acknowledgements: there, only larger messages fill a larger transaction. 200,000 lets the embedded
-     * store's two files take 100,000 each ({@link coop.steward.collector.store.EmbeddedStore}).
+     * waits for acknowledgements: there, only larger messages fill a larger transaction. 200,000 lets each of the
+     * embedded store's two files take about 100,000, its devices spread over both
+     * ({@link coop.steward.collector.store.EmbeddedStore}).
      */
     public static final int DEFAULT_MAX_READINGS_PER_TRANSACTION = 200_000;
     /** Past this many messages waiting for the store, QoS 0 messages are dropped (and listed). */

@@ -33,6 +33,11 @@ public final class EmbeddedStore implements ReadingStore {
     static final String SECOND = "shard-1";
     /** How many SQLite stores a new data folder spreads its devices over. */
     public static final int NEW_FOLDER_STORES = 2;
+    /**
+     * How many files the folder has, kept in {@code readings.db}: a folder whose second file has gone missing (a copy
+     * of the {@code .db} files alone) is refused instead of opened as one made before there were two.
+     */
+    private static final String FILES = "files";
 
     private final List<SqliteReadingStore> shards;
     /** Writes the second store's part of a write while the caller writes the first's. */
@@ -64,11 +69,22 @@ public final class EmbeddedStore implements ReadingStore {
             }
         }
         SqliteReadingStore first = SqliteReadingStore.open(dir, rawRetention);
-        if (madeBefore) {
-            return new EmbeddedStore(List.of(first));
-        }
         try {
-            return new EmbeddedStore(List.of(first, SqliteReadingStore.open(second, rawRetention)));
+            long files = first.kept(FILES);
+            if (madeBefore && files > 1) {
+                throw new StoreException("the data folder " + dir.toAbsolutePath() + " keeps its readings in "
+                        + files + " files, and the folder of its second, " + second.toAbsolutePath()
+                        + ", is missing: the readings of the devices it held cannot be reached without it. Put it "
+                        + "back (from the copy this folder came from) and start again.", null);
+            }
+            if (madeBefore) {
+                return new EmbeddedStore(List.of(first));
+            }
+            EmbeddedStore store = new EmbeddedStore(List.of(first, SqliteReadingStore.open(second, rawRetention)));
+            if (files < NEW_FOLDER_STORES) {
+                first.keep(FILES, NEW_FOLDER_STORES); // once both exist: a start cut short before finds the folder
+            }
+            return store;
         } catch (RuntimeException e) {
             first.close();
             throw e;
@@ -100,7 +116,7 @@ public final class EmbeddedStore implements ReadingStore {
             return 0;
         }
         CRC32C crc = new CRC32C();
-        // '/' cannot be part of a site's or a device's name (a topic level): no two devices give the same bytes.
+        // The same on every start and every machine: a device's history stays where its first reading went.
         crc.update((site + "/" + device).getBytes(StandardCharsets.UTF_8));
         return (int) (crc.getValue() % stores);
     }
@@ -127,21 +143,24 @@ public final class EmbeddedStore implements ReadingStore {
             return shards.get(1).write(readingsOf.get(1), statusesOf.get(1));
         }
         Future<Long> second = secondWriter.submit(() -> shards.get(1).write(readingsOf.get(1), statusesOf.get(1)));
-        RuntimeException failed = null;
+        Throwable failed = null;
         long inserted = 0;
         try {
             inserted += shards.get(0).write(readingsOf.get(0), statusesOf.get(0));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failed = e;
         }
         // Waited for even after a failure: a retry must not run beside it.
         try {
             inserted += waitFor(second);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             failed = firstOf(failed, e);
         }
+        if (failed instanceof Error e) {
+            throw e;
+        }
         if (failed != null) {
-            throw failed;
+            throw (RuntimeException) failed;
         }
         return inserted;
     }
@@ -242,7 +261,7 @@ public final class EmbeddedStore implements ReadingStore {
     }
 
     /** The first failure, with {@code next} beside it; {@code next} when there was none before. */
-    private static RuntimeException firstOf(RuntimeException first, RuntimeException next) {
+    private static <T extends Throwable> T firstOf(T first, T next) {
         if (first == null) {
             return next;
         }

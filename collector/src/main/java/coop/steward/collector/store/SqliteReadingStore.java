@@ -532,6 +532,35 @@ public final class SqliteReadingStore implements ReadingStore {
         });
     }
 
+    /** A number kept in the file for whoever opens it ({@link EmbeddedStore}: how many files it has), or -1. */
+    synchronized long kept(String name) {
+        try (PreparedStatement st = writer.prepareStatement("SELECT value FROM meta WHERE name = ?")) {
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                long value = rs.next() ? rs.getLong(1) : -1;
+                writer.commit();
+                return value;
+            }
+        } catch (SQLException e) {
+            rollback();
+            throw new StoreException("reading " + name + " from " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Keeps {@code value} as {@code name} in the file, durably. */
+    synchronized void keep(String name, long value) {
+        try (PreparedStatement st = writer.prepareStatement(
+                "INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)")) {
+            st.setString(1, name);
+            st.setLong(2, value);
+            st.executeUpdate();
+            writer.commit();
+        } catch (SQLException e) {
+            rollback();
+            throw new StoreException("writing " + name + " to " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** The latest reading time in the table, one seek per series. */
     private long newestStored() throws SQLException {
         try (Statement st = writer.createStatement(); ResultSet rs = st.executeQuery(

@@ -7,7 +7,7 @@ import coop.steward.collector.CollectorSettings;
 import coop.steward.collector.config.CollectorConfig;
 import coop.steward.collector.ingest.IngestSettings;
 import coop.steward.collector.store.DeviceReadings;
-import coop.steward.collector.store.SqliteReadingStore;
+import coop.steward.collector.store.EmbeddedStore;
 import coop.steward.protocol.Reading;
 import coop.steward.testsupport.FreePort;
 import io.vertx.core.Vertx;
@@ -39,7 +39,7 @@ final class ApiServer implements AutoCloseable {
 
     /** Readings stored before the collector starts, as if they had arrived earlier. */
     static void store(Path dataDir, String site, String device, List<Reading> readings) {
-        try (SqliteReadingStore store = SqliteReadingStore.open(dataDir)) {
+        try (EmbeddedStore store = EmbeddedStore.open(dataDir)) {
             for (int from = 0; from < readings.size(); from += 10_000) {
                 store.write(List.of(new DeviceReadings(site, device,
                         readings.subList(from, Math.min(readings.size(), from + 10_000)), 0)), List.of());

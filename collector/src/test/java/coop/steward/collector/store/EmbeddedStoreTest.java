@@ -12,11 +12,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EmbeddedStoreTest extends ReadingStoreContract {
     private static final String SITE = "food-forest";
@@ -83,13 +87,14 @@ class EmbeddedStoreTest extends ReadingStoreContract {
         assertThat(folder.resolve(EmbeddedStore.SECOND)).doesNotExist();
     }
 
-    @Test
-    void aWriteThatFailsInOneFile_storesEveryReadingOnce_whenWrittenAgain() {
+    /** The first file's part is written on the caller's thread, the second's on a thread of the store's. */
+    @ParameterizedTest(name = "file {0} full")
+    @ValueSource(ints = {0, 1})
+    void aWriteThatFailsInOneFile_storesEveryReadingOnce_whenWrittenAgain(int full) {
         Path folder = dir.resolve("full");
         EmbeddedStore embedded = EmbeddedStore.open(folder, RETENTION);
         try {
             embedded.write(devices(0, 10), List.of());
-            int full = embedded.shardOf(SITE, device(0)) == 0 ? 1 : 0;
             long inFull = 0;
             for (int d = 0; d < DEVICES; d++) {
                 inFull += embedded.shardOf(SITE, device(d)) == full ? 1_000 : 0;
@@ -111,6 +116,23 @@ class EmbeddedStoreTest extends ReadingStoreContract {
         } finally {
             embedded.close();
         }
+    }
+
+    @Test
+    void aFolderWhoseSecondFileWentMissing_isRefused_insteadOfLosingHalfItsDevices() throws Exception {
+        Path folder = dir.resolve("copied");
+        try (EmbeddedStore embedded = EmbeddedStore.open(folder, RETENTION)) {
+            embedded.write(devices(0, 10), List.of());
+        }
+        // As a copy of the .db files alone would leave it.
+        try (Stream<Path> files = Files.walk(folder.resolve(EmbeddedStore.SECOND))) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+
+        assertThatThrownBy(() -> EmbeddedStore.open(folder, RETENTION)).isInstanceOf(StoreException.class)
+                .hasMessageContaining(folder.resolve(EmbeddedStore.SECOND).toAbsolutePath().toString())
+                .hasMessageContaining("missing").hasMessageContaining("Put it back");
+        assertThat(folder.resolve(EmbeddedStore.SECOND)).doesNotExist();
     }
 
     @Test
