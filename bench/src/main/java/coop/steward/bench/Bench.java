@@ -212,8 +212,11 @@ public final class Bench {
                     + "max_inflight_messages 10000. The bare subscriber has a Mosquitto of its own with the same "
                     + "settings, so that its runs can alternate with the collector's, which stays subscribed to its "
                     + "own. With that window, the collector's transactions take up to "
-                    + String.format(Locale.ROOT, "%,d readings on the embedded store and %,d on InfluxDB",
-                            SqliteReadingStore.READINGS_PER_WRITE, InfluxReadingStore.READINGS_PER_WRITE)
+                    + String.format(Locale.ROOT, "%,d readings on the embedded store (%,d in each of its %d "
+                                    + "files) and %,d on InfluxDB",
+                            SqliteReadingStore.READINGS_PER_WRITE * EmbeddedStore.NEW_FOLDER_STORES,
+                            SqliteReadingStore.READINGS_PER_WRITE, EmbeddedStore.NEW_FOLDER_STORES,
+                            InfluxReadingStore.READINGS_PER_WRITE)
                     + ", each store's own figure (deployment.md's window, 1,000 messages, holds 50,000 readings of "
                     + "this load's messages).");
             if (onlyAlerts) {
