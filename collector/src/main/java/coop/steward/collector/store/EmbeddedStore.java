@@ -80,6 +80,12 @@ public final class EmbeddedStore implements ReadingStore {
             if (madeBefore) {
                 return new EmbeddedStore(List.of(first));
             }
+            if (files > 1 && !Files.exists(second.resolve(SqliteSchema.FILE))) {
+                throw new StoreException("the data folder " + dir.toAbsolutePath() + " keeps its readings in "
+                        + files + " files, and the second, " + second.resolve(SqliteSchema.FILE).toAbsolutePath()
+                        + ", is missing: the readings of the devices it held cannot be reached without it. Put it "
+                        + "back (from the copy this folder came from) and start again.", null);
+            }
             EmbeddedStore store = new EmbeddedStore(List.of(first, SqliteReadingStore.open(second, rawRetention)));
             if (files < NEW_FOLDER_STORES) {
                 first.keep(FILES, NEW_FOLDER_STORES); // once both exist: a start cut short before finds the folder

@@ -136,6 +136,20 @@ class EmbeddedStoreTest extends ReadingStoreContract {
     }
 
     @Test
+    void aFolderWhoseSecondDatabaseWentMissing_isRefused_insteadOfStartingItEmpty() throws Exception {
+        Path folder = dir.resolve("half-copied");
+        try (EmbeddedStore embedded = EmbeddedStore.open(folder, RETENTION)) {
+            embedded.write(devices(0, 10), List.of());
+        }
+        Path second = folder.resolve(EmbeddedStore.SECOND).resolve("readings.db");
+        Files.delete(second);
+
+        assertThatThrownBy(() -> EmbeddedStore.open(folder, RETENTION)).isInstanceOf(StoreException.class)
+                .hasMessageContaining(second.toAbsolutePath().toString()).hasMessageContaining("missing");
+        assertThat(second).doesNotExist();
+    }
+
+    @Test
     void aNewFolder_whoseSecondFileCannotBeMade_isRefusedWithTheFolderNamed() throws Exception {
         Path folder = dir.resolve("blocked");
         Files.createDirectories(folder);
