@@ -724,8 +724,9 @@ public final class Bench {
              CollectorRun run = new CollectorRun(broker.url(), work.resolve("collector-sqlite"), s -> withoutAlerts
                      ? s.with(CollectorConfig.parse("alerts:\n  defaults: []\n", "no-alerts.yaml")) : s)) {
             files = StoreFiles.of(store, load);
+            int bareBatch = BARE_WRITER_BATCH * store.stores(); // as many readings in each file as with one
             BareSubscriber.rate(bare.url(), warmUp);
-            StoreWriter.rate(store, warmUp, BARE_WRITER_BATCH * store.stores());
+            StoreWriter.rate(store, warmUp, bareBatch);
             run.ingestRate(broker, warmUp);
             run.awaitFirstUpkeep();
             // Untimed rounds of the timed load itself, until the JIT compilers are quiet. The warm-up's readings are
@@ -737,7 +738,7 @@ public final class Bench {
             Load next = load;
             do {
                 Map<String, Long> jitBefore = RunCpu.jitTicks();
-                StoreWriter.rate(store, next, BARE_WRITER_BATCH * store.stores());
+                StoreWriter.rate(store, next, bareBatch);
                 BareSubscriber.rate(bare.url(), next);
                 run.ingestRate(broker, next);
                 lastRoundJit = RunCpu.jitSecondsSince(jitBefore) * 1e6 / next.readings();
@@ -756,7 +757,7 @@ public final class Bench {
             // (a quarter from one minute to the next) as much as any of them.
             for (int i = 0; i < EMBEDDED_TIMED_RUNS; i++) {
                 quiet();
-                writerRuns.add(StoreWriter.rate(store, next, BARE_WRITER_BATCH * store.stores()));
+                writerRuns.add(StoreWriter.rate(store, next, bareBatch));
                 quiet();
                 subscriberRuns.add(BareSubscriber.rate(bare.url(), next,
                         Map.of("the bare subscriber's Mosquitto", List.of(bare.pid())), subscriberCpu));

@@ -72,19 +72,13 @@ public final class EmbeddedStore implements ReadingStore {
         try {
             long files = first.kept(FILES);
             if (madeBefore && files > 1) {
-                throw new StoreException("the data folder " + dir.toAbsolutePath() + " keeps its readings in "
-                        + files + " files, and the folder of its second, " + second.toAbsolutePath()
-                        + ", is missing: the readings of the devices it held cannot be reached without it. Put it "
-                        + "back (from the copy this folder came from) and start again.", null);
+                throw missing(dir, files, "the folder of its second, " + second.toAbsolutePath());
             }
             if (madeBefore) {
                 return new EmbeddedStore(List.of(first));
             }
             if (files > 1 && !Files.exists(second.resolve(SqliteSchema.FILE))) {
-                throw new StoreException("the data folder " + dir.toAbsolutePath() + " keeps its readings in "
-                        + files + " files, and the second, " + second.resolve(SqliteSchema.FILE).toAbsolutePath()
-                        + ", is missing: the readings of the devices it held cannot be reached without it. Put it "
-                        + "back (from the copy this folder came from) and start again.", null);
+                throw missing(dir, files, "the second, " + second.resolve(SqliteSchema.FILE).toAbsolutePath());
             }
             EmbeddedStore store = new EmbeddedStore(List.of(first, SqliteReadingStore.open(second, rawRetention)));
             if (files < NEW_FOLDER_STORES) {
@@ -95,6 +89,13 @@ public final class EmbeddedStore implements ReadingStore {
             first.close();
             throw e;
         }
+    }
+
+    /** Why a folder of {@code files} files cannot open without {@code what}. */
+    private static StoreException missing(Path dir, long files, String what) {
+        return new StoreException("the data folder " + dir.toAbsolutePath() + " keeps its readings in " + files
+                + " files, and " + what + ", is missing: the readings of the devices it held cannot be reached "
+                + "without it. Put it back (from the copy this folder came from) and start again.", null);
     }
 
     public static EmbeddedStore open(Path dir) {
